@@ -1,0 +1,46 @@
+import { z } from 'zod';
+import { redactConfig } from '../src/config/secrets.js';
+import { leaves } from '../src/config/paths.js';
+import { defineOperation } from './operation.js';
+
+export interface ConfigValue {
+  path: string;
+  value: unknown;
+  source: string;
+}
+
+export interface ConfigShowResult {
+  configFile: string | null;
+  envFile: string | null;
+  environment: string;
+  values: ConfigValue[];
+  config: unknown;
+}
+
+/** The effective config, where each value came from, secrets redacted. */
+export const configShow = defineOperation({
+  name: 'config.show',
+  summary: 'Print the effective configuration and where each value came from',
+  input: z.object({}),
+  async run(ctx): Promise<ConfigShowResult> {
+    const { config, sources, configFile, envFile } = ctx.loaded;
+    const { baseDir: _baseDir, ...shown } = config;
+    const redacted = redactConfig(shown);
+    const values = leaves(redacted)
+      .filter((l) => l.path.length > 0)
+      .map((l) => {
+        const path = l.path.join('.');
+        return { path, value: l.value, source: sources[path] ?? inheritedSource(path, sources) };
+      });
+    return { configFile: configFile ?? null, envFile: envFile ?? null, environment: config.environment, values, config: redacted };
+  },
+});
+
+function inheritedSource(path: string, sources: Record<string, string>): string {
+  const parts = path.split('.');
+  for (let i = parts.length - 1; i > 0; i--) {
+    const s = sources[parts.slice(0, i).join('.')];
+    if (s) return s;
+  }
+  return 'default';
+}

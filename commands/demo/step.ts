@@ -1,0 +1,12 @@
+import type { OperationContext } from '../operation.js';
+
+/**
+ * One capability's part of `opsctl demo`: what it adds to the demo workspace's config, and what it runs once on the
+ * embedded engines. A step returns a one-line summary, or throws.
+ */
+export interface DemoStep {
+  name: string;
+  /** Adds this capability's settings to the workspace config (opsctl.config.json in OPSCTL_HOME). */
+  configure?(workspace: Record<string, unknown>): void;
+  run(ctx: OperationContext): Promise<string>;
+}

@@ -1,0 +1,60 @@
+import { openTarget } from '../../../src/db/target.js';
+import { countRuns } from '../../../src/state/runs.js';
+import { openWarehouse } from '../../../src/warehouse/warehouse.js';
+import { invoke } from '../../operation.js';
+import { status } from '../../status.js';
+import type { DemoStep } from '../step.js';
+
+export const stateStep: DemoStep = {
+  name: 'state store',
+  async run(ctx) {
+    const store = await ctx.state();
+    return `${await store.serverVersion()} at ${store.location} (${plural(await countRuns(store), 'run')} recorded)`;
+  },
+};
+
+export const warehouseStep: DemoStep = {
+  name: 'warehouse',
+  configure(ws) {
+    ws.warehouse = { kind: 'duckdb' };
+  },
+  async run(ctx) {
+    const warehouse = await openWarehouse(ctx.config);
+    try {
+      return `${await warehouse.version()} at ${warehouse.location}`;
+    } finally {
+      await warehouse.close();
+    }
+  },
+};
+
+export const localTargetStep: DemoStep = {
+  name: 'database target "local"',
+  configure(ws) {
+    ws.targets = { ...(ws.targets as object | undefined), local: { engine: 'pglite', description: 'embedded demo database (PGlite)' } };
+  },
+  async run(ctx) {
+    const target = await openTarget('local', ctx.config.targets.local!, { signal: ctx.signal });
+    try {
+      return `${await target.serverVersion()} at ${target.location}`;
+    } finally {
+      await target.close();
+    }
+  },
+};
+
+export const overviewStep: DemoStep = {
+  name: 'overview',
+  async run(ctx) {
+    const result = await invoke(status, ctx, {});
+    const all = [result.state, result.warehouse, ...result.targets];
+    const up = all.filter((c) => c.status === 'up').length;
+    const down = all.filter((c) => c.status === 'down');
+    if (down.length) throw new Error(`${down.map((c) => c.name).join(', ')} down: ${down[0]!.error}`);
+    return `${up} of ${all.length} components up`;
+  },
+};
+
+function plural(n: number, word: string): string {
+  return `${n} ${word}${n === 1 ? '' : 's'}`;
+}

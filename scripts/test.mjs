@@ -1,0 +1,50 @@
+#!/usr/bin/env node
+// Runs the uvu suites with TypeScript (tsx as an import hook: `uvu -r tsx` breaks on files that import ink) and ends
+// with one line "N passed, N failed", which CI reads. A run with no tests, or a crashed run, fails.
+import { spawn } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+
+const root = fileURLToPath(new URL('..', import.meta.url));
+const pattern = process.argv[2] ?? process.env.TEST_PATTERN ?? '\\.test\\.tsx?$';
+const timeoutMs = Number(process.env.TEST_TIMEOUT_MS ?? 30 * 60_000);
+
+const child = spawn(process.execPath, ['--import', 'tsx', 'node_modules/uvu/bin.js', 'tests', pattern, '--no-color'], {
+  cwd: root,
+  env: { ...process.env, FORCE_COLOR: '0', NODE_ENV: 'test' },
+  stdio: ['ignore', 'pipe', 'pipe'],
+});
+
+let out = '';
+child.stdout.on('data', (chunk) => {
+  out += chunk;
+  process.stdout.write(chunk);
+});
+child.stderr.on('data', (chunk) => {
+  out += chunk;
+  process.stderr.write(chunk);
+});
+
+const timer = setTimeout(() => {
+  process.stderr.write(`\ntest run exceeded ${timeoutMs} ms; killing it\n`);
+  child.kill('SIGKILL');
+}, timeoutMs);
+
+child.on('close', (code, signal) => {
+  clearTimeout(timer);
+  const plain = out.replace(/\x1b\[[0-9;]*m/g, '');
+  const num = (label) => Number(new RegExp(`${label}:\\s+(\\d+)`).exec(plain)?.[1] ?? NaN);
+  const total = num('Total');
+  const passed = num('Passed');
+  const skipped = num('Skipped') || 0;
+  if (Number.isNaN(total) || Number.isNaN(passed)) {
+    process.stdout.write(`\ntest runner crashed (exit ${code ?? signal}) before reporting\n0 passed, 1 failed\n`);
+    process.exit(1);
+  }
+  const failed = Math.max(0, total - passed - skipped) + (code !== 0 && total === passed + skipped ? 1 : 0);
+  if (total === 0) {
+    process.stdout.write('\nno tests ran: that is a failure\n0 passed, 1 failed\n');
+    process.exit(1);
+  }
+  process.stdout.write(`\n${passed} passed, ${failed} failed\n`);
+  process.exit(failed > 0 ? 1 : 0);
+});

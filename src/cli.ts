@@ -1,0 +1,81 @@
+import { Command, CommanderError, Option } from 'commander';
+import { EXIT } from './errors.js';
+import { OPSCTL_VERSION } from './version.js';
+import { lastSession } from './cli/action.js';
+import { REGISTRARS } from './cli/register/index.js';
+import { createSession, loadForSession } from './cli/session.js';
+import { reportError } from './cli/exit.js';
+
+export function buildProgram(): Command {
+  const program = new Command('opsctl')
+    .description(
+      'Operator console for a small data platform: pipelines, warehouse sync, BigQuery costs, migrations, backups, load tests and an on-call bot. Run bare on a terminal to open the console.',
+    )
+    .version(OPSCTL_VERSION, '-V, --version', 'print the version')
+    .option('--json', 'print one JSON document on stdout (logs stay on stderr)')
+    .option('-c, --config <file>', 'config file (default: ./opsctl.config.json, then $OPSCTL_HOME/opsctl.config.json)')
+    .option('--env-file <file>', 'read environment variables from this file (default: ./.env)')
+    .addOption(new Option('--log-level <level>', 'debug, info, warn or error (overrides LOG_LEVEL)'))
+    .option('-q, --quiet', 'only errors on stderr; no progress')
+    .option('--no-color', 'no ANSI colours (NO_COLOR is honoured too)')
+    .helpOption('-h, --help', 'show help')
+    .showHelpAfterError('(run with --help for usage)')
+    .configureHelp({ sortSubcommands: false, showGlobalOptions: true })
+    .exitOverride()
+    .addHelpText(
+      'after',
+      `
+Exit codes: 0 ok, 1 failed or threshold breached, 2 bad usage or config, 130 interrupted.
+Examples:
+  opsctl demo                      build a demo workspace and run everything once
+  opsctl status --json             what is up, for scripts
+  opsctl config show               effective config and where each value came from`,
+    );
+
+  for (const register of REGISTRARS) register(program);
+
+  program
+    .command('console')
+    .alias('ui')
+    .description('Open the interactive console (the default when opsctl runs bare on a terminal)')
+    .helpGroup('Overview:')
+    .action(async (_opts, command: Command) => openConsole(command));
+
+  program.action(async (_opts, command: Command) => openConsole(command));
+  return program;
+}
+
+let consoleExit: number | undefined;
+
+async function openConsole(command: Command): Promise<void> {
+  if (!process.stdin.isTTY || !process.stdout.isTTY) {
+    // Ink needs raw mode on a terminal; on a pipe print the help so scripts see what to run instead.
+    process.stderr.write(command.parent ? command.parent.helpInformation() : command.helpInformation());
+    process.stderr.write('\nerror: the console needs a terminal (stdin and stdout); use a subcommand in scripts.\n');
+    consoleExit = EXIT.usage;
+    return;
+  }
+  const session = createSession(command);
+  try {
+    const loaded = loadForSession(session, 'normal');
+    const { startConsole } = await import('../views/main.js');
+    consoleExit = await startConsole({ loaded, logLevel: loaded.config.logLevel });
+  } catch (error) {
+    consoleExit = reportError(error, { json: false, stdout: session.stdout, stderr: session.stderr, colors: session.errColors, debug: false });
+  }
+}
+
+/** Runs the CLI and returns the exit code; bin/opsctl sets it. */
+export async function main(argv: string[] = process.argv): Promise<number> {
+  const program = buildProgram();
+  try {
+    await program.parseAsync(argv);
+  } catch (error) {
+    if (error instanceof CommanderError) {
+      if (error.code === 'commander.helpDisplayed' || error.code === 'commander.version' || error.code === 'commander.help') return EXIT.ok;
+      return EXIT.usage;
+    }
+    throw error;
+  }
+  return consoleExit ?? lastSession?.exitCode ?? EXIT.ok;
+}

@@ -1,0 +1,37 @@
+import { EXIT, isOpsError, type ExitCode } from '../errors.js';
+import { redactor } from '../log/redact.js';
+import type { Colors } from './colors.js';
+import { writeJson } from './output.js';
+
+/** The one place errors become exit codes and messages. */
+export function exitCodeFor(error: unknown): ExitCode {
+  if (isOpsError(error)) return error.exitCode;
+  return EXIT.failed;
+}
+
+export function describeError(error: unknown): { code: string; message: string; hint?: string; details?: Record<string, unknown> } {
+  if (isOpsError(error)) {
+    return {
+      code: error.code,
+      message: error.message,
+      ...(error.hint ? { hint: error.hint } : {}),
+      ...(error.details ? { details: error.details } : {}),
+    };
+  }
+  const e = error as Error;
+  return { code: 'INTERNAL', message: e?.message ?? String(error), hint: 'This is a bug in opsctl; run with --log-level debug and report it.' };
+}
+
+export function reportError(
+  error: unknown,
+  io: { json: boolean; stdout: (s: string) => void; stderr: (s: string) => void; colors: Colors; debug: boolean },
+): ExitCode {
+  const described = describeError(error);
+  if (io.json) writeJson(io.stdout, { error: described });
+  const { c } = { c: io.colors };
+  const lines = [`${c.red(c.bold('error'))}: ${described.message}`];
+  if (described.hint) lines.push(`${c.dim('hint')}: ${described.hint}`);
+  if (io.debug && error instanceof Error && error.stack && !isOpsError(error)) lines.push(c.dim(error.stack));
+  io.stderr(`${redactor.redact(lines.join('\n'))}\n`);
+  return exitCodeFor(error);
+}

@@ -1,0 +1,33 @@
+import type { Command } from 'commander';
+import type { DemoResult } from '../../../commands/demo/index.js';
+import { action } from '../action.js';
+import { formatDuration } from '../output.js';
+
+export function registerDemo(program: Command): void {
+  program
+    .command('demo')
+    .description('Build a demo workspace in OPSCTL_HOME on the embedded engines and run every capability once')
+    .helpGroup('Setup:')
+    .addHelpText(
+      'after',
+      '\nThe demo reads no config file and no credentials: SQLite state, DuckDB warehouse and a PGlite database named\n"local", all inside OPSCTL_HOME (default ./.opsctl). Afterwards `opsctl` opens the console on that workspace.',
+    )
+    .action(
+      action<DemoResult>({
+        operation: async () => (await import('../../../commands/demo/index.js')).demo,
+        config: 'isolated',
+        render(result, out) {
+          out.line(`${out.c.bold('demo workspace')} ${result.home}  (run ${result.runId})`);
+          out.table(result.steps, [
+            { header: 'STEP', value: (s) => s.name },
+            { header: 'RESULT', value: (s) => s.status, color: (t, s) => (s.status === 'ok' ? out.c.green(t) : out.c.red(t)) },
+            { header: 'TOOK', value: (s) => formatDuration(s.durationMs), align: 'right' },
+            { header: 'DETAIL', value: (s) => s.detail },
+          ]);
+          out.line();
+          out.line(`config: ${result.configFile}`);
+          out.line(`next: ${out.c.cyan('npx opsctl')} opens the console on this workspace; ${out.c.cyan('npx opsctl status')} checks it headless.`);
+        },
+      }),
+    );
+}

@@ -1,0 +1,59 @@
+import type { Command } from 'commander';
+import type { StatusResult } from '../../../commands/status.js';
+import type { ComponentHealth } from '../../util/health.js';
+import { action } from '../action.js';
+import type { TextOut } from '../output.js';
+
+export function registerStatus(program: Command): void {
+  program
+    .command('status')
+    .description('Check the state store, the warehouse and every database target (the console\'s Overview)')
+    .option('--timeout <ms>', 'how long to wait for each component', '5000')
+    .option('--target <name...>', 'only these database targets')
+    .helpGroup('Overview:')
+    .action(
+      action<StatusResult>({
+        operation: async () => (await import('../../../commands/status.js')).status,
+        input: (_args, o) => ({ timeoutMs: Number(o.timeout), ...(o.target ? { targets: o.target } : {}) }),
+        render: renderStatus,
+        exitCode: (r) => ([r.state, r.warehouse, ...r.targets].some((c) => c.status === 'down') ? 1 : 0),
+      }),
+    );
+}
+
+export function renderStatus(r: StatusResult, out: TextOut): void {
+  out.kv([
+    ['opsctl', r.opsctlVersion],
+    ['environment', r.environment],
+    ['config', r.configFile ?? '(embedded defaults)'],
+    ['home', r.home],
+  ]);
+  out.line();
+  const rows = [r.state, r.warehouse, ...r.targets];
+  out.table(rows, [
+    { header: 'COMPONENT', value: (c) => (c === r.state || c === r.warehouse ? c.name : `target ${c.name}`) },
+    { header: 'KIND', value: (c) => c.kind },
+    { header: 'STATUS', value: (c) => c.status, color: (t, c) => statusColor(out, c, t) },
+    { header: 'VERSION', value: (c) => c.version ?? '' },
+    { header: 'LATENCY', value: (c) => (c.latencyMs === undefined ? '' : `${c.latencyMs}ms`), align: 'right' },
+    { header: 'WHERE', value: (c) => c.location },
+  ]);
+  for (const c of rows.filter((c) => c.error)) {
+    out.line();
+    out.line(`${out.c.red(c.name)}: ${c.error}`);
+    if (c.hint) out.line(`  ${out.c.dim('hint')}: ${c.hint}`);
+  }
+}
+
+function statusColor(out: TextOut, c: ComponentHealth, text: string): string {
+  switch (c.status) {
+    case 'up':
+      return out.c.green(text);
+    case 'down':
+      return out.c.red(text);
+    case 'busy':
+      return out.c.yellow(text);
+    default:
+      return out.c.dim(text);
+  }
+}

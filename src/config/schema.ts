@@ -1,0 +1,53 @@
+import { z } from 'zod';
+import { parseLogLevel } from '../log/logger.js';
+import { backupsSchema } from './sections/backups.js';
+import { botSchema } from './sections/bot.js';
+import { costsSchema } from './sections/costs.js';
+import { loadtestSchema } from './sections/loadtest.js';
+import { migrationsSchema } from './sections/migrations.js';
+import { pipelinesSchema } from './sections/pipelines.js';
+import { spotifySchema } from './sections/spotify.js';
+import { stateSchema } from './sections/state.js';
+import { targetsSchema } from './sections/targets.js';
+import { warehouseSchema } from './sections/warehouse.js';
+
+export const ENVIRONMENTS = ['development', 'staging', 'production'] as const;
+
+/**
+ * The schema of `opsctl.config.json` after environment variables are merged in. Objects are strict so a typo is
+ * reported, not ignored. Each section lives in its own module under sections/.
+ */
+export const configSchema = z.strictObject({
+  $schema: z.string().optional(),
+  /** Free text; `opsctl demo` marks the workspace config it writes here. */
+  $comment: z.string().optional(),
+  environment: z.enum(ENVIRONMENTS).default('development'),
+  logLevel: z
+    .string()
+    .transform((v, ctx) => {
+      const level = parseLogLevel(v);
+      if (!level) {
+        ctx.addIssue({ code: 'custom', message: 'must be one of DEBUG, INFO, WARNING, ERROR, SILENT' });
+        return z.NEVER;
+      }
+      return level;
+    })
+    .default('info'),
+  /** Where opsctl keeps its embedded state, warehouse, PGlite data and backups. */
+  home: z.string().min(1).default('.opsctl'),
+  state: stateSchema,
+  warehouse: warehouseSchema,
+  targets: targetsSchema,
+  spotify: spotifySchema,
+  pipelines: pipelinesSchema,
+  costs: costsSchema,
+  bot: botSchema,
+  loadtest: loadtestSchema,
+  backups: backupsSchema,
+  migrations: migrationsSchema,
+});
+
+/** The config as the schema returns it (paths not yet resolved). */
+export type ParsedConfig = z.output<typeof configSchema>;
+export type TargetConfig = ParsedConfig['targets'][string];
+export type PipelineConfig = ParsedConfig['pipelines'][string];

@@ -1,0 +1,26 @@
+import { z } from 'zod';
+import { nameSchema } from './common.js';
+
+/**
+ * Pipelines that `opsctl etl run` runs, by name. Each kind owns its own schema; the Spotify pipeline and the
+ * warehouse → database sync extend theirs in their own issues.
+ */
+export const spotifyPipelineSchema = z.strictObject({
+  kind: z.literal('spotify'),
+  /** `api` talks to the Spotify Web API; `sample` is the seeded demo source and must be chosen explicitly. */
+  source: z.enum(['api', 'sample']).default('api'),
+  enabled: z.boolean().default(true),
+});
+
+export const syncPipelineSchema = z.strictObject({
+  kind: z.literal('sync'),
+  /** The database target the tables are synced into. */
+  target: nameSchema,
+  enabled: z.boolean().default(true),
+});
+
+export const pipelineSchema = z.discriminatedUnion('kind', [spotifyPipelineSchema, syncPipelineSchema], {
+  error: (issue) => (issue.code === 'invalid_union' ? 'kind must be one of "spotify", "sync"' : undefined),
+});
+
+export const pipelinesSchema = z.record(nameSchema, pipelineSchema).prefault({});

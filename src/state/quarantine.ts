@@ -1,0 +1,50 @@
+import { num, numOrNull, parseJson, redactText, toJson } from './json.js';
+import type { SqlRunner } from './store.js';
+
+/** A record that failed validation: kept with its reason and raw payload, never silently dropped. */
+export interface QuarantinedRecord {
+  id: number;
+  runId: number | null;
+  pipeline: string;
+  table: string;
+  reason: string;
+  payload: unknown;
+  createdAt: string;
+}
+
+export async function quarantine(
+  db: SqlRunner,
+  records: Array<{ runId: number | null; pipeline: string; table: string; reason: string; payload: unknown }>,
+): Promise<number> {
+  const now = new Date().toISOString();
+  for (const r of records) {
+    await db.run('INSERT INTO quarantine (run_id, pipeline, table_name, reason, payload, created_at) VALUES (?, ?, ?, ?, ?, ?)', [
+      r.runId, r.pipeline, r.table, redactText(r.reason), toJson(r.payload), now,
+    ]);
+  }
+  return records.length;
+}
+
+export async function listQuarantine(
+  db: SqlRunner,
+  filter: { runId?: number; pipeline?: string; table?: string; limit?: number } = {},
+): Promise<QuarantinedRecord[]> {
+  const clauses: string[] = [];
+  const params: unknown[] = [];
+  if (filter.runId !== undefined) (clauses.push('run_id = ?'), params.push(filter.runId));
+  if (filter.pipeline) (clauses.push('pipeline = ?'), params.push(filter.pipeline));
+  if (filter.table) (clauses.push('table_name = ?'), params.push(filter.table));
+  const rows = await db.query<Record<string, unknown>>(
+    `SELECT * FROM quarantine ${clauses.length ? `WHERE ${clauses.join(' AND ')}` : ''} ORDER BY id DESC LIMIT ?`,
+    [...params, filter.limit ?? 100],
+  );
+  return rows.map((r) => ({
+    id: num(r.id),
+    runId: numOrNull(r.run_id),
+    pipeline: String(r.pipeline),
+    table: String(r.table_name),
+    reason: String(r.reason),
+    payload: parseJson(r.payload),
+    createdAt: String(r.created_at),
+  }));
+}

@@ -1,0 +1,47 @@
+import { mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+import { DuckDBInstance, type DuckDBConnection, type DuckDBValue } from '@duckdb/node-api';
+import { ConnectionError } from '../errors.js';
+import type { Row, Warehouse } from './warehouse.js';
+
+export interface DuckdbWarehouse extends Warehouse {
+  readonly kind: 'duckdb';
+  readonly connection: DuckDBConnection;
+  readonly path: string;
+}
+
+/** DuckDB allows one writing process per file; a second opener gets a lock error that names the holder's pid. */
+export async function openDuckdbWarehouse(path: string): Promise<DuckdbWarehouse> {
+  let instance: DuckDBInstance;
+  let connection: DuckDBConnection;
+  try {
+    mkdirSync(dirname(path), { recursive: true });
+    instance = await DuckDBInstance.create(path);
+    connection = await instance.connect();
+  } catch (error) {
+    const message = (error as Error).message;
+    const pid = /PID (\d+)/.exec(message)?.[1];
+    throw new ConnectionError(
+      pid ? `warehouse ${path} is in use by pid ${pid}` : `cannot open the DuckDB warehouse ${path}: ${message}`,
+      { hint: pid ? 'DuckDB allows one writing process at a time; wait for it to finish.' : 'Check that OPSCTL_HOME is writable.', cause: error },
+    );
+  }
+  return {
+    kind: 'duckdb',
+    location: path,
+    path,
+    connection,
+    async query<T = Row>(sql: string, params: unknown[] = []) {
+      const reader = await connection.runAndReadAll(sql, params as DuckDBValue[]);
+      return reader.getRowObjectsJS() as T[];
+    },
+    async version() {
+      const reader = await connection.runAndReadAll('SELECT version() AS v');
+      return `DuckDB ${String(reader.getRowObjectsJS()[0]?.v ?? '?')}`;
+    },
+    async close() {
+      connection.closeSync();
+      instance.closeSync();
+    },
+  };
+}

@@ -1,0 +1,140 @@
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { spawn } from 'node:child_process';
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import { BIN, ROOT, runCli } from './helpers/cli.js';
+import { tempDir } from './helpers/tmp.js';
+
+const pkg = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { version: string };
+
+test('--version prints the package version', async () => {
+  const r = await runCli(['--version']);
+  assert.is(r.code, 0);
+  assert.is(r.stdout.trim(), pkg.version);
+});
+
+test('--help lists the commands, global options and exit codes', async () => {
+  const r = await runCli(['--help']);
+  assert.is(r.code, 0);
+  for (const word of ['status', 'demo', 'config', 'console', '--json', '--config', '--env-file', '--log-level', '--quiet', '--no-color', 'Exit codes']) {
+    assert.ok(r.stdout.includes(word), `help mentions ${word}`);
+  }
+});
+
+test('an unknown command or option is a usage error: exit 2', async () => {
+  assert.is((await runCli(['frobnicate'])).code, 2);
+  const r = await runCli(['status', '--no-such-flag']);
+  assert.is(r.code, 2);
+  assert.match(r.stderr, /unknown option/);
+});
+
+test('bare opsctl without a terminal prints help and exits 2', async () => {
+  const r = await runCli([]);
+  assert.is(r.code, 2);
+  assert.match(r.stderr, /Usage: opsctl/);
+  assert.match(r.stderr, /needs a terminal/);
+});
+
+test('a config with three mistakes reports all three and exits 2, without a stack trace', async () => {
+  const cwd = tempDir();
+  writeFileSync(
+    join(cwd, 'opsctl.config.json'),
+    JSON.stringify({ environment: 'prod', warehouse: { kind: 'duckdb', duckdb: { file: 'x' } }, targets: { app: { engine: 'oracle', url: 'x' } } }),
+  );
+  const r = await runCli(['status'], { cwd });
+  assert.is(r.code, 2);
+  assert.match(r.stderr, /invalid configuration \(3 problems\)/);
+  assert.match(r.stderr, /environment .*expected one of "development"\|"staging"\|"production", got "prod"/);
+  assert.match(r.stderr, /warehouse\.duckdb\.file .*is not a known field/);
+  assert.match(r.stderr, /targets\.app\.engine .*engine must be one of "postgres", "mysql", "pglite"/);
+  assert.not.match(r.stderr, /\n\s+at /, 'no stack trace');
+  const json = await runCli(['status', '--json'], { cwd });
+  assert.is(json.code, 2);
+  const doc = JSON.parse(json.stdout) as { error: { code: string; details: { problems: unknown[] } } };
+  assert.is(doc.error.code, 'CONFIG_INVALID');
+  assert.is(doc.error.details.problems.length, 3);
+});
+
+test('config show: values, sources, secrets redacted in text and JSON', async () => {
+  const cwd = tempDir();
+  const env = {
+    OPSCTL_HOME: join(cwd, 'home'),
+    TELEGRAM_BOT_TOKEN: '987654:telegram-secret-token',
+    SPOTIFY_CLIENT_SECRET: 'spotify-client-secret-xyz',
+    DATABASE_URL: 'postgres://app:db-pass-0123456789@127.0.0.1:5432/app',
+  };
+  const text = await runCli(['config', 'show'], { cwd, env });
+  assert.is(text.code, 0, text.stderr);
+  const json = await runCli(['config', 'show', '--json'], { cwd, env });
+  assert.is(json.code, 0);
+  for (const out of [text.stdout + text.stderr, json.stdout + json.stderr]) {
+    assert.not.match(out, /telegram-secret-token/);
+    assert.not.match(out, /spotify-client-secret-xyz/);
+    assert.not.match(out, /db-pass-0123456789/);
+  }
+  assert.match(text.stdout, /bot\.token\s+\*\*\*\s+env:TELEGRAM_BOT_TOKEN/);
+  const doc = JSON.parse(json.stdout) as { values: Array<{ path: string; value: unknown; source: string }> };
+  const url = doc.values.find((v) => v.path === 'targets.app.url')!;
+  assert.is(url.value, 'postgres://app:***@127.0.0.1:5432/app');
+  assert.is(url.source, 'env:DATABASE_URL');
+  assert.is(doc.values.find((v) => v.path === 'home')!.source, 'env:OPSCTL_HOME');
+});
+
+test('--json prints exactly one JSON document on stdout; logs stay on stderr', async () => {
+  const cwd = tempDir();
+  const r = await runCli(['status', '--json', '--log-level', 'debug'], { cwd, env: { OPSCTL_HOME: join(cwd, 'h') } });
+  assert.is(r.code, 0, r.stderr);
+  const doc = JSON.parse(r.stdout) as { state: { status: string }; targets: Array<{ name: string; status: string }> };
+  assert.is(doc.state.status, 'up');
+  assert.equal(doc.targets.map((t) => [t.name, t.status]), [['local', 'absent']]);
+});
+
+test('status exits 1 and names the problem when a target is unreachable', async () => {
+  const cwd = tempDir();
+  const r = await runCli(['status', '--json', '--timeout', '3000'], {
+    cwd,
+    env: { OPSCTL_HOME: join(cwd, 'h'), DATABASE_URL: 'postgres://nobody:pw@127.0.0.1:1/none' },
+  });
+  assert.is(r.code, 1);
+  const doc = JSON.parse(r.stdout) as { targets: Array<{ name: string; status: string; error: string; hint: string }> };
+  const app = doc.targets.find((t) => t.name === 'app')!;
+  assert.is(app.status, 'down');
+  assert.match(app.error, /target "app" \(postgres:\/\/nobody:\*\*\*@127\.0\.0\.1:1\/none\) is unreachable: connection refused/);
+  assert.match(app.hint, /DATABASE_URL/);
+});
+
+test('logs are JSON lines on a pipe and the level is honoured', async () => {
+  const cwd = tempDir();
+  const r = await runCli(['status', '--log-level', 'info'], { cwd, env: { OPSCTL_HOME: join(cwd, 'h') } });
+  const lines = r.stderr.trim().split('\n').filter(Boolean);
+  assert.ok(lines.length > 0);
+  for (const line of lines) {
+    const rec = JSON.parse(line) as { level: string; time: string; msg: string };
+    assert.ok(['info', 'warn', 'error'].includes(rec.level));
+  }
+  const quiet = await runCli(['status', '--quiet'], { cwd, env: { OPSCTL_HOME: join(cwd, 'h') } });
+  assert.is(quiet.stderr, '');
+});
+
+test('headless commands load neither ink nor react', async () => {
+  const cwd = tempDir();
+  for (const args of [['config', 'show', '--json'], ['status', '--json'], ['--help']]) {
+    const trace = join(cwd, `trace-${args[0]}.txt`);
+    writeFileSync(trace, '');
+    await new Promise<void>((resolve, reject) => {
+      const child = spawn(process.execPath, ['--import', join(ROOT, 'tests/helpers/trace-loads.mjs'), BIN, ...args], {
+        cwd,
+        env: { PATH: process.env.PATH ?? '', OPSCTL_TRACE_FILE: trace, OPSCTL_HOME: join(cwd, 'h') },
+        stdio: 'ignore',
+      });
+      child.on('close', (code) => (code === 0 ? resolve() : reject(new Error(`${args.join(' ')} exited ${code}`))));
+    });
+    const loaded = readFileSync(trace, 'utf8');
+    assert.ok(loaded.includes('/dist/src/cli.js'), 'the trace saw the CLI load');
+    assert.not.match(loaded, /node_modules\/(ink|react|yoga-layout)\//, `${args.join(' ')} loaded ink/react`);
+    assert.not.match(loaded, /\/dist\/views\//, `${args.join(' ')} loaded views/`);
+  }
+});
+
+test.run();

@@ -1,0 +1,71 @@
+import React, { useState } from 'react';
+import { Box, Text } from 'ink';
+import { useKeymap } from '../hooks/keymap.js';
+
+export interface ConfirmProps {
+  /** What will happen, in one line. */
+  action: string;
+  /** When set, the operator must type this word (production targets). */
+  typed?: string | undefined;
+  confirmLabel?: string;
+  onAnswer: (yes: boolean) => void;
+  width?: number;
+}
+
+/**
+ * The confirmation dialog for destructive actions. Cancel has the focus, so a stray Enter never destroys anything;
+ * with `typed`, the action runs only after the exact word is typed.
+ */
+export function Confirm({ action, typed, confirmLabel = 'Confirm', onAnswer, width = 60 }: ConfirmProps) {
+  const [focus, setFocus] = useState<'cancel' | 'confirm'>('cancel');
+  const [text, setText] = useState('');
+  const typedOk = typed === undefined || text === typed;
+  const toggle = () => setFocus((f) => (f === 'cancel' ? 'confirm' : 'cancel'));
+
+  useKeymap(
+    'modal',
+    [
+      { keys: ['esc'], label: 'cancel', run: () => onAnswer(false) },
+      { keys: ['left', 'right', 'tab', 'shift+tab'], label: 'switch', display: '←/→', run: toggle },
+      {
+        keys: ['enter'],
+        label: focus === 'cancel' ? 'cancel' : confirmLabel.toLowerCase(),
+        run: () => {
+          if (focus === 'confirm' && typedOk) onAnswer(true);
+          else if (focus === 'cancel') onAnswer(false);
+        },
+      },
+      ...(typed !== undefined ? [{ keys: ['backspace'], label: 'erase', hidden: true, run: () => setText((t) => t.slice(0, -1)) }] : []),
+    ],
+    typed !== undefined ? { onText: (input) => setText((t) => t + input) } : {},
+  );
+
+  return (
+    <Box flexDirection="column" borderStyle="round" borderColor="yellow" paddingX={1} width={width}>
+      <Text bold color="yellow">
+        Confirm
+      </Text>
+      <Text wrap="wrap">{action}</Text>
+      {typed !== undefined ? (
+        <Box marginTop={1} flexDirection="column">
+          <Text>
+            Type <Text bold>{typed}</Text> to enable {confirmLabel}:
+          </Text>
+          <Text>
+            {'> '}
+            <Text color={typedOk ? 'green' : undefined}>{text}</Text>
+            <Text inverse> </Text>
+          </Text>
+        </Box>
+      ) : null}
+      <Box marginTop={1} gap={2}>
+        <Text inverse={focus === 'cancel'} bold={focus === 'cancel'}>
+          {' Cancel '}
+        </Text>
+        <Text inverse={focus === 'confirm'} color={typedOk ? 'red' : 'gray'} bold={focus === 'confirm'}>
+          {` ${confirmLabel} `}
+        </Text>
+      </Box>
+    </Box>
+  );
+}
