@@ -38,6 +38,7 @@ export const ENV_BINDINGS: EnvBinding[] = [
   { name: 'BIGQUERY_DATASET', path: ['warehouse', 'bigquery', 'dataset'], doc: 'BigQuery dataset for the Spotify tables.', example: 'spotify_data' },
   { name: 'BIGQUERY_LOCATION', path: ['warehouse', 'bigquery', 'location'], doc: 'BigQuery location (region) of the dataset and jobs.', example: 'US' },
   { name: 'GOOGLE_APPLICATION_CREDENTIALS', path: ['warehouse', 'bigquery', 'keyFilename'], doc: 'Service-account key file for BigQuery (unset: application default credentials).', example: '/etc/opsctl/gcp-key.json' },
+  { name: 'BIGQUERY_ACCESS_TOKEN', path: ['warehouse', 'bigquery', 'accessToken'], secret: true, doc: 'A ready OAuth access token for BigQuery (e.g. `gcloud auth print-access-token`); wins over the key file. Expires after about an hour.', example: '' },
   { name: 'SPOTIFY_CLIENT_ID', path: ['spotify', 'clientId'], doc: 'Spotify app client id (developer.spotify.com).', example: 'your-client-id' },
   { name: 'SPOTIFY_CLIENT_SECRET', path: ['spotify', 'clientSecret'], doc: 'Spotify app client secret.', secret: true, example: 'your-client-secret' },
   { name: 'SPOTIFY_REFRESH_TOKEN', path: ['spotify', 'refreshToken'], doc: 'Refresh token from `opsctl spotify login` (or stored in $OPSCTL_HOME).', secret: true, example: 'your-refresh-token' },

@@ -14,6 +14,8 @@ export const bigqueryWarehouseSchema = z
     location: z.string().min(1).default('US'),
     /** Service-account key file (GOOGLE_APPLICATION_CREDENTIALS); unset means application default credentials. */
     keyFilename: z.string().min(1).optional(),
+    /** A ready OAuth access token (BIGQUERY_ACCESS_TOKEN); short-lived, for ad-hoc runs and tests against a fake. */
+    accessToken: z.string().min(1).optional(),
     /** Another REST endpoint (tests, emulators). */
     apiEndpoint: z.string().url().optional(),
     /** Every query opsctl sends is capped at this many bytes billed (BigQuery fails it without charge above). */
