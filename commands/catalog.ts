@@ -1,0 +1,21 @@
+import { NotFoundError } from '../src/errors.js';
+import type { Operation } from './operation.js';
+
+/**
+ * Every operation by its dotted name, imported only when asked for. Faces that pick an operation at run time (the
+ * bot, `opsctl validate`) resolve names here; each capability adds its lines.
+ */
+export const OPERATION_LOADERS: Record<string, () => Promise<Operation>> = {
+  status: async () => (await import('./status.js')).status as Operation,
+  'config.show': async () => (await import('./config.js')).configShow as Operation,
+};
+
+export function hasOperation(name: string): boolean {
+  return name in OPERATION_LOADERS;
+}
+
+export async function loadOperation(name: string): Promise<Operation> {
+  const load = OPERATION_LOADERS[name];
+  if (!load) throw new NotFoundError(`operation "${name}" is not part of this build of opsctl`, { hint: 'Run `opsctl --help` to see what this build can do.' });
+  return load();
+}
