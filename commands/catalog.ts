@@ -8,6 +8,7 @@ import type { Operation } from './operation.js';
 export const OPERATION_LOADERS: Record<string, () => Promise<Operation>> = {
   status: async () => (await import('./status.js')).status as Operation,
   'config.show': async () => (await import('./config.js')).configShow as Operation,
+  validate: async () => (await import('./validate/index.js')).validate as Operation,
 };
 
 export function hasOperation(name: string): boolean {

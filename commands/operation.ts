@@ -15,6 +15,8 @@ export interface Progress {
   done?: number;
   total?: number;
   note?: string;
+  /** A finished piece of the result, for faces that show results as they stream in (validate's checks). */
+  item?: unknown;
 }
 
 export interface OperationContext {

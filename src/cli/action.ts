@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import type { Operation } from '../../commands/operation.js';
-import { ConfirmationRequired, UsageError } from '../errors.js';
+import type { LoadedConfig } from '../config/load.js';
+import { ConfigError, ConfirmationRequired, UsageError } from '../errors.js';
 import { reportError } from './exit.js';
 import { createTextOut, writeJson, type TextOut } from './output.js';
 import { createProgressReporter } from './progress.js';
@@ -18,8 +19,16 @@ export interface CommandSpec<R> {
   render?: (result: R, out: TextOut, options: Record<string, unknown>) => void;
   /** An exit code derived from a successful result (e.g. 1 when a check finds a breach). */
   exitCode?: (result: R) => number;
-  /** `isolated`: ignore config files and opsctl's variables except OPSCTL_HOME (the demo). */
-  config?: 'normal' | 'isolated';
+  /**
+   * `isolated`: ignore config files and opsctl's variables except OPSCTL_HOME (the demo). `tolerant`: a config that
+   * does not load is handed to the operation as `input.configError` and it runs on the embedded defaults (validate
+   * reports it as a failed check instead of stopping).
+   */
+  config?: 'normal' | 'isolated' | 'tolerant';
+  /** Prints a streamed piece of the result (`progress.item`) as soon as it arrives; text mode only. */
+  renderItem?: (item: unknown, out: TextOut) => void;
+  /** Runs after a successful operation in text and JSON mode alike (writes report files such as --junit). */
+  after?: (result: R, options: Record<string, unknown>) => void | Promise<void>;
 }
 
 /** The session of the command being run, so src/cli.ts can return its exit code. */
@@ -46,15 +55,25 @@ export function action<R>(spec: CommandSpec<R>) {
     let runtime: { close(): Promise<void> } | undefined;
     let progress: ReturnType<typeof createProgressReporter> | undefined;
     try {
-      const loaded = loadForSession(session, spec.config ?? 'normal');
+      const { loaded, configError } = loadTolerantly(session, spec.config ?? 'normal');
       const log = loggerFor(session, loaded.config.logLevel);
       progress = createProgressReporter({ stream: process.stderr, quiet: session.quiet || session.json, log });
       const { createRuntime } = await import('../../commands/runtime.js');
       const { invoke } = await import('../../commands/operation.js');
-      const ctx = createRuntime({ loaded, log, trigger: triggerFromEnv(), signal: controller.signal, progress: progress.report });
+      const text = createTextOut(session.stdout, session.colors);
+      const reporter = progress;
+      const report: typeof reporter.report = (p) => {
+        if (p.item !== undefined && spec.renderItem && !session.json) {
+          reporter.clear();
+          spec.renderItem(p.item, text);
+        }
+        reporter.report(p);
+      };
+      const ctx = createRuntime({ loaded, log, trigger: triggerFromEnv(), signal: controller.signal, progress: report });
       runtime = ctx;
       const operation = await spec.operation();
       const input: Record<string, unknown> = spec.input ? spec.input(positional, options) : {};
+      if (configError) input.configError = configError;
       let result: R;
       try {
         result = await invoke(operation, ctx, input);
@@ -67,8 +86,9 @@ export function action<R>(spec: CommandSpec<R>) {
         result = await invoke(operation, ctx, { ...input, confirm: true });
       }
       progress.clear();
+      await spec.after?.(result, options);
       if (session.json) writeJson(session.stdout, result);
-      else if (spec.render) spec.render(result, createTextOut(session.stdout, session.colors), options);
+      else if (spec.render) spec.render(result, text, options);
       session.exitCode = spec.exitCode?.(result) ?? 0;
     } catch (error) {
       progress?.clear();
@@ -85,4 +105,19 @@ export function action<R>(spec: CommandSpec<R>) {
       await runtime?.close().catch(() => undefined);
     }
   };
+}
+
+/** Loads the config; in `tolerant` mode a ConfigError becomes `configError` and the embedded defaults load instead. */
+function loadTolerantly(session: CliSession, mode: 'normal' | 'isolated' | 'tolerant'): { loaded: LoadedConfig; configError?: { message: string; hint?: string } } {
+  if (mode !== 'tolerant') return { loaded: loadForSession(session, mode) };
+  try {
+    return { loaded: loadForSession(session, 'normal') };
+  } catch (error) {
+    if (!(error instanceof ConfigError)) throw error;
+    const problems = (error.details?.problems as Array<{ path: string; message: string }> | undefined) ?? [];
+    const message = problems.length
+      ? `invalid configuration (${problems.length} problem${problems.length === 1 ? '' : 's'}): ${problems.map((p) => `${p.path || '(root)'}: ${p.message}`).join('; ')}`
+      : error.message.replace(/\n\s*/g, ' ');
+    return { loaded: loadForSession(session, 'isolated'), configError: { message, ...(error.hint ? { hint: error.hint } : {}) } };
+  }
 }

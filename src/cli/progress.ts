@@ -1,12 +1,9 @@
 import type { Logger } from '../log/logger.js';
 import { redactor } from '../log/redact.js';
 
-export interface ProgressEvent {
-  phase: string;
-  done?: number;
-  total?: number;
-  note?: string;
-}
+import type { Progress } from '../../commands/operation.js';
+
+export type ProgressEvent = Progress;
 
 /**
  * Progress on stderr: one line rewritten in place on a terminal; on a pipe (cron, CI) a log record at each phase
@@ -36,7 +33,9 @@ export function createProgressReporter(options: { stream: NodeJS.WriteStream; qu
       if (p.phase !== lastPhase || now - lastLogged >= 1000) {
         lastPhase = p.phase;
         lastLogged = now;
-        log.info('progress', { ...p });
+        // A streamed result item is printed by the command itself; the log keeps the progress only.
+        const { item: _item, ...fields } = p;
+        log.info('progress', fields);
       }
     },
     clear() {

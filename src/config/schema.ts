@@ -9,6 +9,7 @@ import { pipelinesSchema } from './sections/pipelines.js';
 import { spotifySchema } from './sections/spotify.js';
 import { stateSchema } from './sections/state.js';
 import { targetsSchema } from './sections/targets.js';
+import { validateSchema } from './sections/validate.js';
 import { warehouseSchema } from './sections/warehouse.js';
 
 export const ENVIRONMENTS = ['development', 'staging', 'production'] as const;
@@ -45,6 +46,7 @@ export const configSchema = z.strictObject({
   loadtest: loadtestSchema,
   backups: backupsSchema,
   migrations: migrationsSchema,
+  validate: validateSchema,
 });
 
 /** The config as the schema returns it (paths not yet resolved). */

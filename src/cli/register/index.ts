@@ -2,9 +2,10 @@ import type { Command } from 'commander';
 import { registerConfig } from './config.js';
 import { registerDemo } from './demo.js';
 import { registerStatus } from './status.js';
+import { registerValidate } from './validate.js';
 
 /**
  * Every subcommand, registered without importing its operation (each action imports its module when it runs), so
  * `opsctl --help` stays fast. A capability adds its register function here.
  */
-export const REGISTRARS: Array<(program: Command) => void> = [registerStatus, registerDemo, registerConfig];
+export const REGISTRARS: Array<(program: Command) => void> = [registerStatus, registerValidate, registerDemo, registerConfig];
