@@ -7,7 +7,7 @@ import { Redactor } from '../../src/log/redact.js';
 import { App } from '../../views/App.js';
 import type { PaneDefinition } from '../../views/panes/types.js';
 import { LogBuffer } from '../../views/services/log-buffer.js';
-import type { ConsoleServices } from '../../views/services/services.js';
+import type { ConsoleServices, InvokeOptions } from '../../views/services/services.js';
 import { tempDir } from './tmp.js';
 
 export const tick = (ms = 30) => new Promise((r) => setTimeout(r, ms));
@@ -23,7 +23,7 @@ export async function waitFor(frame: () => string | undefined, predicate: (f: st
   }
 }
 
-export type Handler = (input: Record<string, unknown>) => unknown | Promise<unknown>;
+export type Handler = (input: Record<string, unknown>, options: InvokeOptions) => unknown | Promise<unknown>;
 
 /** Services whose operations are answered by name; an operation with no handler fails loudly. */
 export function fakeServices(handlers: Record<string, Handler>, loaded?: LoadedConfig): ConsoleServices & { calls: Array<{ name: string; input: Record<string, unknown> }> } {
@@ -32,11 +32,11 @@ export function fakeServices(handlers: Record<string, Handler>, loaded?: LoadedC
     loaded: loaded ?? loadConfig({ cwd: tempDir(), env: {}, redactor: new Redactor() }),
     logs: new LogBuffer(),
     calls,
-    async invoke<R>(operation: Operation<any, R>, input: Record<string, unknown>) { // eslint-disable-line @typescript-eslint/no-explicit-any
+    async invoke<R>(operation: Operation<any, R>, input: Record<string, unknown>, options: InvokeOptions = {}) { // eslint-disable-line @typescript-eslint/no-explicit-any
       calls.push({ name: operation.name, input });
       const handler = handlers[operation.name];
       if (!handler) throw new Error(`no fake for ${operation.name}`);
-      return (await handler(input)) as R;
+      return (await handler(input, options)) as R;
     },
   };
 }

@@ -9,6 +9,7 @@ import { useServices } from '../services/services.js';
 import { Table, type TableColumn } from '../widgets/Table.js';
 import { Spinner } from '../widgets/Spinner.js';
 import { formatAgo } from '../widgets/time.js';
+import { ValidateView } from '../views/ValidateView.js';
 import type { PaneProps } from './types.js';
 
 export const OVERVIEW_REFRESH_MS = 15_000;
@@ -36,12 +37,18 @@ export function OverviewPane({ width, height }: PaneProps) {
   const tableHeight = Math.max(3, Math.min(rows.length + 1, height - 9));
   const nav = useTableNavigation(rows.length, tableHeight - 1);
   const [showDetails, setShowDetails] = useState(true);
+  const [validating, setValidating] = useState(false);
 
-  useKeymap('pane', [
-    ...nav.bindings,
-    { keys: ['r'], label: 'refresh', description: 'check every component again now', run: overview.refresh },
-    { keys: ['enter'], label: showDetails ? 'hide details' : 'details', run: () => setShowDetails((d) => !d) },
-  ]);
+  useKeymap(
+    'pane',
+    [
+      ...nav.bindings,
+      { keys: ['r'], label: 'refresh', description: 'check every component again now', run: overview.refresh },
+      { keys: ['enter'], label: showDetails ? 'hide details' : 'details', run: () => setShowDetails((d) => !d) },
+      { keys: ['v'], label: 'validate', description: 'run the pre-deployment gate (opsctl validate) with results streaming in', run: () => setValidating(true) },
+    ],
+    { active: !validating },
+  );
 
   const selected = rows[nav.selected];
   const columns: TableColumn<(typeof rows)[number]>[] = [
@@ -54,6 +61,9 @@ export function OverviewPane({ width, height }: PaneProps) {
   ];
 
   const config = services.loaded;
+  if (validating) {
+    return <ValidateView width={width} height={height} initialEnv={config.config.environment} onClose={() => setValidating(false)} />;
+  }
   return (
     <Box flexDirection="column" width={width} height={height}>
       <Text wrap="truncate">
@@ -80,7 +90,7 @@ export function OverviewPane({ width, height }: PaneProps) {
       <Box flexGrow={1} />
       <Text dimColor wrap="truncate">
         {overview.loading ? <Spinner label="refreshing" /> : `checked ${formatAgo(overview.refreshedAt)}`}
-        {` · every ${OVERVIEW_REFRESH_MS / 1000}s · r to refresh now`}
+        {` · every ${OVERVIEW_REFRESH_MS / 1000}s · r to refresh now · v to validate`}
       </Text>
     </Box>
   );
