@@ -8,6 +8,8 @@ import type { Operation } from './operation.js';
 export const OPERATION_LOADERS: Record<string, () => Promise<Operation>> = {
   status: async () => (await import('./status.js')).status as Operation,
   'config.show': async () => (await import('./config.js')).configShow as Operation,
+  'bot.start': async () => (await import('./bot/start.js')).botStart as Operation,
+  'bot.health': async () => (await import('./bot/health.js')).botHealth as Operation,
 };
 
 export function hasOperation(name: string): boolean {
