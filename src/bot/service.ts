@@ -77,6 +77,7 @@ export interface BotService {
 const HEARTBEAT_MS = 15_000;
 const COMPONENTS_TTL_MS = 30_000;
 const PROBE_TIMEOUT_MS = 3_000;
+const COMPONENTS_WAIT_MS = 1_000;
 
 /**
  * The on-call bot: Telegram (long polling or webhook), the alert loop, and the HTTP server with /health and /metrics,
@@ -181,17 +182,21 @@ export async function startBotService(options: BotServiceOptions): Promise<BotSe
       return { name: 'state', kind, location: kind, status: 'down', error: errorMessage(error), ...(isOpsError(error) && error.hint ? { hint: error.hint } : {}) };
     }
   };
-  let components: { at: number; value: Promise<{ warehouse: ComponentHealth; targets: ComponentHealth[] }> } | undefined;
+  // Warehouse and targets are probed at most every 30 s; /health waits a moment for a fresh probe, else shows the last.
+  type Components = { warehouse: ComponentHealth; targets: ComponentHealth[] };
+  let components: { at: number; value: Promise<Components> } | undefined;
+  let lastComponents: Components | undefined;
   const probeComponents = () => {
     if (!components || Date.now() - components.at > COMPONENTS_TTL_MS) {
       const value = Promise.all([
         probeWarehouse(config, { timeoutMs: PROBE_TIMEOUT_MS }),
         Promise.all(Object.entries(config.targets).map(([name, target]) => probeTarget(name, target, { timeoutMs: PROBE_TIMEOUT_MS }))),
-      ]).then(([warehouse, targets]) => ({ warehouse, targets }));
+      ]).then(([warehouse, targets]) => (lastComponents = { warehouse, targets }));
       components = { at: Date.now(), value };
       value.catch(() => (components = undefined));
     }
-    return components.value;
+    const fresh = components.value;
+    return within(fresh, COMPONENTS_WAIT_MS).then((done) => (done ? fresh : lastComponents));
   };
   const readiness = async () => {
     const state = await probeState();
@@ -201,8 +206,8 @@ export async function startBotService(options: BotServiceOptions): Promise<BotSe
     return { state, reasons, ready: reasons.length === 0 };
   };
   const health = async (): Promise<HealthReport> => {
-    const [ready, parts] = await Promise.all([readiness(), probeComponents().catch(() => undefined)]);
-    const degraded = parts ? [parts.warehouse, ...parts.targets].some((c) => c.status === 'down') : true;
+    const [ready, parts] = await Promise.all([readiness(), probeComponents().catch(() => lastComponents)]);
+    const degraded = parts ? [parts.warehouse, ...parts.targets].some((c) => c.status === 'down') : false;
     return {
       status: ready.ready ? (degraded ? 'degraded' : 'ok') : 'down',
       ready: ready.ready,
@@ -250,6 +255,7 @@ export async function startBotService(options: BotServiceOptions): Promise<BotSe
   const url = `http://${shownHost}:${address.port}`;
   const publicUrl = bot.publicUrl?.replace(/\/+$/, '') ?? url;
   log.info('bot: health and metrics server listening', { url, paths: ['/health', '/health/live', '/health/ready', '/metrics'] });
+  void probeComponents().catch(() => undefined); // so the first /health has the targets
 
   // --- registration in the state store (so `opsctl status` finds us) ------------------------------------------------
   const register = async () => {
@@ -330,12 +336,11 @@ export async function startBotService(options: BotServiceOptions): Promise<BotSe
       let cancelledInFlight = 0;
       if (dispatcher?.busy) {
         log.info('bot: stopping; waiting for the commands in flight', { count: dispatcher.busy, graceSec: bot.shutdownGraceSec });
-        const finished = await Promise.race([dispatcher.idle().then(() => true), sleep(bot.shutdownGraceSec * 1000).then(() => false)]);
-        if (!finished) {
+        if (!(await within(dispatcher.idle(), bot.shutdownGraceSec * 1000))) {
           cancelledInFlight = dispatcher.busy;
           log.warn('bot: grace period over; cancelling the commands still running', { count: cancelledInFlight });
           opsAbort.abort();
-          await Promise.race([dispatcher.idle(), sleep(5_000)]);
+          await within(dispatcher.idle(), 5_000);
         }
       }
       if (client && bot.mode === 'polling' && lastUpdateId >= 0) {
@@ -365,4 +370,14 @@ export async function startBotService(options: BotServiceOptions): Promise<BotSe
     })());
 
   return { url, port: address.port, dispatcher, alerts, failure, health, stop };
+}
+
+/** true when `promise` settles within `ms`; the timer never outlives the race (it would keep the process alive). */
+async function within(promise: Promise<unknown>, ms: number): Promise<boolean> {
+  const timer = new AbortController();
+  try {
+    return await Promise.race([promise.then(() => true, () => true), sleep(ms, timer.signal).then(() => false)]);
+  } finally {
+    timer.abort();
+  }
 }

@@ -136,14 +136,19 @@ export function createTelegramClient(options: TelegramClientOptions): TelegramCl
     async *updates(opts, signal) {
       // The library's longPoll, plus a hook on every successful poll (an empty one too), so the bot knows it is
       // connected again after an outage without waiting for a message.
+      // After a failure the next poll does not wait at Telegram, so a recovery is seen at once.
       let offset: number | undefined;
+      let recovering = false;
       while (!signal.aborted) {
         let batch: TelegramUpdate[];
         try {
-          batch = (await api.getUpdates({ ...(offset === undefined ? {} : { offset }), timeout: opts.timeoutSec, allowed_updates: ['message', 'callback_query'] }, signal)) as unknown as TelegramUpdate[];
+          const timeout = recovering ? 0 : opts.timeoutSec;
+          batch = (await api.getUpdates({ ...(offset === undefined ? {} : { offset }), timeout, allowed_updates: ['message', 'callback_query'] }, signal)) as unknown as TelegramUpdate[];
+          recovering = false;
         } catch (error) {
           if (signal.aborted) return;
           if (!isTransientError(error)) throw telegramError('getUpdates', error);
+          recovering = true;
           opts.onError(error);
           const retryAfter = error instanceof TelegramApiError && error.retryAfter ? error.retryAfter * 1000 : 2_000;
           if (!(await sleep(retryAfter, signal))) return;

@@ -88,6 +88,11 @@ export class FakeTelegram {
     this.bot = { id: 4242, is_bot: true, first_name: 'opsctl', username: options.username ?? 'opsctl_test_bot' };
   }
 
+  /** getUpdates requests waiting at the fake right now (a bot that is polling has one). */
+  get waitingPolls(): number {
+    return this.polls.length;
+  }
+
   get url(): string {
     return `http://127.0.0.1:${this.port}`;
   }
@@ -296,6 +301,7 @@ export class FakeTelegram {
       }
     });
     this.polls.push(poll);
+    this.notify();
   }
 
   private call(method: string, p: Record<string, unknown>): unknown {

@@ -36,6 +36,8 @@ export interface BotHarness {
   runtime: Runtime;
   logs: LogRecord[];
   home: string;
+  /** Waits for a log record (records are written after the answer is sent). */
+  waitForLog(predicate: (r: LogRecord) => boolean): Promise<LogRecord>;
   /** Someone in `chatId` writes `text`; resolves with the bot's answer (the next message it sends to that chat). */
   ask(chatId: number, text: string): Promise<{ text: string; html: string; message_id: number; buttons: Array<{ text: string; data: string }> }>;
   close(): Promise<void>;
@@ -50,6 +52,8 @@ export async function startHarness(options: {
   telegram?: boolean;
   sources?: AlertSource[];
   fake?: FakeTelegram;
+  /** Wait until the bot polls (default true). */
+  waitForPolling?: boolean;
 } = {}): Promise<BotHarness> {
   const fake = options.fake ?? (await new FakeTelegram().start());
   fake.knownChats.add(TEAM_CHAT);
@@ -73,13 +77,14 @@ export async function startHarness(options: {
     resolve: options.resolve ?? overlayResolver(options.operations ?? {}),
     ...(options.sources ? { sources: options.sources } : {}),
   });
-  if (options.telegram !== false) await fake.waitFor(() => fake.sent('getUpdates').length > 0 || fake.calls.some((c) => c.method === 'deleteWebhook'), 10_000, 'polling started');
+  if (options.telegram !== false && options.waitForPolling !== false) await fake.waitFor(() => fake.waitingPolls > 0, 10_000, 'polling started');
   return {
     fake,
     service,
     runtime,
     logs,
     home,
+    waitForLog: (predicate) => fake.waitFor(() => logs.find(predicate), 10_000, 'a log record'),
     async ask(chatId, text) {
       const before = fake.sentTo(chatId).length;
       fake.pushText(chatId, text);
