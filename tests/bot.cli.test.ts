@@ -127,9 +127,9 @@ test('bot start --no-telegram serves health and metrics; `status` and `bot statu
     const st = await runCli(['status', '--json'], { cwd, env });
     assert.is(st.code, 0, st.stderr);
     const doc = JSON.parse(st.stdout) as { bot: { status: string; location: string; kind: string } };
-    assert.equal([doc.bot.status, doc.bot.location, doc.bot.kind], ['up', url, 'metrics only']);
+    assert.equal([doc.bot.status, doc.bot.location, doc.bot.kind], ['up', url, 'metrics']);
     const text = await runCli(['status'], { cwd, env });
-    assert.match(text.stdout, /\nbot\s+metrics only\s+up\s+opsctl \d/);
+    assert.match(text.stdout, /\nbot\s+metrics\s+up\s+opsctl \d/);
     const bs = await runCli(['bot', 'status'], { cwd, env });
     assert.is(bs.code, 0);
     assert.match(bs.stdout, /bot\s+running, healthy/);

@@ -174,7 +174,7 @@ test('`status` and `bot.health` find the running bot through the state store and
     assert.is(running.bot?.status, 'up');
     assert.is(running.bot?.running, true);
     assert.is(running.bot?.location, h.service.url);
-    assert.is(running.bot?.kind, 'metrics only');
+    assert.is(running.bot?.kind, 'metrics');
     assert.match(running.bot?.version ?? '', /^opsctl \d/);
     assert.is(running.bot?.pid, process.pid);
     const health = await invoke(botHealth, other, {});

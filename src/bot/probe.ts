@@ -55,7 +55,7 @@ export async function fetchBotHealth(url: string, timeoutMs: number): Promise<Pr
 export async function probeBotAt(url: string, timeoutMs: number, instance?: BotInstance): Promise<BotComponent> {
   const base: BotComponent = {
     name: 'bot',
-    kind: instance ? (instance.telegram === 'disabled' ? 'metrics only' : `telegram ${instance.telegram}`) : 'bot',
+    kind: instance ? botKind(instance) : 'bot',
     location: url,
     status: 'down',
     running: true,
@@ -103,7 +103,7 @@ export async function findBot(store: SqlRunner, options: { timeoutMs: number; no
   if (instance.host !== hostname() && /^https?:\/\/(127\.|localhost|\[::1\])/.test(instance.healthUrl)) {
     return {
       name: 'bot',
-      kind: instance.telegram === 'disabled' ? 'metrics only' : `telegram ${instance.telegram}`,
+      kind: botKind(instance),
       location: instance.healthUrl,
       status: 'unchecked',
       running: true,
@@ -114,4 +114,9 @@ export async function findBot(store: SqlRunner, options: { timeoutMs: number; no
     };
   }
   return probeBotAt(instance.healthUrl, options.timeoutMs, instance);
+}
+
+/** `telegram` for a bot that talks to Telegram, `metrics` for one serving only health and metrics. */
+function botKind(instance: BotInstance): string {
+  return instance.telegram === 'disabled' ? 'metrics' : 'telegram';
 }
