@@ -97,7 +97,7 @@ export async function findBot(store: SqlRunner, options: { timeoutMs: number; no
       running: false,
       hint: last
         ? `The last bot registered (pid ${last.pid} on ${last.host}) is gone; start one with \`opsctl bot start\`.`
-        : 'No bot has registered in this state store; start one with `opsctl bot start`.',
+        : 'No bot is running against this state store; start one with `opsctl bot start`.',
     };
   }
   if (instance.host !== hostname() && /^https?:\/\/(127\.|localhost|\[::1\])/.test(instance.healthUrl)) {
