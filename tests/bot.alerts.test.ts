@@ -1,14 +1,24 @@
+import { spawnSync } from 'node:child_process';
+import { hostname } from 'node:os';
 import { suite, test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { backupAgeSource, costLevelSource, runFailedSource, watermarkLagSource } from '../src/bot/alerts/sources.js';
 import type { AlertSource } from '../src/bot/alerts/types.js';
 import { ThresholdBreached } from '../src/errors.js';
 import { listBotInstances, listOpenIncidents } from '../src/state/bot.js';
+import { openStateStore } from '../src/state/open.js';
 import { finishRun, startRun } from '../src/state/runs.js';
 import { FakeTelegram } from './fakes/telegram.js';
 import { fakeOperation, startHarness, TEAM_CHAT, type BotHarness } from './helpers/bot.js';
 import { createPgDatabase, type TempDatabase } from './helpers/databases.js';
 import { tempDir } from './helpers/tmp.js';
+
+/** A pid that provably does not run: a child that has already exited. */
+let dead: number | undefined;
+function deadPid(): number {
+  dead ??= Number(spawnSync(process.execPath, ['-e', 'process.stdout.write(String(process.pid))']).stdout.toString());
+  return dead;
+}
 
 const alertsTo = (h: BotHarness) => h.fake.sentTo(TEAM_CHAT).map((m) => m.text);
 
@@ -87,10 +97,19 @@ for (const engine of engines) {
     }
   });
 
-  t('a running bot is registered in the state store and unregistered when it stops', async () => {
-    const h = await startHarness({ config: { state: { url: await engine.state() } } });
+  t('a running bot is registered in the state store and unregistered when it stops; records of dead bots are pruned', async () => {
+    const stateUrl = await engine.state();
+    const crashed = await openStateStore(stateUrl);
+    await crashed.run(
+      `INSERT INTO bot_instances (id, host, pid, process_start, health_url, telegram, opsctl_version, started_at, heartbeat_at)
+       VALUES (?, ?, ?, NULL, 'http://127.0.0.1:1', 'polling', '0.0.1', ?, ?)`,
+      [`${hostname()}:${deadPid()}`, hostname(), deadPid(), new Date().toISOString(), new Date().toISOString()],
+    );
+    await crashed.close();
+    const h = await startHarness({ config: { state: { url: stateUrl } } });
     const store = await h.runtime.state();
     try {
+      assert.is((await listBotInstances(store)).length, 1, 'the dead bot\'s record is gone');
       const [instance] = await listBotInstances(store);
       assert.ok(instance);
       assert.is(instance!.pid, process.pid);

@@ -2,7 +2,7 @@ import { invoke } from '../../commands/operation.js';
 import type { OperationContext } from '../../commands/operation.js';
 import { probeTarget } from '../db/probe.js';
 import { ConfigError, errorMessage, isOpsError } from '../errors.js';
-import { heartbeatBotInstance, registerBotInstance, unregisterBotInstance } from '../state/bot.js';
+import { heartbeatBotInstance, pruneDeadBotInstances, registerBotInstance, unregisterBotInstance } from '../state/bot.js';
 import type { ComponentHealth } from '../util/health.js';
 import { withTimeout } from '../util/timeout.js';
 import { OPSCTL_VERSION } from '../version.js';
@@ -262,6 +262,7 @@ export async function startBotService(options: BotServiceOptions): Promise<BotSe
     try {
       const store = await runtime.state();
       if (instanceId && (await heartbeatBotInstance(store, instanceId))) return;
+      await pruneDeadBotInstances(store);
       instanceId = await registerBotInstance(store, { healthUrl: publicUrl, telegram: telegramEnabled ? bot.mode : 'disabled', opsctlVersion: OPSCTL_VERSION });
     } catch (error) {
       log.warn('bot: could not record this bot in the state store', { error: errorMessage(error) });

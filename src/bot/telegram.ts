@@ -1,5 +1,6 @@
 import { Api, isTransientError, TelegramApiError, type InlineKeyboardMarkup } from 'node-telegram-bot-api';
 import { ConfigError, ConnectionError, errorMessage } from '../errors.js';
+import { redactor } from '../log/redact.js';
 
 /**
  * The part of the Telegram Bot API the bot uses, over `node-telegram-bot-api` (v2: built-in fetch, no dependencies,
@@ -79,8 +80,9 @@ function markup(buttons: InlineButton[][] | undefined): InlineKeyboardMarkup | u
   return { inline_keyboard: buttons.map((row) => row.map((b) => ({ text: b.text, callback_data: b.data }))) };
 }
 
-/** Telegram refuses texts over 4096 characters: cut at a line break (every line closes its own tags). */
-export function fitMessage(text: string): string {
+/** Redacts secrets, and cuts texts over Telegram's 4096 characters at a line break (every line closes its own tags). */
+export function fitMessage(raw: string): string {
+  const text = redactor.redact(raw);
   if (text.length <= MAX_TEXT) return text;
   const suffix = '\n… (cut: too long for one message)';
   const room = MAX_TEXT - suffix.length;

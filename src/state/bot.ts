@@ -117,3 +117,12 @@ export async function listBotInstances(db: SqlRunner): Promise<BotInstance[]> {
     alive: isProcessAlive({ host: r.host, pid: num(r.pid), start: r.process_start }),
   }));
 }
+
+/** Removes the records of bots on this host whose process is provably gone (killed without unregistering). */
+export async function pruneDeadBotInstances(db: SqlRunner): Promise<number> {
+  let pruned = 0;
+  for (const instance of await listBotInstances(db)) {
+    if (instance.alive === false) pruned += await db.run('DELETE FROM bot_instances WHERE id = ?', [instance.id]);
+  }
+  return pruned;
+}
