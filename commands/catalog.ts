@@ -9,6 +9,8 @@ export const OPERATION_LOADERS: Record<string, () => Promise<Operation>> = {
   status: async () => (await import('./status.js')).status as Operation,
   'config.show': async () => (await import('./config.js')).configShow as Operation,
   validate: async () => (await import('./validate/index.js')).validate as Operation,
+  'bot.start': async () => (await import('./bot/start.js')).botStart as Operation,
+  'bot.health': async () => (await import('./bot/health.js')).botHealth as Operation,
 };
 
 export function hasOperation(name: string): boolean {

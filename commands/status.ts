@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { findBot, type BotComponent } from '../src/bot/probe.js';
 import { probeTarget } from '../src/db/probe.js';
 import { isOpsError } from '../src/errors.js';
 import { redactUrlPasswords } from '../src/log/redact.js';
@@ -16,6 +17,8 @@ export interface StatusResult {
   state: ComponentHealth;
   warehouse: ComponentHealth;
   targets: ComponentHealth[];
+  /** The on-call bot registered in the state store, checked through its health endpoint (`absent` when none runs). */
+  bot?: BotComponent;
   checkedAt: string;
 }
 
@@ -31,14 +34,17 @@ export const status = defineOperation({
   async run(ctx, input): Promise<StatusResult> {
     const { config } = ctx;
     const names = Object.keys(config.targets).filter((n) => !input.targets || input.targets.includes(n));
-    ctx.progress({ phase: 'probing', done: 0, total: names.length + 2 });
+    const total = names.length + 3;
+    ctx.progress({ phase: 'probing', done: 0, total });
     let done = 0;
-    const tick = <T>(p: Promise<T>) =>
-      p.finally(() => ctx.progress({ phase: 'probing', done: ++done, total: names.length + 2 }));
-    const [state, warehouse, ...targets] = await Promise.all([
-      tick(probeState(ctx, input.timeoutMs)),
-      tick(probeWarehouse(config, { timeoutMs: input.timeoutMs })),
-      ...names.map((name) => tick(probeTarget(name, config.targets[name]!, { timeoutMs: input.timeoutMs }))),
+    const tick = <T>(p: Promise<T>) => p.finally(() => ctx.progress({ phase: 'probing', done: ++done, total }));
+    const [[state, warehouse, ...targets], bot] = await Promise.all([
+      Promise.all([
+        tick(probeState(ctx, input.timeoutMs)),
+        tick(probeWarehouse(config, { timeoutMs: input.timeoutMs })),
+        ...names.map((name) => tick(probeTarget(name, config.targets[name]!, { timeoutMs: input.timeoutMs }))),
+      ]),
+      tick(probeBot(ctx, input.timeoutMs)),
     ]);
     return {
       opsctlVersion: OPSCTL_VERSION,
@@ -48,6 +54,7 @@ export const status = defineOperation({
       state: state!,
       warehouse: warehouse!,
       targets,
+      bot,
       checkedAt: new Date().toISOString(),
     };
   },
@@ -69,6 +76,23 @@ async function probeState(ctx: OperationContext, timeoutMs: number): Promise<Com
       status: 'down',
       error: (error as Error).message,
       ...(isOpsError(error) && error.hint ? { hint: error.hint } : {}),
+    };
+  }
+}
+
+async function probeBot(ctx: OperationContext, timeoutMs: number): Promise<BotComponent> {
+  try {
+    const store = await withTimeout(timeoutMs, 'state store', () => ctx.state());
+    return await findBot(store, { timeoutMs: Math.min(timeoutMs, 3_000) });
+  } catch (error) {
+    return {
+      name: 'bot',
+      kind: 'bot',
+      location: 'unknown',
+      status: 'unchecked',
+      running: false,
+      error: `cannot tell whether a bot runs: ${(error as Error).message}`,
+      hint: 'Running bots register in the state store; fix the state store first.',
     };
   }
 }

@@ -32,6 +32,7 @@ export function OverviewPane({ width, height }: PaneProps) {
         { ...data.state, label: 'state store' },
         { ...data.warehouse, label: 'warehouse' },
         ...data.targets.map((t) => ({ ...t, label: `target ${t.name}` })),
+        ...(data.bot ? [{ ...data.bot, label: 'on-call bot', ...(data.bot.status === 'absent' ? { location: 'not running' } : {}) }] : []),
       ]
     : [];
   const tableHeight = Math.max(3, Math.min(rows.length + 1, height - 9));

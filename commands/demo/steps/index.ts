@@ -1,5 +1,6 @@
 import type { DemoStep } from '../step.js';
+import { botStep } from './bot.js';
 import { localTargetStep, overviewStep, stateStep, warehouseStep } from './foundation.js';
 
 /** The demo runs these in order. Each capability appends its step; the overview stays last. */
-export const DEMO_STEPS: DemoStep[] = [stateStep, warehouseStep, localTargetStep, overviewStep];
+export const DEMO_STEPS: DemoStep[] = [stateStep, warehouseStep, localTargetStep, botStep, overviewStep];

@@ -1,4 +1,5 @@
 import type { Command } from 'commander';
+import { registerBot } from './bot.js';
 import { registerConfig } from './config.js';
 import { registerDemo } from './demo.js';
 import { registerStatus } from './status.js';
@@ -8,4 +9,4 @@ import { registerValidate } from './validate.js';
  * Every subcommand, registered without importing its operation (each action imports its module when it runs), so
  * `opsctl --help` stays fast. A capability adds its register function here.
  */
-export const REGISTRARS: Array<(program: Command) => void> = [registerStatus, registerValidate, registerDemo, registerConfig];
+export const REGISTRARS: Array<(program: Command) => void> = [registerStatus, registerValidate, registerDemo, registerConfig, registerBot];

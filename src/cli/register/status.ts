@@ -16,7 +16,7 @@ export function registerStatus(program: Command): void {
         operation: async () => (await import('../../../commands/status.js')).status,
         input: (_args, o) => ({ timeoutMs: Number(o.timeout), ...(o.target ? { targets: o.target } : {}) }),
         render: renderStatus,
-        exitCode: (r) => ([r.state, r.warehouse, ...r.targets].some((c) => c.status === 'down') ? 1 : 0),
+        exitCode: (r) => (statusRows(r).some((c) => c.status === 'down') ? 1 : 0),
       }),
     );
 }
@@ -29,9 +29,9 @@ export function renderStatus(r: StatusResult, out: TextOut): void {
     ['home', r.home],
   ]);
   out.line();
-  const rows = [r.state, r.warehouse, ...r.targets];
+  const rows = statusRows(r);
   out.table(rows, [
-    { header: 'COMPONENT', value: (c) => (c === r.state || c === r.warehouse ? c.name : `target ${c.name}`) },
+    { header: 'COMPONENT', value: (c) => (c === r.state || c === r.warehouse || c === r.bot ? c.name : `target ${c.name}`) },
     { header: 'KIND', value: (c) => c.kind },
     { header: 'STATUS', value: (c) => c.status, color: (t, c) => statusColor(out, c, t) },
     { header: 'VERSION', value: (c) => c.version ?? '' },
@@ -43,6 +43,11 @@ export function renderStatus(r: StatusResult, out: TextOut): void {
     out.line(`${out.c.red(c.name)}: ${c.error}`);
     if (c.hint) out.line(`  ${out.c.dim('hint')}: ${c.hint}`);
   }
+}
+
+/** Every component the Overview lists. A bot that is not running is `absent`, which is not a failure. */
+export function statusRows(r: StatusResult): ComponentHealth[] {
+  return [r.state, r.warehouse, ...r.targets, ...(r.bot ? [r.bot] : [])];
 }
 
 function statusColor(out: TextOut, c: ComponentHealth, text: string): string {

@@ -1,5 +1,6 @@
+import { botMigrations } from './bot.js';
 import { coreMigrations } from './core.js';
 import type { StateMigration } from './types.js';
 
 /** Every state-store migration this opsctl knows, in the order they apply. Add an area's list at the end. */
-export const STATE_MIGRATIONS: StateMigration[] = [...coreMigrations];
+export const STATE_MIGRATIONS: StateMigration[] = [...coreMigrations, ...botMigrations];

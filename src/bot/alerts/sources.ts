@@ -1,0 +1,139 @@
+import type { AlertSourceName } from '../../config/sections/bot.js';
+import { isOpsError, ThresholdBreached } from '../../errors.js';
+import { num as toNum } from '../../state/json.js';
+import { crossedLevels, MTD_USD, PROJECTED_USD } from '../commands/costs.js';
+import { watermarkView } from '../commands/watermarks.js';
+import { age } from '../format.js';
+import { bool, isRecord, list, num, seconds, str, time } from '../shape.js';
+import type { AlertContext, AlertSource, GaugeSample, Incident } from './types.js';
+
+interface LatestRunRow {
+  id: number;
+  operation: string;
+  pipeline: string | null;
+  trigger: string;
+  finished_at: string | null;
+  error: string | null;
+}
+
+/**
+ * A run failed: open while the newest finished run of an operation/pipeline failed, cleared by the next one that
+ * succeeds (a cancelled run changes nothing). Reads the runs table, so it works in every build.
+ */
+export const runFailedSource: AlertSource = {
+  name: 'run-failed',
+  async check({ runtime }) {
+    const store = await runtime.state();
+    const rows = await store.query<LatestRunRow>(
+      `SELECT id, operation, pipeline, trigger, finished_at, error FROM runs
+       WHERE status = 'failed' AND id IN (SELECT MAX(id) FROM runs WHERE status IN ('succeeded', 'failed') GROUP BY operation, pipeline)
+       ORDER BY id`,
+    );
+    return {
+      incidents: rows.map((r) => ({
+        key: `${r.operation}:${r.pipeline ?? ''}`,
+        title: `Run failed: ${r.operation}${r.pipeline ? ` ${r.pipeline}` : ''}`,
+        text: `run #${toNum(r.id)} (${r.trigger})${r.finished_at ? ` at ${r.finished_at.slice(0, 16).replace('T', ' ')} UTC` : ''}: ${(r.error ?? 'no error recorded').slice(0, 300)}`,
+      })),
+    };
+  },
+};
+
+/** Invokes an operation and treats a ThresholdBreached error (a check that "exits 1") as a result to read. */
+async function readCheck(ctx: AlertContext, operation: string): Promise<{ result: unknown; breach?: ThresholdBreached } | undefined> {
+  try {
+    return await ctx.invoke(operation, {});
+  } catch (error) {
+    if (error instanceof ThresholdBreached) return { result: error.details?.result ?? error.details ?? {}, breach: error };
+    throw error;
+  }
+}
+
+/** A cost level crossed (50 %, 90 %, 100 % of the free tier or the budget), from `costs.check`; each level once. */
+export const costLevelSource: AlertSource = {
+  name: 'cost-level',
+  metrics: ['opsctl_cost_usd'],
+  async check(ctx) {
+    const read = await readCheck(ctx, 'costs.check');
+    if (!read) return undefined;
+    const levels = crossedLevels(read.result);
+    const incidents: Incident[] = levels.map((l) => ({ key: l.key, title: 'Cost level crossed', text: l.text }));
+    if (incidents.length === 0 && (read.breach || bool(read.result, 'breached', 'crossed') === true || bool(read.result, 'ok') === false)) {
+      incidents.push({ key: 'cost', title: 'Cost level crossed', text: read.breach?.message ?? str(read.result, 'message') ?? 'the projection crossed a configured level' });
+    }
+    const gauges: GaugeSample[] = [];
+    const mtd = num(read.result, ...MTD_USD);
+    const projected = num(read.result, ...PROJECTED_USD);
+    if (mtd !== undefined) gauges.push({ metric: 'opsctl_cost_usd', labels: { period: 'month_to_date' }, value: mtd });
+    if (projected !== undefined) gauges.push({ metric: 'opsctl_cost_usd', labels: { period: 'projected_month' }, value: projected });
+    return { incidents, gauges };
+  },
+};
+
+/** The newest backup of a target is older than its limit (or there is none), from `backup.freshness`. */
+export const backupAgeSource: AlertSource = {
+  name: 'backup-age',
+  metrics: ['opsctl_backup_newest_age_seconds'],
+  async check(ctx) {
+    const read = await readCheck(ctx, 'backup.freshness');
+    if (!read) return undefined;
+    const result = read.result;
+    const items = isRecord(result) && str(result, 'target') !== undefined ? [result] : list(result, 'targets', 'backups', 'items', 'freshness');
+    const incidents: Incident[] = [];
+    const gauges: GaugeSample[] = [];
+    for (const item of items) {
+      const target = str(item, 'target', 'name', 'database') ?? '?';
+      const newest = time(item, 'newestAt', 'newest.finishedAt', 'newest.createdAt', 'lastBackupAt', 'finishedAt', 'createdAt');
+      const ageSec = seconds(item, { s: ['ageSeconds', 'newestAgeSeconds'], ms: ['ageMs', 'newestAgeMs'], h: ['ageHours', 'newestAgeHours'] }) ?? (newest === undefined ? undefined : (Date.now() - newest) / 1000);
+      const limitSec = seconds(item, { s: ['maxAgeSeconds', 'limitSeconds'], ms: ['maxAgeMs', 'limitMs'], h: ['maxAgeHours', 'limitHours'] });
+      const fresh = bool(item, 'fresh', 'ok');
+      const status = str(item, 'status');
+      const stale =
+        bool(item, 'stale', 'tooOld') ??
+        (fresh !== undefined ? !fresh : status ? ['stale', 'missing', 'failed', 'old'].includes(status) : ageSec === undefined || (limitSec !== undefined && ageSec > limitSec));
+      if (ageSec !== undefined) gauges.push({ metric: 'opsctl_backup_newest_age_seconds', labels: { target }, value: Math.round(ageSec) });
+      if (!stale) continue;
+      incidents.push({
+        key: target,
+        title: `Backup too old: ${target}`,
+        text: ageSec === undefined ? 'no backup of this target in the catalog' : `newest backup is ${age(ageSec)} old${limitSec === undefined ? '' : ` (limit ${age(limitSec)})`}`,
+      });
+    }
+    if (items.length === 0 && read.breach) incidents.push({ key: 'backups', title: 'Backup too old', text: read.breach.message });
+    return { incidents, gauges };
+  },
+};
+
+/** A sync watermark lags beyond its limit, from `watermarks.list`. */
+export const watermarkLagSource: AlertSource = {
+  name: 'watermark-lag',
+  metrics: ['opsctl_watermark_lag_seconds'],
+  async check(ctx) {
+    const read = await readCheck(ctx, 'watermarks.list');
+    if (!read) return undefined;
+    const views = list(read.result, 'watermarks', 'tables', 'items').map(watermarkView);
+    return {
+      incidents: views
+        .filter((w) => w.lagging)
+        .map((w) => ({
+          key: w.name,
+          title: `Watermark lagging: ${w.name}`,
+          text: `${w.lagSec === undefined ? 'lagging' : `lag ${age(w.lagSec)}`}${w.limitSec === undefined ? '' : ` (limit ${age(w.limitSec)})`}; watermark ${w.value ?? '(none)'}`,
+        })),
+      gauges: views
+        .filter((w) => w.lagSec !== undefined)
+        .map((w) => ({ metric: 'opsctl_watermark_lag_seconds' as const, labels: { pipeline: w.pipeline ?? '', table: w.table }, value: Math.round(w.lagSec!) })),
+    };
+  },
+};
+
+export const ALERT_SOURCE_BY_NAME: Record<AlertSourceName, AlertSource> = {
+  'run-failed': runFailedSource,
+  'cost-level': costLevelSource,
+  'backup-age': backupAgeSource,
+  'watermark-lag': watermarkLagSource,
+};
+
+export function describeSourceError(error: unknown): string {
+  return isOpsError(error) && error.hint ? `${error.message} (${error.hint})` : error instanceof Error ? error.message : String(error);
+}

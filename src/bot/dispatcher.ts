@@ -1,0 +1,293 @@
+import { randomBytes } from 'node:crypto';
+import { invoke } from '../../commands/operation.js';
+import type { OperationContext, Progress } from '../../commands/operation.js';
+import { ConfirmationRequired, errorMessage, isOpsError } from '../errors.js';
+import type { Logger } from '../log/logger.js';
+import { BOT_COMMANDS } from './commands/index.js';
+import type { BotCommand, CommandRequest, ConfirmableAction } from './commands/types.js';
+import { code, esc, italic, lines } from './format.js';
+import { botRuntime, type OperationResolver } from './operations.js';
+import type { OutgoingMessage, TelegramCallbackQuery, TelegramClient, TelegramMessage, TelegramUpdate, TelegramUser } from './telegram.js';
+
+/** How a message ended, for the log and the `opsctl_bot_messages_total` counter. */
+export type Outcome = 'answered' | 'failed' | 'refused' | 'unavailable' | 'unknown' | 'ignored' | 'confirmed' | 'cancelled' | 'expired';
+
+export const REFUSAL = '⛔ This bot only answers its team\'s chats.';
+const PROGRESS_EDIT_MS = 3_000;
+
+export interface DispatcherOptions {
+  telegram: TelegramClient;
+  /** The bot's runtime: config, state store, log. Operations run on it with trigger `bot`. */
+  runtime: OperationContext;
+  resolve: OperationResolver;
+  allowedChats: readonly number[];
+  log: Logger;
+  commands?: readonly BotCommand[];
+  confirmTtlMs?: number;
+  /** Aborted when the bot gives up waiting for commands in flight (after the shutdown grace period). */
+  signal?: AbortSignal;
+  onHandled?: (command: string, outcome: Outcome) => void;
+}
+
+interface Pending {
+  chatId: number;
+  messageId?: number;
+  action: ConfirmableAction;
+  expiresAt: number;
+}
+
+/**
+ * Turns Telegram updates into answers: checks the allowlist, runs the command's module, sends the reply, and runs a
+ * confirmed action when its button is pressed. Every update is handled concurrently; `idle()` waits for all of them
+ * (the graceful shutdown).
+ */
+export class Dispatcher {
+  /** Our @username, set after getMe: `/status@otherbot` in a group is not for us. */
+  username: string | undefined;
+  private readonly inFlight = new Set<Promise<void>>();
+  private readonly pending = new Map<string, Pending>();
+  private readonly commands: readonly BotCommand[];
+  private readonly allowed: Set<number>;
+
+  constructor(private readonly options: DispatcherOptions) {
+    this.commands = options.commands ?? BOT_COMMANDS;
+    this.allowed = new Set(options.allowedChats.map(Number));
+  }
+
+  /** Number of updates being handled right now. */
+  get busy(): number {
+    return this.inFlight.size;
+  }
+
+  /** Starts handling an update; never throws (failures are logged and answered). */
+  handle(update: TelegramUpdate): Promise<void> {
+    const work = this.dispatch(update).catch((error: unknown) => {
+      this.options.log.error('bot: handling an update failed', { updateId: update.update_id, error: errorMessage(error) });
+    });
+    const tracked = work.finally(() => this.inFlight.delete(tracked));
+    this.inFlight.add(tracked);
+    return tracked;
+  }
+
+  /** Resolves when no update is being handled. */
+  async idle(): Promise<void> {
+    while (this.inFlight.size) await Promise.allSettled([...this.inFlight]);
+  }
+
+  private async dispatch(update: TelegramUpdate): Promise<void> {
+    if (update.message) return this.onMessage(update.message);
+    if (update.callback_query) return this.onCallback(update.callback_query);
+  }
+
+  private isAllowed(chatId: number | undefined): boolean {
+    return chatId !== undefined && this.allowed.has(Number(chatId));
+  }
+
+  private refuse(kind: string, chatId: number | undefined, from: TelegramUser | undefined, what: string | undefined): void {
+    this.options.log.warn('bot: refused a chat that is not in the allowlist', {
+      chatId,
+      userId: from?.id,
+      username: from?.username,
+      kind,
+      text: what?.slice(0, 64),
+      hint: 'add the chat id to bot.allowedChats (OPSCTL_BOT_ALLOWED_CHATS) if it should get answers',
+    });
+  }
+
+  private count(command: string, outcome: Outcome, started: number, chatId: number, extra: Record<string, unknown> = {}): void {
+    this.options.onHandled?.(command, outcome);
+    this.options.log.info(`bot: /${command} ${outcome}`, { chatId, durationMs: Math.round(performance.now() - started), ...extra });
+  }
+
+  private async onMessage(message: TelegramMessage): Promise<void> {
+    const started = performance.now();
+    const chatId = message.chat.id;
+    const text = message.text?.trim() ?? '';
+    if (!this.isAllowed(chatId)) {
+      this.refuse('message', chatId, message.from, text);
+      this.options.onHandled?.('none', 'refused');
+      await this.options.telegram.sendMessage(chatId, { text: esc(REFUSAL) });
+      return;
+    }
+    const parsed = parseCommand(text);
+    if (!parsed) {
+      this.options.onHandled?.('none', 'ignored');
+      await this.options.telegram.sendMessage(chatId, { text: `${esc('Send')} ${code('/help')} ${esc('for the commands.')}` });
+      return;
+    }
+    if (parsed.bot && this.username && parsed.bot.toLowerCase() !== this.username.toLowerCase()) return; // meant for another bot in the group
+    const command = this.commands.find((c) => c.name === parsed.name);
+    if (!command) {
+      this.count('unknown', 'unknown', started, chatId, { asked: parsed.name.slice(0, 32) });
+      await this.options.telegram.sendMessage(chatId, { text: `${esc('Unknown command')} ${code(`/${parsed.name}`)}. ${esc('Send')} ${code('/help')}.` });
+      return;
+    }
+    const missing = [];
+    for (const op of command.operations) if (!(await this.options.resolve(op))) missing.push(op);
+    if (missing.length) {
+      this.count(command.name, 'unavailable', started, chatId, { missing });
+      await this.options.telegram.sendMessage(chatId, {
+        text: lines(`ℹ️ ${code(`/${command.name}`)} ${esc('is not available in this build of opsctl')} ${italic(`(no ${missing.join(', ')} operation)`)}.`),
+      });
+      return;
+    }
+    const user = displayName(message.from);
+    let reply: OutgoingMessage;
+    let outcome: Outcome = 'answered';
+    let confirmationId: string | undefined;
+    try {
+      const answer = await command.run(this.request(chatId, parsed.args, user, command.name, (id) => (confirmationId = id)));
+      reply = typeof answer === 'string' ? { text: answer } : answer;
+    } catch (error) {
+      outcome = 'failed';
+      reply = { text: failureText(`/${command.name}`, error) };
+      this.options.log.warn(`bot: /${command.name} failed`, { chatId, error: errorMessage(error) });
+    }
+    const sent = await this.options.telegram.sendMessage(chatId, reply);
+    if (confirmationId) {
+      const pending = this.pending.get(confirmationId);
+      if (pending) pending.messageId = sent.message_id;
+    }
+    this.count(command.name, outcome, started, chatId, { user });
+  }
+
+  private request(chatId: number, args: string, user: string, command: string, onConfirm: (id: string) => void): CommandRequest {
+    return {
+      chatId,
+      args,
+      user,
+      config: this.options.runtime.config,
+      commands: this.commands,
+      has: async (name) => (await this.options.resolve(name)) !== undefined,
+      invoke: (name, input = {}) => this.invoke(name, input, command),
+      confirm: (action) => {
+        this.expirePending();
+        const id = randomBytes(6).toString('base64url');
+        this.pending.set(id, { chatId, action, expiresAt: Date.now() + (this.options.confirmTtlMs ?? 300_000) });
+        onConfirm(id);
+        return { text: action.question, buttons: [[{ text: action.button, data: `ok:${id}` }, { text: 'Cancel', data: `no:${id}` }]] };
+      },
+    };
+  }
+
+  /** Runs an operation by name on the bot's runtime, with trigger `bot` and the bot's cancellation. */
+  private async invoke(name: string, input: Record<string, unknown>, command: string, progress?: (p: Progress) => void): Promise<unknown> {
+    const operation = await this.options.resolve(name);
+    if (!operation) throw new Error(`operation ${name} is not part of this build of opsctl`);
+    const base = this.options.runtime;
+    const ctx = botRuntime(base, { signal: this.options.signal ?? base.signal, log: base.log.child({ bot: command }), ...(progress ? { progress } : {}) });
+    return invoke(operation, ctx, input);
+  }
+
+  private expirePending(): void {
+    const now = Date.now();
+    for (const [id, p] of this.pending) if (p.expiresAt < now) this.pending.delete(id);
+  }
+
+  private async onCallback(query: TelegramCallbackQuery): Promise<void> {
+    const started = performance.now();
+    const tg = this.options.telegram;
+    const chatId = query.message?.chat.id;
+    if (!this.isAllowed(chatId)) {
+      this.refuse('button', chatId, query.from, query.data);
+      this.options.onHandled?.('button', 'refused');
+      await tg.answerCallback(query.id, 'Not allowed.');
+      return;
+    }
+    const match = /^(ok|no):([A-Za-z0-9_-]+)$/.exec(query.data ?? '');
+    const pending = match ? this.pending.get(match[2]!) : undefined;
+    if (!match || !pending || pending.expiresAt < Date.now() || pending.chatId !== chatId || (pending.messageId && query.message && pending.messageId !== query.message.message_id)) {
+      this.count('button', 'expired', started, chatId!);
+      await tg.answerCallback(query.id, 'This button has expired: send the command again.');
+      if (query.message) await tg.editMessage(chatId!, query.message.message_id, { text: `${query.message.text ? esc(query.message.text) : ''}\n${italic('⌛ expired')}` }).catch(() => undefined);
+      return;
+    }
+    this.pending.delete(match[2]!); // one press, one run
+    const user = displayName(query.from);
+    const messageId = query.message?.message_id ?? pending.messageId;
+    if (match[1] === 'no') {
+      await tg.answerCallback(query.id, 'Cancelled.');
+      if (messageId) await tg.editMessage(chatId!, messageId, { text: `✖ ${esc('Cancelled by')} ${esc(user)}: ${pending.action.question.split('\n')[0]}` }).catch(() => undefined);
+      this.count('button', 'cancelled', started, chatId!, { operation: pending.action.operation, user });
+      return;
+    }
+    await tg.answerCallback(query.id, 'Starting…');
+    if (messageId) await tg.editMessage(chatId!, messageId, { text: pending.action.started }).catch(() => undefined);
+    const edits = messageId ? progressEditor(tg, chatId!, messageId, pending.action.started) : undefined;
+    let text: string;
+    let outcome: Outcome = 'confirmed';
+    try {
+      const result = await this.invokeConfirmed(pending.action, edits?.report);
+      text = pending.action.done(result);
+    } catch (error) {
+      outcome = 'failed';
+      text = failureText(pending.action.button.replace(/^▶\s*/, ''), error);
+      this.options.log.warn('bot: confirmed action failed', { chatId, operation: pending.action.operation, error: errorMessage(error) });
+    } finally {
+      await edits?.stop();
+    }
+    if (messageId) await tg.editMessage(chatId!, messageId, { text: pending.action.finished }).catch(() => undefined);
+    await tg.sendMessage(chatId!, { text });
+    this.count('button', outcome, started, chatId!, { operation: pending.action.operation, user });
+  }
+
+  /** The person pressed the button: that is the confirmation a destructive operation asks for (unless it needs a typed word). */
+  private async invokeConfirmed(action: ConfirmableAction, progress?: (p: Progress) => void): Promise<unknown> {
+    try {
+      return await this.invoke(action.operation, action.input, 'button', progress);
+    } catch (error) {
+      if (!(error instanceof ConfirmationRequired) || error.typed) throw error;
+      return this.invoke(action.operation, { ...action.input, confirm: true }, 'button', progress);
+    }
+  }
+}
+
+/** `/status@opsctl_bot args` → { name: 'status', bot: 'opsctl_bot', args }. */
+export function parseCommand(text: string): { name: string; bot?: string; args: string } | undefined {
+  const m = /^\/([A-Za-z0-9_]{1,32})(?:@([A-Za-z0-9_]{3,64}))?(?:\s+([\s\S]*))?$/.exec(text);
+  if (!m) return undefined;
+  return { name: m[1]!.toLowerCase(), ...(m[2] ? { bot: m[2] } : {}), args: (m[3] ?? '').trim() };
+}
+
+export function displayName(user: TelegramUser | undefined): string {
+  if (!user) return 'someone';
+  return user.username ? `@${user.username}` : (user.first_name ?? `user ${user.id}`);
+}
+
+/** An error for the chat: the message and the hint, never a stack. */
+export function failureText(what: string, error: unknown): string {
+  if (error instanceof ConfirmationRequired && error.typed) {
+    return lines(`⛔ ${esc(what)}: ${esc(error.action)}`, italic(`needs the word "${error.typed}" typed: run it from the console or the CLI.`));
+  }
+  const hint = isOpsError(error) ? error.hint : undefined;
+  return lines(`❌ ${esc(what)} failed: ${esc(errorMessage(error).slice(0, 600))}`, hint ? italic(hint) : undefined);
+}
+
+/** Edits a message with the latest progress at most every few seconds while an action runs. */
+function progressEditor(tg: TelegramClient, chatId: number, messageId: number, header: string) {
+  let latest: Progress | undefined;
+  let shown: string | undefined;
+  let inFlight: Promise<void> | undefined;
+  const flush = () => {
+    if (!latest || inFlight) return;
+    const p = latest;
+    const text = `${header}\n${italic(`${p.phase}${p.total ? ` ${p.done ?? 0}/${p.total}` : ''}${p.note ? ` · ${p.note}` : ''}`)}`;
+    if (text === shown) return;
+    shown = text;
+    inFlight = tg
+      .editMessage(chatId, messageId, { text })
+      .catch(() => undefined)
+      .finally(() => (inFlight = undefined));
+  };
+  const timer = setInterval(flush, PROGRESS_EDIT_MS);
+  timer.unref();
+  return {
+    report: (p: Progress) => {
+      latest = p;
+    },
+    async stop() {
+      clearInterval(timer);
+      await inFlight;
+    },
+  };
+}

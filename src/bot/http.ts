@@ -1,0 +1,143 @@
+import { timingSafeEqual } from 'node:crypto';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { ConnectionError, errorMessage } from '../errors.js';
+import type { Logger } from '../log/logger.js';
+import { redactor } from '../log/redact.js';
+
+export interface HealthHandlers {
+  /** The full /health document and whether the bot is ready (503 when not). */
+  health(): Promise<{ ready: boolean; body: unknown }>;
+  /** /health/ready: only the dependencies the bot needs to work (state store, Telegram). */
+  ready(): Promise<{ ready: boolean; body: unknown }>;
+  metrics(): Promise<{ contentType: string; body: string }>;
+  /** Webhook mode: Telegram posts updates here. */
+  /** Webhook mode: Telegram posts updates here; `onUpdate` returns false while the bot is stopping (Telegram retries). */
+  webhook?: { path: string; secretToken: string; onUpdate(update: unknown): boolean };
+  log: Logger;
+}
+
+const MAX_BODY = 1 << 20;
+
+/**
+ * The bot's HTTP face, as the seeds' services have it: /health (JSON), /health/live, /health/ready (503 while a
+ * dependency is down), /metrics (Prometheus text), and in webhook mode the path Telegram posts updates to.
+ */
+export function createHealthServer(handlers: HealthHandlers): Server {
+  const server = createServer((req, res) => {
+    route(handlers, req, res).catch((error: unknown) => {
+      handlers.log.error('bot: http handler failed', { path: req.url, error: errorMessage(error) });
+      if (!res.headersSent) json(res, 500, { error: 'internal error' });
+      else res.end();
+    });
+  });
+  server.keepAliveTimeout = 5_000;
+  return server;
+}
+
+async function route(h: HealthHandlers, req: IncomingMessage, res: ServerResponse): Promise<void> {
+  const path = new URL(req.url ?? '/', 'http://localhost').pathname;
+  const method = req.method ?? 'GET';
+  if (h.webhook && path === h.webhook.path) {
+    if (method !== 'POST') return json(res, 405, { error: 'POST only' }, { allow: 'POST' });
+    if (!secretMatches(req.headers['x-telegram-bot-api-secret-token'], h.webhook.secretToken)) {
+      h.log.warn('bot: webhook request without the right secret token', { remote: req.socket.remoteAddress });
+      return json(res, 401, { error: 'bad secret token' });
+    }
+    const body = await readBody(req);
+    let update: unknown;
+    try {
+      update = JSON.parse(body);
+    } catch {
+      return json(res, 400, { error: 'body is not JSON' });
+    }
+    if (!h.webhook.onUpdate(update)) return json(res, 503, { error: 'stopping' }, { 'retry-after': '5' });
+    return json(res, 200, { ok: true });
+  }
+  const routes: Record<string, () => Promise<void>> = {
+    '/health': async () => {
+      const r = await h.health();
+      json(res, r.ready ? 200 : 503, r.body);
+    },
+    '/health/live': async () => json(res, 200, { status: 'alive' }),
+    '/health/ready': async () => {
+      const r = await h.ready();
+      json(res, r.ready ? 200 : 503, r.body);
+    },
+    '/metrics': async () => {
+      const m = await h.metrics();
+      send(res, 200, m.body, m.contentType);
+    },
+  };
+  const handler = routes[path];
+  if (!handler) return json(res, 404, { error: 'not found', paths: Object.keys(routes) });
+  if (method !== 'GET' && method !== 'HEAD') return json(res, 405, { error: 'GET only' }, { allow: 'GET, HEAD' });
+  return handler();
+}
+
+function secretMatches(header: string | string[] | undefined, secret: string): boolean {
+  if (typeof header !== 'string') return false;
+  const a = Buffer.from(header);
+  const b = Buffer.from(secret);
+  return a.length === b.length && timingSafeEqual(a, b);
+}
+
+function readBody(req: IncomingMessage): Promise<string> {
+  return new Promise((resolve, reject) => {
+    let size = 0;
+    const chunks: Buffer[] = [];
+    req.on('data', (c: Buffer) => {
+      size += c.length;
+      if (size > MAX_BODY) {
+        reject(new Error('request body too large'));
+        req.destroy();
+        return;
+      }
+      chunks.push(c);
+    });
+    req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
+    req.on('error', reject);
+  });
+}
+
+function send(res: ServerResponse, status: number, body: string, contentType: string, headers: Record<string, string> = {}): void {
+  res.writeHead(status, { 'content-type': contentType, 'content-length': Buffer.byteLength(body), 'cache-control': 'no-store', ...headers });
+  res.end(res.req.method === 'HEAD' ? undefined : body);
+}
+
+function json(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
+  send(res, status, redactor.redact(JSON.stringify(body)), 'application/json; charset=utf-8', headers);
+}
+
+/** Listens and resolves with the address; a port in use is a clear error. */
+export function listen(server: Server, port: number, host: string): Promise<AddressInfo> {
+  return new Promise((resolve, reject) => {
+    const onError = (error: NodeJS.ErrnoException) => {
+      server.off('listening', onListening);
+      reject(
+        new ConnectionError(`cannot listen on ${host}:${port}: ${error.code === 'EADDRINUSE' ? 'the port is in use' : error.message}`, {
+          hint: 'Pick another port with bot.port (OPSCTL_BOT_PORT) or --port, or stop what listens there.',
+          cause: error,
+        }),
+      );
+    };
+    const onListening = () => {
+      server.off('error', onError);
+      resolve(server.address() as AddressInfo);
+    };
+    server.once('error', onError);
+    server.once('listening', onListening);
+    server.listen(port, host);
+  });
+}
+
+/** Stops accepting, ends idle keep-alive connections, and resolves when the server is closed. */
+export function closeServer(server: Server): Promise<void> {
+  return new Promise((resolve) => {
+    if (!server.listening) return resolve();
+    server.close(() => resolve());
+    server.closeIdleConnections();
+    // A scrape still running gets a moment to finish; then everything is closed.
+    setTimeout(() => server.closeAllConnections(), 2_000).unref();
+  });
+}

@@ -1,0 +1,310 @@
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import { ConfigError, OperationFailed } from '../src/errors.js';
+import { REFUSAL } from '../src/bot/dispatcher.js';
+import { FakeTelegram } from './fakes/telegram.js';
+import { fakeOperation, startHarness, STRANGER_CHAT, TEAM_CHAT } from './helpers/bot.js';
+
+test('an allowlisted chat\'s /status gets the Overview from the status operation', async () => {
+  const h = await startHarness();
+  try {
+    const answer = await h.ask(TEAM_CHAT, '/status');
+    assert.match(answer.text, /opsctl \d+\.\d+\.\d+/);
+    assert.match(answer.text, /✅ state store — SQLite \d/);
+    assert.match(answer.text, /⚪ warehouse — absent/);
+    assert.match(answer.text, /db local — absent/);
+    assert.match(answer.html, /<b>state store<\/b>/, 'sent as HTML');
+    const sent = h.fake.sent('sendMessage').at(-1)!;
+    assert.is(sent.params.parse_mode, 'HTML');
+    const log = await h.waitForLog((r) => r.msg === 'bot: /status answered');
+    assert.is(log.chatId, TEAM_CHAT);
+    assert.type(log.durationMs, 'number');
+  } finally {
+    await h.close();
+  }
+});
+
+test('a stranger\'s /status gets a refusal with no data, and the attempt is logged with the chat id', async () => {
+  const h = await startHarness();
+  try {
+    const answer = await h.ask(STRANGER_CHAT, '/status');
+    assert.is(answer.text, REFUSAL);
+    for (const leak of [/state/i, /sqlite/i, /opsctl \d/, /local/, new RegExp(h.home)]) assert.not.match(answer.text, leak);
+    const refusal = h.logs.find((r) => r.level === 'warn' && /refused a chat/.test(r.msg));
+    assert.ok(refusal, 'the refusal is logged');
+    assert.is(refusal!.chatId, STRANGER_CHAT);
+    assert.is(refusal!.text, '/status');
+    // The status operation never ran for the stranger: no probe of the state store happened for it.
+    assert.not.ok(h.logs.some((r) => r.msg === 'bot: /status answered' && r.chatId === STRANGER_CHAT));
+  } finally {
+    await h.close();
+  }
+});
+
+test('/help lists every command and marks those whose operation this build lacks', async () => {
+  const h = await startHarness({ operations: { 'etl.history': fakeOperation('etl.history', []).operation } });
+  try {
+    const { text } = await h.ask(TEAM_CHAT, '/help');
+    for (const c of ['/status', '/runs', '/run <pipeline>', '/costs', '/watermarks', '/backups', '/migrations', '/help']) assert.ok(text.includes(c), c);
+    assert.match(text, /\/runs \[pipeline\] — The latest pipeline runs\n/, '/runs is available (fake etl.history)');
+    assert.match(text, /\/costs — .*\(not in this build\)/);
+    const menu = h.fake.sent('setMyCommands')[0]!;
+    assert.equal(
+      (JSON.parse(String(menu.params.commands)) as Array<{ command: string }>).map((c) => c.command),
+      ['status', 'runs', 'run', 'costs', 'watermarks', 'backups', 'migrations', 'help'],
+    );
+  } finally {
+    await h.close();
+  }
+});
+
+test('a command whose operation is absent says it is not available in this build', async () => {
+  const h = await startHarness({ resolve: async () => undefined });
+  try {
+    for (const [command, op] of [['/costs', 'costs.report'], ['/watermarks', 'watermarks.list'], ['/backups', 'backup.list'], ['/migrations', 'migrate.status'], ['/runs', 'etl.history'], ['/run spotify', 'etl.run']]) {
+      const { text } = await h.ask(TEAM_CHAT, command!);
+      assert.match(text, /is not available in this build of opsctl/, command);
+      assert.ok(text.includes(op!), `${command} names ${op}`);
+    }
+    const metrics = await (await fetch(`${h.service.url}/metrics`)).text();
+    assert.match(metrics, /opsctl_bot_messages_total\{command="costs",outcome="unavailable"\} 1/);
+  } finally {
+    await h.close();
+  }
+});
+
+test('/run does nothing until the confirmation button; Cancel runs nothing; the button works once', async () => {
+  const etlRun = fakeOperation('etl.run', (input) => ({
+    pipeline: (input.pipelines as string[])[0],
+    kind: 'spotify',
+    run: { id: 7, pipeline: 'spotify', status: 'succeeded', durationMs: 61_000, startedAt: new Date().toISOString() },
+    outcome: { tables: [{ table: 'tracks', loaded: 120 }, { table: 'artists', loaded: 30 }], notes: ['audio features unavailable (403)'] },
+  }));
+  const h = await startHarness({
+    operations: { 'etl.run': etlRun.operation },
+    config: { pipelines: { spotify: { kind: 'spotify' } } },
+  });
+  try {
+    const question = await h.ask(TEAM_CHAT, '/run spotify');
+    assert.match(question.text, /Run pipeline spotify now\?/);
+    assert.equal(question.buttons.map((b) => b.text), ['▶ Run spotify', 'Cancel']);
+    assert.is(etlRun.calls.length, 0, 'asking runs nothing');
+
+    // Cancel: nothing runs, the question says so.
+    h.fake.pushCallback(TEAM_CHAT, question.message_id, question.buttons[1]!.data);
+    await h.fake.waitFor(() => h.fake.message(TEAM_CHAT, question.message_id)?.text.startsWith('✖ Cancelled'), 10_000, 'cancelled');
+    assert.is(etlRun.calls.length, 0);
+    assert.is(h.fake.message(TEAM_CHAT, question.message_id)!.reply_markup, undefined, 'the buttons are gone');
+
+    // Ask again and confirm: exactly one run, with the bot trigger.
+    const again = await h.ask(TEAM_CHAT, '/run spotify');
+    const before = h.fake.sentTo(TEAM_CHAT).length;
+    h.fake.pushCallback(TEAM_CHAT, again.message_id, again.buttons[0]!.data);
+    const result = await h.fake.waitFor(() => h.fake.sentTo(TEAM_CHAT)[before], 10_000, 'the run result');
+    assert.is(etlRun.calls.length, 1);
+    assert.equal(etlRun.calls[0]!.input, { pipelines: ['spotify'] });
+    assert.is(etlRun.calls[0]!.trigger, 'bot');
+    assert.match(result.text, /Pipeline spotify finished/);
+    assert.match(result.text, /#7 · spotify .* 1m01s · 150 rows/);
+    assert.match(result.text, /audio features unavailable \(403\)/);
+    const answers = h.fake.sent('answerCallbackQuery');
+    assert.equal(answers.map((a) => a.params.text), ['Cancelled.', 'Starting…']);
+    assert.match(h.fake.message(TEAM_CHAT, again.message_id)!.text, /Ran spotify \(confirmed by @tester1001\)/);
+
+    // Pressing the same button again runs nothing.
+    h.fake.pushCallback(TEAM_CHAT, again.message_id, again.buttons[0]!.data);
+    await h.fake.waitFor(() => h.fake.sent('answerCallbackQuery').length === 3, 10_000, 'the second press answered');
+    assert.match(String(h.fake.sent('answerCallbackQuery')[2]!.params.text), /expired/);
+    assert.is(etlRun.calls.length, 1);
+  } finally {
+    await h.close();
+  }
+});
+
+test('/run with an unknown or no pipeline lists the configured ones and asks nothing', async () => {
+  const etlRun = fakeOperation('etl.run', {});
+  const h = await startHarness({ operations: { 'etl.run': etlRun.operation }, config: { pipelines: { spotify: { kind: 'spotify' } } } });
+  try {
+    const unknown = await h.ask(TEAM_CHAT, '/run nope');
+    assert.match(unknown.text, /Unknown pipeline nope\.\nPipelines: spotify/);
+    assert.equal(unknown.buttons, []);
+    const bare = await h.ask(TEAM_CHAT, '/run');
+    assert.match(bare.text, /Usage: \/run <pipeline>/);
+    assert.is(etlRun.calls.length, 0);
+  } finally {
+    await h.close();
+  }
+});
+
+test('a confirmed run that fails answers with the error and its hint', async () => {
+  const etlRun = fakeOperation('etl.run', new OperationFailed('spotify: 3 tables failed', { hint: 'See opsctl etl show 9.' }));
+  const h = await startHarness({ operations: { 'etl.run': etlRun.operation }, config: { pipelines: { spotify: { kind: 'spotify' } } } });
+  try {
+    const question = await h.ask(TEAM_CHAT, '/run spotify');
+    const before = h.fake.sentTo(TEAM_CHAT).length;
+    h.fake.pushCallback(TEAM_CHAT, question.message_id, question.buttons[0]!.data);
+    const answer = await h.fake.waitFor(() => h.fake.sentTo(TEAM_CHAT)[before], 10_000, 'the failure');
+    assert.match(answer.text, /❌ Run spotify failed: spotify: 3 tables failed\nSee opsctl etl show 9\./);
+  } finally {
+    await h.close();
+  }
+});
+
+test('the other commands format their operations\' results for a phone', async () => {
+  const now = Date.now();
+  const iso = (msAgo: number) => new Date(now - msAgo).toISOString();
+  const operations = {
+    'etl.history': fakeOperation('etl.history', {
+      runs: [
+        { id: 12, pipeline: 'spotify', status: 'failed', startedAt: iso(3_600_000), durationMs: 4_000, error: 'Spotify answered 401 <Unauthorized> & gave up' },
+        { id: 11, pipeline: 'dashboards', status: 'succeeded', startedAt: iso(86_400_000), durationMs: 95_000, summary: { tables: [{ loaded: 1000 }, { loaded: 234 }] } },
+      ],
+    }).operation,
+    'costs.report': fakeOperation('costs.report', {
+      month: '2026-11',
+      monthToDate: { usd: 0.42, bytesBilled: 100 * 1024 ** 3 },
+      projection: { usd: 1.3 },
+      budgetUsd: 1,
+      freeTier: { queryBytes: 1024 ** 4 },
+      levels: [
+        { scope: 'budget', level: 100, crossed: true },
+        { scope: 'free tier queries', level: 50, crossed: false },
+      ],
+    }).operation,
+    'watermarks.list': fakeOperation('watermarks.list', [
+      { pipeline: 'dashboards', table: 'dashboard_data', value: '2026-11-20', lagSeconds: 2 * 86_400, limitSeconds: 36 * 3600 },
+      { pipeline: 'dashboards', table: 'evolution_data', value: '2026-11-22', lagSeconds: 3600, limitSeconds: 36 * 3600 },
+    ]).operation,
+    'backup.list': fakeOperation('backup.list', {
+      backups: [
+        { target: 'app', finishedAt: iso(5 * 3_600_000), sizeBytes: 12 * 1024 ** 2, verified: true },
+        { target: 'app', finishedAt: iso(29 * 3_600_000), sizeBytes: 11 * 1024 ** 2, verified: true },
+        { target: 'reco', finishedAt: iso(2 * 86_400_000), sizeBytes: 2048, verified: false },
+      ],
+    }).operation,
+    'migrate.status': fakeOperation('migrate.status', {
+      targets: [
+        { target: 'app', applied: [{ version: '001' }, { version: '002' }], pending: [], drifted: [] },
+        { target: 'reco', applied: 3, pending: [{ version: '004' }], drifted: [{ version: '002' }], dirty: { version: '003' } },
+      ],
+    }).operation,
+  };
+  const h = await startHarness({ operations });
+  try {
+    const runs = await h.ask(TEAM_CHAT, '/runs');
+    assert.match(runs.text, /Latest runs\n❌ #12 · spotify · 1h ago · 4\.0s\n {4}Spotify answered 401 <Unauthorized> & gave up\n✅ #11 · dashboards · 24h ago · 1m35s · 1,234 rows/);
+    assert.match(runs.html, /&lt;Unauthorized&gt; &amp; gave up/, 'escaped for HTML');
+
+    const costs = await h.ask(TEAM_CHAT, '/costs');
+    assert.match(costs.text, /BigQuery costs · 2026-11/);
+    assert.match(costs.text, /Queries: 100 GB of 1\.0 TB free \(9\.8%\)/);
+    assert.match(costs.text, /Month to date: \$0\.42 · projected \$1\.30 of \$1\.00 budget \(130%\)/);
+    assert.match(costs.text, /⚠️ budget 100% crossed/);
+    assert.not.match(costs.text, /free tier queries 50%/);
+
+    const wm = await h.ask(TEAM_CHAT, '/watermarks');
+    assert.match(wm.text, /Watermarks · ⚠️ 1 lagging/);
+    assert.match(wm.text, /❌ dashboards\/dashboard_data 2026-11-20 · lag 2d \(limit 36h\)/);
+    assert.match(wm.text, /✅ dashboards\/evolution_data 2026-11-22 · lag 1h/);
+
+    const backups = await h.ask(TEAM_CHAT, '/backups');
+    assert.match(backups.text, /✅ app newest 5h ago · 12 MB · verified · 2 backups/);
+    assert.match(backups.text, /⏳ reco newest 2d ago · 2\.0 KB · not verified · 1 backup/);
+
+    const migrations = await h.ask(TEAM_CHAT, '/migrations');
+    assert.match(migrations.text, /✅ app 2 applied · 0 pending/);
+    assert.match(migrations.text, /❌ reco 3 applied · 1 pending · 1 drifted · dirty/);
+  } finally {
+    await h.close();
+  }
+});
+
+test('a result of a shape no formatter knows still answers with its fields; an operation error answers with its hint', async () => {
+  const h = await startHarness({
+    operations: {
+      'costs.report': fakeOperation('costs.report', { spent: 3, currency: 'USD', nested: { a: 1 } }).operation,
+      'migrate.status': fakeOperation('migrate.status', new ConfigError('target "x" is not configured', { hint: 'Add targets.x.' })).operation,
+    },
+  });
+  try {
+    const costs = await h.ask(TEAM_CHAT, '/costs');
+    assert.match(costs.text, /BigQuery costs\nspent: 3\ncurrency: USD/);
+    const failed = await h.ask(TEAM_CHAT, '/migrations');
+    assert.match(failed.text, /❌ \/migrations failed: target "x" is not configured\nAdd targets\.x\./);
+  } finally {
+    await h.close();
+  }
+});
+
+test('unknown commands, plain text and commands for another bot', async () => {
+  const h = await startHarness();
+  try {
+    assert.match((await h.ask(TEAM_CHAT, '/frobnicate')).text, /Unknown command \/frobnicate\. Send \/help\./);
+    assert.match((await h.ask(TEAM_CHAT, 'hello?')).text, /Send \/help for the commands\./);
+    const before = h.fake.sentTo(TEAM_CHAT).length;
+    h.fake.pushText(TEAM_CHAT, '/status@some_other_bot');
+    const ours = await h.ask(TEAM_CHAT, '/status@opsctl_test_bot');
+    assert.match(ours.text, /state store/);
+    assert.is(h.fake.sentTo(TEAM_CHAT).length, before + 1, 'the command for the other bot got no answer');
+  } finally {
+    await h.close();
+  }
+});
+
+test('a rejected token stops the bot with a config error; without a token it does not start', async () => {
+  const fake = await new FakeTelegram().start();
+  try {
+    fake.failNext('getMe', 401, 'Unauthorized');
+    const h = await startHarness({ fake, waitForPolling: false });
+    const error = await h.service.failure;
+    assert.instance(error, ConfigError);
+    assert.match(error.message, /Telegram rejected the bot token \(getMe: 401 Unauthorized\)/);
+    await h.close();
+  } finally {
+    await fake.close();
+  }
+  const { startBotService } = await import('../src/bot/service.js');
+  const { createRuntime } = await import('../commands/runtime.js');
+  const { loadConfig } = await import('../src/config/load.js');
+  const { silentLogger } = await import('../src/log/logger.js');
+  const { tempDir } = await import('./helpers/tmp.js');
+  const home = tempDir();
+  const runtime = createRuntime({ loaded: loadConfig({ cwd: home, env: {}, fileConfig: { home, bot: { port: 0 } } }), log: silentLogger, trigger: 'cli' });
+  try {
+    await startBotService({ runtime });
+    assert.unreachable('started without a token');
+  } catch (error) {
+    assert.instance(error, ConfigError);
+    assert.match((error as Error).message, /TELEGRAM_BOT_TOKEN is not set/);
+    assert.match((error as ConfigError).hint!, /--no-telegram/);
+  } finally {
+    await runtime.close();
+  }
+});
+
+test('Telegram going away is reported on /health and the bot carries on when it is back', async () => {
+  const h = await startHarness();
+  try {
+    h.fake.setDown(true);
+    const down = await waitForHealth(h.service.url, (r) => r.telegram.status === 'down');
+    assert.is(down.ready, false);
+    assert.match(down.reasons.join(' '), /telegram down/);
+    h.fake.setDown(false);
+    await waitForHealth(h.service.url, (r) => r.telegram.status === 'up' && r.ready);
+    assert.match((await h.ask(TEAM_CHAT, '/status')).text, /state store/);
+  } finally {
+    await h.close();
+  }
+});
+
+async function waitForHealth(url: string, predicate: (r: { ready: boolean; reasons: string[]; telegram: { status: string } }) => boolean, timeoutMs = 20_000) {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const report = (await (await fetch(`${url}/health`)).json()) as { ready: boolean; reasons: string[]; telegram: { status: string } };
+    if (predicate(report)) return report;
+    if (Date.now() > deadline) throw new Error(`health never matched: ${JSON.stringify(report)}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+test.run();
