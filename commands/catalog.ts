@@ -8,6 +8,10 @@ import type { Operation } from './operation.js';
 export const OPERATION_LOADERS: Record<string, () => Promise<Operation>> = {
   status: async () => (await import('./status.js')).status as Operation,
   'config.show': async () => (await import('./config.js')).configShow as Operation,
+  'costs.report': async () => (await import('./costs/report.js')).costsReport as Operation,
+  'costs.check': async () => (await import('./costs/check.js')).costsCheck as Operation,
+  'costs.estimate': async () => (await import('./costs/estimate.js')).costsEstimate as Operation,
+  'costs.snapshot': async () => (await import('./costs/snapshot.js')).costsSnapshot as Operation,
   validate: async () => (await import('./validate/index.js')).validate as Operation,
   'bot.start': async () => (await import('./bot/start.js')).botStart as Operation,
   'bot.health': async () => (await import('./bot/health.js')).botHealth as Operation,

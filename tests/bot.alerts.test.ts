@@ -144,23 +144,26 @@ test('alerts reach no chat while Telegram is down, and go out on the next round'
 });
 
 test('cost levels: each level once, a higher one later, all cleared together; the cost gauges follow', async () => {
-  let levels = [{ scope: 'budget', level: 50, crossed: true }];
-  const check = fakeOperation('costs.check', () => ({ monthToDate: { usd: 0.6 }, projection: { usd: 0.95 }, levels }));
+  const level = (lvl: number, percent: number) => ({ subject: 'budget' as const, level: lvl, percent, crossed: true });
+  let levelsCrossed = [level(50, 60)];
+  const result = () => ({ ok: true, failAtPercent: 100, crossed: levelsCrossed.slice(-1), levelsCrossed, breaches: [], projectedUsd: 0.95, budgetUsd: 1, budgetPercent: 95, queryFreeTierPercent: 0, storageFreeTierPercent: 0, monthToDateUsd: 0.6, checkedAt: new Date().toISOString() });
+  const check = fakeOperation('costs.check', result);
   const h = await startHarness({ operations: { 'costs.check': check.operation }, sources: [costLevelSource] });
   try {
     await h.service.alerts.check();
-    assert.equal(alertsTo(h), ['🚨 Cost level crossed\nbudget 50% crossed']);
-    levels = [...levels, { scope: 'budget', level: 90, crossed: true }];
+    assert.equal(alertsTo(h), ['🚨 Cost level crossed\nbudget at 60% of its allowance by month end: level 50% crossed (projected $0.95 of $1.00)']);
+    levelsCrossed = [level(50, 95), level(90, 95)];
     await h.service.alerts.check();
-    assert.equal(alertsTo(h).slice(1), ['🚨 Cost level crossed\nbudget 90% crossed']);
+    assert.equal(alertsTo(h).slice(1), ['🚨 Cost level crossed\nbudget at 95% of its allowance by month end: level 90% crossed (projected $0.95 of $1.00)']);
     await h.service.alerts.check();
     assert.is(alertsTo(h).length, 2);
     const metrics = await (await fetch(`${h.service.url}/metrics`)).text();
     assert.match(metrics, /opsctl_cost_usd\{period="month_to_date"\} 0\.6\n/);
     assert.match(metrics, /opsctl_cost_usd\{period="projected_month"\} 0\.95\n/);
-    levels = []; // a new month
+    levelsCrossed = []; // a new month
     await h.service.alerts.check();
-    assert.equal(alertsTo(h).slice(2).sort(), ['✅ Resolved: Cost level crossed\nbudget 50% crossed', '✅ Resolved: Cost level crossed\nbudget 90% crossed']);
+    assert.is(alertsTo(h).slice(2).length, 2);
+    assert.ok(alertsTo(h).slice(2).every((t) => t.startsWith('✅ Resolved: Cost level crossed')));
     assert.is(check.calls[0]!.trigger, 'bot');
   } finally {
     await h.close();

@@ -1,4 +1,6 @@
 import { test } from 'uvu';
+import { configSchema } from '../src/config/schema.js';
+import { buildReport } from '../src/costs/report.js';
 import * as assert from 'uvu/assert';
 import { ConfigError, OperationFailed } from '../src/errors.js';
 import { REFUSAL } from '../src/bot/dispatcher.js';
@@ -42,7 +44,9 @@ test('a stranger\'s /status gets a refusal with no data, and the attempt is logg
 });
 
 test('/help lists every command and marks those whose operation this build lacks', async () => {
-  const h = await startHarness({ operations: { 'etl.history': fakeOperation('etl.history', []).operation } });
+  const history = fakeOperation('etl.history', []).operation;
+  // Only etl.history exists in this "build": the resolver hides the rest of the catalog.
+  const h = await startHarness({ resolve: async (name) => (name === 'etl.history' ? history : undefined) });
   try {
     const { text } = await h.ask(TEAM_CHAT, '/help');
     for (const c of ['/status', '/runs', '/run <pipeline>', '/costs', '/watermarks', '/backups', '/migrations', '/help']) assert.ok(text.includes(c), c);
@@ -160,16 +164,13 @@ test('the other commands format their operations\' results for a phone', async (
         { id: 11, pipeline: 'dashboards', status: 'succeeded', startedAt: iso(86_400_000), durationMs: 95_000, summary: { tables: [{ loaded: 1000 }, { loaded: 234 }] } },
       ],
     }).operation,
-    'costs.report': fakeOperation('costs.report', {
-      month: '2026-11',
-      monthToDate: { usd: 0.42, bytesBilled: 100 * 1024 ** 3 },
-      projection: { usd: 1.3 },
-      budgetUsd: 1,
-      freeTier: { queryBytes: 1024 ** 4 },
-      levels: [
-        { scope: 'budget', level: 100, crossed: true },
-        { scope: 'free tier queries', level: 50, crossed: false },
-      ],
+    'costs.report': fakeOperation('costs.report', () => {
+      const GIB = 1024 ** 3;
+      const report = buildReport(
+        { storage: [{ dataset: 'spotify_data', table: 'plays', activeBytes: 2 * GIB, longTermBytes: 0 }], daily: [{ day: '2026-11-10', bytesBilled: 100 * GIB, bytesProcessed: 100 * GIB, jobs: 4, cacheHits: 0 }], byUser: [], byLabel: [], opsctlBytesBilled: 0, top: [] },
+        { costs: { ...configSchema.parse({}).costs, budgetUsd: 0.5 }, now: new Date('2026-11-10T12:00:00Z'), days: 30, warehouse: 'bigquery', location: 'x' },
+      );
+      return { ...report, trend: [], snapshot: {} };
     }).operation,
     'watermarks.list': fakeOperation('watermarks.list', [
       { pipeline: 'dashboards', table: 'dashboard_data', value: '2026-11-20', lagSeconds: 2 * 86_400, limitSeconds: 36 * 3600 },
@@ -196,11 +197,11 @@ test('the other commands format their operations\' results for a phone', async (
     assert.match(runs.html, /&lt;Unauthorized&gt; &amp; gave up/, 'escaped for HTML');
 
     const costs = await h.ask(TEAM_CHAT, '/costs');
-    assert.match(costs.text, /BigQuery costs · 2026-11/);
-    assert.match(costs.text, /Queries: 100 GB of 1\.0 TB free \(9\.8%\)/);
-    assert.match(costs.text, /Month to date: \$0\.42 · projected \$1\.30 of \$1\.00 budget \(130%\)/);
-    assert.match(costs.text, /⚠️ budget 100% crossed/);
-    assert.not.match(costs.text, /free tier queries 50%/);
+    assert.match(costs.text, /BigQuery costs · 2026-11 \(day 10\/30\)/);
+    assert.match(costs.text, /Queries: 100 GiB of 1\.00 TiB free · projected 300 GiB \(29%\)/);
+    assert.match(costs.text, /Storage: 2\.00 GiB of 10\.0 GiB free \(20%\)/);
+    assert.match(costs.text, /Month to date: \$0\.00 · projected \$0\.00 of \$0\.50 budget \(0%\)/);
+    assert.match(costs.text, /✅ no level crossed/);
 
     const wm = await h.ask(TEAM_CHAT, '/watermarks');
     assert.match(wm.text, /Watermarks · ⚠️ 1 lagging/);
@@ -219,16 +220,13 @@ test('the other commands format their operations\' results for a phone', async (
   }
 });
 
-test('a result of a shape no formatter knows still answers with its fields; an operation error answers with its hint', async () => {
+test('an operation error answers with its hint', async () => {
   const h = await startHarness({
     operations: {
-      'costs.report': fakeOperation('costs.report', { spent: 3, currency: 'USD', nested: { a: 1 } }).operation,
       'migrate.status': fakeOperation('migrate.status', new ConfigError('target "x" is not configured', { hint: 'Add targets.x.' })).operation,
     },
   });
   try {
-    const costs = await h.ask(TEAM_CHAT, '/costs');
-    assert.match(costs.text, /BigQuery costs\nspent: 3\ncurrency: USD/);
     const failed = await h.ask(TEAM_CHAT, '/migrations');
     assert.match(failed.text, /❌ \/migrations failed: target "x" is not configured\nAdd targets\.x\./);
   } finally {

@@ -216,4 +216,28 @@ test('server versions: the seeds\' minimums (MySQL 5.7, MariaDB 10.2, PostgreSQL
   assert.is(compareVersions('10.11.9', '10.2'), 1);
 });
 
+test('bigquery: the projection over the budget fails the gate; no usage passes; DuckDB has nothing to check', async () => {
+  const { startBigqueryCostsFake } = await import('./fakes/bigquery-costs.js');
+  const recent = new Date(Date.now() - 3_600_000).toISOString();
+  const busy = await startBigqueryCostsFake({ jobs: [{ jobId: 'j', user: 'bi@acme.com', createdAt: recent, bytesBilled: 3 * 1024 ** 4, bytesProcessed: 3 * 1024 ** 4, query: 'SELECT *' }], storage: [] });
+  const idle = await startBigqueryCostsFake({ jobs: [], storage: [] });
+  try {
+    const env = { BIGQUERY_ACCESS_TOKEN: 'token-for-the-fake' };
+    const over = workspace({ warehouse: { kind: 'bigquery', bigquery: { projectId: 'acme', apiEndpoint: busy.url } } });
+    const r1 = await over.json(['--only', 'bigquery'], env);
+    assert.is(r1.code, 1);
+    assert.is(find(r1.result, 'bigquery', 'projection').status, 'fail');
+    assert.match(find(r1.result, 'bigquery', 'projection').reason, /over budget/);
+    const fine = workspace({ warehouse: { kind: 'bigquery', bigquery: { projectId: 'acme', apiEndpoint: idle.url } } });
+    const r2 = await fine.json(['--only', 'bigquery'], env);
+    assert.is(r2.code, 0, JSON.stringify(r2.result.checks));
+    assert.match(find(r2.result, 'bigquery', 'projection').reason, /projected \$0\.00 of the \$1\.00 budget/);
+    const duck = await workspace({}).json(['--only', 'bigquery']);
+    assert.match(find(duck.result, 'bigquery', 'warehouse').reason, /DuckDB/);
+  } finally {
+    await busy.close();
+    await idle.close();
+  }
+});
+
 test.run();

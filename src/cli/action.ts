@@ -38,7 +38,8 @@ export let lastSession: CliSession | undefined;
 export function action<R>(spec: CommandSpec<R>) {
   return async (...args: unknown[]) => {
     const command = args.at(-1) as Command;
-    const options = command.opts();
+    // With the parent's options too: `opsctl costs check --as-of X` hands --as-of to `costs`, which defines it as well.
+    const options = command.optsWithGlobals();
     const positional = (args.slice(0, -2) as Array<string | string[] | undefined>).flatMap((a) => (a === undefined ? [] : a));
     const session = createSession(command);
     lastSession = session;

@@ -1,7 +1,7 @@
 import { BigQuery, type Query } from '@google-cloud/bigquery';
 import { OAuth2Client } from 'google-auth-library';
 import type { Config } from '../config/load.js';
-import { ConfigError } from '../errors.js';
+import { ConfigError, ConnectionError, OperationFailed, ThresholdBreached } from '../errors.js';
 
 export type BigqueryConfig = Config['warehouse']['bigquery'];
 
@@ -52,4 +52,62 @@ export function guardedQuery(config: BigqueryConfig, query: string, extra: Parti
     maximumBytesBilled: config.maximumBytesBilled,
     ...rest,
   };
+}
+
+interface ApiErrorLike {
+  code?: number;
+  message?: string;
+  errors?: Array<{ reason?: string; message?: string }>;
+}
+
+/**
+ * Turns a BigQuery API error into an operator's error. Over the bytes-billed cap BigQuery refuses the query before
+ * running it and charges nothing; say that, and what to change.
+ */
+export function explainBigqueryError(error: unknown, what: string): Error {
+  const e = error as ApiErrorLike;
+  const reasons = (e.errors ?? []).map((x) => x.reason);
+  if (reasons.includes('bytesBilledLimitExceeded')) {
+    return new ThresholdBreached(`BigQuery refused ${what}: it would bill more than maximumBytesBilled (${e.message ?? 'limit exceeded'}); nothing was charged`, {
+      hint: 'Narrow the query (partition filter, fewer columns) or raise warehouse.bigquery.maximumBytesBilled.',
+      cause: error,
+    });
+  }
+  if (e.code === 401 || e.code === 403 || reasons.includes('accessDenied')) {
+    return new ConnectionError(`BigQuery denied ${what}: ${e.message ?? 'access denied'}`, {
+      hint: 'Check GOOGLE_APPLICATION_CREDENTIALS (or BIGQUERY_ACCESS_TOKEN) and that the account may run jobs and read INFORMATION_SCHEMA (roles/bigquery.resourceViewer).',
+      cause: error,
+    });
+  }
+  if (typeof e.code === 'number' && e.code >= 400 && e.code < 500) {
+    return new OperationFailed(`BigQuery rejected ${what}: ${e.message ?? 'bad request'}`, { hint: 'Check the SQL and the dataset and region names.', cause: error });
+  }
+  return new ConnectionError(`BigQuery call failed for ${what}: ${(error as Error).message}`, {
+    hint: 'Check the network and warehouse.bigquery (projectId, location, apiEndpoint).',
+    cause: error,
+  });
+}
+
+export interface DryRun {
+  bytesProcessed: number;
+  /** What BigQuery would bill on demand: at least 10 MiB, rounded up to the MiB. */
+  bytesBilled: number;
+  withinCap: boolean;
+  maximumBytesBilled: number;
+}
+
+/** A dry run: BigQuery plans the query, reports the bytes it would scan, and neither runs nor bills it. */
+export async function dryRunQuery(client: BigQuery, config: BigqueryConfig, sql: string, pipeline = 'estimate'): Promise<DryRun> {
+  let job;
+  try {
+    [job] = await client.createQueryJob({ ...guardedQuery(config, sql, { pipeline }), dryRun: true });
+  } catch (error) {
+    throw explainBigqueryError(error, 'the dry run');
+  }
+  const stats = (job.metadata as { statistics?: { totalBytesProcessed?: string; query?: { totalBytesProcessed?: string } } }).statistics;
+  const bytesProcessed = Number(stats?.totalBytesProcessed ?? stats?.query?.totalBytesProcessed ?? 0);
+  const MIB = 1024 ** 2;
+  const bytesBilled = bytesProcessed === 0 ? 0 : Math.max(10 * MIB, Math.ceil(bytesProcessed / MIB) * MIB);
+  const maximumBytesBilled = Number(config.maximumBytesBilled);
+  return { bytesProcessed, bytesBilled, withinCap: bytesBilled <= maximumBytesBilled, maximumBytesBilled };
 }

@@ -1,7 +1,8 @@
 import type { AlertSourceName } from '../../config/sections/bot.js';
 import { isOpsError, ThresholdBreached } from '../../errors.js';
 import { num as toNum } from '../../state/json.js';
-import { crossedLevels, MTD_USD, PROJECTED_USD } from '../commands/costs.js';
+import type { CostsCheckResult } from '../../../commands/costs/check.js';
+import { levelKey, levelText } from '../commands/costs.js';
 import { watermarkView } from '../commands/watermarks.js';
 import { age } from '../format.js';
 import { bool, isRecord, list, num, seconds, str, time } from '../shape.js';
@@ -56,16 +57,13 @@ export const costLevelSource: AlertSource = {
   async check(ctx) {
     const read = await readCheck(ctx, 'costs.check');
     if (!read) return undefined;
-    const levels = crossedLevels(read.result);
-    const incidents: Incident[] = levels.map((l) => ({ key: l.key, title: 'Cost level crossed', text: l.text }));
-    if (incidents.length === 0 && (read.breach || bool(read.result, 'breached', 'crossed') === true || bool(read.result, 'ok') === false)) {
-      incidents.push({ key: 'cost', title: 'Cost level crossed', text: read.breach?.message ?? str(read.result, 'message') ?? 'the projection crossed a configured level' });
-    }
-    const gauges: GaugeSample[] = [];
-    const mtd = num(read.result, ...MTD_USD);
-    const projected = num(read.result, ...PROJECTED_USD);
-    if (mtd !== undefined) gauges.push({ metric: 'opsctl_cost_usd', labels: { period: 'month_to_date' }, value: mtd });
-    if (projected !== undefined) gauges.push({ metric: 'opsctl_cost_usd', labels: { period: 'projected_month' }, value: projected });
+    if (read.breach) return { incidents: [{ key: 'cost', title: 'Cost level crossed', text: read.breach.message }] };
+    const result = read.result as CostsCheckResult;
+    const incidents: Incident[] = result.levelsCrossed.map((l) => ({ key: levelKey(l), title: 'Cost level crossed', text: levelText(l, result) }));
+    const gauges: GaugeSample[] = [
+      { metric: 'opsctl_cost_usd', labels: { period: 'month_to_date' }, value: result.monthToDateUsd },
+      { metric: 'opsctl_cost_usd', labels: { period: 'projected_month' }, value: result.projectedUsd },
+    ];
     return { incidents, gauges };
   },
 };

@@ -1,6 +1,8 @@
-import { bold, bytes, esc, lines, percent, usd } from '../format.js';
-import { bool, isRecord, list, num, str } from '../shape.js';
-import { scalarSummary } from './common.js';
+import type { CostsCheckResult } from '../../../commands/costs/check.js';
+import type { CostReportWithTrend } from '../../../commands/costs/collect.js';
+import type { LevelState } from '../../costs/report.js';
+import { formatBytes, formatUsd } from '../../costs/units.js';
+import { bold, esc, lines } from '../format.js';
 import type { BotCommand } from './types.js';
 
 /** `/costs`: BigQuery month to date, projection, free tier and budget, from `costs.report`. */
@@ -9,48 +11,27 @@ export const costsCommand: BotCommand = {
   description: 'BigQuery month to date, projection, free tier and budget',
   operations: ['costs.report'],
   async run(request) {
-    return formatCosts(await request.invoke('costs.report', {}));
+    return formatCosts((await request.invoke('costs.report', {})) as CostReportWithTrend);
   },
 };
 
-export const MTD_USD = ['monthToDate.usd', 'monthToDate.costUsd', 'monthToDate.totalUsd', 'monthToDateUsd', 'mtdUsd', 'monthToDate.cost'];
-export const PROJECTED_USD = ['projection.usd', 'projection.costUsd', 'projection.totalUsd', 'projectedUsd', 'projection.cost', 'projectedMonthUsd'];
-
-/** A crossed level, however the result names it: "budget 90%". */
-export function crossedLevels(result: unknown): Array<{ key: string; text: string }> {
-  const items = [...list(result, 'levels'), ...list(result, 'alerts'), ...list(result, 'breaches'), ...list(result, 'crossed')];
-  const seen = new Set<string>();
-  const out: Array<{ key: string; text: string }> = [];
-  for (const item of items) {
-    if (!isRecord(item)) continue;
-    const crossed = bool(item, 'crossed', 'reached', 'breached', 'exceeded', 'triggered') ?? str(item, 'status') !== 'ok';
-    if (!crossed) continue;
-    const scope = str(item, 'scope', 'kind', 'metric', 'name', 'what') ?? 'cost';
-    const level = num(item, 'level', 'percent', 'threshold', 'thresholdPercent');
-    const key = `${scope}:${level ?? ''}`;
-    if (seen.has(key)) continue;
-    seen.add(key);
-    out.push({ key, text: str(item, 'message', 'text', 'description') ?? `${scope} ${level === undefined ? 'level' : percent(level)} crossed` });
-  }
-  return out;
+/** One incident per subject and level: "budget 100%". */
+export function levelKey(l: Pick<LevelState, 'subject' | 'level'>): string {
+  return `${l.subject}:${l.level}`;
 }
 
-export function formatCosts(result: unknown): string {
-  const mtd = num(result, ...MTD_USD);
-  const projected = num(result, ...PROJECTED_USD);
-  const budget = num(result, 'budgetUsd', 'budget.usd', 'budget.amountUsd', 'budget');
-  const queryBytes = num(result, 'monthToDate.bytesBilled', 'monthToDate.queryBytes', 'queries.bytesBilled', 'monthToDate.bytes');
-  const queryFree = num(result, 'freeTier.queryBytes', 'freeTier.queriesBytes', 'freeTier.query');
-  const storageBytes = num(result, 'storage.totalBytes', 'storage.bytes', 'storageBytes', 'monthToDate.storageBytes');
-  const storageFree = num(result, 'freeTier.storageBytes', 'freeTier.storage');
-  if ([mtd, projected, queryBytes, storageBytes].every((v) => v === undefined)) return scalarSummary('BigQuery costs', result);
-  const share = (a: number | undefined, b: number | undefined) => (a !== undefined && b ? ` (${percent((a / b) * 100)})` : '');
-  const levels = crossedLevels(result);
+export function levelText(l: LevelState, result?: Pick<CostsCheckResult, 'projectedUsd' | 'budgetUsd'>): string {
+  const detail = l.subject === 'budget' && result ? ` (projected ${formatUsd(result.projectedUsd)} of ${formatUsd(result.budgetUsd)})` : '';
+  return `${l.subject} at ${l.percent.toFixed(0)}% of its allowance by month end: level ${l.level}% crossed${detail}`;
+}
+
+export function formatCosts(r: CostReportWithTrend): string {
+  const pct = (p: number) => `${p.toFixed(0)}%`;
   return lines(
-    `💰 ${bold('BigQuery costs')}${str(result, 'month', 'period') ? ` · ${esc(str(result, 'month', 'period'))}` : ''}`,
-    queryBytes === undefined ? undefined : esc(`Queries: ${bytes(queryBytes)}${queryFree ? ` of ${bytes(queryFree)} free` : ''}${share(queryBytes, queryFree)}`),
-    storageBytes === undefined ? undefined : esc(`Storage: ${bytes(storageBytes)}${storageFree ? ` of ${bytes(storageFree)} free` : ''}${share(storageBytes, storageFree)}`),
-    esc(`Month to date: ${usd(mtd)}${projected === undefined ? '' : ` · projected ${usd(projected)}`}${budget === undefined ? '' : ` of ${usd(budget)} budget${share(projected ?? mtd, budget)}`}`),
-    levels.length ? `⚠️ ${esc(levels.map((l) => l.text).join('; '))}` : '✅ no level crossed',
+    `💰 ${bold('BigQuery costs')} · ${esc(r.month.start.slice(0, 7))} (day ${r.month.elapsedDays}/${r.month.daysInMonth})`,
+    esc(`Queries: ${formatBytes(r.monthToDate.bytesBilled)} of ${formatBytes(r.freeTier.queryBytes)} free · projected ${formatBytes(r.projection.bytesBilled)} (${pct(r.freeTier.queryPercent)})`),
+    esc(`Storage: ${formatBytes(r.storage.activeBytes + r.storage.longTermBytes)} of ${formatBytes(r.freeTier.storageBytes)} free (${pct(r.freeTier.storagePercent)})`),
+    esc(`Month to date: ${formatUsd(r.monthToDate.totalUsd)} · projected ${formatUsd(r.projection.totalUsd)} of ${formatUsd(r.budget.usd)} budget (${pct(r.budget.percent)})`),
+    r.crossed.length ? `⚠️ ${esc(r.crossed.map((l) => `${l.subject} ${l.level}%`).join('; '))} crossed` : '✅ no level crossed',
   );
 }

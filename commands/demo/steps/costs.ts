@@ -1,0 +1,20 @@
+import { formatBytes, formatUsd } from '../../../src/costs/units.js';
+import { invoke } from '../../operation.js';
+import { costsReport } from '../../costs/report.js';
+import type { DemoStep } from '../step.js';
+
+/** The cost report on the embedded DuckDB warehouse: its tables and opsctl's own reads, priced at BigQuery's rates. */
+export const costsStep: DemoStep = {
+  name: 'costs',
+  configure(ws) {
+    ws.costs = { budgetUsd: 1, levels: [50, 90, 100] };
+  },
+  async run(ctx) {
+    const r = await invoke(costsReport, ctx, { days: 30 });
+    const storage = r.storage.activeBytes + r.storage.longTermBytes;
+    return (
+      `${r.storage.tables.length} tables, ${formatBytes(storage)} as BigQuery would store them; ` +
+      `opsctl read ${formatBytes(r.opsctl.bytesBilled)} this window; projected ${formatUsd(r.projection.totalUsd)} of ${formatUsd(r.budget.usd)} (opsctl costs)`
+    );
+  },
+};

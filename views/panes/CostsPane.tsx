@@ -1,0 +1,128 @@
+import React from 'react';
+import { Box, Text } from 'ink';
+import type { CostReportWithTrend } from '../../commands/costs/collect.js';
+import type { QueryJob } from '../../src/costs/usage.js';
+import { formatBytes, formatUsd } from '../../src/costs/units.js';
+import { useCosts, COSTS_REFRESH_MS } from '../hooks/useCosts.js';
+import { useKeymap } from '../hooks/keymap.js';
+import { useTableNavigation } from '../hooks/useTableNavigation.js';
+import { Sparkline } from '../widgets/Sparkline.js';
+import { Spinner } from '../widgets/Spinner.js';
+import { Table, type TableColumn } from '../widgets/Table.js';
+import { formatAgo } from '../widgets/time.js';
+import type { PaneProps } from './types.js';
+
+/** Colour of a share of an allowance against the configured levels: red at the top level, yellow at any other. */
+function levelColor(percent: number, levels: number[]): string {
+  const top = Math.max(...levels);
+  if (percent >= top) return 'red';
+  return levels.some((l) => percent >= l) ? 'yellow' : 'green';
+}
+
+/** A bar of the month to date, with the projection written beside it. */
+function AllowanceBar({ label, mtdPercent, projectedPercent, width, levels, detail }: { label: string; mtdPercent: number; projectedPercent: number; width: number; levels: number[]; detail: string }) {
+  const barWidth = Math.max(10, Math.min(30, width - 60));
+  const filled = Math.min(barWidth, Math.round((Math.min(100, mtdPercent) / 100) * barWidth));
+  const color = levelColor(projectedPercent, levels);
+  return (
+    <Text wrap="truncate">
+      {label.padEnd(18)}
+      <Text color={levelColor(mtdPercent, levels)}>{'█'.repeat(filled)}</Text>
+      <Text dimColor>{'░'.repeat(barWidth - filled)}</Text>
+      {` ${mtdPercent.toFixed(0).padStart(3)}% → `}
+      <Text color={color} bold={color !== 'green'}>{`${projectedPercent.toFixed(0)}%`}</Text>
+      <Text dimColor>{`  ${detail}`}</Text>
+    </Text>
+  );
+}
+
+export function CostsPane({ width, height }: PaneProps) {
+  const { report, days, cycleDays } = useCosts();
+  const r = report.data;
+  const top = r?.top ?? [];
+  const tableHeight = Math.max(3, Math.min(top.length + 1, height - 14));
+  const nav = useTableNavigation(top.length, tableHeight - 1);
+  useKeymap('pane', [
+    ...nav.bindings,
+    { keys: ['r'], label: 'refresh', description: 'read the usage again now', run: report.refresh },
+    { keys: ['d'], label: `${days} days`, description: 'days of daily usage shown: 7 → 30 → 90', run: cycleDays },
+  ]);
+
+  if (!r) {
+    return (
+      <Box flexDirection="column" width={width} height={height}>
+        {report.error ? <Text color="red" wrap="wrap">{report.error.message}</Text> : <Spinner label="reading usage…" />}
+      </Box>
+    );
+  }
+  const columns: TableColumn<QueryJob>[] = [
+    { header: 'BILLED', width: 10, align: 'right', value: (q) => formatBytes(q.bytesBilled) },
+    { header: 'USER', width: 22, value: (q) => q.user },
+    { header: 'WHEN', width: 11, value: (q) => q.createdAt.slice(5, 16).replace('T', ' ') },
+    { header: 'QUERY', value: (q) => q.query.replace(/\s+/g, ' ') },
+  ];
+  const selected = top[nav.selected];
+  return (
+    <Box flexDirection="column" width={width} height={height}>
+      <Summary r={r} />
+      <Box flexDirection="column" marginTop={1}>
+        <AllowanceBar label="budget" width={width} levels={r.levels.map((l) => l.level)} mtdPercent={pct(r.monthToDate.totalUsd, r.budget.usd)} projectedPercent={r.budget.percent} detail={`${formatUsd(r.monthToDate.totalUsd)} → ${formatUsd(r.projection.totalUsd)} of ${formatUsd(r.budget.usd)}`} />
+        <AllowanceBar label="query free tier" width={width} levels={r.levels.map((l) => l.level)} mtdPercent={pct(r.monthToDate.bytesBilled, r.freeTier.queryBytes)} projectedPercent={r.freeTier.queryPercent} detail={`${formatBytes(r.monthToDate.bytesBilled)} → ${formatBytes(r.projection.bytesBilled)} of ${formatBytes(r.freeTier.queryBytes)}`} />
+        <AllowanceBar label="storage free tier" width={width} levels={r.levels.map((l) => l.level)} mtdPercent={r.freeTier.storagePercent} projectedPercent={r.freeTier.storagePercent} detail={`${formatBytes(r.storage.activeBytes + r.storage.longTermBytes)} of ${formatBytes(r.freeTier.storageBytes)}`} />
+      </Box>
+      <Box marginTop={1} flexDirection="column">
+        <Text wrap="truncate">
+          <Text dimColor>{`bytes billed per day, last ${days} days  `}</Text>
+          <Sparkline values={dailySeries(r)} width={Math.max(10, Math.min(days, width - 40))} />
+          <Text dimColor>{`  max ${formatBytes(Math.max(0, ...r.daily.map((d) => d.bytesBilled)))}`}</Text>
+        </Text>
+        <Text dimColor wrap="truncate">
+          projection: {r.projection.method}
+        </Text>
+      </Box>
+      {r.crossed.length ? (
+        <Text color="red" wrap="truncate">
+          {`levels crossed: ${r.crossed.map((l) => `${l.subject} ${l.level}%`).join(', ')}`}
+        </Text>
+      ) : null}
+      <Box marginTop={1}>
+        <Table rows={top} columns={columns} selected={nav.selected} height={tableHeight} width={width} rowKey={(q) => q.jobId} emptyText="no queries in the window" />
+      </Box>
+      {selected ? (
+        <Text dimColor wrap="truncate">
+          {`${selected.jobId} · ${Object.entries(selected.labels).map(([k, v]) => `${k}=${v}`).join(' ') || 'no labels'}`}
+        </Text>
+      ) : null}
+      <Box flexGrow={1} />
+      <Text dimColor wrap="truncate">
+        {report.loading ? <Spinner label="refreshing" /> : `read ${formatAgo(report.refreshedAt)}`}
+        {` · every ${COSTS_REFRESH_MS / 60_000} min · ${r.location}${r.notes.length ? ` · ${r.notes[0]}` : ''}`}
+      </Text>
+    </Box>
+  );
+}
+
+function Summary({ r }: { r: CostReportWithTrend }) {
+  return (
+    <Text wrap="truncate">
+      <Text bold>{formatUsd(r.monthToDate.totalUsd)}</Text>
+      <Text dimColor>{` month to date · projected `}</Text>
+      <Text bold color={levelColor(r.budget.percent, r.levels.map((l) => l.level))}>
+        {formatUsd(r.projection.totalUsd)}
+      </Text>
+      <Text dimColor>{` of ${formatUsd(r.budget.usd)} budget · day ${r.month.elapsedDays}/${r.month.daysInMonth} · opsctl ${formatBytes(r.opsctl.bytesBilled)}, others ${formatBytes(r.opsctl.otherBytesBilled)}`}</Text>
+    </Text>
+  );
+}
+
+const pct = (value: number, of: number) => (of > 0 ? (value / of) * 100 : 0);
+
+/** One value per day of the window, zero on days without queries, so the chart's x axis is time. */
+function dailySeries(r: CostReportWithTrend): number[] {
+  const byDay = new Map(r.daily.map((d) => [d.day, d.bytesBilled]));
+  const end = new Date(r.generatedAt);
+  return Array.from({ length: r.days }, (_, i) => {
+    const d = new Date(Date.UTC(end.getUTCFullYear(), end.getUTCMonth(), end.getUTCDate() - (r.days - 1 - i)));
+    return byDay.get(d.toISOString().slice(0, 10)) ?? 0;
+  });
+}
