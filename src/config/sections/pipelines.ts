@@ -10,6 +10,15 @@ export const spotifyPipelineSchema = z.strictObject({
   /** `api` talks to the Spotify Web API; `sample` is the seeded demo source and must be chosen explicitly. */
   source: z.enum(['api', 'sample']).default('api'),
   enabled: z.boolean().default(true),
+  /** The seeds' extraction limits; Spotify's own caps are 50 per page, 100 audio features and 50 artists per call. */
+  limits: z
+    .strictObject({
+      playlists: z.number().int().min(0).max(10_000).default(20),
+      tracksPerPlaylist: z.number().int().min(0).max(10_000).default(100),
+      recentlyPlayed: z.number().int().min(0).max(50).default(50),
+      topPerRange: z.number().int().min(0).max(50).default(20),
+    })
+    .prefault({}),
 });
 
 export const syncPipelineSchema = z.strictObject({
