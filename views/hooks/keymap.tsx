@@ -9,6 +9,8 @@ interface Registration {
   bindings: () => Binding[];
   /** Free text typed while this modal layer is on top (filter prompt, typed confirmation). */
   onText?: (input: string) => void;
+  /** Read at each key press: a layer opened by a key is live for the very next key, before React re-renders. */
+  isActive?: () => boolean;
 }
 
 interface KeymapApi {
@@ -30,11 +32,12 @@ export function KeymapProvider({ children }: { children: React.ReactNode }) {
   const [version, setVersion] = useState(0);
   const touch = useCallback(() => setVersion((v) => v + 1), []);
 
-  const topModal = () => [...regs.current.values()].filter((r) => r.layer === 'modal').sort((a, b) => b.order - a.order)[0];
+  const live = () => [...regs.current.values()].filter((r) => r.isActive?.() ?? true);
+  const topModal = () => live().filter((r) => r.layer === 'modal').sort((a, b) => b.order - a.order)[0];
   const activeRegs = (): Registration[] => {
     const modal = topModal();
     if (modal) return [modal];
-    const list = [...regs.current.values()];
+    const list = live();
     return [...list.filter((r) => r.layer === 'pane'), ...list.filter((r) => r.layer === 'global')];
   };
   const enabled = (b: Binding) => b.enabled !== false;
@@ -51,7 +54,7 @@ export function KeymapProvider({ children }: { children: React.ReactNode }) {
       },
       touch,
       active: () => activeRegs().flatMap((r) => r.bindings().filter(enabled)),
-      all: () => [...regs.current.values()].map((r) => ({ layer: r.layer, bindings: r.bindings().filter(enabled) })),
+      all: () => live().map((r) => ({ layer: r.layer, bindings: r.bindings().filter(enabled) })),
       version,
     }),
     // eslint-disable-next-line react-hooks/exhaustive-deps
@@ -84,16 +87,20 @@ export function useKeymapApi(): KeymapApi {
 
 /**
  * Registers bindings while `active`. Handlers are read through a ref, so they always see the latest state without
- * re-registering; the footer refreshes when the visible keys or labels change.
+ * re-registering; the footer refreshes when the visible keys or labels change. `active` may be a function read at
+ * each key press, for a layer that a key opens and the next key must already reach (typing right after `/`).
  */
-export function useKeymap(layer: Layer, bindings: Binding[], options: { active?: boolean; onText?: (input: string) => void } = {}): void {
+export function useKeymap(layer: Layer, bindings: Binding[], options: { active?: boolean | (() => boolean); onText?: (input: string) => void } = {}): void {
   const api = useKeymapApi();
   const id = useId();
   const ref = useRef(bindings);
   ref.current = bindings;
   const textRef = useRef(options.onText);
   textRef.current = options.onText;
-  const active = options.active ?? true;
+  const activeRef = useRef(options.active);
+  activeRef.current = options.active;
+  const dynamic = typeof options.active === 'function';
+  const active = dynamic ? true : ((options.active as boolean | undefined) ?? true);
   const hasText = Boolean(options.onText);
   useEffect(() => {
     if (!active) return;
@@ -103,13 +110,15 @@ export function useKeymap(layer: Layer, bindings: Binding[], options: { active?:
       order: ++order,
       bindings: () => ref.current,
       ...(hasText ? { onText: (t: string) => textRef.current?.(t) } : {}),
+      ...(dynamic ? { isActive: () => (activeRef.current as () => boolean)() } : {}),
     });
     return () => api.unregister(id);
     // eslint-disable-next-line react-hooks/exhaustive-deps
-  }, [id, layer, active, hasText]);
+  }, [id, layer, active, hasText, dynamic]);
   const signature = bindings.map((b) => `${b.keys.join(',')}:${b.label}:${b.enabled !== false}:${b.hidden ? 1 : 0}`).join('|');
+  const liveNow = dynamic ? (options.active as () => boolean)() : active;
   useEffect(() => {
     if (active) api.touch();
     // eslint-disable-next-line react-hooks/exhaustive-deps
-  }, [signature]);
+  }, [signature, liveNow]);
 }

@@ -1,4 +1,4 @@
-import { useState } from 'react';
+import { useRef, useState } from 'react';
 import type { Binding } from '../keys.js';
 import { useKeymap } from './keymap.js';
 
@@ -8,7 +8,13 @@ import { useKeymap } from './keymap.js';
  */
 export function useFilter() {
   const [text, setText] = useState('');
-  const [editing, setEditing] = useState(false);
+  const [editing, setEditingState] = useState(false);
+  // The keymap reads this ref at each key press, so text typed right after `/` lands in the filter, not the pane.
+  const editingRef = useRef(false);
+  const setEditing = (on: boolean) => {
+    editingRef.current = on;
+    setEditingState(on);
+  };
   useKeymap(
     'modal',
     [
@@ -16,7 +22,7 @@ export function useFilter() {
       { keys: ['esc'], label: 'clear filter', run: () => (setText(''), setEditing(false)) },
       { keys: ['backspace'], label: 'erase', hidden: true, run: () => setText((t) => t.slice(0, -1)) },
     ],
-    { active: editing, onText: (input) => setText((t) => t + input) },
+    { active: () => editingRef.current, onText: (input) => setText((t) => t + input) },
   );
   const bindings: Binding[] = [
     { keys: ['/'], label: 'filter', description: 'filter the list (Enter keeps it, Esc clears it)', run: () => setEditing(true) },
