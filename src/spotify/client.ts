@@ -27,6 +27,8 @@ export interface SpotifyClientOptions {
   onRefreshToken?: (token: string) => void;
   onWait?: (ms: number, reason: string) => void;
   now?: () => number;
+  /** An access token already in hand (the login's code exchange), used until it nears expiry. */
+  accessToken?: { token: string; expiresIn: number };
 }
 
 /** The read-only surface the extractor needs; the sample source implements it too. */
@@ -46,7 +48,7 @@ const tokenResponse = z.object({
 });
 export type TokenResponse = z.output<typeof tokenResponse>;
 
-function pointAt(builder: RequestBuilder, baseUrl: string, path: string): RequestBuilder {
+export function pointAt(builder: RequestBuilder, baseUrl: string, path: string): RequestBuilder {
   const base = new URL(baseUrl);
   const scheme = base.protocol.replace(':', '');
   const port = base.port ? Number(base.port) : scheme === 'https' ? 443 : 80;
@@ -104,6 +106,10 @@ export class SpotifyClient implements SpotifyApi {
     this.policy = { ...DEFAULT_RETRY, ...options.retry };
     this.apiBase = options.apiBaseUrl ?? SPOTIFY_API_BASE_URL;
     this.now = options.now ?? Date.now;
+    if (options.accessToken) {
+      this.accessToken = options.accessToken.token;
+      this.expiresAt = this.now() + options.accessToken.expiresIn * 1000;
+    }
   }
 
   private async refresh(signal: AbortSignal): Promise<string> {
