@@ -15,6 +15,7 @@ export const OPERATION_LOADERS: Record<string, () => Promise<Operation>> = {
   validate: async () => (await import('./validate/index.js')).validate as Operation,
   'bot.start': async () => (await import('./bot/start.js')).botStart as Operation,
   'bot.health': async () => (await import('./bot/health.js')).botHealth as Operation,
+  'spotify.login': async () => (await import('./spotify/login.js')).spotifyLoginOp as Operation,
 };
 
 export function hasOperation(name: string): boolean {

@@ -42,6 +42,8 @@ export const ENV_BINDINGS: EnvBinding[] = [
   { name: 'SPOTIFY_CLIENT_ID', path: ['spotify', 'clientId'], doc: 'Spotify app client id (developer.spotify.com).', example: 'your-client-id' },
   { name: 'SPOTIFY_CLIENT_SECRET', path: ['spotify', 'clientSecret'], doc: 'Spotify app client secret.', secret: true, example: 'your-client-secret' },
   { name: 'SPOTIFY_REFRESH_TOKEN', path: ['spotify', 'refreshToken'], doc: 'Refresh token from `opsctl spotify login` (or stored in $OPSCTL_HOME).', secret: true, example: 'your-refresh-token' },
+  { name: 'SPOTIFY_API_BASE_URL', path: ['spotify', 'apiBaseUrl'], doc: 'Spotify Web API base URL (default https://api.spotify.com; a proxy or a local fake).', example: 'https://api.spotify.com' },
+  { name: 'SPOTIFY_ACCOUNTS_BASE_URL', path: ['spotify', 'accountsBaseUrl'], doc: 'Spotify accounts service base URL for tokens and login (default https://accounts.spotify.com).', example: 'https://accounts.spotify.com' },
   {
     name: 'DATABASE_URL',
     path: ['targets', 'app', 'url'],
