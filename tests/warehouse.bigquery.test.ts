@@ -263,4 +263,36 @@ test('validate: the pipeline queries are the adapter\'s MERGE and retention DELE
   }
 });
 
+test('metering: upserts and streams are measured in BigQuery bytes, also when the reader stops early', async () => {
+  const { fake, wh } = await setup();
+  try {
+    const { meteredWarehouse, logicalBytes } = await import('../src/costs/metering.js');
+    const jobs: Array<{ operation: string; pipeline?: string | null; bytesScanned: number; rowsRead: number; query: string }> = [];
+    const metered = meteredWarehouse(wh, { operation: 'etl.run', pipeline: 'spotify' }, async (job) => {
+      jobs.push(job);
+    });
+    const def = SPOTIFY_TABLES.recently_played;
+    await metered.ensureTables([def]);
+    const rows = plays(30);
+    assert.equal(await metered.upsert(def, rows), { inserted: 30, updated: 0 });
+    assert.equal(await metered.upsert(def, []), { inserted: 0, updated: 0 });
+    assert.is(jobs.length, 1, 'an empty upsert reads nothing');
+    assert.equal(jobs[0], { warehouse: 'bigquery', operation: 'etl.run', pipeline: 'spotify', bytesScanned: logicalBytes(rows), rowsRead: 30, query: 'MERGE INTO recently_played (30 staged rows)' } as never);
+    const sql = 'SELECT user_id, track_id FROM `acme-data.spotify_data.recently_played` ORDER BY played_at';
+    let seen = 0;
+    for await (const batch of metered.stream(sql, [], { batchSize: 10 })) {
+      seen += batch.length;
+      if (seen >= 20) break;
+    }
+    assert.is(jobs.length, 2);
+    assert.equal({ rows: jobs[1]!.rowsRead, query: jobs[1]!.query }, { rows: 20, query: sql });
+    assert.is(jobs[1]!.bytesScanned, logicalBytes(rows.slice(0, 20).map((r) => ({ user_id: r.user_id, track_id: r.track_id }))));
+    assert.is(await metered.deleteOlderThan(def, 'played_at', new Date('2027-01-01T00:00:00Z'), { dryRun: true }), 30);
+    assert.is(jobs.length, 2, 'retention is not a read of rows');
+  } finally {
+    await wh.close();
+    await fake.close();
+  }
+});
+
 test.run();
