@@ -37,6 +37,7 @@ export const ENV_BINDINGS: EnvBinding[] = [
   { name: 'BIGQUERY_PROJECT_ID', path: ['warehouse', 'bigquery', 'projectId'], doc: 'Google Cloud project that holds the BigQuery dataset.', example: 'my-gcp-project' },
   { name: 'BIGQUERY_DATASET', path: ['warehouse', 'bigquery', 'dataset'], doc: 'BigQuery dataset for the Spotify tables.', example: 'spotify_data' },
   { name: 'BIGQUERY_LOCATION', path: ['warehouse', 'bigquery', 'location'], doc: 'BigQuery location (region) of the dataset and jobs.', example: 'US' },
+  { name: 'BIGQUERY_MAXIMUM_BYTES_BILLED', path: ['warehouse', 'bigquery', 'maximumBytesBilled'], doc: 'Cap on the bytes billed by each BigQuery job opsctl sends (default 1000000000); BigQuery refuses a query over it without charge.', example: '1000000000' },
   { name: 'GOOGLE_APPLICATION_CREDENTIALS', path: ['warehouse', 'bigquery', 'keyFilename'], doc: 'Service-account key file for BigQuery (unset: application default credentials).', example: '/etc/opsctl/gcp-key.json' },
   { name: 'BIGQUERY_ACCESS_TOKEN', path: ['warehouse', 'bigquery', 'accessToken'], secret: true, doc: 'A ready OAuth access token for BigQuery (e.g. `gcloud auth print-access-token`); wins over the key file. Expires after about an hour.', example: '' },
   { name: 'SPOTIFY_CLIENT_ID', path: ['spotify', 'clientId'], doc: 'Spotify app client id (developer.spotify.com).', example: 'your-client-id' },

@@ -1,4 +1,4 @@
-import type { WarehouseJobOptions } from '../warehouse/tables.js';
+import type { TableDef, UpsertResult, WarehouseJobOptions } from '../warehouse/tables.js';
 import type { Row, Warehouse } from '../warehouse/warehouse.js';
 import type { WarehouseJob } from './store.js';
 
@@ -26,32 +26,50 @@ export function logicalBytes(value: unknown): number {
 }
 
 /**
- * A warehouse whose queries are metered: each one's rows are measured and handed to `record` (which writes
- * costs_jobs). Used for DuckDB, which reports no bytes billed, so the cost report can price opsctl's own workload at
- * BigQuery's rates.
+ * A warehouse whose reads are metered: each query's rows, each upsert's staged rows (what the MERGE reads from the
+ * staging table) and each stream's pages are measured and handed to `record` (which writes costs_jobs). Used for
+ * DuckDB, which reports no bytes billed, so the cost report can price opsctl's own workload at BigQuery's rates. The
+ * figures are lower bounds: BigQuery also bills the target columns a MERGE reads and at least 10 MiB per query.
  */
 export function meteredWarehouse(
   warehouse: Warehouse,
   context: { operation: string; pipeline?: string | null },
   record: (job: WarehouseJob) => Promise<void>,
 ): Warehouse {
+  const meter = (query: string, bytesScanned: number, rowsRead: number) =>
+    record({ warehouse: warehouse.kind, operation: context.operation, pipeline: context.pipeline ?? null, bytesScanned, rowsRead, query });
   return {
     ...warehouse,
     kind: warehouse.kind,
     location: warehouse.location,
     async query<T = Row>(sql: string, params?: unknown[], options?: WarehouseJobOptions) {
       const rows = await warehouse.query<T>(sql, params, options);
-      await record({
-        warehouse: warehouse.kind,
-        operation: context.operation,
-        pipeline: context.pipeline ?? null,
-        bytesScanned: logicalBytes(rows),
-        rowsRead: rows.length,
-        query: sql,
-      });
+      await meter(sql, logicalBytes(rows), rows.length);
       return rows;
     },
     version: () => warehouse.version(),
+    ensureTables: (defs: TableDef[], options?: WarehouseJobOptions) => warehouse.ensureTables(defs, options),
+    async upsert(def: TableDef, rows: Row[], options?: WarehouseJobOptions): Promise<UpsertResult> {
+      const result = await warehouse.upsert(def, rows, options);
+      // The load itself is free in BigQuery; the MERGE reads the staged rows.
+      if (rows.length) await meter(`MERGE INTO ${def.name} (${rows.length} staged rows)`, logicalBytes(rows), rows.length);
+      return result;
+    },
+    deleteOlderThan: (def, column, before, options) => warehouse.deleteOlderThan(def, column, before, options),
+    async *stream(sql: string, params?: unknown[], options?: WarehouseJobOptions & { batchSize?: number }) {
+      let bytes = 0;
+      let rowsRead = 0;
+      try {
+        for await (const batch of warehouse.stream(sql, params, options)) {
+          bytes += logicalBytes(batch);
+          rowsRead += batch.length;
+          yield batch;
+        }
+      } finally {
+        // Also when the consumer stops early or fails: what was read was read.
+        await meter(sql, bytes, rowsRead);
+      }
+    },
     close: () => warehouse.close(),
   };
 }

@@ -54,6 +54,27 @@ export function guardedQuery(config: BigqueryConfig, query: string, extra: Parti
   };
 }
 
+type ParamType = string | string[];
+
+function paramType(value: unknown): ParamType {
+  if (value === null || value === undefined) return 'STRING';
+  if (value instanceof Date) return 'TIMESTAMP';
+  if (typeof value === 'bigint') return 'INT64';
+  if (typeof value === 'number') return Number.isInteger(value) ? 'INT64' : 'FLOAT64';
+  if (typeof value === 'boolean') return 'BOOL';
+  if (Array.isArray(value)) return [paramType(value.find((v) => v !== null && v !== undefined)) as string];
+  return 'STRING';
+}
+
+/** Positional parameters with explicit types (BigQuery cannot infer the type of a NULL). */
+export function bindParams(params: unknown[]): Pick<Query, 'params' | 'types'> {
+  if (params.length === 0) return {};
+  return {
+    params: params.map((v) => (typeof v === 'bigint' ? v.toString() : Array.isArray(v) ? v.map((x) => (typeof x === 'bigint' ? x.toString() : x)) : v ?? null)),
+    types: params.map(paramType) as Query['types'],
+  };
+}
+
 interface ApiErrorLike {
   code?: number;
   message?: string;
@@ -97,10 +118,10 @@ export interface DryRun {
 }
 
 /** A dry run: BigQuery plans the query, reports the bytes it would scan, and neither runs nor bills it. */
-export async function dryRunQuery(client: BigQuery, config: BigqueryConfig, sql: string, pipeline = 'estimate'): Promise<DryRun> {
+export async function dryRunQuery(client: BigQuery, config: BigqueryConfig, sql: string, pipeline = 'estimate', params: unknown[] = []): Promise<DryRun> {
   let job;
   try {
-    [job] = await client.createQueryJob({ ...guardedQuery(config, sql, { pipeline }), dryRun: true });
+    [job] = await client.createQueryJob({ ...guardedQuery(config, sql, { pipeline }), ...bindParams(params), dryRun: true });
   } catch (error) {
     throw explainBigqueryError(error, 'the dry run');
   }

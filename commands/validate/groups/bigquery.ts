@@ -26,7 +26,7 @@ export const bigqueryChecks: CheckGroup = {
     for (const q of queries) {
       const name = `dry run ${q.name}`;
       try {
-        const dry = await dryRunQuery(client, bq, q.sql, q.pipeline);
+        const dry = await dryRunQuery(client, bq, q.sql, q.pipeline, q.params);
         emit(
           dry.withinCap
             ? pass(name, `${formatBytes(dry.bytesBilled)} billed, within the ${formatBytes(dry.maximumBytesBilled)} cap`)
