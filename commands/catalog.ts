@@ -16,6 +16,10 @@ export const OPERATION_LOADERS: Record<string, () => Promise<Operation>> = {
   'bot.start': async () => (await import('./bot/start.js')).botStart as Operation,
   'bot.health': async () => (await import('./bot/health.js')).botHealth as Operation,
   'spotify.login': async () => (await import('./spotify/login.js')).spotifyLoginOp as Operation,
+  'etl.run': async () => (await import('./etl/run.js')).etlRun as Operation,
+  'etl.history': async () => (await import('./etl/history.js')).etlHistory as Operation,
+  'etl.show': async () => (await import('./etl/show.js')).etlShow as Operation,
+  'etl.retention': async () => (await import('./etl/retention.js')).etlRetention as Operation,
 };
 
 export function hasOperation(name: string): boolean {

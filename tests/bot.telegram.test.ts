@@ -6,6 +6,14 @@ import { ConfigError, OperationFailed } from '../src/errors.js';
 import { REFUSAL } from '../src/bot/dispatcher.js';
 import { FakeTelegram } from './fakes/telegram.js';
 import { fakeOperation, startHarness, STRANGER_CHAT, TEAM_CHAT } from './helpers/bot.js';
+import type { EtlRunResult } from '../commands/etl/run.js';
+import type { RunListItem } from '../commands/etl/summary.js';
+
+/** A run as etl.history and etl.run return it, with these fields set. */
+const runItem = (r: Partial<RunListItem> & Pick<RunListItem, 'id' | 'pipeline' | 'status' | 'startedAt'>): RunListItem => ({
+  kind: 'spotify', operation: 'etl.run', trigger: 'cron', host: 'h', pid: 1, finishedAt: null, durationMs: null, dryRun: false,
+  rowsExtracted: 0, rowsLoaded: 0, rowsRejected: 0, unavailable: [], error: null, ...r,
+});
 
 test('an allowlisted chat\'s /status gets the Overview from the status operation', async () => {
   const h = await startHarness();
@@ -78,11 +86,18 @@ test('a command whose operation is absent says it is not available in this build
 });
 
 test('/run does nothing until the confirmation button; Cancel runs nothing; the button works once', async () => {
-  const etlRun = fakeOperation('etl.run', (input) => ({
-    pipeline: (input.pipelines as string[])[0],
-    kind: 'spotify',
-    run: { id: 7, pipeline: 'spotify', status: 'succeeded', durationMs: 61_000, startedAt: new Date().toISOString() },
-    outcome: { tables: [{ table: 'tracks', loaded: 120 }, { table: 'artists', loaded: 30 }], notes: ['audio features unavailable (403)'] },
+  const etlRun = fakeOperation('etl.run', (input): EtlRunResult => ({
+    ok: true,
+    dryRun: false,
+    failures: [],
+    orphansClosed: 0,
+    executions: [{
+      pipeline: (input.pipelines as string[])[0]!,
+      kind: 'spotify',
+      status: 'succeeded',
+      run: runItem({ id: 7, pipeline: 'spotify', status: 'succeeded', durationMs: 61_000, startedAt: new Date().toISOString(), rowsLoaded: 150 }),
+      outcome: { tables: [{ table: 'tracks', extracted: 120, loaded: 120, rejected: 0, status: 'ok' }, { table: 'artists', extracted: 30, loaded: 30, rejected: 0, status: 'ok' }], notes: ['audio features unavailable (403)'] },
+    }],
   }));
   const h = await startHarness({
     operations: { 'etl.run': etlRun.operation },
@@ -160,9 +175,11 @@ test('the other commands format their operations\' results for a phone', async (
   const operations = {
     'etl.history': fakeOperation('etl.history', {
       runs: [
-        { id: 12, pipeline: 'spotify', status: 'failed', startedAt: iso(3_600_000), durationMs: 4_000, error: 'Spotify answered 401 <Unauthorized> & gave up' },
-        { id: 11, pipeline: 'dashboards', status: 'succeeded', startedAt: iso(86_400_000), durationMs: 95_000, summary: { tables: [{ loaded: 1000 }, { loaded: 234 }] } },
+        runItem({ id: 12, pipeline: 'spotify', status: 'failed', startedAt: iso(3_600_000), durationMs: 4_000, error: 'Spotify answered 401 <Unauthorized> & gave up' }),
+        runItem({ id: 11, pipeline: 'dashboards', status: 'succeeded', startedAt: iso(86_400_000), durationMs: 95_000, rowsLoaded: 1234 }),
       ],
+      total: 2,
+      nextBeforeId: null,
     }).operation,
     'costs.report': fakeOperation('costs.report', () => {
       const GIB = 1024 ** 3;

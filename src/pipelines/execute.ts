@@ -39,8 +39,7 @@ export async function executePipeline(
     const heartbeat = setInterval(() => void heartbeatRun(store, run.id).catch(() => undefined), 15_000);
     heartbeat.unref();
     const startedAt = new Date().toISOString();
-    try {
-      const outcome = await runner(ctx, name, pipeline, { ...options, runId: run.id });
+    const logTables = async (outcome: PipelineOutcome, tablesStartedAt: string) => {
       const finishedAt = new Date().toISOString();
       for (const t of outcome.tables) {
         await logExecution(store, {
@@ -53,17 +52,28 @@ export async function executePipeline(
           rowsRejected: t.rejected,
           watermarkBefore: t.watermarkBefore ?? null,
           watermarkAfter: t.watermarkAfter ?? null,
-          startedAt,
+          startedAt: tablesStartedAt,
           finishedAt,
           error: t.status === 'failed' || t.status === 'unavailable' ? (t.reason ?? null) : null,
           details: t.durationMs === undefined ? null : { durationMs: t.durationMs },
         });
       }
+    };
+    try {
+      const outcome = await runner(ctx, name, pipeline, { ...options, runId: run.id });
+      await logTables(outcome, startedAt);
       const finished = await finishRun(store, run.id, { status: 'succeeded', summary: { kind: pipeline.kind, dryRun: options.dryRun, ...outcome } });
       return { pipeline: name, kind: pipeline.kind, run: finished, outcome };
     } catch (error) {
       const cancelled = error instanceof CancelledError || ctx.signal.aborted;
-      await finishRun(store, run.id, { status: cancelled ? 'cancelled' : 'failed', error: (error as Error).message }).catch(() => undefined);
+      // A runner may attach what it finished before failing (`partialOutcome`): those tables' counts are kept too.
+      const partial = (error as { partialOutcome?: PipelineOutcome } | null)?.partialOutcome;
+      if (partial) await logTables(partial, startedAt).catch(() => undefined);
+      await finishRun(store, run.id, {
+        status: cancelled ? 'cancelled' : 'failed',
+        error: (error as Error).message,
+        ...(partial ? { summary: { kind: pipeline.kind, dryRun: options.dryRun, ...partial } } : {}),
+      }).catch(() => undefined);
       throw error;
     } finally {
       clearInterval(heartbeat);

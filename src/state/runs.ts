@@ -104,6 +104,8 @@ export interface RunFilter {
   operation?: string;
   pipeline?: string;
   status?: RunStatus;
+  /** Only pipeline runs (runs that name a pipeline), whatever operation started them. */
+  pipelinesOnly?: boolean;
   /** Only runs with an id below this (keyset pagination, newest first). */
   beforeId?: number;
   limit?: number;
@@ -115,6 +117,7 @@ function where(filter: RunFilter): { sql: string; params: unknown[] } {
   if (filter.operation) (clauses.push('operation = ?'), params.push(filter.operation));
   if (filter.pipeline) (clauses.push('pipeline = ?'), params.push(filter.pipeline));
   if (filter.status) (clauses.push('status = ?'), params.push(filter.status));
+  if (filter.pipelinesOnly) clauses.push('pipeline IS NOT NULL');
   if (filter.beforeId) (clauses.push('id < ?'), params.push(filter.beforeId));
   return { sql: clauses.length ? `WHERE ${clauses.join(' AND ')}` : '', params };
 }

@@ -2,6 +2,9 @@ import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { DuckDBInstance, type DuckDBConnection, type DuckDBValue } from '@duckdb/node-api';
 import { ConnectionError, UsageError } from '../errors.js';
+import { ensureDuckdbTables } from './duckdb/ddl.js';
+import { deleteOlderThanDuckdb } from './duckdb/retention.js';
+import { upsertDuckdb } from './duckdb/upsert.js';
 import type { Row, Warehouse } from './warehouse.js';
 
 export interface DuckdbWarehouse extends Warehouse {
@@ -39,10 +42,10 @@ export async function openDuckdbWarehouse(path: string): Promise<DuckdbWarehouse
       const reader = await connection.runAndReadAll('SELECT version() AS v');
       return `DuckDB ${String(reader.getRowObjectsJS()[0]?.v ?? '?')}`;
     },
-    // The load and streaming halves of the port arrive with the Spotify pipeline (issue 3) and the sync (issue 4).
-    ensureTables: () => notBuilt('ensureTables'),
-    upsert: () => notBuilt('upsert'),
-    deleteOlderThan: () => notBuilt('deleteOlderThan'),
+    ensureTables: (defs, options) => ensureDuckdbTables(connection, defs, options),
+    upsert: (def, rows, options) => upsertDuckdb(connection, def, rows, options),
+    deleteOlderThan: (def, column, before, options) => deleteOlderThanDuckdb(connection, def, column, before, options),
+    // The streaming half of the port arrives with the sync (issue 4).
     stream: () => notBuiltStream('stream'),
     async close() {
       connection.closeSync();

@@ -11,15 +11,6 @@ export function countOf(value: unknown, ...paths: string[]): number | undefined 
   return undefined;
 }
 
-/** Rows loaded by a run, from the fields a run or its summary may carry. */
-export function rowsLoaded(run: unknown): number | undefined {
-  const direct = num(run, 'rowsLoaded', 'rows_loaded', 'loaded', 'rows.loaded', 'summary.rowsLoaded', 'outcome.rowsLoaded', 'totals.loaded');
-  if (direct !== undefined) return direct;
-  const tables = [...list(run, 'tables'), ...list(isRecord(run) ? run.summary : undefined, 'tables'), ...list(isRecord(run) ? run.outcome : undefined, 'tables')];
-  const counts = tables.map((t) => num(t, 'loaded', 'rowsLoaded', 'rows_loaded')).filter((n): n is number => n !== undefined);
-  return counts.length ? counts.reduce((a, b) => a + b, 0) : undefined;
-}
-
 /**
  * A result whose shape no formatter recognised: its top-level scalar fields, so the chat still gets the facts
  * rather than nothing.

@@ -1,5 +1,5 @@
+import type { EtlRunResult } from '../../../commands/etl/run.js';
 import { bold, code, esc, italic, lines, statusIcon } from '../format.js';
-import { isRecord, list, str } from '../shape.js';
 import { formatRun } from './runs.js';
 import type { BotCommand } from './types.js';
 
@@ -28,7 +28,7 @@ export const runCommand: BotCommand = {
       button: `▶ Run ${pipeline}`,
       started: `⏳ Running ${bold(pipeline)}… ${italic(`(confirmed by ${request.user})`)}`,
       finished: `▶ Ran ${bold(pipeline)} ${italic(`(confirmed by ${request.user})`)}`,
-      done: (result) => formatRunResult(pipeline, result),
+      done: (result) => formatRunResult(pipeline, result as EtlRunResult),
     });
   },
 };
@@ -40,14 +40,19 @@ function usage(asked: string, configured: string[]): string {
   );
 }
 
-/** What `etl.run` returned, for the chat: one line per pipeline run, plus notes. */
-export function formatRunResult(pipeline: string, result: unknown): string {
-  const executions = isRecord(result) && (isRecord(result.run) || typeof result.status === 'string') ? [result] : list(result, 'runs', 'executions', 'results', 'pipelines');
-  const notes = executions.flatMap((e) => list(e, 'outcome.notes', 'notes')).filter((n): n is string => typeof n === 'string');
-  const failed = executions.some((e) => str(e, 'status', 'run.status') === 'failed');
+const VERDICT: Record<EtlRunResult['executions'][number]['status'], string> = { succeeded: 'finished', failed: 'failed', locked: 'is already running', skipped: 'is disabled' };
+
+/** What `etl.run` returned, for the chat: the run line, per-table trouble, the notes, and why it did not succeed. */
+export function formatRunResult(pipeline: string, result: EtlRunResult): string {
+  const execution = result.executions.find((e) => e.pipeline === pipeline) ?? result.executions[0];
+  if (!execution) return lines(`${statusIcon(undefined)} ${bold(`Pipeline ${pipeline}`)} ${esc('did not run')}`);
+  const icon = statusIcon(execution.status === 'succeeded' ? 'succeeded' : execution.status === 'skipped' ? undefined : 'failed');
+  const trouble = (execution.outcome?.tables ?? []).filter((t) => t.status === 'failed');
   return lines(
-    `${statusIcon(failed ? 'failed' : executions.length ? 'succeeded' : undefined)} ${bold(`Pipeline ${pipeline}`)} ${esc(failed ? 'failed' : 'finished')}`,
-    ...executions.map((e) => formatRun(e)),
-    ...notes.slice(0, 5).map((n) => `• ${esc(n)}`),
+    `${icon} ${bold(`Pipeline ${pipeline}`)} ${esc(VERDICT[execution.status])}`,
+    execution.run ? formatRun(execution.run) : undefined,
+    ...trouble.map((t) => `• ${esc(`${t.table} failed: ${t.reason ?? ''}`.slice(0, 160))}`),
+    ...(execution.outcome?.notes ?? []).slice(0, 5).map((n) => `• ${esc(n)}`),
+    execution.status !== 'succeeded' && execution.error && !execution.run?.error ? italic(execution.error.slice(0, 200)) : undefined,
   );
 }

@@ -1,6 +1,6 @@
+import type { EtlHistoryResult } from '../../../commands/etl/history.js';
+import type { RunListItem } from '../../../commands/etl/summary.js';
 import { ago, bold, duration, esc, italic, lines, statusIcon } from '../format.js';
-import { list, num, str, time } from '../shape.js';
-import { rowsLoaded } from './common.js';
 import type { BotCommand } from './types.js';
 
 export const RUNS_SHOWN = 10;
@@ -13,28 +13,33 @@ export const runsCommand: BotCommand = {
   operations: ['etl.history'],
   async run(request) {
     const pipeline = request.args.split(/\s+/)[0] || undefined;
-    const result = await request.invoke('etl.history', { limit: RUNS_SHOWN, ...(pipeline ? { pipeline } : {}) });
+    const result = (await request.invoke('etl.history', { limit: RUNS_SHOWN, ...(pipeline ? { pipeline } : {}) })) as EtlHistoryResult;
     return formatRuns(result, pipeline);
   },
 };
 
+type RunLine = Pick<RunListItem, 'id' | 'pipeline' | 'status' | 'startedAt' | 'durationMs' | 'rowsLoaded' | 'error'> & Partial<Pick<RunListItem, 'rowsRejected' | 'dryRun'>>;
+
 /** One line per run: icon, id, pipeline, when, how long, rows; a failed run adds its error. */
-export function formatRun(run: unknown, now = Date.now()): string {
-  const status = str(run, 'status', 'run.status');
-  const id = str(run, 'id', 'runId', 'run.id');
-  const name = str(run, 'pipeline', 'name', 'run.pipeline', 'operation') ?? '?';
-  const started = time(run, 'startedAt', 'started_at', 'run.startedAt');
-  const ms = num(run, 'durationMs', 'duration_ms', 'run.durationMs');
-  const rows = rowsLoaded(run);
-  const parts = [id ? `#${id}` : undefined, name, started === undefined ? undefined : ago(started, now), status === 'running' ? 'running' : ms === undefined ? undefined : duration(ms), rows === undefined ? undefined : `${rows.toLocaleString('en-US')} rows`];
-  const line = `${statusIcon(status)} ${esc(parts.filter(Boolean).join(' · '))}`;
-  const error = str(run, 'error', 'run.error');
-  return status === 'failed' && error ? `${line}\n    ${italic(error.slice(0, 160))}` : line;
+export function formatRun(run: RunLine, now = Date.now()): string {
+  const started = Date.parse(run.startedAt);
+  const parts = [
+    `#${run.id}`,
+    run.pipeline,
+    Number.isNaN(started) ? undefined : ago(started, now),
+    run.status === 'running' ? 'running' : run.durationMs === null ? undefined : duration(run.durationMs),
+    run.rowsLoaded ? `${run.rowsLoaded.toLocaleString('en-US')} rows` : undefined,
+    run.rowsRejected ? `${run.rowsRejected.toLocaleString('en-US')} rejected` : undefined,
+    run.dryRun ? 'dry run' : undefined,
+  ];
+  const line = `${statusIcon(run.status)} ${esc(parts.filter(Boolean).join(' · '))}`;
+  return (run.status === 'failed' || run.status === 'cancelled') && run.error ? `${line}\n    ${italic(run.error.slice(0, 160))}` : line;
 }
 
-export function formatRuns(result: unknown, pipeline?: string, now = Date.now()): string {
-  const runs = list(result, 'runs', 'items', 'history').slice(0, RUNS_SHOWN);
+export function formatRuns(result: EtlHistoryResult, pipeline?: string, now = Date.now()): string {
+  const runs = result.runs.slice(0, RUNS_SHOWN);
   const title = bold(pipeline ? `Runs of ${pipeline}` : 'Latest runs');
   if (runs.length === 0) return lines(title, esc('No runs recorded yet.'));
-  return lines(title, ...runs.map((r) => formatRun(r, now)));
+  const more = result.total > runs.length ? italic(`${runs.length} of ${result.total} · opsctl etl history`) : undefined;
+  return lines(title, ...runs.map((r) => formatRun(r, now)), more);
 }

@@ -4,6 +4,7 @@ import { registerConfig } from './config.js';
 import { registerCosts } from './costs.js';
 import { registerDemo } from './demo.js';
 import { registerSpotify } from './spotify.js';
+import { registerEtl } from './etl.js';
 import { registerStatus } from './status.js';
 import { registerValidate } from './validate.js';
 
@@ -11,4 +12,13 @@ import { registerValidate } from './validate.js';
  * Every subcommand, registered without importing its operation (each action imports its module when it runs), so
  * `opsctl --help` stays fast. A capability adds its register function here.
  */
-export const REGISTRARS: Array<(program: Command) => void> = [registerStatus, registerValidate, registerCosts, registerDemo, registerConfig, registerBot, registerSpotify];
+export const REGISTRARS: Array<(program: Command) => void> = [
+  registerStatus,
+  registerEtl,
+  registerValidate,
+  registerCosts,
+  registerSpotify,
+  registerDemo,
+  registerConfig,
+  registerBot,
+];

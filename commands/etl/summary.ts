@@ -1,0 +1,58 @@
+import type { TableOutcome } from '../../src/pipelines/types.js';
+import type { Run, RunStatus } from '../../src/state/runs.js';
+
+/** One pipeline run as the history, the Runs pane and the bot list it: the run record plus its row totals. */
+export interface RunListItem {
+  id: number;
+  pipeline: string;
+  /** The pipeline kind recorded when the run started (spotify, sync), null for runs recorded without one. */
+  kind: string | null;
+  operation: string;
+  status: RunStatus;
+  trigger: string;
+  host: string;
+  pid: number;
+  startedAt: string;
+  finishedAt: string | null;
+  durationMs: number | null;
+  dryRun: boolean;
+  rowsExtracted: number;
+  rowsLoaded: number;
+  rowsRejected: number;
+  /** Tables the source refused (Spotify's 403 on audio features). */
+  unavailable: string[];
+  error: string | null;
+}
+
+const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+
+/** The per-table outcomes a run's summary carries (written by executePipeline), or none. */
+export function summaryTables(run: Run): TableOutcome[] {
+  const tables = isRecord(run.summary) ? run.summary.tables : undefined;
+  return Array.isArray(tables) ? (tables.filter(isRecord) as unknown as TableOutcome[]) : [];
+}
+
+export function toRunListItem(run: Run): RunListItem {
+  const summary = isRecord(run.summary) ? run.summary : {};
+  const tables = summaryTables(run);
+  const sum = (k: 'extracted' | 'loaded' | 'rejected') => tables.reduce((n, t) => n + (Number(t[k]) || 0), 0);
+  return {
+    id: run.id,
+    pipeline: run.pipeline ?? run.operation,
+    kind: typeof summary.kind === 'string' ? summary.kind : null,
+    operation: run.operation,
+    status: run.status,
+    trigger: run.trigger,
+    host: run.host,
+    pid: run.pid,
+    startedAt: run.startedAt,
+    finishedAt: run.finishedAt,
+    durationMs: run.durationMs,
+    dryRun: summary.dryRun === true,
+    rowsExtracted: sum('extracted'),
+    rowsLoaded: sum('loaded'),
+    rowsRejected: sum('rejected'),
+    unavailable: tables.filter((t) => t.status === 'unavailable').map((t) => t.table),
+    error: run.error,
+  };
+}

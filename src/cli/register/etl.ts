@@ -1,0 +1,193 @@
+import type { Command } from 'commander';
+import type { EtlHistoryResult } from '../../../commands/etl/history.js';
+import type { EtlRetentionResult } from '../../../commands/etl/retention.js';
+import type { EtlRunResult } from '../../../commands/etl/run.js';
+import type { EtlShowResult } from '../../../commands/etl/show.js';
+import type { RunListItem } from '../../../commands/etl/summary.js';
+import { UsageError } from '../../errors.js';
+import { redactor } from '../../log/redact.js';
+import { action } from '../action.js';
+import { formatAge, formatDuration, type TextOut } from '../output.js';
+
+const positiveInt = (value: unknown, what: string, hint: string): number => {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 1) throw new UsageError(`${what} must be a positive whole number, not "${String(value)}"`, { hint });
+  return n;
+};
+
+export function registerEtl(program: Command): void {
+  const etl = program
+    .command('etl')
+    .description('Pipelines: run them (cron), their history, one run in detail, warehouse retention')
+    .helpGroup('Pipelines:');
+
+  etl
+    .command('run')
+    .description('Run the configured pipelines (all enabled ones, or those named), one after another')
+    .argument('[pipeline...]', 'pipeline names from config (default: every enabled pipeline)')
+    .option('--dry-run', 'extract and validate without loading, quarantining or advancing watermarks')
+    .addHelpText(
+      'after',
+      `
+Each pipeline takes its lock in the state store: a second run of the same pipeline exits 1 at once, naming the
+holder (host, pid, since). A lock left by a killed process is taken over as soon as that process is provably gone.
+Exit codes: 0 every pipeline succeeded; 1 a pipeline failed or was locked (one line per pipeline on stderr);
+2 bad usage or config.
+
+Examples:
+  opsctl etl run                      # every enabled pipeline (cron: 15 3 * * * opsctl etl run)
+  opsctl etl run spotify --dry-run
+  opsctl etl run spotify --json`,
+    )
+    .action(
+      action<EtlRunResult>({
+        operation: async () => (await import('../../../commands/etl/run.js')).etlRun,
+        input: (args, o) => ({ ...(args.length ? { pipelines: args } : {}), ...(o.dryRun ? { dryRun: true } : {}) }),
+        render: renderRun,
+        after: (r) => {
+          for (const f of r.failures) process.stderr.write(`${redactor.redact(f)}\n`);
+        },
+        exitCode: (r) => (r.ok ? 0 : 1),
+      }),
+    );
+
+  etl
+    .command('history')
+    .description('Pipeline runs, newest first')
+    .option('--limit <n>', 'how many runs (default 20)')
+    .option('--pipeline <name>', 'only this pipeline')
+    .option('--status <status>', 'only runs with this status (running, succeeded, failed, cancelled)')
+    .action(
+      action<EtlHistoryResult>({
+        operation: async () => (await import('../../../commands/etl/history.js')).etlHistory,
+        input: (_a, o) => ({
+          ...(o.limit !== undefined ? { limit: positiveInt(o.limit, '--limit', 'e.g. --limit 50') } : {}),
+          ...(o.pipeline ? { pipeline: String(o.pipeline) } : {}),
+          ...(o.status ? { status: String(o.status) } : {}),
+        }),
+        render: renderHistory,
+      }),
+    );
+
+  etl
+    .command('show')
+    .description('One run: per-table counts (extracted, loaded, rejected), watermarks, error, quarantined records')
+    .argument('<run>', 'run id (from etl history)')
+    .action(
+      action<EtlShowResult>({
+        operation: async () => (await import('../../../commands/etl/show.js')).etlShow,
+        input: ([run]) => ({ run: positiveInt(run, 'RUN', 'Run ids are listed by `opsctl etl history`.') }),
+        render: renderShow,
+      }),
+    );
+
+  etl
+    .command('retention')
+    .description('Delete recently_played rows and top-tracks/top-artists snapshots older than an age from the warehouse')
+    .requiredOption('--older-than <age>', 'age in days, e.g. 90d')
+    .option('--dry-run', 'count what would be deleted, delete nothing')
+    .option('--yes', 'confirm the deletion (scripts, cron)')
+    .addHelpText('after', `
+Without --yes, a terminal asks for confirmation with the counts; elsewhere the command exits 2 and deletes nothing.
+
+Examples:
+  opsctl etl retention --older-than 90d --dry-run
+  opsctl etl retention --older-than 90d --yes`)
+    .action(
+      action<EtlRetentionResult>({
+        operation: async () => (await import('../../../commands/etl/retention.js')).etlRetention,
+        input: (_a, o) => ({ olderThan: String(o.olderThan), ...(o.dryRun ? { dryRun: true } : {}), ...(o.yes ? { confirm: true } : {}) }),
+        render: renderRetention,
+      }),
+    );
+}
+
+const n = (v: number) => v.toLocaleString('en-US');
+
+function statusText(out: TextOut, status: string): string {
+  const color = status === 'succeeded' || status === 'ok' ? out.c.green : status === 'failed' || status === 'locked' ? out.c.red : status === 'running' ? out.c.cyan : out.c.yellow;
+  return color(status);
+}
+
+function renderRun(r: EtlRunResult, out: TextOut): void {
+  for (const e of r.executions) {
+    const id = e.run ? ` run ${e.run.id}` : '';
+    const took = e.run?.durationMs != null ? ` in ${formatDuration(e.run.durationMs)}` : '';
+    out.line(`${out.c.bold(e.pipeline)} (${e.kind})${id}: ${statusText(out, e.status)}${took}${r.dryRun ? out.c.dim(' (dry run)') : ''}`);
+    if (e.outcome) {
+      out.table(e.outcome.tables, [
+        { header: 'TABLE', value: (t) => t.table },
+        { header: 'STATUS', value: (t) => t.status, color: (s, t) => statusText(out, t.status).replace(t.status, s) },
+        { header: 'EXTRACTED', value: (t) => n(t.extracted), align: 'right' },
+        { header: 'LOADED', value: (t) => n(t.loaded), align: 'right' },
+        { header: 'REJECTED', value: (t) => n(t.rejected), align: 'right' },
+        { header: 'NOTE', value: (t) => (t.status === 'ok' ? '' : (t.reason ?? '')).slice(0, 60) },
+      ]);
+      for (const note of e.outcome.notes) out.line(out.c.dim(`note: ${note}`));
+    }
+    if (e.error && e.status !== 'succeeded') out.line(`${e.status === 'skipped' ? out.c.dim('skipped') : out.c.red('error')}: ${e.error}`);
+    if (e.hint && e.status !== 'succeeded') out.line(out.c.dim(`hint: ${e.hint}`));
+    out.line();
+  }
+  if (r.orphansClosed) out.line(out.c.yellow(`${r.orphansClosed} run(s) of killed processes were marked failed`));
+}
+
+export function renderHistory(r: EtlHistoryResult, out: TextOut): void {
+  out.table(r.runs, [
+    { header: 'RUN', value: (x: RunListItem) => x.id, align: 'right' },
+    { header: 'PIPELINE', value: (x) => x.pipeline },
+    { header: 'STATUS', value: (x) => `${x.status}${x.dryRun ? ' (dry)' : ''}`, color: (s, x) => statusText(out, x.status).replace(x.status, s) },
+    { header: 'STARTED', value: (x) => `${x.startedAt.slice(0, 19).replace('T', ' ')} (${formatAge(x.startedAt)})` },
+    { header: 'DURATION', value: (x) => formatDuration(x.durationMs), align: 'right' },
+    { header: 'LOADED', value: (x) => n(x.rowsLoaded), align: 'right' },
+    { header: 'REJECTED', value: (x) => n(x.rowsRejected), align: 'right' },
+    { header: 'TRIGGER', value: (x) => x.trigger },
+    { header: 'ERROR', value: (x) => (x.error ?? '').replace(/\s+/g, ' ').slice(0, 60) },
+  ], { empty: '(no pipeline runs yet: opsctl etl run)' });
+  if (r.runs.length < r.total) out.line(out.c.dim(`${r.runs.length} of ${r.total} runs shown (--limit)`));
+}
+
+function renderShow(r: EtlShowResult, out: TextOut): void {
+  const run = r.run;
+  out.kv([
+    ['run', `${run.id} ${run.pipeline}${run.kind ? ` (${run.kind})` : ''}`],
+    ['status', statusText(out, run.status) + (run.dryRun ? ' (dry run)' : '')],
+    ['started', `${run.startedAt} by ${run.trigger} (pid ${run.pid} on ${run.host})`],
+    ['duration', formatDuration(run.durationMs)],
+    ['rows', `${n(run.rowsExtracted)} extracted, ${n(run.rowsLoaded)} loaded, ${n(run.rowsRejected)} rejected`],
+    ...(run.error ? ([['error', out.c.red(run.error)]] as Array<[string, unknown]>) : []),
+  ]);
+  out.line();
+  out.table(r.tables, [
+    { header: 'TABLE', value: (t) => t.table },
+    { header: 'STATUS', value: (t) => t.status, color: (s, t) => statusText(out, t.status).replace(t.status, s) },
+    { header: 'EXTRACTED', value: (t) => n(t.extracted), align: 'right' },
+    { header: 'LOADED', value: (t) => n(t.loaded), align: 'right' },
+    { header: 'REJECTED', value: (t) => n(t.rejected), align: 'right' },
+    { header: 'TOOK', value: (t) => formatDuration(t.durationMs), align: 'right' },
+    { header: 'WATERMARK', value: (t) => (t.watermarkAfter !== null || t.watermarkBefore !== null ? `${t.watermarkBefore ?? '-'} → ${t.watermarkAfter ?? '-'}` : '') },
+    { header: 'REASON', value: (t) => (t.reason ?? '').slice(0, 70) },
+  ], { empty: '(no per-table counts recorded)' });
+  for (const note of r.notes) out.line(out.c.dim(`note: ${note}`));
+  const total = Object.values(r.quarantinedByTable).reduce((a, b) => a + b, 0);
+  if (total) {
+    out.line();
+    out.line(out.c.bold(`Quarantined records (${total}: ${Object.entries(r.quarantinedByTable).map(([t, c]) => `${t} ${c}`).join(', ')})`));
+    out.table(r.quarantined, [
+      { header: 'TABLE', value: (q) => q.table },
+      { header: 'REASON', value: (q) => q.reason.slice(0, 60) },
+      { header: 'PAYLOAD', value: (q) => JSON.stringify(q.payload).slice(0, 60) },
+    ]);
+    if (r.quarantined.length < total) out.line(out.c.dim(`${r.quarantined.length} of ${total} shown; --json prints them with full payloads`));
+  }
+}
+
+function renderRetention(r: EtlRetentionResult, out: TextOut): void {
+  out.line(`${r.dryRun ? 'would delete' : 'deleted'} ${n(r.total)} row${r.total === 1 ? '' : 's'} older than ${r.olderThanDays} days (before ${r.cutoff}) from ${r.warehouse}`);
+  out.table(r.tables, [
+    { header: 'TABLE', value: (t) => t.table },
+    { header: 'BY', value: (t) => t.column },
+    { header: r.dryRun ? 'WOULD DELETE' : 'DELETED', value: (t) => n(t.rows), align: 'right' },
+  ]);
+  if (r.runId) out.line(out.c.dim(`recorded as run ${r.runId}`));
+}

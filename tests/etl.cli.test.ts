@@ -1,0 +1,90 @@
+import { hostname } from 'node:os';
+import { join } from 'node:path';
+import { writeFileSync } from 'node:fs';
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import { openStateStore } from '../src/state/open.js';
+import { runCli } from './helpers/cli.js';
+import { tempDir } from './helpers/tmp.js';
+
+function workspace(pipelines: Record<string, unknown> = { spotify: { kind: 'spotify', source: 'api' } }): { cwd: string; env: Record<string, string> } {
+  const cwd = tempDir('opsctl-etl-cli-');
+  writeFileSync(join(cwd, 'opsctl.config.json'), JSON.stringify({ pipelines }));
+  return { cwd, env: { OPSCTL_HOME: join(cwd, '.opsctl') } };
+}
+
+test('etl --help lists run, history, show and retention; run --help gives the exit codes', async () => {
+  const r = await runCli(['etl', '--help']);
+  assert.is(r.code, 0);
+  for (const c of ['run [options] [pipeline...]', 'history', 'show <run>', 'retention']) assert.ok(r.stdout.includes(c), c);
+  const run = await runCli(['etl', 'run', '--help']);
+  assert.match(run.stdout, /Exit codes: 0 every pipeline succeeded; 1 a pipeline failed or was locked/);
+});
+
+test('a failed pipeline exits 1 with one line on stderr naming it; history and show print the failed run', async () => {
+  const ws = workspace();
+  const r = await runCli(['etl', 'run', '-q'], ws);
+  assert.is(r.code, 1, r.stderr);
+  const lines = r.stderr.trim().split('\n').filter((l) => l.startsWith('pipeline '));
+  assert.is(lines.length, 1);
+  assert.match(lines[0]!, /^pipeline spotify failed \(run 1\): \S.*$/);
+  const history = await runCli(['etl', 'history', '--json'], ws);
+  assert.is(history.code, 0, history.stderr);
+  const doc = JSON.parse(history.stdout) as { runs: Array<{ id: number; pipeline: string; status: string; error: string }>; total: number };
+  assert.equal(doc.runs.map((x) => [x.id, x.pipeline, x.status]), [[1, 'spotify', 'failed']]);
+  assert.is(doc.total, 1);
+  const text = await runCli(['etl', 'history', '--pipeline', 'spotify'], ws);
+  assert.match(text.stdout, /RUN\s+PIPELINE\s+STATUS/);
+  assert.match(text.stdout, /1\s+spotify\s+failed/);
+  const show = await runCli(['etl', 'show', '1', '--json'], ws);
+  assert.is(show.code, 0);
+  assert.is(JSON.parse(show.stdout).run.status, 'failed');
+  const missing = await runCli(['etl', 'show', '99'], ws);
+  assert.is(missing.code, 2);
+  assert.match(missing.stderr, /run 99 does not exist/);
+  const bad = await runCli(['etl', 'history', '--limit', 'x'], ws);
+  assert.is(bad.code, 2);
+});
+
+test('a second run while the pipeline is locked exits 1 at once naming host, pid and since', async () => {
+  const ws = workspace();
+  assert.is((await runCli(['etl', 'history'], ws)).code, 0, 'creates the state store');
+  const store = await openStateStore(`sqlite:${join(ws.env.OPSCTL_HOME!, 'state.db')}`);
+  const since = '2026-12-01T01:02:03.000Z';
+  try {
+    await store.run('INSERT INTO locks (name, host, pid, process_start, operation, run_id, acquired_at, heartbeat_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)', [
+      'pipeline:spotify', hostname(), process.pid, null, 'etl.run', null, since, since,
+    ]);
+  } finally {
+    await store.close();
+  }
+  const started = Date.now();
+  const r = await runCli(['etl', 'run', 'spotify'], ws);
+  assert.is(r.code, 1);
+  assert.ok(Date.now() - started < 20_000, 'does not wait for the lock');
+  assert.match(r.stderr, new RegExp(`pipeline spotify not started: pipeline spotify is locked by pid ${process.pid} on ${hostname()} \\(etl\\.run\\) since ${since.replace(/\./g, '\\.')}`));
+  const history = JSON.parse((await runCli(['etl', 'history', '--json'], ws)).stdout) as { total: number };
+  assert.is(history.total, 0, 'no run recorded');
+  const json = await runCli(['etl', 'run', '--json'], ws);
+  assert.is(json.code, 1);
+  const doc = JSON.parse(json.stdout) as { ok: boolean; executions: Array<{ status: string; holder: { pid: number } }> };
+  assert.is(doc.ok, false);
+  assert.equal([doc.executions[0]!.status, doc.executions[0]!.holder.pid], ['locked', process.pid]);
+});
+
+test('usage errors exit 2: unknown pipeline, retention without confirmation off a terminal, a bad age', async () => {
+  const ws = workspace();
+  const unknown = await runCli(['etl', 'run', 'nope'], ws);
+  assert.is(unknown.code, 2);
+  assert.match(unknown.stderr, /unknown pipeline: nope/);
+  assert.match(unknown.stderr, /Configured pipelines: spotify/);
+  const dry = await runCli(['etl', 'retention', '--older-than', '90d', '--dry-run', '--json'], ws);
+  assert.is(dry.code, 0, dry.stderr);
+  const doc = JSON.parse(dry.stdout) as { dryRun: boolean; total: number; tables: Array<{ table: string }> };
+  assert.equal([doc.dryRun, doc.total, doc.tables.map((t) => t.table)], [true, 0, ['recently_played', 'top_tracks', 'top_artists']]);
+  const age = await runCli(['etl', 'retention', '--older-than', '3 months'], ws);
+  assert.is(age.code, 2);
+  assert.match(age.stderr, /must be a number of days such as 90d/);
+});
+
+test.run();
