@@ -15,6 +15,13 @@ export const OPERATION_LOADERS: Record<string, () => Promise<Operation>> = {
   validate: async () => (await import('./validate/index.js')).validate as Operation,
   'bot.start': async () => (await import('./bot/start.js')).botStart as Operation,
   'bot.health': async () => (await import('./bot/health.js')).botHealth as Operation,
+  'migrate.status': async () => (await import('./migrate/status.js')).migrateStatus as Operation,
+  'migrate.up': async () => (await import('./migrate/up.js')).migrateUp as Operation,
+  'migrate.down': async () => (await import('./migrate/down.js')).migrateDown as Operation,
+  'migrate.validate': async () => (await import('./migrate/validate.js')).migrateValidate as Operation,
+  'migrate.create': async () => (await import('./migrate/create.js')).migrateCreate as Operation,
+  'migrate.baseline': async () => (await import('./migrate/baseline.js')).migrateBaseline as Operation,
+  'migrate.repair': async () => (await import('./migrate/repair.js')).migrateRepair as Operation,
 };
 
 export function hasOperation(name: string): boolean {
