@@ -5,19 +5,12 @@ import { redactUrlPasswords } from '../../src/log/redact.js';
 import { readMigrations } from '../../src/migrations/files.js';
 import { readStatus } from '../../src/migrations/runner.js';
 import { computeStatus, problemsOf } from '../../src/migrations/status.js';
-import type { TargetMigrationStatus } from '../../src/migrations/types.js';
+import type { MigrateStatusResult, TargetMigrationStatus } from '../../src/migrations/types.js';
 import { defineOperation, type OperationContext } from '../operation.js';
 import { migrationsDir, targetConfig, targetInput, unconfiguredDirs, withTarget } from './common.js';
 
-export type { TargetMigrationStatus } from '../../src/migrations/types.js';
+export type { MigrateStatusResult, TargetMigrationStatus } from '../../src/migrations/types.js';
 
-export interface MigrateStatusResult {
-  /** False when a target is unreachable, dirty, drifted or missing files (pending alone is not a failure). */
-  ok: boolean;
-  targets: TargetMigrationStatus[];
-  /** Folders under migrations.dir without a configured target. */
-  unconfigured: string[];
-}
 
 /** One target's status; a PGlite target whose data directory does not exist yet is read without creating it. */
 export async function targetStatus(ctx: OperationContext, name: string): Promise<TargetMigrationStatus> {

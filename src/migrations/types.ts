@@ -126,3 +126,12 @@ export interface MigrateRunResult {
   /** The newest applied version afterwards. */
   current: string | null;
 }
+
+/** The result of `migrate.status` (the bot formats it too). */
+export interface MigrateStatusResult {
+  /** False when a target is unreachable, dirty, drifted or missing files (pending alone is not a failure). */
+  ok: boolean;
+  targets: TargetMigrationStatus[];
+  /** Folders under migrations.dir without a configured target. */
+  unconfigured: string[];
+}
