@@ -20,6 +20,13 @@ export const OPERATION_LOADERS: Record<string, () => Promise<Operation>> = {
   'etl.history': async () => (await import('./etl/history.js')).etlHistory as Operation,
   'etl.show': async () => (await import('./etl/show.js')).etlShow as Operation,
   'etl.retention': async () => (await import('./etl/retention.js')).etlRetention as Operation,
+  'migrate.status': async () => (await import('./migrate/status.js')).migrateStatus as Operation,
+  'migrate.up': async () => (await import('./migrate/up.js')).migrateUp as Operation,
+  'migrate.down': async () => (await import('./migrate/down.js')).migrateDown as Operation,
+  'migrate.validate': async () => (await import('./migrate/validate.js')).migrateValidate as Operation,
+  'migrate.create': async () => (await import('./migrate/create.js')).migrateCreate as Operation,
+  'migrate.baseline': async () => (await import('./migrate/baseline.js')).migrateBaseline as Operation,
+  'migrate.repair': async () => (await import('./migrate/repair.js')).migrateRepair as Operation,
 };
 
 export function hasOperation(name: string): boolean {

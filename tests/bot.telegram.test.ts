@@ -14,6 +14,8 @@ const runItem = (r: Partial<RunListItem> & Pick<RunListItem, 'id' | 'pipeline' |
   kind: 'spotify', operation: 'etl.run', trigger: 'cron', host: 'h', pid: 1, finishedAt: null, durationMs: null, dryRun: false,
   rowsExtracted: 0, rowsLoaded: 0, rowsRejected: 0, unavailable: [], error: null, ...r,
 });
+import type { MigrateStatusResult, MigrationEntry } from '../src/migrations/types.js';
+const mig = (version: string, state: MigrationEntry['state']): MigrationEntry => ({ version, name: `m${version}`, state });
 
 test('an allowlisted chat\'s /status gets the Overview from the status operation', async () => {
   const h = await startHarness();
@@ -201,11 +203,17 @@ test('the other commands format their operations\' results for a phone', async (
       ],
     }).operation,
     'migrate.status': fakeOperation('migrate.status', {
+      ok: false,
+      unconfigured: [],
       targets: [
-        { target: 'app', applied: [{ version: '001' }, { version: '002' }], pending: [], drifted: [] },
-        { target: 'reco', applied: 3, pending: [{ version: '004' }], drifted: [{ version: '002' }], dirty: { version: '003' } },
+        { target: 'app', engine: 'postgres', location: 'postgres://x/app', production: false, dir: 'migrations/app', historyExists: true, current: '002', migrations: [], applied: [mig('001', 'applied'), mig('002', 'applied')], pending: [], drifted: [], missing: [], dirty: null },
+        {
+          target: 'reco', engine: 'mysql', location: 'mysql://x/reco', production: false, dir: 'migrations/reco', historyExists: true, current: '002', migrations: [],
+          applied: [mig('001', 'applied'), mig('002', 'drifted'), mig('003', 'applied')], pending: [mig('004', 'pending')], drifted: [mig('002', 'drifted')], missing: [],
+          dirty: { version: '005', name: 'reco_indexes', operation: 'up', statementsTotal: 4, statementsDone: 2, failedStatement: 3, error: "Key column 'x' doesn't exist", ran: [], notRun: [] },
+        },
       ],
-    }).operation,
+    } satisfies MigrateStatusResult).operation,
   };
   const h = await startHarness({ operations });
   try {
@@ -232,6 +240,7 @@ test('the other commands format their operations\' results for a phone', async (
     const migrations = await h.ask(TEAM_CHAT, '/migrations');
     assert.match(migrations.text, /✅ app 2 applied · 0 pending/);
     assert.match(migrations.text, /❌ reco 3 applied · 1 pending · 1 drifted · dirty/);
+    assert.match(migrations.text, /005_reco_indexes up statement 3 of 4 failed: Key column 'x' doesn't exist/);
   } finally {
     await h.close();
   }

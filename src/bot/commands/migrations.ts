@@ -1,6 +1,7 @@
-import { bold, capped, esc, lines, statusIcon } from '../format.js';
-import { bool, isRecord, list, str } from '../shape.js';
-import { countOf, scalarSummary } from './common.js';
+import type { MigrateStatusResult, TargetMigrationStatus } from '../../migrations/types.js';
+import { bold, capped, code, esc, lines, statusIcon } from '../format.js';
+import { isRecord } from '../shape.js';
+import { scalarSummary } from './common.js';
 import type { BotCommand } from './types.js';
 
 /** `/migrations [target]`: applied, pending, drifted and dirty migrations per database, from `migrate.status`. */
@@ -15,29 +16,35 @@ export const migrationsCommand: BotCommand = {
   },
 };
 
+function isStatus(result: unknown): result is MigrateStatusResult {
+  return isRecord(result) && Array.isArray(result.targets);
+}
+
 export function formatMigrations(result: unknown): string {
-  const targets = isRecord(result) && (result.applied !== undefined || result.pending !== undefined) ? [result] : list(result, 'targets', 'databases', 'items');
-  if (targets.length === 0) return scalarSummary('Migrations', result);
-  return lines(
-    bold('Migrations'),
-    ...capped(targets, 15, (t) => {
-      const name = str(t, 'target', 'name', 'database') ?? '?';
-      const applied = countOf(t, 'applied', 'appliedCount');
-      const pending = countOf(t, 'pending', 'pendingCount') ?? 0;
-      const drifted = countOf(t, 'drifted', 'drift') ?? 0;
-      const missing = countOf(t, 'missing', 'missingFiles') ?? 0;
-      const dirty = bool(t, 'dirty') ?? (isRecord(t) && t.dirty !== undefined && t.dirty !== null && t.dirty !== false);
-      const error = str(t, 'error');
-      const status = error || dirty || drifted || missing ? 'failed' : pending ? 'pending' : 'ok';
-      const parts = [
-        applied === undefined ? undefined : `${applied} applied`,
-        `${pending} pending`,
-        drifted ? `${drifted} drifted` : undefined,
-        missing ? `${missing} missing` : undefined,
-        dirty ? 'dirty' : undefined,
-        error ? `error: ${error.slice(0, 120)}` : undefined,
-      ];
-      return `${statusIcon(status)} ${bold(name)} ${esc(parts.filter(Boolean).join(' · '))}`;
-    }),
-  );
+  if (!isStatus(result)) return scalarSummary('Migrations', result);
+  if (result.targets.length === 0) return lines(bold('Migrations'), esc('No database targets configured.'));
+  return lines(bold('Migrations'), ...capped(result.targets, 15, formatTarget));
+}
+
+function formatTarget(t: TargetMigrationStatus): string {
+  const failed = Boolean(t.error || t.dirty || t.drifted.length || t.missing.length);
+  const status = failed ? 'failed' : t.pending.length ? 'pending' : 'ok';
+  const parts = [
+    `${t.applied.length} applied`,
+    `${t.pending.length} pending`,
+    t.drifted.length ? `${t.drifted.length} drifted` : undefined,
+    t.missing.length ? `${t.missing.length} missing` : undefined,
+    t.dirty ? 'dirty' : undefined,
+    !t.error && t.current ? `at ${t.current}` : undefined,
+  ];
+  const detail: string[] = [];
+  if (t.error) detail.push(`    ${esc(`error: ${t.error.slice(0, 160)}`)}`);
+  if (t.dirty) {
+    const d = t.dirty;
+    const what = d.failedStatement ? `statement ${d.failedStatement} of ${d.statementsTotal} failed${d.error ? `: ${d.error.slice(0, 120)}` : ''}` : `stopped after ${d.statementsDone} of ${d.statementsTotal} statements`;
+    detail.push(`    ${code(`${d.version}_${d.name}`)} ${esc(`${d.operation} ${what}`)}`);
+  }
+  for (const m of t.drifted.slice(0, 3)) detail.push(`    ${code(`${m.version}_${m.name}`)} ${esc('changed after it was applied')}`);
+  if (t.pending.length) detail.push(`    ${esc(`next: ${t.pending.slice(0, 3).map((p) => `${p.version}_${p.name}`).join(', ')}${t.pending.length > 3 ? ', …' : ''}`)}`);
+  return lines(`${statusIcon(status)} ${bold(t.target)} ${esc(parts.filter(Boolean).join(' · '))}`, ...detail);
 }

@@ -3,8 +3,9 @@ import { registerBot } from './bot.js';
 import { registerConfig } from './config.js';
 import { registerCosts } from './costs.js';
 import { registerDemo } from './demo.js';
-import { registerSpotify } from './spotify.js';
 import { registerEtl } from './etl.js';
+import { registerMigrate } from './migrate.js';
+import { registerSpotify } from './spotify.js';
 import { registerStatus } from './status.js';
 import { registerValidate } from './validate.js';
 
@@ -17,6 +18,7 @@ export const REGISTRARS: Array<(program: Command) => void> = [
   registerEtl,
   registerValidate,
   registerCosts,
+  registerMigrate,
   registerSpotify,
   registerDemo,
   registerConfig,
