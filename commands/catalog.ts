@@ -15,6 +15,12 @@ export const OPERATION_LOADERS: Record<string, () => Promise<Operation>> = {
   validate: async () => (await import('./validate/index.js')).validate as Operation,
   'bot.start': async () => (await import('./bot/start.js')).botStart as Operation,
   'bot.health': async () => (await import('./bot/health.js')).botHealth as Operation,
+  'backup.create': async () => (await import('./backup/create.js')).backupCreate as Operation,
+  'backup.list': async () => (await import('./backup/list.js')).backupList as Operation,
+  'backup.verify': async () => (await import('./backup/verify.js')).backupVerify as Operation,
+  'backup.restore': async () => (await import('./backup/restore.js')).backupRestore as Operation,
+  'backup.prune': async () => (await import('./backup/prune.js')).backupPrune as Operation,
+  'backup.freshness': async () => (await import('./backup/freshness.js')).backupFreshness as Operation,
 };
 
 export function hasOperation(name: string): boolean {

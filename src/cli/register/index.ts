@@ -1,4 +1,5 @@
 import type { Command } from 'commander';
+import { registerBackup } from './backup.js';
 import { registerBot } from './bot.js';
 import { registerConfig } from './config.js';
 import { registerCosts } from './costs.js';
@@ -10,4 +11,4 @@ import { registerValidate } from './validate.js';
  * Every subcommand, registered without importing its operation (each action imports its module when it runs), so
  * `opsctl --help` stays fast. A capability adds its register function here.
  */
-export const REGISTRARS: Array<(program: Command) => void> = [registerStatus, registerValidate, registerCosts, registerDemo, registerConfig, registerBot];
+export const REGISTRARS: Array<(program: Command) => void> = [registerStatus, registerValidate, registerCosts, registerDemo, registerConfig, registerBot, registerBackup];
