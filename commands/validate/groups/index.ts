@@ -1,8 +1,9 @@
 import type { CheckGroup } from '../types.js';
+import { backupsChecks } from './backups.js';
 import { bigqueryChecks } from './bigquery.js';
 import { configChecks } from './config.js';
 import { connectivityChecks } from './connectivity.js';
 import { environmentChecks } from './environment.js';
 
 /** The gate's groups, in the order they run and print. `--only` takes these ids. */
-export const CHECK_GROUPS: CheckGroup[] = [configChecks, environmentChecks, connectivityChecks, bigqueryChecks];
+export const CHECK_GROUPS: CheckGroup[] = [configChecks, environmentChecks, connectivityChecks, bigqueryChecks, backupsChecks];
