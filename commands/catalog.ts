@@ -27,6 +27,12 @@ export const OPERATION_LOADERS: Record<string, () => Promise<Operation>> = {
   'migrate.create': async () => (await import('./migrate/create.js')).migrateCreate as Operation,
   'migrate.baseline': async () => (await import('./migrate/baseline.js')).migrateBaseline as Operation,
   'migrate.repair': async () => (await import('./migrate/repair.js')).migrateRepair as Operation,
+  'backup.create': async () => (await import('./backup/create.js')).backupCreate as Operation,
+  'backup.list': async () => (await import('./backup/list.js')).backupList as Operation,
+  'backup.verify': async () => (await import('./backup/verify.js')).backupVerify as Operation,
+  'backup.restore': async () => (await import('./backup/restore.js')).backupRestore as Operation,
+  'backup.prune': async () => (await import('./backup/prune.js')).backupPrune as Operation,
+  'backup.freshness': async () => (await import('./backup/freshness.js')).backupFreshness as Operation,
 };
 
 export function hasOperation(name: string): boolean {

@@ -2,6 +2,7 @@ import { spawnSync } from 'node:child_process';
 import { hostname } from 'node:os';
 import { suite, test } from 'uvu';
 import * as assert from 'uvu/assert';
+import type { BackupFreshnessResult, TargetFreshness } from '../commands/backup/freshness.js';
 import { backupAgeSource, costLevelSource, runFailedSource, watermarkLagSource } from '../src/bot/alerts/sources.js';
 import type { AlertSource } from '../src/bot/alerts/types.js';
 import { ThresholdBreached } from '../src/errors.js';
@@ -182,13 +183,25 @@ test('a costs.check that throws ThresholdBreached is an incident too', async () 
 });
 
 test('backup age and watermark lag: stale items alert, fresh ones only set their gauges', async () => {
-  const freshness = fakeOperation('backup.freshness', {
-    targets: [
-      { target: 'app', ageHours: 30, maxAgeHours: 24 },
-      { target: 'reco', ageHours: 2, maxAgeHours: 24 },
-      { target: 'empty', newestAt: null },
-    ],
+  const fresh = (target: string, ageHours: number | null, reason = ''): TargetFreshness => ({
+    target,
+    engine: 'postgres',
+    newestAt: null,
+    newestVerifiedId: ageHours === null ? null : `${target}-1`,
+    newestVerifiedAt: null,
+    ageSeconds: ageHours === null ? null : ageHours * 3600,
+    ageHours,
+    maxAgeHours: 24,
+    stale: ageHours === null || ageHours > 24,
+    absent: false,
+    reason,
   });
+  const freshness = fakeOperation('backup.freshness', {
+    ok: false,
+    maxAgeHours: 24,
+    checkedAt: new Date().toISOString(),
+    targets: [fresh('app', 30), fresh('reco', 2), fresh('empty', null, 'no backup in the catalog')],
+  } satisfies BackupFreshnessResult);
   const watermarks = fakeOperation('watermarks.list', {
     watermarks: [
       { pipeline: 'dashboards', table: 'dashboard_data', value: '2026-11-01', lagSeconds: 5 * 86_400, limitSeconds: 2 * 86_400 },
@@ -204,8 +217,8 @@ test('backup age and watermark lag: stale items alert, fresh ones only set their
     assert.equal(round.sources['backup-age'], { status: 'ok', open: 2 });
     assert.equal(round.sources['watermark-lag'], { status: 'ok', open: 1 });
     assert.equal(alertsTo(h).sort(), [
-      '🚨 Backup too old: app\nnewest backup is 30h old (limit 24h)',
-      '🚨 Backup too old: empty\nno backup of this target in the catalog',
+      '🚨 Backup too old: app\nnewest verified backup is 30h old (limit 24h)',
+      '🚨 Backup too old: empty\nno backup in the catalog',
       '🚨 Watermark lagging: dashboards/dashboard_data\nlag 5d (limit 2d); watermark 2026-11-01',
     ]);
     const metrics = await (await fetch(`${h.service.url}/metrics`)).text();

@@ -1,3 +1,4 @@
+import { BackupsPane } from './BackupsPane.js';
 import { CostsPane } from './CostsPane.js';
 import { OverviewPane } from './OverviewPane.js';
 import type { PaneDefinition } from './types.js';
@@ -6,4 +7,5 @@ import type { PaneDefinition } from './types.js';
 export const PANES: PaneDefinition[] = [
   { id: 'overview', title: 'Overview', component: OverviewPane },
   { id: 'costs', title: 'Costs', component: CostsPane },
+  { id: 'backups', title: 'Backups', component: BackupsPane },
 ];

@@ -1,4 +1,4 @@
-import React, { useState } from 'react';
+import React, { useRef, useState } from 'react';
 import { Box, Text } from 'ink';
 import { useKeymap } from '../hooks/keymap.js';
 
@@ -17,10 +17,17 @@ export interface ConfirmProps {
  * with `typed`, the action runs only after the exact word is typed.
  */
 export function Confirm({ action, typed, confirmLabel = 'Confirm', onAnswer, width = 60 }: ConfirmProps) {
-  const [focus, setFocus] = useState<'cancel' | 'confirm'>('cancel');
-  const [text, setText] = useState('');
-  const typedOk = typed === undefined || text === typed;
-  const toggle = () => setFocus((f) => (f === 'cancel' ? 'confirm' : 'cancel'));
+  const [focus, setFocusState] = useState<'cancel' | 'confirm'>('cancel');
+  const [text, setTextState] = useState('');
+  // Keys are handled against these refs, not the last render: an operator typing fast (or a loaded machine) may press
+  // Enter before React has rendered the previous key.
+  const focusRef = useRef(focus);
+  const textRef = useRef(text);
+  const setFocus = (f: 'cancel' | 'confirm') => setFocusState((focusRef.current = f));
+  const setText = (update: (t: string) => string) => setTextState((textRef.current = update(textRef.current)));
+  const isTypedOk = (t: string) => typed === undefined || t === typed;
+  const typedOk = isTypedOk(text);
+  const toggle = () => setFocus(focusRef.current === 'cancel' ? 'confirm' : 'cancel');
 
   useKeymap(
     'modal',
@@ -31,8 +38,8 @@ export function Confirm({ action, typed, confirmLabel = 'Confirm', onAnswer, wid
         keys: ['enter'],
         label: focus === 'cancel' ? 'cancel' : confirmLabel.toLowerCase(),
         run: () => {
-          if (focus === 'confirm' && typedOk) onAnswer(true);
-          else if (focus === 'cancel') onAnswer(false);
+          if (focusRef.current === 'confirm' && isTypedOk(textRef.current)) onAnswer(true);
+          else if (focusRef.current === 'cancel') onAnswer(false);
         },
       },
       ...(typed !== undefined ? [{ keys: ['backspace'], label: 'erase', hidden: true, run: () => setText((t) => t.slice(0, -1)) }] : []),

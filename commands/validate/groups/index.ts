@@ -1,4 +1,5 @@
 import type { CheckGroup } from '../types.js';
+import { backupsChecks } from './backups.js';
 import { bigqueryChecks } from './bigquery.js';
 import { configChecks } from './config.js';
 import { connectivityChecks } from './connectivity.js';
@@ -6,4 +7,4 @@ import { environmentChecks } from './environment.js';
 import { migrationsChecks } from './migrations.js';
 
 /** The gate's groups, in the order they run and print. `--only` takes these ids. */
-export const CHECK_GROUPS: CheckGroup[] = [configChecks, environmentChecks, connectivityChecks, migrationsChecks, bigqueryChecks];
+export const CHECK_GROUPS: CheckGroup[] = [configChecks, environmentChecks, connectivityChecks, migrationsChecks, backupsChecks, bigqueryChecks];

@@ -1,11 +1,12 @@
 import type { AlertSourceName } from '../../config/sections/bot.js';
 import { isOpsError, ThresholdBreached } from '../../errors.js';
 import { num as toNum } from '../../state/json.js';
+import type { BackupFreshnessResult } from '../../../commands/backup/freshness.js';
 import type { CostsCheckResult } from '../../../commands/costs/check.js';
 import { levelKey, levelText } from '../commands/costs.js';
 import { watermarkView } from '../commands/watermarks.js';
 import { age } from '../format.js';
-import { bool, isRecord, list, num, seconds, str, time } from '../shape.js';
+import { list } from '../shape.js';
 import type { AlertContext, AlertSource, GaugeSample, Incident } from './types.js';
 
 interface LatestRunRow {
@@ -68,36 +69,26 @@ export const costLevelSource: AlertSource = {
   },
 };
 
-/** The newest backup of a target is older than its limit (or there is none), from `backup.freshness`. */
+/** The newest verified backup of a target is older than backups.maxAgeHours (or there is none), from `backup.freshness`. */
 export const backupAgeSource: AlertSource = {
   name: 'backup-age',
   metrics: ['opsctl_backup_newest_age_seconds'],
   async check(ctx) {
     const read = await readCheck(ctx, 'backup.freshness');
     if (!read) return undefined;
-    const result = read.result;
-    const items = isRecord(result) && str(result, 'target') !== undefined ? [result] : list(result, 'targets', 'backups', 'items', 'freshness');
+    if (read.breach) return { incidents: [{ key: 'backups', title: 'Backup too old', text: read.breach.message }] };
+    const result = read.result as BackupFreshnessResult;
     const incidents: Incident[] = [];
     const gauges: GaugeSample[] = [];
-    for (const item of items) {
-      const target = str(item, 'target', 'name', 'database') ?? '?';
-      const newest = time(item, 'newestAt', 'newest.finishedAt', 'newest.createdAt', 'lastBackupAt', 'finishedAt', 'createdAt');
-      const ageSec = seconds(item, { s: ['ageSeconds', 'newestAgeSeconds'], ms: ['ageMs', 'newestAgeMs'], h: ['ageHours', 'newestAgeHours'] }) ?? (newest === undefined ? undefined : (Date.now() - newest) / 1000);
-      const limitSec = seconds(item, { s: ['maxAgeSeconds', 'limitSeconds'], ms: ['maxAgeMs', 'limitMs'], h: ['maxAgeHours', 'limitHours'] });
-      const fresh = bool(item, 'fresh', 'ok');
-      const status = str(item, 'status');
-      const stale =
-        bool(item, 'stale', 'tooOld') ??
-        (fresh !== undefined ? !fresh : status ? ['stale', 'missing', 'failed', 'old'].includes(status) : ageSec === undefined || (limitSec !== undefined && ageSec > limitSec));
-      if (ageSec !== undefined) gauges.push({ metric: 'opsctl_backup_newest_age_seconds', labels: { target }, value: Math.round(ageSec) });
-      if (!stale) continue;
+    for (const t of result.targets) {
+      if (t.ageSeconds !== null) gauges.push({ metric: 'opsctl_backup_newest_age_seconds', labels: { target: t.target }, value: Math.round(t.ageSeconds) });
+      if (!t.stale) continue;
       incidents.push({
-        key: target,
-        title: `Backup too old: ${target}`,
-        text: ageSec === undefined ? 'no backup of this target in the catalog' : `newest backup is ${age(ageSec)} old${limitSec === undefined ? '' : ` (limit ${age(limitSec)})`}`,
+        key: t.target,
+        title: `Backup too old: ${t.target}`,
+        text: t.ageSeconds === null ? t.reason : `newest verified backup is ${age(t.ageSeconds)} old (limit ${age(t.maxAgeHours * 3600)})`,
       });
     }
-    if (items.length === 0 && read.breach) incidents.push({ key: 'backups', title: 'Backup too old', text: read.breach.message });
     return { incidents, gauges };
   },
 };

@@ -1,5 +1,6 @@
+import type { BackupListResult } from '../../../commands/backup/list.js';
+import type { BackupEntry } from '../../backups/catalog.js';
 import { ago, bold, bytes, capped, esc, lines, statusIcon } from '../format.js';
-import { bool, list, num, str, time } from '../shape.js';
 import { plural } from './common.js';
 import type { BotCommand } from './types.js';
 
@@ -11,26 +12,26 @@ export const backupsCommand: BotCommand = {
   operations: ['backup.list'],
   async run(request) {
     const target = request.args.split(/\s+/)[0] || undefined;
-    return formatBackups(await request.invoke('backup.list', target ? { target } : {}));
+    return formatBackups((await request.invoke('backup.list', target ? { target } : {})) as BackupListResult);
   },
 };
 
-export const BACKUP_TIME = ['finishedAt', 'endedAt', 'createdAt', 'completedAt', 'startedAt', 'created_at', 'time'];
+type ListedBackup = Pick<BackupEntry, 'target' | 'finishedAt' | 'sizeBytes' | 'verified'> & Partial<Pick<BackupEntry, 'verifyStatus' | 'id'>>;
 
-export function formatBackups(result: unknown, now = Date.now()): string {
-  const backups = list(result, 'backups', 'items', 'catalog');
+/** One line per target: its newest backup (the list is newest first per target), verified, failed or not yet. */
+export function formatBackups(result: { backups: ListedBackup[]; maxAgeHours?: number }, now = Date.now()): string {
+  const { backups } = result;
   if (backups.length === 0) return lines(bold('Backups'), esc('No backups in the catalog.'));
-  const byTarget = new Map<string, unknown[]>();
-  for (const b of backups) {
-    const target = str(b, 'target', 'targetName', 'database') ?? '?';
-    byTarget.set(target, [...(byTarget.get(target) ?? []), b]);
-  }
+  const byTarget = new Map<string, ListedBackup[]>();
+  for (const b of backups) byTarget.set(b.target, [...(byTarget.get(b.target) ?? []), b]);
   const rows = [...byTarget.entries()].map(([target, items]) => {
-    const newest = items.reduce((a, b) => ((time(b, ...BACKUP_TIME) ?? 0) > (time(a, ...BACKUP_TIME) ?? 0) ? b : a));
-    const verified = bool(newest, 'verified') ?? (time(newest, 'verifiedAt', 'verified_at') !== undefined ? true : undefined);
-    const size = num(newest, 'sizeBytes', 'size', 'bytes');
-    const parts = [`newest ${ago(time(newest, ...BACKUP_TIME), now)}`, size === undefined ? undefined : bytes(size), verified === undefined ? undefined : verified ? 'verified' : 'not verified', plural(items.length, 'backup')];
-    return `${statusIcon(verified === false ? 'pending' : 'ok')} ${bold(target)} ${esc(parts.filter(Boolean).join(' · '))}`;
+    const newest = items.reduce((a, b) => (Date.parse(b.finishedAt) > Date.parse(a.finishedAt) ? b : a));
+    const finished = Date.parse(newest.finishedAt);
+    const stale = result.maxAgeHours !== undefined && now - finished > result.maxAgeHours * 3_600_000;
+    const verification = newest.verifyStatus === 'failed' ? 'verify FAILED' : newest.verified ? 'verified' : 'not verified';
+    const parts = [`newest ${ago(finished, now)}${stale ? ` (over ${result.maxAgeHours}h)` : ''}`, bytes(newest.sizeBytes), verification, plural(items.length, 'backup')];
+    const icon = newest.verifyStatus === 'failed' || stale ? statusIcon('failed') : statusIcon(newest.verified ? 'ok' : 'pending');
+    return `${icon} ${bold(target)} ${esc(parts.join(' · '))}`;
   });
   return lines(bold('Backups'), ...capped(rows, 15, (r) => r));
 }

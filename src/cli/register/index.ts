@@ -1,4 +1,5 @@
 import type { Command } from 'commander';
+import { registerBackup } from './backup.js';
 import { registerBot } from './bot.js';
 import { registerConfig } from './config.js';
 import { registerCosts } from './costs.js';
@@ -19,6 +20,7 @@ export const REGISTRARS: Array<(program: Command) => void> = [
   registerValidate,
   registerCosts,
   registerMigrate,
+  registerBackup,
   registerSpotify,
   registerDemo,
   registerConfig,
