@@ -5,6 +5,7 @@ import { CancelledError, ConfigError } from '../src/errors.js';
 import { SpotifyClient, type SpotifyClientOptions } from '../src/spotify/client.js';
 import { extractSpotify } from '../src/spotify/extract.js';
 import { SpotifyApiError } from '../src/spotify/http.js';
+import { readStoredSpotifyToken, writeStoredSpotifyToken } from '../src/spotify/token-store.js';
 import { createSpotifyExtractor } from '../src/spotify/index.js';
 import type { SpotifyExtractOptions } from '../src/spotify/types.js';
 import { makeLibrary, startSpotifyFake, type SpotifyFake, type SpotifyFakeOptions } from './fakes/spotify.js';
@@ -117,6 +118,19 @@ test('a rotated refresh token is handed back to be stored', async () => {
   await client(f, { onRefreshToken: (t) => seen.push(t) }).get('/v1/me', {}, new AbortController().signal);
   assert.is(seen.length, 1);
   assert.ok(f.refreshTokens.has(seen[0]!));
+});
+
+test('a rotated refresh token replaces the stored one when that is where it came from', async () => {
+  const f = await fake({ rotateRefreshToken: true });
+  const home = tempDir('opsctl-spotify-rotate-');
+  writeStoredSpotifyToken(home, { refreshToken: 'fake-refresh-token', userId: 'listener' });
+  const env = { OPSCTL_HOME: home, SPOTIFY_CLIENT_ID: 'fake-client-id', SPOTIFY_CLIENT_SECRET: 'fake-client-secret', SPOTIFY_API_BASE_URL: f.url, SPOTIFY_ACCOUNTS_BASE_URL: f.url };
+  const extract = await createSpotifyExtractor(loadConfig({ cwd: home, env }).config, 'api');
+  await extract(opts({ limits: { ...LIMITS, playlists: 1 } }));
+  const stored = readStoredSpotifyToken(home)!;
+  assert.is.not(stored.refreshToken, 'fake-refresh-token');
+  assert.ok(f.refreshTokens.has(stored.refreshToken), 'the stored token is the one the fake now accepts');
+  assert.is(stored.userId, 'listener');
 });
 
 test('a refused refresh token is a config error that says to log in again', async () => {

@@ -71,7 +71,7 @@ export async function startSpotifyFake(options: SpotifyFakeOptions): Promise<Spo
   const clientId = options.clientId ?? 'fake-client-id';
   const clientSecret = options.clientSecret ?? 'fake-client-secret';
   const tokens = new Map<string, number>(); // access token → expires at (ms)
-  const codes = new Map<string, string>(); // code → redirect_uri
+  const codes = new Map<string, { redirect: string; scope: string }>(); // code → what /authorize was asked
   const scripts: Array<{ prefix: string; answers: Scripted[] }> = [];
   const requests: FakeRequest[] = [];
   const issue = (prefix: string) => `${prefix}-${randomBytes(8).toString('hex')}`;
@@ -113,12 +113,13 @@ export async function startSpotifyFake(options: SpotifyFakeOptions): Promise<Spo
     if (grantType === 'authorization_code') {
       const code = form.get('code') ?? '';
       if (!codes.has(code)) return fail(400, 'invalid_grant', 'Invalid authorization code');
-      if (codes.get(code) !== form.get('redirect_uri')) return fail(400, 'invalid_grant', 'Invalid redirect URI');
+      const asked = codes.get(code)!;
+      if (asked.redirect !== form.get('redirect_uri')) return fail(400, 'invalid_grant', 'Invalid redirect URI');
       codes.delete(code);
       const refresh = issue('refresh');
       fake.refreshTokens.add(refresh);
       log(req, url, 200, { grantType });
-      return json(res, 200, { access_token: access, token_type: 'Bearer', expires_in: options.expiresIn ?? 3600, refresh_token: refresh, scope: form.get('scope') ?? 'user-read-private user-top-read' });
+      return json(res, 200, { access_token: access, token_type: 'Bearer', expires_in: options.expiresIn ?? 3600, refresh_token: refresh, scope: asked.scope });
     }
     return fail(400, 'unsupported_grant_type', `grant_type ${grantType} is not supported`);
   };
@@ -135,7 +136,7 @@ export async function startSpotifyFake(options: SpotifyFakeOptions): Promise<Spo
     if (options.consent === 'deny') target.searchParams.set('error', 'access_denied');
     else {
       const code = issue('code');
-      codes.set(code, redirect);
+      codes.set(code, { redirect, scope: url.searchParams.get('scope') ?? '' });
       target.searchParams.set('code', code);
     }
     if (state !== null) target.searchParams.set('state', state);
