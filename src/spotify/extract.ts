@@ -41,10 +41,10 @@ export async function extractSpotify(api: SpotifyApi, options: SpotifyExtractOpt
     }
     rejected.push({ table, reason, payload });
   };
-  const parse = <S extends z.ZodType>(table: SpotifyTableName, model: S, raw: unknown): z.output<S> | undefined => {
+  const parse = <S extends z.ZodType>(table: SpotifyTableName, model: S, raw: unknown, where = ''): z.output<S> | undefined => {
     const result = model.safeParse(raw);
     if (result.success) return result.data;
-    reject(table, reasonOf(result.error), raw);
+    reject(table, `${where}${reasonOf(result.error)}`, raw);
     return undefined;
   };
   const page = async <S extends z.ZodType>(shape: S, what: string, pathOrUrl: string, query: Record<string, string | number | undefined> = {}) => {
@@ -107,10 +107,11 @@ export async function extractSpotify(api: SpotifyApi, options: SpotifyExtractOpt
       q = {};
       const offset = body.offset ?? got;
       body.items.slice(0, want - got).forEach((raw, i) => {
-        const entry = parse('playlist_tracks', playlistTrackModel, raw);
-        if (entry) tables.playlist_tracks.push(toRow.playlist_tracks(playlist.id, offset + i, entry, at));
-        const track = raw && typeof raw === 'object' ? (raw as { track?: unknown }).track : undefined;
-        if (entry && track) addTrack(track);
+        const entry = parse('playlist_tracks', playlistTrackModel, raw, `playlist ${playlist.id} position ${offset + i}: `);
+        if (!entry) return;
+        tables.playlist_tracks.push(toRow.playlist_tracks(playlist.id, offset + i, entry, at));
+        const { track, item } = raw as { track?: unknown; item?: unknown };
+        addTrack(track ?? item);
       });
       got += Math.min(body.items.length, want - got);
       link = body.items.length ? body.next : null;
