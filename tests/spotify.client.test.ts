@@ -66,6 +66,30 @@ test('429 waits Retry-After seconds before the retry, as the fake sees it', asyn
   assert.is(r.apiCalls, f.apiRequests().length, 'the retry counts as a call');
 });
 
+test('429 past the retries fails with the status; a Retry-After too long to sit out fails at once', async () => {
+  const f = await fake();
+  f.script('/v1/me', Array.from({ length: 5 }, () => ({ status: 429, headers: { 'Retry-After': '0' } })));
+  try {
+    await client(f).get('/v1/me', {}, new AbortController().signal);
+    assert.unreachable();
+  } catch (error) {
+    assert.is((error as SpotifyApiError).status, 429);
+    assert.match((error as Error).message, /HTTP 429/);
+  }
+  assert.is(f.apiRequests().length, 4, 'one attempt and three retries');
+
+  const g = await fake();
+  g.script('/v1/me', [{ status: 429, headers: { 'Retry-After': '3600' } }]);
+  try {
+    await client(g).get('/v1/me', {}, new AbortController().signal);
+    assert.unreachable();
+  } catch (error) {
+    assert.match((error as Error).message, /asks to wait 3600 s/);
+    assert.match((error as SpotifyApiError).hint ?? '', /run again later/);
+  }
+  assert.is(g.apiRequests().length, 1);
+});
+
 test('5xx and dropped connections are retried with backoff, at most 3 retries', async () => {
   const f = await fake();
   f.script('/v1/audio-features', [{ status: 500 }, 'drop', { status: 503 }]);
