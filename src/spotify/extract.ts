@@ -172,9 +172,10 @@ export async function extractSpotify(api: SpotifyApi, options: SpotifyExtractOpt
     } catch (error) {
       if (error instanceof SpotifyApiError && error.status === 403) {
         tables.track_audio_features.length = 0;
+        const said = spotifyErrorText(error.body);
         unavailable.push({
           table: 'track_audio_features',
-          reason: `Spotify answered 403 on /v1/audio-features (${spotifyErrorText(error.body)}): the endpoint is closed to apps created after 27 November 2024 without extended access`,
+          reason: `Spotify answered 403 Forbidden on /v1/audio-features${said === 'no details' ? '' : ` (${said})`}: the endpoint is closed to apps created after 27 November 2024 without extended access`,
         });
         progress('audio features', undefined, undefined, 'unavailable (403)');
         break;

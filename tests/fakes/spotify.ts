@@ -166,7 +166,7 @@ export async function startSpotifyFake(options: SpotifyFakeOptions): Promise<Spo
     }
     if (options.audioFeaturesForbidden && url.pathname.startsWith('/v1/audio-features')) {
       log(req, url, 403, { token });
-      json(res, 403, { error: { status: 403, message: 'Forbidden' } });
+      json(res, 403, { error: { status: 403 } }); // what Spotify sends since November 2024: no message
       return;
     }
     const { status, body } = routeSpotifyApi(options.library, url, base);
