@@ -151,6 +151,8 @@ test('a rotated refresh token replaces the stored one when that is where it came
   const env = { OPSCTL_HOME: home, SPOTIFY_CLIENT_ID: 'fake-client-id', SPOTIFY_CLIENT_SECRET: 'fake-client-secret', SPOTIFY_API_BASE_URL: f.url, SPOTIFY_ACCOUNTS_BASE_URL: f.url };
   const extract = await createSpotifyExtractor(loadConfig({ cwd: home, env }).config, 'api');
   await extract(opts({ limits: { ...LIMITS, playlists: 1 } }));
+  await extract(opts({ limits: { ...LIMITS, playlists: 1 } })); // the second run refreshes with the rotated token
+  assert.equal(f.requests.filter((q) => q.grantType).map((q) => q.status), [200, 200]);
   const stored = readStoredSpotifyToken(home)!;
   assert.is.not(stored.refreshToken, 'fake-refresh-token');
   assert.ok(f.refreshTokens.has(stored.refreshToken), 'the stored token is the one the fake now accepts');
