@@ -222,8 +222,12 @@ test('config: the api source builds the client from config; missing credentials 
   const env = { OPSCTL_HOME: cwd, SPOTIFY_CLIENT_ID: 'fake-client-id', SPOTIFY_CLIENT_SECRET: 'fake-client-secret', SPOTIFY_REFRESH_TOKEN: 'fake-refresh-token', SPOTIFY_API_BASE_URL: f.url, SPOTIFY_ACCOUNTS_BASE_URL: f.url };
   const { config } = loadConfig({ cwd, env });
   const extract = await createSpotifyExtractor(config, 'api');
-  const r = await extract(opts());
+  f.script('/v1/me/top/artists', [{ status: 429, headers: { 'Retry-After': '0' } }]);
+  const phases: string[] = [];
+  const r = await extract(opts({ onProgress: (p) => phases.push(`${p.phase}${p.note ? `: ${p.note}` : ''}`) }));
   assert.is(r.tables.users[0]!.user_id, 'listener');
+  assert.ok(phases.includes('waiting: 429 Retry-After 0: retrying in 0.0 s'), phases.join('\n'));
+  for (const phase of ['profile', 'playlists', 'tracks', 'recently played', 'top', 'audio features', 'artists']) assert.ok(phases.some((p) => p.startsWith(phase)), phase);
   assert.is(r.apiCalls, f.apiRequests().length);
 
   const bare = loadConfig({ cwd, env: { OPSCTL_HOME: cwd, SPOTIFY_CLIENT_ID: 'x' } }).config;

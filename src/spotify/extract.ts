@@ -164,6 +164,7 @@ export async function extractSpotify(api: SpotifyApi, options: SpotifyExtractOpt
 
   // Audio features, 100 ids a call; Spotify answers 403 for apps created after November 2024
   const trackIds = [...tracks.keys()];
+  progress('audio features', 0, trackIds.length);
   for (let i = 0; i < trackIds.length; i += SPOTIFY_PAGE.audioFeatures) {
     const ids = trackIds.slice(i, i + SPOTIFY_PAGE.audioFeatures);
     let body: unknown;
@@ -194,6 +195,7 @@ export async function extractSpotify(api: SpotifyApi, options: SpotifyExtractOpt
 
   // Artists not already returned in full, 50 ids a call
   const missing = [...artistIds].filter((a) => !artists.has(a));
+  progress('artists', 0, missing.length, `${artists.size} already returned by the top lists`);
   for (let i = 0; i < missing.length; i += SPOTIFY_PAGE.artists) {
     const ids = missing.slice(i, i + SPOTIFY_PAGE.artists);
     const body = await page(z.object({ artists: z.array(z.unknown()) }), 'artists', '/v1/artists', { ids: ids.join(',') });

@@ -50,6 +50,7 @@ export async function createSpotifyExtractor(config: Config, source: 'api' | 'sa
       refreshToken,
       apiBaseUrl: config.spotify.apiBaseUrl,
       accountsBaseUrl: config.spotify.accountsBaseUrl,
+      onWait: (ms, reason) => options.onProgress?.({ phase: 'waiting', note: `${reason}: retrying in ${(ms / 1000).toFixed(1)} s` }),
       // Spotify may rotate the refresh token: later runs use the new one, and the stored file keeps it when that is
       // where the token came from.
       onRefreshToken: (token) => {
