@@ -40,11 +40,11 @@ test('a full extraction follows `next` links up to the limits, one token, each p
   assert.is(r.tables.playlists.length, 55);
   const pl = f.requests.filter((q) => q.path === '/v1/me/playlists');
   assert.equal(pl.map((q) => [q.query.offset, q.query.limit]), [['0', '50'], ['50', '50']], 'the second page through the `next` link');
-  const first = f.requests.filter((q) => q.path === '/v1/playlists/pl0000000/tracks');
+  const first = f.requests.filter((q) => q.path === '/v1/playlists/pl0000000/items');
   assert.equal(first.map((q) => q.query.offset), ['0', '100', '200'], '230 items, 210 wanted: three pages');
   assert.is(r.tables.playlist_tracks.filter((row) => row.playlist_id === 'pl0000000').length, 210);
   assert.equal(r.tables.playlist_tracks.filter((row) => row.playlist_id === 'pl0000000').map((row) => row.position).slice(205), [205, 206, 207, 208, 209]);
-  const empty = f.requests.filter((q) => /\/v1\/playlists\/pl0000(004|008)\/tracks/.test(q.path));
+  const empty = f.requests.filter((q) => /\/v1\/playlists\/pl0000(004|008)\/items/.test(q.path));
   assert.is(empty.length, 0, 'playlists with no tracks cost no call');
   assert.is(f.requests.filter((q) => q.grantType === 'refresh_token').length, 1);
   assert.is(r.apiCalls, f.apiRequests().length, 'apiCalls is what the fake saw');
@@ -180,6 +180,30 @@ test('403 on audio features: the table is unavailable with the reason, the run g
   assert.match(r.unavailable[0]!.reason, /403/);
   assert.is(f.requests.filter((q) => q.path === '/v1/audio-features').length, 1, 'a 403 is not retried');
   assert.ok(r.tables.artists.length > 0 && r.tables.top_tracks.length > 0, 'later phases still ran');
+});
+
+test('a development-mode app after February 2026: /items, `item` entries, one artist a call, others\' playlists set aside', async () => {
+  const f = await fake({ developmentMode: true }, { playlistSizes: [4, 3, 5], trackPool: 12, artistPool: 30, foreignPlaylists: [1], top: 2 });
+  const r = await extractSpotify(client(f), opts());
+  assert.equal(r.tables.users[0], { user_id: 'listener', display_name: 'A Listener', email: null, country: null, product: null, followers: null, extracted_at: r.tables.users[0]!.extracted_at });
+  assert.is(r.tables.playlists.length, 3);
+  assert.equal(r.tables.playlists.map((p) => p.tracks_total), [4, 3, 5], 'the total from `items`');
+  assert.is(r.tables.playlist_tracks.length, 9, 'the two playlists the user owns');
+  const refused = r.rejected.filter((x) => x.table === 'playlist_tracks');
+  assert.is(refused.length, 1);
+  assert.match(refused[0]!.reason, /playlist pl0000001: .*403.*owns or collaborates/);
+  assert.is((refused[0]!.payload as { id: string }).id, 'pl0000001');
+  assert.is(r.unavailable.map((u) => u.table).join(), 'track_audio_features');
+  const batch = f.requests.filter((q) => q.path === '/v1/artists');
+  const single = f.requests.filter((q) => q.path.startsWith('/v1/artists/'));
+  assert.equal(batch.map((q) => q.status), [403], 'the batch is tried once');
+  assert.ok(single.length > 0 && single.every((q) => q.status === 200));
+  const expectedArtists = new Set(r.tables.tracks.flatMap((t) => JSON.parse(t.artist_ids as string) as string[]));
+  for (const a of r.tables.top_artists) expectedArtists.add(a.artist_id as string);
+  assert.is(r.tables.artists.length, expectedArtists.size, 'every artist, without popularity and followers');
+  assert.ok(r.tables.artists.filter((a) => single.some((q) => q.path.endsWith(a.artist_id as string))).every((a) => a.popularity === null && a.followers === null));
+  assert.is(f.requests.filter((q) => /^\/v1\/playlists\/[^/]+\/tracks$/.test(q.path)).length, 0, 'the removed /tracks endpoint is not used');
+  assert.is(r.rejected.length, 1);
 });
 
 test('recently played: the last 50, then only what came after the cursor', async () => {
