@@ -92,7 +92,8 @@ export async function extractSpotify(api: SpotifyApi, options: SpotifyExtractOpt
     for (const raw of body.items.slice(0, limits.playlists - seen)) {
       seen += 1;
       const playlist = parse('playlists', playlistModel, raw);
-      if (!playlist) continue;
+      // A playlist added while paging shifts the pages: keep each playlist once (a MERGE wants unique keys).
+      if (!playlist || playlists.some((p) => p.id === playlist.id)) continue;
       tables.playlists.push(toRow.playlists(playlist, at));
       playlists.push({ id: playlist.id, total: playlist.tracks?.total ?? playlist.items?.total ?? null, raw });
     }
