@@ -27,6 +27,8 @@ export const spotifyLoginOp = defineOperation({
     timeoutSeconds: z.number().positive().max(3600).default(300),
     print: z.boolean().default(false),
     open: z.boolean().default(true),
+    /** Also log the consent URL (stderr): for faces that do not render progress items, such as `--json`. */
+    logUrl: z.boolean().default(false),
   }),
   async run(ctx, input): Promise<SpotifyLoginResult> {
     const { spotify } = ctx.config;
@@ -40,7 +42,7 @@ export const spotifyLoginOp = defineOperation({
       timeoutMs: input.timeoutSeconds * 1000,
       signal: ctx.signal,
       onAuthorizeUrl: (url, redirectUri) => {
-        ctx.log.info('open this URL to authorize opsctl', { url, redirectUri, scopes: SPOTIFY_SCOPES.join(' ') });
+        if (input.logUrl) ctx.log.info('open this URL to authorize opsctl', { url, redirectUri, scopes: SPOTIFY_SCOPES.join(' ') });
         ctx.progress({ phase: 'login', note: `waiting for the browser (${input.timeoutSeconds} s)`, item: { authorizeUrl: url, redirectUri } });
         if (input.open) openInBrowser(url);
       },

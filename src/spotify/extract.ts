@@ -21,6 +21,11 @@ export const TIME_RANGES = ['short_term', 'medium_term', 'long_term'] as const;
 const paging = z.object({ items: z.array(z.unknown()), next: z.string().nullish(), offset: z.number().int().optional() });
 const cursorPaging = z.object({ items: z.array(z.unknown()) });
 
+const forbiddenDetail = (error: SpotifyApiError) => {
+  const said = spotifyErrorText(error.body);
+  return said === 'no details' || said === 'Forbidden' ? '' : `: ${said}`;
+};
+
 const recordId = (raw: unknown): string | undefined =>
   raw && typeof raw === 'object' && typeof (raw as { id?: unknown }).id === 'string' ? (raw as { id: string }).id : undefined;
 
@@ -41,10 +46,10 @@ export async function extractSpotify(api: SpotifyApi, options: SpotifyExtractOpt
     }
     rejected.push({ table, reason, payload });
   };
-  const parse = <S extends z.ZodType>(table: SpotifyTableName, model: S, raw: unknown): z.output<S> | undefined => {
+  const parse = <S extends z.ZodType>(table: SpotifyTableName, model: S, raw: unknown, where = ''): z.output<S> | undefined => {
     const result = model.safeParse(raw);
     if (result.success) return result.data;
-    reject(table, reasonOf(result.error), raw);
+    reject(table, `${where}${reasonOf(result.error)}`, raw);
     return undefined;
   };
   const page = async <S extends z.ZodType>(shape: S, what: string, pathOrUrl: string, query: Record<string, string | number | undefined> = {}) => {
@@ -77,7 +82,7 @@ export async function extractSpotify(api: SpotifyApi, options: SpotifyExtractOpt
   if (user) tables.users.push(toRow.users(user, at));
 
   // Playlists, following `next` up to the limit
-  const playlists: Array<{ id: string; total: number | null }> = [];
+  const playlists: Array<{ id: string; total: number | null; raw: unknown }> = [];
   let seen = 0;
   let next: string | null | undefined = limits.playlists > 0 ? '/v1/me/playlists' : null;
   let query: Record<string, number> = { limit: Math.min(SPOTIFY_PAGE.playlists, limits.playlists), offset: 0 };
@@ -87,30 +92,45 @@ export async function extractSpotify(api: SpotifyApi, options: SpotifyExtractOpt
     for (const raw of body.items.slice(0, limits.playlists - seen)) {
       seen += 1;
       const playlist = parse('playlists', playlistModel, raw);
-      if (!playlist) continue;
+      // A playlist added while paging shifts the pages: keep each playlist once (a MERGE wants unique keys).
+      if (!playlist || playlists.some((p) => p.id === playlist.id)) continue;
       tables.playlists.push(toRow.playlists(playlist, at));
-      playlists.push({ id: playlist.id, total: playlist.tracks?.total ?? playlist.items?.total ?? null });
+      playlists.push({ id: playlist.id, total: playlist.tracks?.total ?? playlist.items?.total ?? null, raw });
     }
     progress('playlists', seen, limits.playlists);
     next = body.items.length ? body.next : null;
   }
 
-  // Playlist items (≤ tracksPerPlaylist each); an empty playlist costs no call
+  // Playlist items (≤ tracksPerPlaylist each); an empty playlist costs no call. `/items` replaced `/tracks` in
+  // Spotify's February 2026 changes; development-mode apps get 403 on playlists the user neither owns nor
+  // collaborates on: that playlist's items are set aside with the reason and the run goes on.
   let done = 0;
   for (const playlist of playlists) {
     const want = Math.min(limits.tracksPerPlaylist, playlist.total ?? limits.tracksPerPlaylist);
     let got = 0;
-    let link: string | null | undefined = want > 0 ? `/v1/playlists/${playlist.id}/tracks` : null;
+    let link: string | null | undefined = want > 0 ? `/v1/playlists/${playlist.id}/items` : null;
     let q: Record<string, number> = { limit: Math.min(SPOTIFY_PAGE.playlistItems, want), offset: 0 };
     while (link && got < want) {
-      const body: z.output<typeof paging> = await page(paging, `the items of playlist ${playlist.id}`, link, q);
+      let body: z.output<typeof paging>;
+      try {
+        body = await page(paging, `the items of playlist ${playlist.id}`, link, q);
+      } catch (error) {
+        if (!(error instanceof SpotifyApiError) || error.status !== 403) throw error;
+        rejected.push({
+          table: 'playlist_tracks',
+          reason: `playlist ${playlist.id}: Spotify refused its items (403${forbiddenDetail(error)}); development-mode apps may only read playlists the user owns or collaborates on`,
+          payload: playlist.raw,
+        });
+        break;
+      }
       q = {};
       const offset = body.offset ?? got;
       body.items.slice(0, want - got).forEach((raw, i) => {
-        const entry = parse('playlist_tracks', playlistTrackModel, raw);
-        if (entry) tables.playlist_tracks.push(toRow.playlist_tracks(playlist.id, offset + i, entry, at));
-        const track = raw && typeof raw === 'object' ? (raw as { track?: unknown }).track : undefined;
-        if (entry && track) addTrack(track);
+        const entry = parse('playlist_tracks', playlistTrackModel, raw, `playlist ${playlist.id} position ${offset + i}: `);
+        if (!entry) return;
+        tables.playlist_tracks.push(toRow.playlist_tracks(playlist.id, offset + i, entry, at));
+        const { track, item } = raw as { track?: unknown; item?: unknown };
+        addTrack(track ?? item);
       });
       got += Math.min(body.items.length, want - got);
       link = body.items.length ? body.next : null;
@@ -163,6 +183,7 @@ export async function extractSpotify(api: SpotifyApi, options: SpotifyExtractOpt
 
   // Audio features, 100 ids a call; Spotify answers 403 for apps created after November 2024
   const trackIds = [...tracks.keys()];
+  progress('audio features', 0, trackIds.length);
   for (let i = 0; i < trackIds.length; i += SPOTIFY_PAGE.audioFeatures) {
     const ids = trackIds.slice(i, i + SPOTIFY_PAGE.audioFeatures);
     let body: unknown;
@@ -173,7 +194,7 @@ export async function extractSpotify(api: SpotifyApi, options: SpotifyExtractOpt
         tables.track_audio_features.length = 0;
         unavailable.push({
           table: 'track_audio_features',
-          reason: `Spotify answered 403 on /v1/audio-features (${spotifyErrorText(error.body)}): the endpoint is closed to apps created after 27 November 2024 without extended access`,
+          reason: `Spotify answered 403 Forbidden on /v1/audio-features${forbiddenDetail(error)}: the endpoint is closed to apps created after 27 November 2024 without extended access`,
         });
         progress('audio features', undefined, undefined, 'unavailable (403)');
         break;
@@ -192,15 +213,38 @@ export async function extractSpotify(api: SpotifyApi, options: SpotifyExtractOpt
 
   // Artists not already returned in full, 50 ids a call
   const missing = [...artistIds].filter((a) => !artists.has(a));
-  for (let i = 0; i < missing.length; i += SPOTIFY_PAGE.artists) {
-    const ids = missing.slice(i, i + SPOTIFY_PAGE.artists);
-    const body = await page(z.object({ artists: z.array(z.unknown()) }), 'artists', '/v1/artists', { ids: ids.join(',') });
-    for (const raw of body.artists) {
-      if (raw === null) continue;
-      const artist = parse('artists', artistModel, raw);
-      if (artist && !artists.has(artist.id)) artists.set(artist.id, toRow.artists(artist, at));
+  progress('artists', 0, missing.length, `${artists.size} already returned by the top lists`);
+  const addArtist = (raw: unknown) => {
+    if (raw === null) return;
+    const artist = parse('artists', artistModel, raw);
+    if (artist && !artists.has(artist.id)) artists.set(artist.id, toRow.artists(artist, at));
+  };
+  let batches = true;
+  for (let i = 0; i < missing.length; ) {
+    if (batches) {
+      const ids = missing.slice(i, i + SPOTIFY_PAGE.artists);
+      try {
+        const body = await page(z.object({ artists: z.array(z.unknown()) }), 'artists', '/v1/artists', { ids: ids.join(',') });
+        body.artists.forEach(addArtist);
+        i += ids.length;
+      } catch (error) {
+        // Spotify's February 2026 changes closed the batch endpoints to development-mode apps: one artist a call.
+        if (!(error instanceof SpotifyApiError) || error.status !== 403) throw error;
+        batches = false;
+        progress('artists', i, missing.length, 'batch endpoint refused (403): one artist a call');
+        continue;
+      }
+    } else {
+      const id = missing[i]!;
+      try {
+        addArtist(await api.get(`/v1/artists/${id}`, {}, signal));
+      } catch (error) {
+        if (!(error instanceof SpotifyApiError) || (error.status !== 404 && error.status !== 400)) throw error;
+        reject('artists', `artist ${id}: Spotify answered ${error.status} (${spotifyErrorText(error.body)})`, { id });
+      }
+      i += 1;
     }
-    progress('artists', Math.min(i + ids.length, missing.length), missing.length);
+    progress('artists', i, missing.length);
   }
   tables.artists.push(...artists.values());
 

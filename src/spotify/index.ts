@@ -42,14 +42,20 @@ export async function createSpotifyExtractor(config: Config, source: 'api' | 'sa
   if (source === 'sample') return createSampleExtractor(sample);
   const credentials = spotifyCredentials(config);
   const stored = readStoredSpotifyToken(config.home);
+  const fromFile = stored?.refreshToken === credentials.refreshToken;
+  let refreshToken = credentials.refreshToken;
   return (options) => {
     const client = new SpotifyClient({
       ...credentials,
+      refreshToken,
       apiBaseUrl: config.spotify.apiBaseUrl,
       accountsBaseUrl: config.spotify.accountsBaseUrl,
-      // Spotify may rotate the refresh token; keep the stored one current when that is where it came from.
+      onWait: (ms, reason) => options.onProgress?.({ phase: 'waiting', note: `${reason}: retrying in ${(ms / 1000).toFixed(1)} s` }),
+      // Spotify may rotate the refresh token: later runs use the new one, and the stored file keeps it when that is
+      // where the token came from.
       onRefreshToken: (token) => {
-        if (stored?.refreshToken === credentials.refreshToken) writeStoredSpotifyToken(config.home, { ...stored, refreshToken: token });
+        refreshToken = token;
+        if (fromFile && stored) writeStoredSpotifyToken(config.home, { ...stored, refreshToken: token });
       },
     });
     return extractSpotify(client, options);

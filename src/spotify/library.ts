@@ -67,7 +67,7 @@ export function routeSpotifyApi(lib: SpotifyLibrary, url: URL, base: string): Ro
   if (path === '/v1/me/playlists') {
     const playlists = lib.playlists.map(({ playlist, items }) => ({
       ...playlist,
-      tracks: { href: new URL(`/v1/playlists/${String(playlist.id)}/tracks`, base).toString(), total: items.length },
+      tracks: { href: new URL(`/v1/playlists/${String(playlist.id)}/items`, base).toString(), total: items.length },
     }));
     return pageOf(playlists, url, base, 50);
   }
@@ -81,6 +81,11 @@ export function routeSpotifyApi(lib: SpotifyLibrary, url: URL, base: string): Ro
     const ids = idsOf(url, 100);
     if (!Array.isArray(ids)) return ids;
     return { status: 200, body: { audio_features: ids.map((id) => lib.audioFeatures.get(id) ?? null) } };
+  }
+  const artist = path.match(/^\/v1\/artists\/([^/]+)$/);
+  if (artist) {
+    const found = lib.artists.get(artist[1]!);
+    return found ? { status: 200, body: found } : error(404, 'Resource not found');
   }
   if (path === '/v1/artists') {
     const ids = idsOf(url, 50);

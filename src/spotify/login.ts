@@ -118,6 +118,7 @@ export async function spotifyLogin(options: SpotifyLoginOptions): Promise<Spotif
       .withQueryParameters({ client_id: options.clientId, response_type: 'code', redirect_uri: redirectUri, scope: SPOTIFY_SCOPES.join(' '), state })
       .build();
     const waiting = awaitCode(server, state, options.timeoutMs, options.signal);
+    waiting.catch(() => undefined); // awaited below; this keeps a failure before that from being unhandled
     options.onAuthorizeUrl(urlOf(authorize), redirectUri);
     const code = await waiting;
     const token = await requestToken(options, { grant_type: 'authorization_code', code, redirect_uri: redirectUri }, options.signal);

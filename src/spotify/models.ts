@@ -75,12 +75,16 @@ export const artistModel = z.object({
   followers,
 });
 
-export const playlistTrackModel = z.object({
-  added_at: nullish(isoTime),
-  added_by: nullish(z.object({ id: z.string() })),
-  is_local: z.boolean().optional(),
-  track: z.object({ id }, { error: 'no track (removed, unavailable or a local file)' }),
-});
+export const playlistTrackModel = z.preprocess(
+  // Spotify's 2025 playlist changes name the entry `item` instead of `track`; read either.
+  (raw) => (raw && typeof raw === 'object' && !('track' in raw) && 'item' in raw ? { ...raw, track: (raw as { item: unknown }).item } : raw),
+  z.object({
+    added_at: nullish(isoTime),
+    added_by: nullish(z.object({ id: z.string() })),
+    is_local: z.boolean().optional(),
+    track: z.object({ id }, { error: 'no track (removed, unavailable or a local file)' }),
+  }),
+);
 
 export const playModel = z.object({
   played_at: isoTime,

@@ -5,6 +5,7 @@
 // - Web API: Bearer tokens (401 {"error":{"status":401,"message":"The access token expired"}} once expired), the read
 //   endpoints with paging objects and `next` links (src/spotify/library.ts serves the library), 403 on audio features
 //   when the app lacks access, scripted 429 with Retry-After, 5xx and dropped connections.
+// With developmentMode it answers as Spotify does since February 2026 for development-mode apps.
 // Every request is logged with its time, status and token so tests assert what Spotify saw.
 import { randomBytes } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
@@ -37,6 +38,12 @@ export interface SpotifyFakeOptions {
   rotateRefreshToken?: boolean;
   /** The consent page's answer: approve (default) or deny. */
   consent?: 'approve' | 'deny';
+  /**
+   * A development-mode app after Spotify's February 2026 changes: 403 on /playlists/{id}/tracks, on batch /artists,
+   * on audio features, and on the items of playlists the user neither owns nor collaborates on; playlist entries carry
+   * `item` instead of `track`, playlists `items` instead of `tracks`; /me and artists lose the removed fields.
+   */
+  developmentMode?: boolean;
 }
 
 export interface SpotifyFake {
@@ -67,11 +74,22 @@ function readBody(req: IncomingMessage): Promise<string> {
   });
 }
 
+/** The February 2026 shapes: renamed `tracks` → `items` and `track` → `item`, removed profile and artist fields. */
+function developmentModeBody(path: string, body: unknown): unknown {
+  const b = body as Record<string, unknown> & { items?: Array<Record<string, unknown>> };
+  const without = (o: Record<string, unknown>, keys: string[]) => Object.fromEntries(Object.entries(o).filter(([k]) => !keys.includes(k)));
+  if (path === '/v1/me') return without(b, ['country', 'email', 'product', 'followers']);
+  if (path === '/v1/me/playlists') return { ...b, items: b.items!.map(({ tracks, ...p }) => ({ ...p, items: tracks })) };
+  if (/^\/v1\/playlists\/[^/]+\/items$/.test(path)) return { ...b, items: b.items!.map(({ track, ...e }) => ({ ...e, item: track })) };
+  if (/^\/v1\/artists\/[^/]+$/.test(path)) return without(b, ['popularity', 'followers']);
+  return body;
+}
+
 export async function startSpotifyFake(options: SpotifyFakeOptions): Promise<SpotifyFake> {
   const clientId = options.clientId ?? 'fake-client-id';
   const clientSecret = options.clientSecret ?? 'fake-client-secret';
   const tokens = new Map<string, number>(); // access token → expires at (ms)
-  const codes = new Map<string, string>(); // code → redirect_uri
+  const codes = new Map<string, { redirect: string; scope: string }>(); // code → what /authorize was asked
   const scripts: Array<{ prefix: string; answers: Scripted[] }> = [];
   const requests: FakeRequest[] = [];
   const issue = (prefix: string) => `${prefix}-${randomBytes(8).toString('hex')}`;
@@ -113,12 +131,13 @@ export async function startSpotifyFake(options: SpotifyFakeOptions): Promise<Spo
     if (grantType === 'authorization_code') {
       const code = form.get('code') ?? '';
       if (!codes.has(code)) return fail(400, 'invalid_grant', 'Invalid authorization code');
-      if (codes.get(code) !== form.get('redirect_uri')) return fail(400, 'invalid_grant', 'Invalid redirect URI');
+      const asked = codes.get(code)!;
+      if (asked.redirect !== form.get('redirect_uri')) return fail(400, 'invalid_grant', 'Invalid redirect URI');
       codes.delete(code);
       const refresh = issue('refresh');
       fake.refreshTokens.add(refresh);
       log(req, url, 200, { grantType });
-      return json(res, 200, { access_token: access, token_type: 'Bearer', expires_in: options.expiresIn ?? 3600, refresh_token: refresh, scope: form.get('scope') ?? 'user-read-private user-top-read' });
+      return json(res, 200, { access_token: access, token_type: 'Bearer', expires_in: options.expiresIn ?? 3600, refresh_token: refresh, scope: asked.scope });
     }
     return fail(400, 'unsupported_grant_type', `grant_type ${grantType} is not supported`);
   };
@@ -135,7 +154,7 @@ export async function startSpotifyFake(options: SpotifyFakeOptions): Promise<Spo
     if (options.consent === 'deny') target.searchParams.set('error', 'access_denied');
     else {
       const code = issue('code');
-      codes.set(code, redirect);
+      codes.set(code, { redirect, scope: url.searchParams.get('scope') ?? '' });
       target.searchParams.set('code', code);
     }
     if (state !== null) target.searchParams.set('state', state);
@@ -165,12 +184,24 @@ export async function startSpotifyFake(options: SpotifyFakeOptions): Promise<Spo
     }
     if (options.audioFeaturesForbidden && url.pathname.startsWith('/v1/audio-features')) {
       log(req, url, 403, { token });
-      json(res, 403, { error: { status: 403, message: 'Forbidden' } });
+      json(res, 403, { error: { status: 403 } }); // what Spotify sends since November 2024: no message
       return;
+    }
+    if (options.developmentMode) {
+      const items = url.pathname.match(/^\/v1\/playlists\/([^/]+)\/items$/);
+      const owned = (id: string) => {
+        const p = options.library.playlists.find((x) => x.playlist.id === id)?.playlist;
+        return !p || (p.owner as { id?: string } | undefined)?.id === options.library.user.id || p.collaborative === true;
+      };
+      if (/^\/v1\/playlists\/[^/]+\/tracks$/.test(url.pathname) || url.pathname === '/v1/artists' || url.pathname.startsWith('/v1/audio-features') || (items && !owned(items[1]!))) {
+        log(req, url, 403, { token });
+        json(res, 403, { error: { status: 403, message: 'Forbidden' } });
+        return;
+      }
     }
     const { status, body } = routeSpotifyApi(options.library, url, base);
     log(req, url, status, { token });
-    json(res, status, body);
+    json(res, status, options.developmentMode && status === 200 ? developmentModeBody(url.pathname, body) : body);
   };
 
   const server: Server = createServer((req, res) => {
@@ -210,6 +241,8 @@ export interface LibrarySpec {
   playsEndAt?: number;
   /** Entries per top list (Spotify holds up to 50 per time range). */
   top?: number;
+  /** Indices of playlists the user follows but someone else owns. */
+  foreignPlaylists?: number[];
 }
 
 type Json = Record<string, unknown>;
@@ -230,7 +263,7 @@ export function makeLibrary(spec: LibrarySpec): SpotifyLibrary & { trackList: Js
     };
   });
   const playlists = spec.playlistSizes.map((size, p) => ({
-    playlist: { id: pad('pl0', p), name: `Playlist ${p}`, description: '', public: true, collaborative: false, snapshot_id: `snap${p}`, owner: { id: 'listener', type: 'user' }, type: 'playlist' },
+    playlist: { id: pad('pl0', p), name: `Playlist ${p}`, description: '', public: true, collaborative: false, snapshot_id: `snap${p}`, owner: { id: spec.foreignPlaylists?.includes(p) ? 'someone.else' : 'listener', type: 'user' }, type: 'playlist' },
     items: Array.from({ length: size }, (_, k) => ({ added_at: '2025-03-04T05:06:07Z', added_by: { id: 'listener' }, is_local: false, track: trackList[(p * 31 + k) % spec.trackPool] })),
   }));
   const end = spec.playsEndAt ?? Date.parse('2026-11-30T12:00:00Z');

@@ -31,6 +31,7 @@ Examples:
           timeoutSeconds: Number(o.timeout),
           print: Boolean(o.print),
           open: o.open !== false,
+          logUrl: Boolean(o.json),
         }),
         renderItem(item, out) {
           const { authorizeUrl, redirectUri } = item as { authorizeUrl: string; redirectUri: string };
