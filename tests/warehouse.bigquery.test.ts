@@ -263,6 +263,33 @@ test('validate: the pipeline queries are the adapter\'s MERGE and retention DELE
   }
 });
 
+test('ensureTables adds the columns a newer definition declares (NULLABLE); unqualified names resolve in the dataset', async () => {
+  const { fake, wh } = await setup();
+  try {
+    const full = SPOTIFY_TABLES.artists;
+    const older = { ...full, columns: full.columns.filter((c) => c.name !== 'followers' && c.name !== 'genres') };
+    await wh.ensureTables([older]);
+    await wh.upsert(older, [{ artist_id: 'a1', name: 'A', popularity: 5, extracted_at: new Date('2026-11-20T00:00:00Z') }]);
+    await wh.ensureTables([full]);
+    const patch = fake.requests.find((r) => r.method === 'PATCH')!;
+    assert.ok(patch.path.endsWith('/datasets/spotify_data/tables/artists'));
+    assert.equal(patch.body.schema.fields.slice(-2), [
+      { name: 'genres', type: 'STRING', mode: 'NULLABLE' },
+      { name: 'followers', type: 'INT64', mode: 'NULLABLE' },
+    ]);
+    assert.equal(await wh.upsert(full, [{ artist_id: 'a1', name: 'A', popularity: 5, followers: 10, genres: '["pop"]', extracted_at: new Date('2026-11-20T00:00:00Z') }]), { inserted: 0, updated: 1 });
+    const before = fake.requests.length;
+    await wh.ensureTables([full]);
+    assert.ok(!since(fake, before).some((r) => r.method === 'PATCH'), 'nothing to add the second time');
+    const rows = await wh.query<{ followers: number }>('SELECT followers FROM artists WHERE artist_id = ?', ['a1']);
+    assert.equal(rows, [{ followers: 10 }]);
+    assert.equal(jobInserts(fake).at(-1)!.body.configuration.query.defaultDataset, { projectId: PROJECT, datasetId: 'spotify_data' });
+  } finally {
+    await wh.close();
+    await fake.close();
+  }
+});
+
 test('metering: upserts and streams are measured in BigQuery bytes, also when the reader stops early', async () => {
   const { fake, wh } = await setup();
   try {

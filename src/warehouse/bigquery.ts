@@ -4,7 +4,7 @@ import type { Config } from '../config/load.js';
 import { CancelledError, UsageError } from '../errors.js';
 import { createBigqueryClient, explainBigqueryError } from './bigquery-client.js';
 import { labelsFor, loadNdjson, ndjsonLine, resultPages, runDml, startQuery, type JobScope } from './bigquery/jobs.js';
-import { countOlderThanSql, deleteOlderThanSql, mergeSql, schemaFields, SEQ_COLUMN, tableMetadata, validateDef, type TableRef } from './bigquery/sql.js';
+import { countOlderThanSql, deleteOlderThanSql, mergeSql, schemaFields, SEQ_COLUMN, tableMetadata, validateDef, type SchemaField, type TableRef } from './bigquery/sql.js';
 import type { TableDef, UpsertResult, WarehouseJobOptions } from './tables.js';
 import type { Row, Warehouse } from './warehouse.js';
 
@@ -52,6 +52,25 @@ export async function openBigqueryWarehouse(config: BigqueryConfig): Promise<Big
       await client.dataset(config.dataset).createTable(table, metadata);
     } catch (error) {
       if ((error as { code?: number }).code === 409) return; // created meanwhile by another run: fine
+      throw explainBigqueryError(error, what);
+    }
+  }
+
+  /**
+   * A table created by an older opsctl gets the columns a newer definition adds, as NULLABLE (BigQuery adds columns
+   * in place but never a REQUIRED one, and never changes partitioning: those need a new table).
+   */
+  async function addMissingColumns(def: TableDef): Promise<void> {
+    const table = client.dataset(config.dataset).table(def.name);
+    const what = `adding columns to ${config.dataset}.${def.name}`;
+    try {
+      const [meta] = await table.getMetadata();
+      const fields = ((meta as { schema?: { fields?: SchemaField[] } }).schema?.fields ?? []) as SchemaField[];
+      const have = new Set(fields.map((f) => f.name));
+      const missing = schemaFields(def).filter((f) => !have.has(f.name));
+      if (missing.length === 0) return;
+      await table.setMetadata({ schema: { fields: [...fields, ...missing.map((f) => ({ ...f, mode: 'NULLABLE' as const }))] } });
+    } catch (error) {
       throw explainBigqueryError(error, what);
     }
   }
@@ -106,8 +125,8 @@ export async function openBigqueryWarehouse(config: BigqueryConfig): Promise<Big
       }
       for (const def of defs) {
         if (options.signal?.aborted) throw new CancelledError('creating the warehouse tables was cancelled', { hint: 'Re-run it: tables already created are kept.' });
-        if (await tableExists(def.name)) continue;
-        await createTable(def.name, tableMetadata(def), `creating table ${config.dataset}.${def.name}`);
+        if (await tableExists(def.name)) await addMissingColumns(def);
+        else await createTable(def.name, tableMetadata(def), `creating table ${config.dataset}.${def.name}`);
       }
     },
 

@@ -147,6 +147,20 @@ export async function startBigqueryFake(options: BigqueryFakeOptions = {}): Prom
       const table = tables.get(key);
       if (!table) return error(res, 404, 'notFound', `Not found: Table ${project}:${key}`);
       if (method === 'GET') return send(res, 200, { ...table, numRows: String(await count(m[1]!, m[2]!)) });
+      if (method === 'PATCH' || method === 'PUT') {
+        const have = new Map((table.schema.fields as Array<{ name: string; type: string; mode?: string }>).map((f) => [f.name, f]));
+        const next = (body.schema?.fields ?? []) as Array<{ name: string; type: string; mode?: string }>;
+        for (const f of have.values()) {
+          if (!next.some((n) => n.name === f.name)) return error(res, 400, 'invalid', `Provided Schema does not match Table ${project}:${key}. Cannot add fields (field: ${f.name})`);
+        }
+        for (const f of next.filter((n) => !have.has(n.name))) {
+          if (f.mode === 'REQUIRED') return error(res, 400, 'invalid', `Provided Schema does not match Table ${project}:${key}. Cannot add required fields to an existing schema. (field: ${f.name})`);
+          await db.run(`ALTER TABLE ${q(m[1]!)}.${q(m[2]!)} ADD COLUMN ${q(f.name)} ${DUCK_TYPE[f.type] ?? 'VARCHAR'}`);
+        }
+        const updated = { ...table, ...body, schema: { fields: next } };
+        tables.set(key, updated);
+        return send(res, 200, updated);
+      }
       if (method === 'DELETE') {
         tables.delete(key);
         await db.run(`DROP TABLE ${q(m[1]!)}.${q(m[2]!)}`);
@@ -249,6 +263,8 @@ export async function startBigqueryFake(options: BigqueryFakeOptions = {}): Prom
       };
     } else {
       try {
+        const ds = config.defaultDataset?.datasetId;
+        await db.run(`SET search_path = '${ds && datasets.has(ds) ? ds.replace(/'/g, "''") : 'main'}'`);
         await execute(job, job.sql, config.queryParameters ?? [], statementType);
       } catch (e) {
         job.error = { reason: /does not exist|not found/i.test((e as Error).message) ? 'notFound' : 'invalidQuery', message: (e as Error).message };

@@ -35,7 +35,15 @@ function cancelled(scope: JobScope): CancelledError {
 export async function startQuery(scope: JobScope, sql: string, params: unknown[] = [], extra: Partial<Query> = {}): Promise<Job> {
   if (scope.signal?.aborted) throw cancelled(scope);
   try {
-    const [job] = await scope.client.createQueryJob({ ...guardedQuery(scope.config, sql), labels: scope.labels, ...bindParams(params), jobPrefix: 'opsctl_', ...extra });
+    const [job] = await scope.client.createQueryJob({
+      ...guardedQuery(scope.config, sql),
+      labels: scope.labels,
+      ...bindParams(params),
+      // Unqualified table names resolve in the configured dataset, as they do in DuckDB's schema.
+      defaultDataset: { projectId: scope.config.projectId, datasetId: scope.config.dataset },
+      jobPrefix: 'opsctl_',
+      ...extra,
+    } as Query);
     return job;
   } catch (error) {
     throw explainBigqueryError(error, scope.what);
