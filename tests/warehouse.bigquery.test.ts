@@ -290,6 +290,43 @@ test('ensureTables adds the columns a newer definition declares (NULLABLE); unqu
   }
 });
 
+test('DATE keys and JSON columns: compared as canonical JSON text, dates come back as YYYY-MM-DD, retention by day', async () => {
+  const { fake, wh } = await setup();
+  try {
+    const def = {
+      name: 'events',
+      key: ['day', 'id'],
+      partitionBy: { column: 'day', type: 'DAY' as const },
+      columns: [
+        { name: 'day', type: 'DATE' as const, required: true },
+        { name: 'id', type: 'INT64' as const, required: true },
+        { name: 'payload', type: 'JSON' as const },
+      ],
+    };
+    await wh.ensureTables([def]);
+    const rows = [
+      { day: '2026-11-01', id: 1, payload: '{"a":1}' },
+      { day: new Date('2026-11-02T23:00:00Z'), id: 2, payload: { b: [1, 2] } },
+    ];
+    assert.equal(await wh.upsert(def, rows), { inserted: 2, updated: 0 });
+    const line = uploads(fake).at(-1)!.upload!.data.split('\n')[0]!;
+    assert.equal(JSON.parse(line), { day: '2026-11-01', id: 1, payload: { a: 1 }, _opsctl_seq: 0 });
+    assert.equal(await wh.upsert(def, rows), { inserted: 0, updated: 0 });
+    assert.equal(await wh.upsert(def, [{ ...rows[0]!, payload: '{"a":2}' }]), { inserted: 0, updated: 1 });
+    const merge = jobInserts(fake).filter((r) => /^MERGE/.test(r.body.configuration.query.query)).at(-1)!.body.configuration.query.query as string;
+    assert.match(merge, /TO_JSON_STRING\(T\.`payload`\) IS DISTINCT FROM TO_JSON_STRING\(S\.`payload`\)/);
+    assert.equal((await wh.query('SELECT day, id FROM events ORDER BY id')), [{ day: '2026-11-01', id: 1 }, { day: '2026-11-02', id: 2 }]);
+    assert.is(await wh.deleteOlderThan(def, 'day', new Date('2026-11-02T12:00:00Z'), { dryRun: true }), 1);
+    assert.match(jobInserts(fake).at(-1)!.body.configuration.query.query, /WHERE `day` < DATE\(\?\)$/);
+    assert.is(await wh.deleteOlderThan(def, 'day', new Date('2026-11-02T12:00:00Z')), 1);
+    const bad = await wh.upsert({ ...def, key: ['payload'] }, rows).catch((e: Error) => e);
+    assert.match((bad as Error).message, /JSON, which BigQuery cannot join on/);
+  } finally {
+    await wh.close();
+    await fake.close();
+  }
+});
+
 test('metering: upserts and streams are measured in BigQuery bytes, also when the reader stops early', async () => {
   const { fake, wh } = await setup();
   try {

@@ -335,7 +335,11 @@ export async function startBigqueryFake(options: BigqueryFakeOptions = {}): Prom
       if (unknown && !load.ignoreUnknownValues) return fail('invalid', `Error while reading data, error message: JSON table encountered too many errors, giving up. Rows: ${i + 1}; errors: 1. No such field: ${unknown}.`);
       const missing = fields.find((f) => f.mode === 'REQUIRED' && (obj[f.name] === undefined || obj[f.name] === null));
       if (missing) return fail('invalid', `Error while reading data, error message: JSON parsing error in row starting at position 0: Missing required field: ${missing.name}.`);
-      rows.push(fields.map((f) => (obj[f.name] === undefined || obj[f.name] === null ? null : String(obj[f.name]))));
+      rows.push(fields.map((f) => {
+        const v = obj[f.name];
+        if (v === undefined || v === null) return null;
+        return f.type === 'JSON' || typeof v === 'object' ? JSON.stringify(v) : String(v);
+      }));
     }
     const target = `${q(dest.datasetId)}.${q(dest.tableId)}`;
     try {
@@ -401,6 +405,7 @@ function translate(sql: string, params: any[]): string { // eslint-disable-line 
       return (parts.length === 3 ? parts.slice(1) : parts).map(q).join('.');
     })
     .replace(/\bDATE\(\?\)/g, 'CAST(CAST(? AS TIMESTAMP) AS DATE)')
+    .replace(/\bTO_JSON_STRING\(/g, 'to_json(')
     .replace(/\?/g, () => {
       const type = params[i++]?.parameterType?.type ?? 'STRING';
       return `CAST(? AS ${DUCK_TYPE[type] ?? 'VARCHAR'})`;

@@ -266,7 +266,13 @@ function loadValue(table: string, f: SchemaField, value: unknown): unknown {
       if (typeof value === 'boolean') return value;
       return value === 'true' ? true : value === 'false' ? false : bad();
     case 'JSON':
-      return typeof value === 'string' ? value : JSON.stringify(value);
+      // A JSON column takes the value itself; a string holding JSON (how the transform hands lists over) is parsed.
+      if (typeof value !== 'string') return value;
+      try {
+        return JSON.parse(value) as unknown;
+      } catch {
+        return value;
+      }
     default:
       return typeof value === 'string' ? value : typeof value === 'number' || typeof value === 'boolean' || typeof value === 'bigint' ? String(value) : bad();
   }

@@ -39,7 +39,10 @@ export function validateDef(def: TableDef): void {
   column(def.name);
   const names = new Set(def.columns.map((c) => column(c.name) && c.name));
   if (def.key.length === 0) throw new UsageError(`table ${def.name} has no key`, { hint: 'Every warehouse table declares the natural key its loads merge on.' });
-  for (const k of def.key) if (!names.has(k)) throw new UsageError(`table ${def.name}: key column ${k} is not one of its columns`);
+  for (const k of def.key) {
+    if (!names.has(k)) throw new UsageError(`table ${def.name}: key column ${k} is not one of its columns`);
+    if (def.columns.find((c) => c.name === k)!.type === 'JSON') throw new UsageError(`table ${def.name}: key column ${k} is JSON, which BigQuery cannot join on`);
+  }
   if (names.has(SEQ_COLUMN)) throw new UsageError(`table ${def.name}: ${SEQ_COLUMN} is reserved for staging`);
   if (def.partitionBy) {
     const p = def.columns.find((c) => c.name === def.partitionBy!.column);
@@ -96,7 +99,10 @@ export function mergeSql(target: TableRef, staging: TableRef, def: TableDef, opt
   const on = key.map((k) => `T.${k} = S.${k}`).join(' AND ');
   // `sequenced: false` is for a source without the staging sequence (validate dry-runs the MERGE from the target itself).
   const order = options.sequenced === false ? key.join(', ') : `${column(SEQ_COLUMN)} DESC`;
-  const changed = rest.map((c) => `T.${c} IS DISTINCT FROM S.${c}`).join(' OR ');
+  // JSON has no equality in GoogleSQL: compare its canonical text.
+  const isJson = new Set(def.columns.filter((c) => c.type === 'JSON').map((c) => column(c.name)));
+  const side = (alias: string, c: string) => (isJson.has(c) ? `TO_JSON_STRING(${alias}.${c})` : `${alias}.${c}`);
+  const changed = rest.map((c) => `${side('T', c)} IS DISTINCT FROM ${side('S', c)}`).join(' OR ');
   return [
     `MERGE INTO ${tablePath(target)} AS T`,
     `USING (`,
