@@ -327,6 +327,46 @@ test('DATE keys and JSON columns: compared as canonical JSON text, dates come ba
   }
 });
 
+test('a load upload that fails transiently is retried with the same job id, and never loads twice', async () => {
+  const { fake, wh } = await setup({ uploadFailures: ['before', 'after'] });
+  try {
+    const def = SPOTIFY_TABLES.recently_played;
+    await wh.ensureTables([def]);
+    assert.equal(await wh.upsert(def, plays(5)), { inserted: 5, updated: 0 });
+    const sent = uploads(fake);
+    assert.is(sent.length, 3, '503, 503 after creating the job, then 409 duplicate: the job exists, opsctl waits for it');
+    assert.is(new Set(sent.map((r) => r.upload!.resource.jobReference.jobId)).size, 1, 'one job id throughout');
+    assert.is(fake.jobs.filter((j) => j.type === 'LOAD').length, 1);
+    assert.is((await fake.sql('SELECT count(*)::INT AS n FROM "spotify_data"."recently_played"'))[0]!.n, 5);
+  } finally {
+    await wh.close();
+    await fake.close();
+  }
+});
+
+test('cancelling a stream cancels the BigQuery job and ends with a CancelledError', async () => {
+  const { fake, wh } = await setup();
+  try {
+    const def = SPOTIFY_TABLES.recently_played;
+    await wh.ensureTables([def]);
+    await wh.upsert(def, plays(30));
+    const abort = new AbortController();
+    let pages = 0;
+    const err = await (async () => {
+      for await (const _ of wh.stream('SELECT * FROM recently_played', [], { batchSize: 10, signal: abort.signal })) {
+        pages += 1;
+        abort.abort();
+      }
+    })().catch((e: Error) => e);
+    assert.is(pages, 1);
+    assert.is((err as { code?: string }).code, 'CANCELLED');
+    assert.ok(fake.requests.some((r) => r.method === 'POST' && r.path.endsWith('/cancel')), 'jobs.cancel was sent');
+  } finally {
+    await wh.close();
+    await fake.close();
+  }
+});
+
 test('metering: upserts and streams are measured in BigQuery bytes, also when the reader stops early', async () => {
   const { fake, wh } = await setup();
   try {

@@ -56,6 +56,11 @@ export interface BigqueryFakeOptions {
   bytesProcessed?: (sql: string) => number;
   /** getQueryResults answers `jobComplete: false` this many times per job before the results. */
   pendingPolls?: number;
+  /**
+   * Upload failures, one per upload in order: `before` answers 503 without creating the job, `after` creates and runs
+   * the job but answers 503 (the answer is lost), so a retry with the same job id meets 409 `duplicate`.
+   */
+  uploadFailures?: Array<'before' | 'after'>;
 }
 
 const MIB = 1024 ** 2;
@@ -79,6 +84,7 @@ export async function startBigqueryFake(options: BigqueryFakeOptions = {}): Prom
   const jobs = new Map<string, Job>();
   const datasets = new Map<string, any>(); // eslint-disable-line @typescript-eslint/no-explicit-any
   const tables = new Map<string, any>(); // eslint-disable-line @typescript-eslint/no-explicit-any
+  const uploadFailures = [...(options.uploadFailures ?? [])];
   let queue = Promise.resolve(); // DuckDB work runs one request at a time, like a single-threaded server
 
   const server = http.createServer((req, res) => {
@@ -107,7 +113,14 @@ export async function startBigqueryFake(options: BigqueryFakeOptions = {}): Prom
       const resource = JSON.parse(parts[0]!);
       record.upload = { resource, data: parts[1]! };
       record.body = resource;
-      return send(res, 200, await loadJob(m[1]!, resource, parts[1]!));
+      if (resource.jobReference?.jobId && jobs.has(resource.jobReference.jobId)) {
+        return error(res, 409, 'duplicate', `Already Exists: Job ${m[1]}:${resource.jobReference.location ?? 'US'}.${resource.jobReference.jobId}`);
+      }
+      const failure = uploadFailures.shift();
+      if (failure === 'before') return error(res, 503, 'backendError', 'Backend error. Job aborted.');
+      const answer = await loadJob(m[1]!, resource, parts[1]!);
+      if (failure === 'after') return error(res, 503, 'backendError', 'Backend error.');
+      return send(res, 200, answer);
     }
     if (!(m = /^\/bigquery\/v2\/projects\/([^/]+)(\/.*)?$/.exec(path))) return error(res, 404, 'notFound', `Not found: ${method} ${path}`);
     const project = m[1]!;
