@@ -245,15 +245,25 @@ test('validate: the pipeline queries are the adapter\'s MERGE and retention DELE
     assert.equal(queries.filter((q) => q.name.endsWith(' retention')).map((q) => q.name), ['spotify/recently_played retention', 'spotify/top_tracks retention', 'spotify/top_artists retention']);
     assert.equal(queries.find((q) => q.name === 'spotify/recently_played retention')!.params, [new Date('2026-09-02T00:00:00Z')]);
     assert.equal(pipelineQueries(configSchema.parse({}) as typeof config), [], 'no pipeline, no queries');
-    await wh.ensureTables(Object.values(SPOTIFY_TABLES));
     const client = createBigqueryClient(config.warehouse.bigquery);
+    const { dryRunCheck } = await import('../commands/validate/groups/bigquery.js');
+    const early = await dryRunCheck(client, config.warehouse.bigquery, queries[0]!);
+    assert.is(early.status, 'warn', 'before the first load the tables do not exist: a warning, not a failure');
+    assert.match(early.hint!, /first `opsctl etl run` creates/);
+    await wh.ensureTables(Object.values(SPOTIFY_TABLES));
+    const ok = await dryRunCheck(client, config.warehouse.bigquery, queries[0]!);
+    assert.equal({ status: ok.status, reason: ok.reason }, { status: 'pass', reason: '20.0 MiB billed, within the 954 MiB cap' });
+    const capped = { ...config.warehouse.bigquery, maximumBytesBilled: String(10 * 1024 ** 2) };
+    const over = await dryRunCheck(client, capped, queries.at(-1)!);
+    assert.is(over.status, 'fail');
+    assert.match(over.reason, /would bill 20\.0 MiB, over the 10\.0 MiB cap/);
     for (const q of queries) {
       const dry = await dryRunQuery(client, config.warehouse.bigquery, q.sql, q.pipeline, q.params);
       assert.is(dry.bytesProcessed, 20 * 1024 ** 2, q.name);
       assert.ok(dry.withinCap, q.name);
     }
     const dryJobs = jobInserts(fake).filter((r) => r.body.configuration.dryRun);
-    assert.is(dryJobs.length, queries.length);
+    assert.is(dryJobs.length, queries.length + 3);
     assert.ok(dryJobs.every((r) => r.body.configuration.labels.app === 'opsctl' && r.body.configuration.query.maximumBytesBilled));
     const broken = await dryRunQuery(client, config.warehouse.bigquery, 'SELECT nope FROM `acme-data.spotify_data.tracks`').catch((e: Error) => e);
     assert.match((broken as Error).message, /BigQuery rejected the dry run/);
