@@ -38,6 +38,7 @@ const plays = (n: number, from = 0): Row[] =>
 test('ensureTables: the dataset in the configured location, nine tables with schemas, REQUIRED keys and DAY partitioning', async () => {
   const { fake, wh } = await setup();
   try {
+    assert.match(await wh.version(), /dataset spotify_data not created yet/);
     await wh.ensureTables(Object.values(SPOTIFY_TABLES), { labels: { pipeline: 'spotify' } });
     const dataset = fake.requests.find((r) => r.method === 'POST' && r.path === `/bigquery/v2/projects/${PROJECT}/datasets`)!;
     assert.ok(dataset, 'the dataset is created');

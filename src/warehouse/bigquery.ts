@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import type { BigQuery } from '@google-cloud/bigquery';
 import type { Config } from '../config/load.js';
-import { CancelledError, UsageError } from '../errors.js';
+import { CancelledError, OperationFailed, UsageError } from '../errors.js';
 import { createBigqueryClient, explainBigqueryError } from './bigquery-client.js';
 import { labelsFor, loadNdjson, ndjsonLine, resultPages, runDml, startQuery, type JobScope } from './bigquery/jobs.js';
 import { countOlderThanSql, deleteOlderThanSql, mergeSql, schemaFields, SEQ_COLUMN, tableMetadata, validateDef, type SchemaField, type TableRef } from './bigquery/sql.js';
@@ -144,7 +144,12 @@ export async function openBigqueryWarehouse(config: BigqueryConfig): Promise<Big
         `creating the staging table for ${def.name}`,
       );
       try {
-        await loadNdjson(scope('load', `the load job into ${def.name}'s staging table`, options), staging, fields, ndjson);
+        const loaded = await loadNdjson(scope('load', `the load job into ${def.name}'s staging table`, options), staging, fields, ndjson);
+        if (loaded !== rows.length) {
+          throw new OperationFailed(`the load job into ${def.name}'s staging table loaded ${loaded} of ${rows.length} rows; nothing was merged`, {
+            hint: 'Re-run the pipeline; if it repeats, look the load job up in the BigQuery console (label operation=load).',
+          });
+        }
         const stats = await runDml(scope('merge', `the MERGE into ${def.name}`, options), mergeSql(ref(def.name), staging, def));
         return { inserted: stats.inserted, updated: stats.updated };
       } finally {
