@@ -38,15 +38,6 @@ export async function openBigqueryWarehouse(config: BigqueryConfig): Promise<Big
     what,
   });
 
-  async function tableExists(table: string): Promise<boolean> {
-    try {
-      const [exists] = await client.dataset(config.dataset).table(table).exists();
-      return exists;
-    } catch (error) {
-      throw explainBigqueryError(error, `reading table ${config.dataset}.${table}`);
-    }
-  }
-
   async function createTable(table: string, metadata: Record<string, unknown>, what: string): Promise<void> {
     try {
       await client.dataset(config.dataset).createTable(table, metadata);
@@ -56,22 +47,32 @@ export async function openBigqueryWarehouse(config: BigqueryConfig): Promise<Big
     }
   }
 
+  /** The schema fields of an existing table, or undefined when it does not exist (one tables.get). */
+  async function existingFields(table: string): Promise<SchemaField[] | undefined> {
+    try {
+      const [meta] = await client.dataset(config.dataset).table(table).getMetadata();
+      return ((meta as { schema?: { fields?: SchemaField[] } }).schema?.fields ?? []) as SchemaField[];
+    } catch (error) {
+      if ((error as { code?: number }).code === 404) return undefined;
+      throw explainBigqueryError(error, `reading table ${config.dataset}.${table}`);
+    }
+  }
+
   /**
    * A table created by an older opsctl gets the columns a newer definition adds, as NULLABLE (BigQuery adds columns
    * in place but never a REQUIRED one, and never changes partitioning: those need a new table).
    */
-  async function addMissingColumns(def: TableDef): Promise<void> {
-    const table = client.dataset(config.dataset).table(def.name);
-    const what = `adding columns to ${config.dataset}.${def.name}`;
+  async function addMissingColumns(def: TableDef, fields: SchemaField[]): Promise<void> {
+    const have = new Set(fields.map((f) => f.name));
+    const missing = schemaFields(def).filter((f) => !have.has(f.name));
+    if (missing.length === 0) return;
     try {
-      const [meta] = await table.getMetadata();
-      const fields = ((meta as { schema?: { fields?: SchemaField[] } }).schema?.fields ?? []) as SchemaField[];
-      const have = new Set(fields.map((f) => f.name));
-      const missing = schemaFields(def).filter((f) => !have.has(f.name));
-      if (missing.length === 0) return;
-      await table.setMetadata({ schema: { fields: [...fields, ...missing.map((f) => ({ ...f, mode: 'NULLABLE' as const }))] } });
+      await client
+        .dataset(config.dataset)
+        .table(def.name)
+        .setMetadata({ schema: { fields: [...fields, ...missing.map((f) => ({ ...f, mode: 'NULLABLE' as const }))] } });
     } catch (error) {
-      throw explainBigqueryError(error, what);
+      throw explainBigqueryError(error, `adding columns to ${config.dataset}.${def.name}`);
     }
   }
 
@@ -125,7 +126,8 @@ export async function openBigqueryWarehouse(config: BigqueryConfig): Promise<Big
       }
       for (const def of defs) {
         if (options.signal?.aborted) throw new CancelledError('creating the warehouse tables was cancelled', { hint: 'Re-run it: tables already created are kept.' });
-        if (await tableExists(def.name)) await addMissingColumns(def);
+        const fields = await existingFields(def.name);
+        if (fields) await addMissingColumns(def, fields);
         else await createTable(def.name, tableMetadata(def), `creating table ${config.dataset}.${def.name}`);
       }
     },
@@ -160,7 +162,7 @@ export async function openBigqueryWarehouse(config: BigqueryConfig): Promise<Big
     async deleteOlderThan(def: TableDef, column: string, before: Date, options: WarehouseJobOptions & { dryRun?: boolean } = {}) {
       const target = ref(def.name);
       const sql = options.dryRun ? countOlderThanSql(target, def, column) : deleteOlderThanSql(target, def, column);
-      if (!(await tableExists(def.name))) return 0;
+      if (!(await existingFields(def.name))) return 0;
       if (options.dryRun) {
         const s = scope('retention_count', `counting ${def.name} rows older than ${before.toISOString()}`, options);
         const job = await startQuery(s, sql, [before]);
