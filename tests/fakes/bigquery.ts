@@ -358,11 +358,19 @@ export async function startBigqueryFake(options: BigqueryFakeOptions = {}): Prom
     try {
       await db.run('BEGIN TRANSACTION');
       if (load.writeDisposition === 'WRITE_TRUNCATE') await db.run(`DELETE FROM ${target}`);
-      const casts = fields.map((f) => `CAST(? AS ${DUCK_TYPE[f.type] ?? 'VARCHAR'})`).join(', ');
-      for (let start = 0; start < rows.length; start += 500) {
-        const batch = rows.slice(start, start + 500);
-        await db.run(`INSERT INTO ${target} VALUES ${batch.map(() => `(${casts})`).join(', ')}`, batch.flat() as string[]);
+      // Rows arrive as text: append them to a VARCHAR scratch table (DuckDB's appender), then cast into the table.
+      await db.run(`CREATE OR REPLACE TABLE main._fake_load (${fields.map((f) => `${q(f.name)} VARCHAR`).join(', ')})`);
+      const appender = await db.createAppender('_fake_load', 'main');
+      for (const row of rows) {
+        for (const v of row) {
+          if (v === null) appender.appendNull();
+          else appender.appendVarchar(v as string);
+        }
+        appender.endRow();
       }
+      appender.closeSync();
+      await db.run(`INSERT INTO ${target} SELECT ${fields.map((f) => `CAST(${q(f.name)} AS ${DUCK_TYPE[f.type] ?? 'VARCHAR'})`).join(', ')} FROM main._fake_load`);
+      await db.run('DROP TABLE main._fake_load');
       await db.run('COMMIT');
     } catch (e) {
       await db.run('ROLLBACK').catch(() => undefined);
