@@ -103,7 +103,10 @@ test('upsert: a load job of NDJSON into a staging table, one MERGE deduplicating
     assert.match(sql, /^MERGE INTO `acme-data\.spotify_data\.recently_played` AS T/);
     assert.match(sql, new RegExp(`FROM \`acme-data\\.spotify_data\\.${stagingId}\``));
     assert.match(sql, /QUALIFY ROW_NUMBER\(\) OVER \(PARTITION BY `user_id`, `played_at` ORDER BY `_opsctl_seq` DESC\) = 1/);
-    assert.match(sql, /ON T\.`user_id` = S\.`user_id` AND T\.`played_at` = S\.`played_at`/);
+    assert.match(sql, /ON T\.`user_id` = S\.`user_id` AND T\.`played_at` = S\.`played_at` AND T\.`played_at` BETWEEN \? AND \?\n/);
+    const range = merge.body.configuration.query.queryParameters as Array<{ parameterType: { type: string }; parameterValue: { value: string } }>;
+    assert.equal(range.map((p) => p.parameterType.type), ['TIMESTAMP', 'TIMESTAMP'], 'the batch\'s played_at range prunes the partitions the MERGE reads');
+    assert.equal(range.map((p) => new Date(p.parameterValue.value).getTime()), [Date.parse(rows[0]!.played_at as string) - 1, Date.parse(rows[2]!.played_at as string) + 1]);
     assert.match(sql, /WHEN MATCHED AND \(T\.`track_id` IS DISTINCT FROM S\.`track_id` OR /);
     assert.match(sql, /WHEN NOT MATCHED THEN\n  INSERT \(`user_id`, `played_at`, `track_id`, `context_type`, `context_uri`, `extracted_at`\)/);
     assert.is(merge.body.configuration.query.maximumBytesBilled, '5000000000');
@@ -246,6 +249,9 @@ test('validate: the pipeline queries are the adapter\'s MERGE and retention DELE
     assert.equal(queries.filter((q) => q.name.endsWith(' retention')).map((q) => q.name), ['spotify/recently_played retention', 'spotify/top_tracks retention', 'spotify/top_artists retention']);
     assert.equal(queries.find((q) => q.name === 'spotify/recently_played retention')!.params, [new Date('2026-09-02T00:00:00Z')]);
     assert.equal(pipelineQueries(configSchema.parse({}) as typeof config), [], 'no pipeline, no queries');
+    const { mergeSql } = await import('../src/warehouse/bigquery/sql.js');
+    const r = { projectId: PROJECT, datasetId: 'spotify_data', tableId: 'top_tracks' };
+    assert.not.match(mergeSql(r, r, SPOTIFY_TABLES.top_tracks, { prune: true }), /BETWEEN/, 'extracted_at is not in the key: a stored row may be older, no range');
     const client = createBigqueryClient(config.warehouse.bigquery);
     const { dryRunCheck } = await import('../commands/validate/groups/bigquery.js');
     const early = await dryRunCheck(client, config.warehouse.bigquery, queries[0]!);
@@ -326,6 +332,7 @@ test('DATE keys and JSON columns: compared as canonical JSON text, dates come ba
     assert.equal(await wh.upsert(def, [{ ...rows[0]!, payload: '{"a":2}' }]), { inserted: 0, updated: 1 });
     const merge = jobInserts(fake).filter((r) => /^MERGE/.test(r.body.configuration.query.query)).at(-1)!.body.configuration.query.query as string;
     assert.match(merge, /TO_JSON_STRING\(T\.`payload`\) IS DISTINCT FROM TO_JSON_STRING\(S\.`payload`\)/);
+    assert.match(merge, /AND T\.`day` BETWEEN DATE\(\?\) AND DATE\(\?\)\n/, 'a DATE partition key prunes by day');
     assert.equal((await wh.query('SELECT day, id FROM events ORDER BY id')), [{ day: '2026-11-01', id: 1 }, { day: '2026-11-02', id: 2 }]);
     assert.is(await wh.deleteOlderThan(def, 'day', new Date('2026-11-02T12:00:00Z'), { dryRun: true }), 1);
     assert.match(jobInserts(fake).at(-1)!.body.configuration.query.query, /WHERE `day` < DATE\(\?\)$/);

@@ -4,7 +4,7 @@ import type { Config } from '../config/load.js';
 import { CancelledError, OperationFailed, UsageError } from '../errors.js';
 import { createBigqueryClient, explainBigqueryError } from './bigquery-client.js';
 import { labelsFor, loadNdjson, ndjsonLine, resultPages, runDml, startQuery, type JobScope } from './bigquery/jobs.js';
-import { countOlderThanSql, deleteOlderThanSql, mergeSql, schemaFields, SEQ_COLUMN, tableMetadata, validateDef, type SchemaField, type TableRef } from './bigquery/sql.js';
+import { countOlderThanSql, deleteOlderThanSql, mergeSql, prunableColumn, pruneRange, schemaFields, SEQ_COLUMN, tableMetadata, validateDef, type SchemaField, type TableRef } from './bigquery/sql.js';
 import type { TableDef, UpsertResult, WarehouseJobOptions } from './tables.js';
 import type { Row, Warehouse } from './warehouse.js';
 
@@ -152,7 +152,10 @@ export async function openBigqueryWarehouse(config: BigqueryConfig): Promise<Big
             hint: 'Re-run the pipeline; if it repeats, look the load job up in the BigQuery console (label operation=load).',
           });
         }
-        const stats = await runDml(scope('merge', `the MERGE into ${def.name}`, options), mergeSql(ref(def.name), staging, def));
+        const pcol = prunableColumn(def);
+        // Encoding has checked these values (a key column: present and a valid time).
+        const params = pcol ? pruneRange(rows.map((r) => r[pcol.name])) : [];
+        const stats = await runDml(scope('merge', `the MERGE into ${def.name}`, options), mergeSql(ref(def.name), staging, def, { prune: Boolean(pcol) }), params);
         return { inserted: stats.inserted, updated: stats.updated };
       } finally {
         await dropTable(staging.tableId);
