@@ -38,6 +38,7 @@ const plays = (n: number, from = 0): Row[] =>
 test('ensureTables: the dataset in the configured location, nine tables with schemas, REQUIRED keys and DAY partitioning', async () => {
   const { fake, wh } = await setup();
   try {
+    assert.match(await wh.version(), /dataset spotify_data not created yet/);
     await wh.ensureTables(Object.values(SPOTIFY_TABLES), { labels: { pipeline: 'spotify' } });
     const dataset = fake.requests.find((r) => r.method === 'POST' && r.path === `/bigquery/v2/projects/${PROJECT}/datasets`)!;
     assert.ok(dataset, 'the dataset is created');
@@ -102,7 +103,10 @@ test('upsert: a load job of NDJSON into a staging table, one MERGE deduplicating
     assert.match(sql, /^MERGE INTO `acme-data\.spotify_data\.recently_played` AS T/);
     assert.match(sql, new RegExp(`FROM \`acme-data\\.spotify_data\\.${stagingId}\``));
     assert.match(sql, /QUALIFY ROW_NUMBER\(\) OVER \(PARTITION BY `user_id`, `played_at` ORDER BY `_opsctl_seq` DESC\) = 1/);
-    assert.match(sql, /ON T\.`user_id` = S\.`user_id` AND T\.`played_at` = S\.`played_at`/);
+    assert.match(sql, /ON T\.`user_id` = S\.`user_id` AND T\.`played_at` = S\.`played_at` AND T\.`played_at` BETWEEN \? AND \?\n/);
+    const range = merge.body.configuration.query.queryParameters as Array<{ parameterType: { type: string }; parameterValue: { value: string } }>;
+    assert.equal(range.map((p) => p.parameterType.type), ['TIMESTAMP', 'TIMESTAMP'], 'the batch\'s played_at range prunes the partitions the MERGE reads');
+    assert.equal(range.map((p) => new Date(p.parameterValue.value).getTime()), [Date.parse(rows[0]!.played_at as string) - 1, Date.parse(rows[2]!.played_at as string) + 1]);
     assert.match(sql, /WHEN MATCHED AND \(T\.`track_id` IS DISTINCT FROM S\.`track_id` OR /);
     assert.match(sql, /WHEN NOT MATCHED THEN\n  INSERT \(`user_id`, `played_at`, `track_id`, `context_type`, `context_uri`, `extracted_at`\)/);
     assert.is(merge.body.configuration.query.maximumBytesBilled, '5000000000');
@@ -245,18 +249,136 @@ test('validate: the pipeline queries are the adapter\'s MERGE and retention DELE
     assert.equal(queries.filter((q) => q.name.endsWith(' retention')).map((q) => q.name), ['spotify/recently_played retention', 'spotify/top_tracks retention', 'spotify/top_artists retention']);
     assert.equal(queries.find((q) => q.name === 'spotify/recently_played retention')!.params, [new Date('2026-09-02T00:00:00Z')]);
     assert.equal(pipelineQueries(configSchema.parse({}) as typeof config), [], 'no pipeline, no queries');
-    await wh.ensureTables(Object.values(SPOTIFY_TABLES));
+    const { mergeSql } = await import('../src/warehouse/bigquery/sql.js');
+    const r = { projectId: PROJECT, datasetId: 'spotify_data', tableId: 'top_tracks' };
+    assert.not.match(mergeSql(r, r, SPOTIFY_TABLES.top_tracks, { prune: true }), /BETWEEN/, 'extracted_at is not in the key: a stored row may be older, no range');
     const client = createBigqueryClient(config.warehouse.bigquery);
+    const { dryRunCheck } = await import('../commands/validate/groups/bigquery.js');
+    const early = await dryRunCheck(client, config.warehouse.bigquery, queries[0]!);
+    assert.is(early.status, 'warn', 'before the first load the tables do not exist: a warning, not a failure');
+    assert.match(early.hint!, /first `opsctl etl run` creates/);
+    await wh.ensureTables(Object.values(SPOTIFY_TABLES));
+    const ok = await dryRunCheck(client, config.warehouse.bigquery, queries[0]!);
+    assert.equal({ status: ok.status, reason: ok.reason }, { status: 'pass', reason: '20.0 MiB billed, within the 954 MiB cap' });
+    const capped = { ...config.warehouse.bigquery, maximumBytesBilled: String(10 * 1024 ** 2) };
+    const over = await dryRunCheck(client, capped, queries.at(-1)!);
+    assert.is(over.status, 'fail');
+    assert.match(over.reason, /would bill 20\.0 MiB, over the 10\.0 MiB cap/);
     for (const q of queries) {
       const dry = await dryRunQuery(client, config.warehouse.bigquery, q.sql, q.pipeline, q.params);
       assert.is(dry.bytesProcessed, 20 * 1024 ** 2, q.name);
       assert.ok(dry.withinCap, q.name);
     }
     const dryJobs = jobInserts(fake).filter((r) => r.body.configuration.dryRun);
-    assert.is(dryJobs.length, queries.length);
+    assert.is(dryJobs.length, queries.length + 3);
     assert.ok(dryJobs.every((r) => r.body.configuration.labels.app === 'opsctl' && r.body.configuration.query.maximumBytesBilled));
     const broken = await dryRunQuery(client, config.warehouse.bigquery, 'SELECT nope FROM `acme-data.spotify_data.tracks`').catch((e: Error) => e);
     assert.match((broken as Error).message, /BigQuery rejected the dry run/);
+  } finally {
+    await wh.close();
+    await fake.close();
+  }
+});
+
+test('ensureTables adds the columns a newer definition declares (NULLABLE); unqualified names resolve in the dataset', async () => {
+  const { fake, wh } = await setup();
+  try {
+    const full = SPOTIFY_TABLES.artists;
+    const older = { ...full, columns: full.columns.filter((c) => c.name !== 'followers' && c.name !== 'genres') };
+    await wh.ensureTables([older]);
+    await wh.upsert(older, [{ artist_id: 'a1', name: 'A', popularity: 5, extracted_at: new Date('2026-11-20T00:00:00Z') }]);
+    await wh.ensureTables([full]);
+    const patch = fake.requests.find((r) => r.method === 'PATCH')!;
+    assert.ok(patch.path.endsWith('/datasets/spotify_data/tables/artists'));
+    assert.equal(patch.body.schema.fields.slice(-2), [
+      { name: 'genres', type: 'STRING', mode: 'NULLABLE' },
+      { name: 'followers', type: 'INT64', mode: 'NULLABLE' },
+    ]);
+    assert.equal(await wh.upsert(full, [{ artist_id: 'a1', name: 'A', popularity: 5, followers: 10, genres: '["pop"]', extracted_at: new Date('2026-11-20T00:00:00Z') }]), { inserted: 0, updated: 1 });
+    const before = fake.requests.length;
+    await wh.ensureTables([full]);
+    assert.ok(!since(fake, before).some((r) => r.method === 'PATCH'), 'nothing to add the second time');
+    const rows = await wh.query<{ followers: number }>('SELECT followers FROM artists WHERE artist_id = ?', ['a1']);
+    assert.equal(rows, [{ followers: 10 }]);
+    assert.equal(jobInserts(fake).at(-1)!.body.configuration.query.defaultDataset, { projectId: PROJECT, datasetId: 'spotify_data' });
+  } finally {
+    await wh.close();
+    await fake.close();
+  }
+});
+
+test('DATE keys and JSON columns: compared as canonical JSON text, dates come back as YYYY-MM-DD, retention by day', async () => {
+  const { fake, wh } = await setup();
+  try {
+    const def = {
+      name: 'events',
+      key: ['day', 'id'],
+      partitionBy: { column: 'day', type: 'DAY' as const },
+      columns: [
+        { name: 'day', type: 'DATE' as const, required: true },
+        { name: 'id', type: 'INT64' as const, required: true },
+        { name: 'payload', type: 'JSON' as const },
+      ],
+    };
+    await wh.ensureTables([def]);
+    const rows = [
+      { day: '2026-11-01', id: 1, payload: '{"a":1}' },
+      { day: new Date('2026-11-02T23:00:00Z'), id: 2, payload: { b: [1, 2] } },
+    ];
+    assert.equal(await wh.upsert(def, rows), { inserted: 2, updated: 0 });
+    const line = uploads(fake).at(-1)!.upload!.data.split('\n')[0]!;
+    assert.equal(JSON.parse(line), { day: '2026-11-01', id: 1, payload: { a: 1 }, _opsctl_seq: 0 });
+    assert.equal(await wh.upsert(def, rows), { inserted: 0, updated: 0 });
+    assert.equal(await wh.upsert(def, [{ ...rows[0]!, payload: '{"a":2}' }]), { inserted: 0, updated: 1 });
+    const merge = jobInserts(fake).filter((r) => /^MERGE/.test(r.body.configuration.query.query)).at(-1)!.body.configuration.query.query as string;
+    assert.match(merge, /TO_JSON_STRING\(T\.`payload`\) IS DISTINCT FROM TO_JSON_STRING\(S\.`payload`\)/);
+    assert.match(merge, /AND T\.`day` BETWEEN DATE\(\?\) AND DATE\(\?\)\n/, 'a DATE partition key prunes by day');
+    assert.equal((await wh.query('SELECT day, id FROM events ORDER BY id')), [{ day: '2026-11-01', id: 1 }, { day: '2026-11-02', id: 2 }]);
+    assert.is(await wh.deleteOlderThan(def, 'day', new Date('2026-11-02T12:00:00Z'), { dryRun: true }), 1);
+    assert.match(jobInserts(fake).at(-1)!.body.configuration.query.query, /WHERE `day` < DATE\(\?\)$/);
+    assert.is(await wh.deleteOlderThan(def, 'day', new Date('2026-11-02T12:00:00Z')), 1);
+    const bad = await wh.upsert({ ...def, key: ['payload'] }, rows).catch((e: Error) => e);
+    assert.match((bad as Error).message, /JSON, which BigQuery cannot join on/);
+  } finally {
+    await wh.close();
+    await fake.close();
+  }
+});
+
+test('a load upload that fails transiently is retried with the same job id, and never loads twice', async () => {
+  const { fake, wh } = await setup({ uploadFailures: ['before', 'after'] });
+  try {
+    const def = SPOTIFY_TABLES.recently_played;
+    await wh.ensureTables([def]);
+    assert.equal(await wh.upsert(def, plays(5)), { inserted: 5, updated: 0 });
+    const sent = uploads(fake);
+    assert.is(sent.length, 3, '503, 503 after creating the job, then 409 duplicate: the job exists, opsctl waits for it');
+    assert.is(new Set(sent.map((r) => r.upload!.resource.jobReference.jobId)).size, 1, 'one job id throughout');
+    assert.is(fake.jobs.filter((j) => j.type === 'LOAD').length, 1);
+    assert.is((await fake.sql('SELECT count(*)::INT AS n FROM "spotify_data"."recently_played"'))[0]!.n, 5);
+  } finally {
+    await wh.close();
+    await fake.close();
+  }
+});
+
+test('cancelling a stream cancels the BigQuery job and ends with a CancelledError', async () => {
+  const { fake, wh } = await setup();
+  try {
+    const def = SPOTIFY_TABLES.recently_played;
+    await wh.ensureTables([def]);
+    await wh.upsert(def, plays(30));
+    const abort = new AbortController();
+    let pages = 0;
+    const err = await (async () => {
+      for await (const _ of wh.stream('SELECT * FROM recently_played', [], { batchSize: 10, signal: abort.signal })) {
+        pages += 1;
+        abort.abort();
+      }
+    })().catch((e: Error) => e);
+    assert.is(pages, 1);
+    assert.is((err as { code?: string }).code, 'CANCELLED');
+    assert.ok(fake.requests.some((r) => r.method === 'POST' && r.path.endsWith('/cancel')), 'jobs.cancel was sent');
   } finally {
     await wh.close();
     await fake.close();

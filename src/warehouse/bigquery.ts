@@ -1,10 +1,10 @@
 import { randomBytes } from 'node:crypto';
 import type { BigQuery } from '@google-cloud/bigquery';
 import type { Config } from '../config/load.js';
-import { CancelledError, UsageError } from '../errors.js';
+import { CancelledError, OperationFailed, UsageError } from '../errors.js';
 import { createBigqueryClient, explainBigqueryError } from './bigquery-client.js';
 import { labelsFor, loadNdjson, ndjsonLine, resultPages, runDml, startQuery, type JobScope } from './bigquery/jobs.js';
-import { countOlderThanSql, deleteOlderThanSql, mergeSql, schemaFields, SEQ_COLUMN, tableMetadata, validateDef, type TableRef } from './bigquery/sql.js';
+import { countOlderThanSql, deleteOlderThanSql, mergeSql, prunableColumn, pruneRange, schemaFields, SEQ_COLUMN, tableMetadata, validateDef, type SchemaField, type TableRef } from './bigquery/sql.js';
 import type { TableDef, UpsertResult, WarehouseJobOptions } from './tables.js';
 import type { Row, Warehouse } from './warehouse.js';
 
@@ -38,21 +38,41 @@ export async function openBigqueryWarehouse(config: BigqueryConfig): Promise<Big
     what,
   });
 
-  async function tableExists(table: string): Promise<boolean> {
-    try {
-      const [exists] = await client.dataset(config.dataset).table(table).exists();
-      return exists;
-    } catch (error) {
-      throw explainBigqueryError(error, `reading table ${config.dataset}.${table}`);
-    }
-  }
-
   async function createTable(table: string, metadata: Record<string, unknown>, what: string): Promise<void> {
     try {
       await client.dataset(config.dataset).createTable(table, metadata);
     } catch (error) {
       if ((error as { code?: number }).code === 409) return; // created meanwhile by another run: fine
       throw explainBigqueryError(error, what);
+    }
+  }
+
+  /** The schema fields of an existing table, or undefined when it does not exist (one tables.get). */
+  async function existingFields(table: string): Promise<SchemaField[] | undefined> {
+    try {
+      const [meta] = await client.dataset(config.dataset).table(table).getMetadata();
+      return ((meta as { schema?: { fields?: SchemaField[] } }).schema?.fields ?? []) as SchemaField[];
+    } catch (error) {
+      if ((error as { code?: number }).code === 404) return undefined;
+      throw explainBigqueryError(error, `reading table ${config.dataset}.${table}`);
+    }
+  }
+
+  /**
+   * A table created by an older opsctl gets the columns a newer definition adds, as NULLABLE (BigQuery adds columns
+   * in place but never a REQUIRED one, and never changes partitioning: those need a new table).
+   */
+  async function addMissingColumns(def: TableDef, fields: SchemaField[]): Promise<void> {
+    const have = new Set(fields.map((f) => f.name));
+    const missing = schemaFields(def).filter((f) => !have.has(f.name));
+    if (missing.length === 0) return;
+    try {
+      await client
+        .dataset(config.dataset)
+        .table(def.name)
+        .setMetadata({ schema: { fields: [...fields, ...missing.map((f) => ({ ...f, mode: 'NULLABLE' as const }))] } });
+    } catch (error) {
+      throw explainBigqueryError(error, `adding columns to ${config.dataset}.${def.name}`);
     }
   }
 
@@ -106,8 +126,9 @@ export async function openBigqueryWarehouse(config: BigqueryConfig): Promise<Big
       }
       for (const def of defs) {
         if (options.signal?.aborted) throw new CancelledError('creating the warehouse tables was cancelled', { hint: 'Re-run it: tables already created are kept.' });
-        if (await tableExists(def.name)) continue;
-        await createTable(def.name, tableMetadata(def), `creating table ${config.dataset}.${def.name}`);
+        const fields = await existingFields(def.name);
+        if (fields) await addMissingColumns(def, fields);
+        else await createTable(def.name, tableMetadata(def), `creating table ${config.dataset}.${def.name}`);
       }
     },
 
@@ -125,8 +146,16 @@ export async function openBigqueryWarehouse(config: BigqueryConfig): Promise<Big
         `creating the staging table for ${def.name}`,
       );
       try {
-        await loadNdjson(scope('load', `the load job into ${def.name}'s staging table`, options), staging, fields, ndjson);
-        const stats = await runDml(scope('merge', `the MERGE into ${def.name}`, options), mergeSql(ref(def.name), staging, def));
+        const loaded = await loadNdjson(scope('load', `the load job into ${def.name}'s staging table`, options), staging, fields, ndjson);
+        if (loaded !== rows.length) {
+          throw new OperationFailed(`the load job into ${def.name}'s staging table loaded ${loaded} of ${rows.length} rows; nothing was merged`, {
+            hint: 'Re-run the pipeline; if it repeats, look the load job up in the BigQuery console (label operation=load).',
+          });
+        }
+        const pcol = prunableColumn(def);
+        // Encoding has checked these values (a key column: present and a valid time).
+        const params = pcol ? pruneRange(rows.map((r) => r[pcol.name])) : [];
+        const stats = await runDml(scope('merge', `the MERGE into ${def.name}`, options), mergeSql(ref(def.name), staging, def, { prune: Boolean(pcol) }), params);
         return { inserted: stats.inserted, updated: stats.updated };
       } finally {
         await dropTable(staging.tableId);
@@ -136,7 +165,7 @@ export async function openBigqueryWarehouse(config: BigqueryConfig): Promise<Big
     async deleteOlderThan(def: TableDef, column: string, before: Date, options: WarehouseJobOptions & { dryRun?: boolean } = {}) {
       const target = ref(def.name);
       const sql = options.dryRun ? countOlderThanSql(target, def, column) : deleteOlderThanSql(target, def, column);
-      if (!(await tableExists(def.name))) return 0;
+      if (!(await existingFields(def.name))) return 0;
       if (options.dryRun) {
         const s = scope('retention_count', `counting ${def.name} rows older than ${before.toISOString()}`, options);
         const job = await startQuery(s, sql, [before]);

@@ -56,6 +56,11 @@ export interface BigqueryFakeOptions {
   bytesProcessed?: (sql: string) => number;
   /** getQueryResults answers `jobComplete: false` this many times per job before the results. */
   pendingPolls?: number;
+  /**
+   * Upload failures, one per upload in order: `before` answers 503 without creating the job, `after` creates and runs
+   * the job but answers 503 (the answer is lost), so a retry with the same job id meets 409 `duplicate`.
+   */
+  uploadFailures?: Array<'before' | 'after'>;
 }
 
 const MIB = 1024 ** 2;
@@ -79,6 +84,7 @@ export async function startBigqueryFake(options: BigqueryFakeOptions = {}): Prom
   const jobs = new Map<string, Job>();
   const datasets = new Map<string, any>(); // eslint-disable-line @typescript-eslint/no-explicit-any
   const tables = new Map<string, any>(); // eslint-disable-line @typescript-eslint/no-explicit-any
+  const uploadFailures = [...(options.uploadFailures ?? [])];
   let queue = Promise.resolve(); // DuckDB work runs one request at a time, like a single-threaded server
 
   const server = http.createServer((req, res) => {
@@ -107,7 +113,14 @@ export async function startBigqueryFake(options: BigqueryFakeOptions = {}): Prom
       const resource = JSON.parse(parts[0]!);
       record.upload = { resource, data: parts[1]! };
       record.body = resource;
-      return send(res, 200, await loadJob(m[1]!, resource, parts[1]!));
+      if (resource.jobReference?.jobId && jobs.has(resource.jobReference.jobId)) {
+        return error(res, 409, 'duplicate', `Already Exists: Job ${m[1]}:${resource.jobReference.location ?? 'US'}.${resource.jobReference.jobId}`);
+      }
+      const failure = uploadFailures.shift();
+      if (failure === 'before') return error(res, 503, 'backendError', 'Backend error. Job aborted.');
+      const answer = await loadJob(m[1]!, resource, parts[1]!);
+      if (failure === 'after') return error(res, 503, 'backendError', 'Backend error.');
+      return send(res, 200, answer);
     }
     if (!(m = /^\/bigquery\/v2\/projects\/([^/]+)(\/.*)?$/.exec(path))) return error(res, 404, 'notFound', `Not found: ${method} ${path}`);
     const project = m[1]!;
@@ -147,6 +160,20 @@ export async function startBigqueryFake(options: BigqueryFakeOptions = {}): Prom
       const table = tables.get(key);
       if (!table) return error(res, 404, 'notFound', `Not found: Table ${project}:${key}`);
       if (method === 'GET') return send(res, 200, { ...table, numRows: String(await count(m[1]!, m[2]!)) });
+      if (method === 'PATCH' || method === 'PUT') {
+        const have = new Map((table.schema.fields as Array<{ name: string; type: string; mode?: string }>).map((f) => [f.name, f]));
+        const next = (body.schema?.fields ?? []) as Array<{ name: string; type: string; mode?: string }>;
+        for (const f of have.values()) {
+          if (!next.some((n) => n.name === f.name)) return error(res, 400, 'invalid', `Provided Schema does not match Table ${project}:${key}. Cannot add fields (field: ${f.name})`);
+        }
+        for (const f of next.filter((n) => !have.has(n.name))) {
+          if (f.mode === 'REQUIRED') return error(res, 400, 'invalid', `Provided Schema does not match Table ${project}:${key}. Cannot add required fields to an existing schema. (field: ${f.name})`);
+          await db.run(`ALTER TABLE ${q(m[1]!)}.${q(m[2]!)} ADD COLUMN ${q(f.name)} ${DUCK_TYPE[f.type] ?? 'VARCHAR'}`);
+        }
+        const updated = { ...table, ...body, schema: { fields: next } };
+        tables.set(key, updated);
+        return send(res, 200, updated);
+      }
       if (method === 'DELETE') {
         tables.delete(key);
         await db.run(`DROP TABLE ${q(m[1]!)}.${q(m[2]!)}`);
@@ -249,6 +276,8 @@ export async function startBigqueryFake(options: BigqueryFakeOptions = {}): Prom
       };
     } else {
       try {
+        const ds = config.defaultDataset?.datasetId;
+        await db.run(`SET search_path = '${ds && datasets.has(ds) ? ds.replace(/'/g, "''") : 'main'}'`);
         await execute(job, job.sql, config.queryParameters ?? [], statementType);
       } catch (e) {
         job.error = { reason: /does not exist|not found/i.test((e as Error).message) ? 'notFound' : 'invalidQuery', message: (e as Error).message };
@@ -319,17 +348,29 @@ export async function startBigqueryFake(options: BigqueryFakeOptions = {}): Prom
       if (unknown && !load.ignoreUnknownValues) return fail('invalid', `Error while reading data, error message: JSON table encountered too many errors, giving up. Rows: ${i + 1}; errors: 1. No such field: ${unknown}.`);
       const missing = fields.find((f) => f.mode === 'REQUIRED' && (obj[f.name] === undefined || obj[f.name] === null));
       if (missing) return fail('invalid', `Error while reading data, error message: JSON parsing error in row starting at position 0: Missing required field: ${missing.name}.`);
-      rows.push(fields.map((f) => (obj[f.name] === undefined || obj[f.name] === null ? null : String(obj[f.name]))));
+      rows.push(fields.map((f) => {
+        const v = obj[f.name];
+        if (v === undefined || v === null) return null;
+        return f.type === 'JSON' || typeof v === 'object' ? JSON.stringify(v) : String(v);
+      }));
     }
     const target = `${q(dest.datasetId)}.${q(dest.tableId)}`;
     try {
       await db.run('BEGIN TRANSACTION');
       if (load.writeDisposition === 'WRITE_TRUNCATE') await db.run(`DELETE FROM ${target}`);
-      const casts = fields.map((f) => `CAST(? AS ${DUCK_TYPE[f.type] ?? 'VARCHAR'})`).join(', ');
-      for (let start = 0; start < rows.length; start += 500) {
-        const batch = rows.slice(start, start + 500);
-        await db.run(`INSERT INTO ${target} VALUES ${batch.map(() => `(${casts})`).join(', ')}`, batch.flat() as string[]);
+      // Rows arrive as text: append them to a VARCHAR scratch table (DuckDB's appender), then cast into the table.
+      await db.run(`CREATE OR REPLACE TABLE main._fake_load (${fields.map((f) => `${q(f.name)} VARCHAR`).join(', ')})`);
+      const appender = await db.createAppender('_fake_load', 'main');
+      for (const row of rows) {
+        for (const v of row) {
+          if (v === null) appender.appendNull();
+          else appender.appendVarchar(v as string);
+        }
+        appender.endRow();
       }
+      appender.closeSync();
+      await db.run(`INSERT INTO ${target} SELECT ${fields.map((f) => `CAST(${q(f.name)} AS ${DUCK_TYPE[f.type] ?? 'VARCHAR'})`).join(', ')} FROM main._fake_load`);
+      await db.run('DROP TABLE main._fake_load');
       await db.run('COMMIT');
     } catch (e) {
       await db.run('ROLLBACK').catch(() => undefined);
@@ -385,6 +426,7 @@ function translate(sql: string, params: any[]): string { // eslint-disable-line 
       return (parts.length === 3 ? parts.slice(1) : parts).map(q).join('.');
     })
     .replace(/\bDATE\(\?\)/g, 'CAST(CAST(? AS TIMESTAMP) AS DATE)')
+    .replace(/\bTO_JSON_STRING\(/g, 'to_json(')
     .replace(/\?/g, () => {
       const type = params[i++]?.parameterType?.type ?? 'STRING';
       return `CAST(? AS ${DUCK_TYPE[type] ?? 'VARCHAR'})`;

@@ -3,9 +3,30 @@ import { invoke } from '../../operation.js';
 import type { CostsCheckResult } from '../../costs/check.js';
 import { formatBytes, formatUsd } from '../../../src/costs/units.js';
 import { isOpsError } from '../../../src/errors.js';
-import { createBigqueryClient, dryRunQuery } from '../../../src/warehouse/bigquery-client.js';
-import { pipelineQueries } from '../pipeline-queries.js';
-import { fail, pass, warn, type CheckGroup } from '../types.js';
+import type { BigQuery } from '@google-cloud/bigquery';
+import { createBigqueryClient, dryRunQuery, type BigqueryConfig } from '../../../src/warehouse/bigquery-client.js';
+import { pipelineQueries, type PipelineQuery } from '../pipeline-queries.js';
+import { fail, pass, warn, type CheckGroup, type CheckOutcome } from '../types.js';
+
+/**
+ * One pipeline query dry-run (free): within the cap passes, over it fails; a table the first load has not created yet
+ * is a warning, not a failure (the first `opsctl etl run` creates it).
+ */
+export async function dryRunCheck(client: BigQuery, bq: BigqueryConfig, q: PipelineQuery): Promise<CheckOutcome> {
+  const name = `dry run ${q.name}`;
+  try {
+    const dry = await dryRunQuery(client, bq, q.sql, q.pipeline, q.params);
+    return dry.withinCap
+      ? pass(name, `${formatBytes(dry.bytesBilled)} billed, within the ${formatBytes(dry.maximumBytesBilled)} cap`)
+      : fail(name, `would bill ${formatBytes(dry.bytesBilled)}, over the ${formatBytes(dry.maximumBytesBilled)} cap: BigQuery would refuse it`, 'Add a partition filter or fewer columns, or raise warehouse.bigquery.maximumBytesBilled.');
+  } catch (error) {
+    const cause = (error as { cause?: { code?: number; errors?: Array<{ reason?: string }> } }).cause;
+    if (cause?.code === 404 || cause?.errors?.some((e) => e.reason === 'notFound')) {
+      return warn(name, `not checked: ${(error as Error).message}`, 'The first `opsctl etl run` creates the dataset and its tables; validate again after it.');
+    }
+    return fail(name, (error as Error).message, isOpsError(error) && error.hint ? error.hint : 'Check the query against the dataset.');
+  }
+}
 
 /**
  * BigQuery before a deploy: every query the pipelines will send is dry-run (it costs nothing) and must fit under
@@ -23,19 +44,7 @@ export const bigqueryChecks: CheckGroup = {
     const client = createBigqueryClient(bq);
     const queries = pipelineQueries(config);
     if (queries.length === 0) emit(pass('dry runs', 'no pipeline sends queries to BigQuery'));
-    for (const q of queries) {
-      const name = `dry run ${q.name}`;
-      try {
-        const dry = await dryRunQuery(client, bq, q.sql, q.pipeline, q.params);
-        emit(
-          dry.withinCap
-            ? pass(name, `${formatBytes(dry.bytesBilled)} billed, within the ${formatBytes(dry.maximumBytesBilled)} cap`)
-            : fail(name, `would bill ${formatBytes(dry.bytesBilled)}, over the ${formatBytes(dry.maximumBytesBilled)} cap: BigQuery would refuse it`, 'Add a partition filter or fewer columns, or raise warehouse.bigquery.maximumBytesBilled.'),
-        );
-      } catch (error) {
-        emit(fail(name, (error as Error).message, isOpsError(error) && error.hint ? error.hint : 'Check the query against the dataset.'));
-      }
-    }
+    for (const q of queries) emit(await dryRunCheck(client, bq, q));
     try {
       const result = (await invoke(await loadOperation('costs.check'), ctx, {})) as CostsCheckResult;
       const text = `projected ${formatUsd(result.projectedUsd)} of the ${formatUsd(result.budgetUsd)} budget (${result.budgetPercent.toFixed(0)}%)`;

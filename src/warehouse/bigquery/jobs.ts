@@ -35,7 +35,15 @@ function cancelled(scope: JobScope): CancelledError {
 export async function startQuery(scope: JobScope, sql: string, params: unknown[] = [], extra: Partial<Query> = {}): Promise<Job> {
   if (scope.signal?.aborted) throw cancelled(scope);
   try {
-    const [job] = await scope.client.createQueryJob({ ...guardedQuery(scope.config, sql), labels: scope.labels, ...bindParams(params), jobPrefix: 'opsctl_', ...extra });
+    const [job] = await scope.client.createQueryJob({
+      ...guardedQuery(scope.config, sql),
+      labels: scope.labels,
+      ...bindParams(params),
+      // Unqualified table names resolve in the configured dataset, as they do in DuckDB's schema.
+      defaultDataset: { projectId: scope.config.projectId, datasetId: scope.config.dataset },
+      jobPrefix: 'opsctl_',
+      ...extra,
+    } as Query);
     return job;
   } catch (error) {
     throw explainBigqueryError(error, scope.what);
@@ -143,9 +151,8 @@ export async function loadNdjson(scope: JobScope, destination: TableRef, fields:
       },
     },
   };
-  let job: JobResource;
-  try {
-    job = await new Promise<JobResource>((resolve, reject) => {
+  const upload = () =>
+    new Promise<JobResource>((resolve, reject) => {
       client.request(
         {
           method: 'POST',
@@ -156,17 +163,39 @@ export async function loadNdjson(scope: JobScope, destination: TableRef, fields:
             { 'Content-Type': 'application/json', body: JSON.stringify(resource) },
             { 'Content-Type': 'application/octet-stream', body: Readable.from([ndjson]) },
           ],
-          // A consumed upload stream cannot be replayed; the load is retried by re-running the call.
+          // A consumed stream cannot be replayed by the client's retry: retries below send a fresh one.
           maxRetries: 0,
         } as never,
         (error: Error | null, body?: unknown) => (error ? reject(error) : resolve(body as JobResource)),
       );
     });
-  } catch (error) {
-    throw explainBigqueryError(error, scope.what);
+  let job: JobResource = { jobReference: resource.jobReference, status: { state: 'PENDING' } };
+  for (let attempt = 1; ; attempt++) {
+    try {
+      job = await upload();
+      break;
+    } catch (error) {
+      const code = (error as { code?: number | string }).code;
+      // 409: an earlier attempt did create the job (its answer was lost); wait for that one.
+      if (code === 409 && attempt > 1) break;
+      const transient = RETRYABLE.has(Number(code)) || /^E(CONNRESET|CONNREFUSED|TIMEDOUT|PIPE|AI_AGAIN)$/.test(String(code));
+      if (attempt > UPLOAD_RETRIES || !transient) throw explainBigqueryError(error, scope.what);
+      await sleep(UPLOAD_BACKOFF_MS * 2 ** (attempt - 1) * (0.5 + Math.random() / 2), scope);
+    }
   }
   const done = await waitForJob(scope, client.job(jobId, { location: job.jobReference?.location ?? config.location }), job);
   return Number(done.statistics?.load?.outputRows ?? 0);
+}
+
+/** Transient answers a load upload is retried on (with the same job id, so a retry never loads twice). */
+const RETRYABLE = new Set([408, 429, 500, 502, 503, 504]);
+const UPLOAD_RETRIES = 3;
+const UPLOAD_BACKOFF_MS = 500;
+
+async function sleep(ms: number, scope: JobScope): Promise<void> {
+  if (scope.signal?.aborted) throw cancelled(scope);
+  await new Promise((r) => setTimeout(r, ms));
+  if (scope.signal?.aborted) throw cancelled(scope);
 }
 
 /** Polls jobs.get (200 ms, doubling to 2 s) until DONE; a job that ended with errorResult throws its reasons. */
@@ -258,7 +287,13 @@ function loadValue(table: string, f: SchemaField, value: unknown): unknown {
       if (typeof value === 'boolean') return value;
       return value === 'true' ? true : value === 'false' ? false : bad();
     case 'JSON':
-      return typeof value === 'string' ? value : JSON.stringify(value);
+      // A JSON column takes the value itself; a string holding JSON (how the transform hands lists over) is parsed.
+      if (typeof value !== 'string') return value;
+      try {
+        return JSON.parse(value) as unknown;
+      } catch {
+        return value;
+      }
     default:
       return typeof value === 'string' ? value : typeof value === 'number' || typeof value === 'boolean' || typeof value === 'bigint' ? String(value) : bad();
   }

@@ -39,7 +39,10 @@ export function validateDef(def: TableDef): void {
   column(def.name);
   const names = new Set(def.columns.map((c) => column(c.name) && c.name));
   if (def.key.length === 0) throw new UsageError(`table ${def.name} has no key`, { hint: 'Every warehouse table declares the natural key its loads merge on.' });
-  for (const k of def.key) if (!names.has(k)) throw new UsageError(`table ${def.name}: key column ${k} is not one of its columns`);
+  for (const k of def.key) {
+    if (!names.has(k)) throw new UsageError(`table ${def.name}: key column ${k} is not one of its columns`);
+    if (def.columns.find((c) => c.name === k)!.type === 'JSON') throw new UsageError(`table ${def.name}: key column ${k} is JSON, which BigQuery cannot join on`);
+  }
   if (names.has(SEQ_COLUMN)) throw new UsageError(`table ${def.name}: ${SEQ_COLUMN} is reserved for staging`);
   if (def.partitionBy) {
     const p = def.columns.find((c) => c.name === def.partitionBy!.column);
@@ -88,15 +91,22 @@ function clusteringFor(def: TableDef): { clustering?: { fields: string[] } } {
  * row of the batch wins, by its sequence number), so a key appearing twice in a batch never makes MERGE fail; a row
  * equal to the stored one is not touched, so re-loading the same extract reports 0 inserted and 0 updated.
  */
-export function mergeSql(target: TableRef, staging: TableRef, def: TableDef, options: { sequenced?: boolean } = {}): string {
+export function mergeSql(target: TableRef, staging: TableRef, def: TableDef, options: { sequenced?: boolean; prune?: boolean } = {}): string {
   validateDef(def);
   const key = def.key.map(column);
   const all = def.columns.map((c) => column(c.name));
   const rest = def.columns.filter((c) => !def.key.includes(c.name)).map((c) => column(c.name));
-  const on = key.map((k) => `T.${k} = S.${k}`).join(' AND ');
+  const prune = options.prune && prunableColumn(def);
+  const on = [
+    ...key.map((k) => `T.${k} = S.${k}`),
+    ...(prune ? [prune.type === 'DATE' ? `T.${column(prune.name)} BETWEEN DATE(?) AND DATE(?)` : `T.${column(prune.name)} BETWEEN ? AND ?`] : []),
+  ].join(' AND ');
   // `sequenced: false` is for a source without the staging sequence (validate dry-runs the MERGE from the target itself).
   const order = options.sequenced === false ? key.join(', ') : `${column(SEQ_COLUMN)} DESC`;
-  const changed = rest.map((c) => `T.${c} IS DISTINCT FROM S.${c}`).join(' OR ');
+  // JSON has no equality in GoogleSQL: compare its canonical text.
+  const isJson = new Set(def.columns.filter((c) => c.type === 'JSON').map((c) => column(c.name)));
+  const side = (alias: string, c: string) => (isJson.has(c) ? `TO_JSON_STRING(${alias}.${c})` : `${alias}.${c}`);
+  const changed = rest.map((c) => `${side('T', c)} IS DISTINCT FROM ${side('S', c)}`).join(' OR ');
   return [
     `MERGE INTO ${tablePath(target)} AS T`,
     `USING (`,
@@ -110,6 +120,32 @@ export function mergeSql(target: TableRef, staging: TableRef, def: TableDef, opt
     `WHEN NOT MATCHED THEN`,
     `  INSERT (${all.join(', ')}) VALUES (${all.map((c) => `S.${c}`).join(', ')})`,
   ].join('\n');
+}
+
+/**
+ * The partition column when it is part of the key. Then every target row a batch can match lies between the batch's
+ * least and greatest value of it, and a constant range on it in the MERGE's ON lets BigQuery read only those
+ * partitions (bound as two parameters, see `pruneRange`). A partition column outside the key (top_* by
+ * extracted_at) cannot be bounded that way: a stored row may carry an older value.
+ */
+export function prunableColumn(def: TableDef): ColumnDef | undefined {
+  const name = def.partitionBy?.column;
+  return name && def.key.includes(name) ? def.columns.find((c) => c.name === name) : undefined;
+}
+
+/** The two bound parameters of a pruned MERGE: the batch's least and greatest partition value, as TIMESTAMPs. */
+export function pruneRange(values: unknown[]): [Date, Date] {
+  const times = values.map((v) =>
+    v instanceof Date ? v.getTime() : typeof v === 'number' ? v : Date.parse(/^\d{4}-\d{2}-\d{2}$/.test(String(v)) ? `${String(v)}T00:00:00Z` : String(v)),
+  );
+  let min = Infinity;
+  let max = -Infinity;
+  for (const t of times) {
+    if (t < min) min = t;
+    if (t > max) max = t;
+  }
+  // A millisecond of slack either side: loads send milliseconds, a stored value may carry microseconds.
+  return [new Date(min - 1), new Date(max + 1)];
 }
 
 function retentionColumn(def: TableDef, name: string): ColumnDef {
