@@ -15,6 +15,9 @@ export const OPERATION_LOADERS: Record<string, () => Promise<Operation>> = {
   validate: async () => (await import('./validate/index.js')).validate as Operation,
   'bot.start': async () => (await import('./bot/start.js')).botStart as Operation,
   'bot.health': async () => (await import('./bot/health.js')).botHealth as Operation,
+  'loadtest.run': async () => (await import('./loadtest/run.js')).loadtestRun as Operation,
+  'loadtest.history': async () => (await import('./loadtest/history.js')).loadtestHistory as Operation,
+  'loadtest.compare': async () => (await import('./loadtest/compare.js')).loadtestCompare as Operation,
 };
 
 export function hasOperation(name: string): boolean {

@@ -3,6 +3,7 @@ import { registerBot } from './bot.js';
 import { registerConfig } from './config.js';
 import { registerCosts } from './costs.js';
 import { registerDemo } from './demo.js';
+import { registerLoadtest } from './loadtest.js';
 import { registerStatus } from './status.js';
 import { registerValidate } from './validate.js';
 
@@ -10,4 +11,4 @@ import { registerValidate } from './validate.js';
  * Every subcommand, registered without importing its operation (each action imports its module when it runs), so
  * `opsctl --help` stays fast. A capability adds its register function here.
  */
-export const REGISTRARS: Array<(program: Command) => void> = [registerStatus, registerValidate, registerCosts, registerDemo, registerConfig, registerBot];
+export const REGISTRARS: Array<(program: Command) => void> = [registerStatus, registerValidate, registerCosts, registerDemo, registerConfig, registerBot, registerLoadtest];
