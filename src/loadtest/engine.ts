@@ -179,18 +179,62 @@ function target(url: string): Target {
   return { origin: u.origin, path: `${u.pathname}${u.search}` };
 }
 
+interface Pending {
+  deadline: number;
+  /** Set once undici hands the request to a socket. */
+  abort: ((reason: Error) => void) | undefined;
+  expire: (() => void) | undefined;
+}
+
+/**
+ * Per-request timeouts, swept on one interval: undici's own headers/body timeouts run on coarse timers (about a second
+ * of resolution), which would let a 100 ms timeout pass half a second.
+ */
+class Deadlines {
+  readonly pending = new Set<Pending>();
+  private timer: NodeJS.Timeout;
+
+  constructor(readonly timeoutMs: number) {
+    this.timer = setInterval(() => this.sweep(), Math.max(5, Math.min(100, Math.round(timeoutMs / 20))));
+  }
+
+  sweep(): void {
+    const now = performance.now();
+    for (const p of this.pending) if (p.deadline <= now) p.expire?.();
+  }
+
+  stop(): void {
+    clearInterval(this.timer);
+  }
+}
+
+function timeoutError(ms: number): Error {
+  return Object.assign(new Error(`no complete answer within ${ms} ms`), { code: 'ETIMEDOUT' });
+}
+
 /** Sends one request through `dispatcher`; `done` gets the status (or an error) and the body size. */
-function send(dispatcher: Dispatcher, options: Dispatcher.DispatchOptions, done: (error: unknown, status: number, bytes: number) => void): void {
+function send(dispatcher: Dispatcher, options: Dispatcher.DispatchOptions, deadlines: Deadlines, done: (error: unknown, status: number, bytes: number) => void): void {
   let status = 0;
   let bytes = 0;
   let finished = false;
+  const pending: Pending = { deadline: performance.now() + deadlines.timeoutMs, abort: undefined, expire: undefined };
   const finish = (error: unknown) => {
     if (finished) return;
     finished = true;
+    deadlines.pending.delete(pending);
     done(error, status, bytes);
   };
+  pending.expire = () => {
+    const error = timeoutError(deadlines.timeoutMs);
+    pending.abort?.(error);
+    finish(error);
+  };
+  deadlines.pending.add(pending);
   dispatcher.dispatch(options, {
-    onRequestStart() {},
+    onRequestStart(controller) {
+      if (finished) controller.abort(timeoutError(deadlines.timeoutMs));
+      else pending.abort = (reason) => controller.abort(reason);
+    },
     onResponseStart(_controller, statusCode) {
       status = statusCode;
     },
@@ -215,8 +259,9 @@ export async function runLoad(plan: EnginePlan): Promise<EngineResult> {
     method: plan.method as Dispatcher.HttpMethod,
     headers: plan.headers,
     body: plan.body ?? null,
-    headersTimeout: plan.timeoutMs,
-    bodyTimeout: plan.timeoutMs,
+    // A backstop only: Deadlines enforces the timeout precisely.
+    headersTimeout: plan.timeoutMs + 2000,
+    bodyTimeout: plan.timeoutMs + 2000,
     idempotent: false,
     blocking: false,
   };
@@ -227,6 +272,7 @@ export async function runLoad(plan: EnginePlan): Promise<EngineResult> {
       : [new Pool(origin, { ...clientOptions, connections: model.connections })];
 
   const rec = new Recorder();
+  const deadlines = new Deadlines(plan.timeoutMs);
   rec.counting = plan.warmupMs <= 0;
   let phase: LiveTick['phase'] = plan.warmupMs > 0 ? 'warmup' : 'measure';
   const t0 = performance.now();
@@ -260,7 +306,7 @@ export async function runLoad(plan: EnginePlan): Promise<EngineResult> {
     const counted = phase === 'measure';
     if (counted) issued++;
     inFlight++;
-    send(client, dispatchOptions, (error, status, bytes) => {
+    send(client, dispatchOptions, deadlines, (error, status, bytes) => {
       complete(counted, error, status, bytes, now);
       loop(client);
     });
@@ -298,7 +344,7 @@ export async function runLoad(plan: EnginePlan): Promise<EngineResult> {
       const counted = phase === 'measure';
       if (counted) issued++;
       inFlight++;
-      send(dispatchers[0]!, dispatchOptions, (error, status, bytes) => complete(counted, error, status, bytes, due));
+      send(dispatchers[0]!, dispatchOptions, deadlines, (error, status, bytes) => complete(counted, error, status, bytes, due));
     }
     const finished = phase === 'measure' && ((model.requests && issued >= model.requests) || phaseStart + dueIndex * interval >= measureEnd);
     if (finished) {
@@ -366,6 +412,7 @@ export async function runLoad(plan: EnginePlan): Promise<EngineResult> {
     }
   } finally {
     clearInterval(ticker);
+    deadlines.stop();
     plan.signal?.removeEventListener('abort', onAbort);
     await Promise.all(dispatchers.map((d) => d.destroy().catch(() => undefined)));
   }
