@@ -2,10 +2,11 @@ import { z } from 'zod';
 import { HTTP_METHODS } from '../../src/config/sections/loadtest.js';
 import { nameSchema } from '../../src/config/sections/common.js';
 import { CancelledError } from '../../src/errors.js';
-import { runLoad, type LiveTick } from '../../src/loadtest/engine.js';
+import type { LiveTick } from '../../src/loadtest/engine.js';
 import { encodeHistogram } from '../../src/loadtest/histogram.js';
 import { redactHeaders, resolvePlan } from '../../src/loadtest/plan.js';
 import { probeReachable } from '../../src/loadtest/probe.js';
+import { runLoadIsolated } from '../../src/loadtest/threaded.js';
 import { saveRun, type LoadTestRun } from '../../src/loadtest/store.js';
 import { evaluateThresholds } from '../../src/loadtest/thresholds.js';
 import { defineOperation } from '../operation.js';
@@ -44,7 +45,7 @@ export const loadtestRun = defineOperation({
     ctx.progress({ phase: 'connecting', note: plan.url });
     await probeReachable(plan.url, Math.min(plan.timeoutMs, 5000));
     const startedAt = new Date().toISOString();
-    const result = await runLoad({
+    const result = await runLoadIsolated({
       url: plan.url,
       method: plan.method,
       headers: plan.headers,

@@ -5,7 +5,18 @@ import type { LoadtestHistory } from '../../commands/loadtest/history.js';
 import type { LoadtestLive } from '../../commands/loadtest/run.js';
 import { compareRuns } from '../../src/loadtest/compare.js';
 import type { LoadTestRun } from '../../src/loadtest/store.js';
-import { fakeServices, renderConsole, tick, waitFor } from '../helpers/console.js';
+import { fakeServices, renderConsole, waitFor } from '../helpers/console.js';
+
+// A failed assertion must not leave an Ink app holding the event loop open.
+const apps: Array<{ unmount(): void }> = [];
+const open = (...args: Parameters<typeof renderConsole>) => {
+  const app = renderConsole(...args);
+  apps.push(app);
+  return app;
+};
+test.after.each(() => {
+  for (const app of apps.splice(0)) app.unmount();
+});
 
 const latency = (p95: number) => ({ min: 1, mean: p95 / 2, stdev: 1, p50: p95 / 2, p90: p95 * 0.9, p95, p99: p95 * 1.4, p999: p95 * 2, max: p95 * 3 });
 
@@ -67,7 +78,7 @@ test('the Load tests pane lists profiles and runs; running a profile shows live 
       return r;
     },
   });
-  const app = renderConsole(services, { initialPane: 'loadtests' });
+  const app = open(services, { initialPane: 'loadtests' });
   let frame = await waitFor(app.lastFrame, (f) => f.includes('runs stored'));
   assert.match(frame, /Load tests · 2 profiles · 2 runs stored/);
   assert.match(frame, /api\s+closed\s+yes\s+p95<150ms\s+http:\/\/127\.0\.0\.1:8080\/api/);
@@ -90,7 +101,6 @@ test('the Load tests pane lists profiles and runs; running a profile shows live 
   assert.match(frame, /BREACHED: p95<150ms/);
   frame = await waitFor(app.lastFrame, (f) => f.includes('3 runs stored'));
   assert.match(frame, /3\s+\S+ ago\s+api\s+500\s+106ms\s+212ms\s+297ms\s+0%\s+FAILED/);
-  app.unmount();
 });
 
 test('compare: the selected run against the marked baseline shows deltas and a verdict', async () => {
@@ -103,18 +113,18 @@ test('compare: the selected run against the marked baseline shows deltas and a v
       return { ...compareRuns(current, baseline, 5), run: current, baseline, noisePercent: 5 };
     },
   });
-  const app = renderConsole(services, { initialPane: 'loadtests' });
+  const app = open(services, { initialPane: 'loadtests' });
   await waitFor(app.lastFrame, (f) => f.includes('runs stored'));
   app.stdin.write('f');
   await waitFor(app.lastFrame, (f) => f.includes('focus: runs'));
   // Mark run 1 as the baseline, then compare run 3 with it.
   app.stdin.write('G');
-  await tick();
+  await waitFor(app.lastFrame, (f) => f.includes('selected run 1: GET http://127.0.0.1:8080/api · closed c10 · 5000 requests · 10s'));
   app.stdin.write('b');
   let frame = await waitFor(app.lastFrame, (f) => f.includes('baseline run 1'));
   assert.match(frame, /\*1/);
   app.stdin.write('g');
-  await tick();
+  await waitFor(app.lastFrame, (f) => f.includes('selected run 3'));
   app.stdin.write('c');
   frame = await waitFor(app.lastFrame, (f) => f.includes('REGRESSION'));
   assert.match(frame, /run 3 vs baseline 1: REGRESSION/);
@@ -122,15 +132,13 @@ test('compare: the selected run against the marked baseline shows deltas and a v
   assert.equal(services.calls.filter((c) => c.name === 'loadtest.compare').map((c) => c.input), [{ run: 3, baseline: 1 }]);
   app.stdin.write('\u001B');
   await waitFor(app.lastFrame, (f) => !f.includes('REGRESSION'));
-  app.unmount();
 });
 
 test('a history that cannot be read shows the error and keeps the keys working', async () => {
   const services = fakeServices({ 'loadtest.history': () => { throw new Error('state store: database is locked'); } });
-  const app = renderConsole(services, { initialPane: 'loadtests' });
+  const app = open(services, { initialPane: 'loadtests' });
   const frame = await waitFor(app.lastFrame, (f) => f.includes('database is locked'));
   assert.match(frame, /r refresh/);
-  app.unmount();
 });
 
 test.run();

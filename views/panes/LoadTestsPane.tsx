@@ -19,6 +19,7 @@ import type { PaneProps } from './types.js';
 type Profile = LoadtestHistory['profiles'][number];
 
 const ms = (v: number) => `${v >= 100 ? v.toFixed(0) : v >= 10 ? v.toFixed(1) : v.toFixed(2)}ms`;
+const r2 = (v: number) => Math.round(v * 100) / 100;
 const resultText = (r: LoadTestRun) => (r.thresholds.length ? (r.passed ? 'passed' : 'FAILED') : '-');
 const resultColor = (r: LoadTestRun) => (r.thresholds.length ? (r.passed ? 'green' : 'red') : undefined);
 const VERDICT = { better: ['BETTER', 'green'], same: ['SAME within noise', 'white'], regression: ['REGRESSION', 'red'] } as const;
@@ -33,7 +34,7 @@ export function LoadTestsPane({ width, height }: PaneProps) {
   const running = lt.run.status === 'running';
   const panelHeight = lt.panel === 'none' ? 0 : 9;
   const profilesHeight = Math.max(2, Math.min(profiles.length + 1, 6));
-  const runsHeight = Math.max(3, height - profilesHeight - panelHeight - 5);
+  const runsHeight = Math.max(3, height - profilesHeight - panelHeight - 6);
   const profileNav = useTableNavigation(profiles.length, profilesHeight - 1);
   const runNav = useTableNavigation(runs.length, runsHeight - 1);
   const nav = focus === 'profiles' ? profileNav : runNav;
@@ -92,6 +93,11 @@ export function LoadTestsPane({ width, height }: PaneProps) {
       <Box marginTop={1}>
         <Table rows={runs} columns={runColumns} selected={runNav.selected} height={runsHeight} width={width} focused={focus === 'runs'} rowKey={(r) => String(r.id)} emptyText="no runs stored: select a profile and press enter" />
       </Box>
+      {run && focus === 'runs' ? (
+        <Text dimColor wrap="truncate">
+          {`selected run ${run.id}: ${run.method} ${run.url} · ${run.plan.model === 'open' ? `open ${run.plan.rate}/s` : `closed c${run.plan.connections}`} · ${run.requests} requests · ${r2(run.durationMs / 1000)}s`}
+        </Text>
+      ) : null}
       <FilterPrompt text={filter.text} editing={filter.editing} />
       {lt.panel === 'live' ? <LivePanel lt={lt} width={width} /> : null}
       {lt.panel === 'result' && lt.run.result ? <ResultPanel r={lt.run.result} /> : null}
