@@ -33,6 +33,9 @@ export const OPERATION_LOADERS: Record<string, () => Promise<Operation>> = {
   'backup.restore': async () => (await import('./backup/restore.js')).backupRestore as Operation,
   'backup.prune': async () => (await import('./backup/prune.js')).backupPrune as Operation,
   'backup.freshness': async () => (await import('./backup/freshness.js')).backupFreshness as Operation,
+  'loadtest.run': async () => (await import('./loadtest/run.js')).loadtestRun as Operation,
+  'loadtest.history': async () => (await import('./loadtest/history.js')).loadtestHistory as Operation,
+  'loadtest.compare': async () => (await import('./loadtest/compare.js')).loadtestCompare as Operation,
 };
 
 export function hasOperation(name: string): boolean {

@@ -1,5 +1,6 @@
 import { BackupsPane } from './BackupsPane.js';
 import { CostsPane } from './CostsPane.js';
+import { LoadTestsPane } from './LoadTestsPane.js';
 import { OverviewPane } from './OverviewPane.js';
 import type { PaneDefinition } from './types.js';
 
@@ -8,4 +9,5 @@ export const PANES: PaneDefinition[] = [
   { id: 'overview', title: 'Overview', component: OverviewPane },
   { id: 'costs', title: 'Costs', component: CostsPane },
   { id: 'backups', title: 'Backups', component: BackupsPane },
+  { id: 'loadtests', title: 'Load tests', component: LoadTestsPane },
 ];

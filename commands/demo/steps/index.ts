@@ -5,4 +5,5 @@ import { localTargetStep, overviewStep, stateStep, warehouseStep } from './found
 import { migrateStep } from './migrate.js';
 
 /** The demo runs these in order. Each capability appends its step; the overview stays last. */
-export const DEMO_STEPS: DemoStep[] = [stateStep, warehouseStep, localTargetStep, costsStep, botStep, migrateStep, overviewStep];
+export const DEMO_STEPS: DemoStep[] = [stateStep, warehouseStep, localTargetStep, costsStep, botStep, migrateStep, loadtestStep, overviewStep];
+import { loadtestStep } from './loadtest.js';

@@ -5,6 +5,7 @@ import { registerConfig } from './config.js';
 import { registerCosts } from './costs.js';
 import { registerDemo } from './demo.js';
 import { registerEtl } from './etl.js';
+import { registerLoadtest } from './loadtest.js';
 import { registerMigrate } from './migrate.js';
 import { registerSpotify } from './spotify.js';
 import { registerStatus } from './status.js';
@@ -21,6 +22,7 @@ export const REGISTRARS: Array<(program: Command) => void> = [
   registerCosts,
   registerMigrate,
   registerBackup,
+  registerLoadtest,
   registerSpotify,
   registerDemo,
   registerConfig,

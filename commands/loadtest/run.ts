@@ -1,0 +1,109 @@
+import { z } from 'zod';
+import { HTTP_METHODS } from '../../src/config/sections/loadtest.js';
+import { nameSchema } from '../../src/config/sections/common.js';
+import { CancelledError } from '../../src/errors.js';
+import type { LiveTick } from '../../src/loadtest/engine.js';
+import { encodeHistogram } from '../../src/loadtest/histogram.js';
+import { redactHeaders, resolvePlan } from '../../src/loadtest/plan.js';
+import { probeReachable } from '../../src/loadtest/probe.js';
+import { runLoadIsolated } from '../../src/loadtest/threaded.js';
+import { saveRun, type LoadTestRun } from '../../src/loadtest/store.js';
+import { evaluateThresholds } from '../../src/loadtest/thresholds.js';
+import { defineOperation } from '../operation.js';
+
+export const loadtestRunInput = z.object({
+  url: z.string().min(1).optional(),
+  profile: nameSchema.optional(),
+  method: z.enum(HTTP_METHODS).optional(),
+  headers: z.record(z.string(), z.string()).optional(),
+  body: z.string().optional(),
+  bodyFile: z.string().optional(),
+  timeout: z.string().optional(),
+  model: z.enum(['closed', 'open']).optional(),
+  connections: z.number().int().min(1).max(1000).optional(),
+  requests: z.number().int().min(1).max(10_000_000).optional(),
+  duration: z.string().optional(),
+  rate: z.number().positive().max(1_000_000).optional(),
+  warmup: z.string().optional(),
+  thresholds: z.array(z.string()).optional(),
+  /** Where a relative --body-file is read from (the CLI's working directory). */
+  cwd: z.string().optional(),
+});
+
+/** The live figures a face shows while the run goes (progress.item). */
+export type LoadtestLive = LiveTick;
+
+const ms = (v: number) => (v >= 100 ? v.toFixed(0) : v.toFixed(1));
+
+/** Runs a load test, checks its thresholds and stores it. `passed: false` is a result, not an error (exit 1). */
+export const loadtestRun = defineOperation({
+  name: 'loadtest.run',
+  summary: 'Load-test an HTTP endpoint (closed or open model) against thresholds; the run is stored',
+  input: loadtestRunInput,
+  async run(ctx, input): Promise<LoadTestRun> {
+    const plan = resolvePlan(ctx.config, input, input.cwd);
+    ctx.progress({ phase: 'connecting', note: plan.url });
+    await probeReachable(plan.url, Math.min(plan.timeoutMs, 5000));
+    const startedAt = new Date().toISOString();
+    const result = await runLoadIsolated({
+      url: plan.url,
+      method: plan.method,
+      headers: plan.headers,
+      body: plan.body,
+      timeoutMs: plan.timeoutMs,
+      warmupMs: plan.warmupMs,
+      model: plan.model,
+      signal: ctx.signal,
+      onTick(tick) {
+        ctx.progress({
+          phase: tick.phase === 'warmup' ? 'warm-up' : tick.phase === 'drain' ? 'finishing' : 'running',
+          done: Math.round(tick.done),
+          total: Math.round(tick.total),
+          note: `${tick.rps} req/s · p50 ${ms(tick.latency.p50)} ms · p99 ${ms(tick.latency.p99)} ms · ${tick.errors} errors`,
+          item: tick,
+        });
+      },
+    });
+    if (ctx.signal.aborted) throw new CancelledError('load test cancelled: the partial run was not stored', { hint: 'Run it again to completion.' });
+    const errorTotal = result.errors.timeout + result.errors.refused + result.errors.reset + result.errors.other + result.non2xx;
+    const thresholds = evaluateThresholds(plan.thresholds, result);
+    const run = {
+      profile: plan.profile,
+      url: plan.url,
+      method: plan.method,
+      startedAt,
+      finishedAt: new Date().toISOString(),
+      plan: {
+        model: plan.model.kind,
+        connections: plan.model.connections,
+        ...(plan.model.kind === 'open' ? { rate: plan.model.rate } : {}),
+        ...(plan.model.requests ? { requests: plan.model.requests } : {}),
+        ...(plan.model.durationMs ? { durationMs: plan.model.durationMs } : {}),
+        warmupMs: plan.warmupMs,
+        timeoutMs: plan.timeoutMs,
+        headers: redactHeaders(plan.headers),
+        bodyBytes: plan.body?.length ?? 0,
+      },
+      durationMs: result.durationMs,
+      requests: result.requests,
+      responses: result.responses,
+      rps: result.rps,
+      bytesRead: result.bytesRead,
+      latency: result.latency,
+      statusCodes: result.statusCodes,
+      errors: result.errors,
+      errorTotal,
+      errorRate: result.requests ? Math.round((errorTotal / result.requests) * 100 * 1000) / 1000 : 0,
+      non2xx: result.non2xx,
+      errorSamples: result.errorSamples,
+      warmupRequests: result.warmupRequests,
+      samples: result.samples,
+      ...(result.sentRate !== undefined ? { sentRate: result.sentRate } : {}),
+      thresholds,
+      passed: thresholds.every((t) => t.passed),
+      trigger: ctx.trigger,
+    };
+    const store = await ctx.state();
+    return saveRun(store, run, encodeHistogram(result.histogram));
+  },
+});

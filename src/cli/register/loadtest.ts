@@ -1,0 +1,218 @@
+import type { Command } from 'commander';
+import type { LoadtestComparison } from '../../../commands/loadtest/compare.js';
+import type { LoadtestHistory } from '../../../commands/loadtest/history.js';
+import { fmt, signed } from '../../loadtest/compare.js';
+import type { LoadTestRun } from '../../loadtest/store.js';
+import { UsageError } from '../../errors.js';
+import { action } from '../action.js';
+import { formatAge, formatDuration, type TextOut } from '../output.js';
+
+const collect = (value: string, previous: string[] = []) => [...previous, value];
+
+function headers(list: string[] | undefined): Record<string, string> | undefined {
+  if (!list?.length) return undefined;
+  const out: Record<string, string> = {};
+  for (const h of list) {
+    const i = h.indexOf(':');
+    if (i <= 0) throw new UsageError(`header "${h}" is not "Name: value"`, { hint: 'e.g. -H "Authorization: Bearer $TOKEN"' });
+    out[h.slice(0, i).trim()] = h.slice(i + 1).trim();
+  }
+  return out;
+}
+
+const int = (v: unknown, flag: string) => {
+  if (v === undefined) return undefined;
+  const n = Number(v);
+  if (!Number.isFinite(n) || n <= 0) throw new UsageError(`${flag} takes a positive number, not "${String(v)}"`, { hint: 'See opsctl loadtest run --help.' });
+  return n;
+};
+
+function runInput([url]: string[], o: Record<string, unknown>): Record<string, unknown> {
+  if (!url && !o.profile) throw new UsageError('give a URL or --profile <name>', { hint: 'e.g. opsctl loadtest run http://127.0.0.1:8080/ -c 50 -d 30s' });
+  const input: Record<string, unknown> = { cwd: process.cwd() };
+  const set = (k: string, v: unknown) => {
+    if (v !== undefined) input[k] = v;
+  };
+  set('url', url);
+  set('profile', o.profile);
+  set('method', typeof o.method === 'string' ? o.method.toUpperCase() : undefined);
+  set('headers', headers(o.header as string[] | undefined));
+  set('body', o.body);
+  set('bodyFile', o.bodyFile);
+  set('timeout', o.timeout);
+  set('connections', int(o.connections, '-c'));
+  set('requests', int(o.requests, '-n'));
+  set('duration', o.duration);
+  set('rate', int(o.rate, '--rate'));
+  if (o.closed) input.model = 'closed';
+  set('warmup', o.warmup);
+  set('thresholds', (o.threshold as string[] | undefined)?.flatMap((t) => t.split(',')).filter(Boolean));
+  return input;
+}
+
+/**
+ * opsctl's global `-c` is --config, and commander recognises global options after subcommands too, so
+ * `opsctl loadtest run URL -c 50` would read a config file named "50". ab, hey and autocannon all spell connections
+ * `-c`: when a `-c` follows `run`, give it back to --connections and restore --config from the words before `loadtest`.
+ */
+function reclaimConnectionsFlag(_hooked: Command, run: Command): void {
+  let root = run;
+  while (root.parent) root = root.parent;
+  const raw = (root as unknown as { rawArgs: string[] }).rawArgs ?? [];
+  const at = raw.indexOf('loadtest');
+  const runAt = raw.indexOf('run', at);
+  if (at < 0 || runAt < 0) return;
+  const after = raw.slice(runAt + 1);
+  const i = after.findIndex((a) => a === '-c' || /^-c\d+$/.test(a));
+  if (i < 0) return;
+  const value = after[i] === '-c' ? after[i + 1] : after[i]!.slice(2);
+  const before = raw.slice(0, at);
+  let config: string | undefined;
+  before.forEach((a, j) => {
+    if (a === '-c' || a === '--config') config = before[j + 1];
+    else if (a.startsWith('--config=')) config = a.slice('--config='.length);
+  });
+  root.setOptionValue('config', config);
+  run.setOptionValue('connections', value);
+}
+
+export function registerLoadtest(program: Command): void {
+  const lt = program
+    .command('loadtest')
+    .description('Load tests with thresholds, honest latencies (open model), a stored history and a baseline verdict')
+    .helpGroup('Services:');
+
+  lt.command('run')
+    .description('Load-test a URL or a configured profile; exit 1 when a threshold is breached')
+    .argument('[url]', 'the URL (or use --profile)')
+    .option('-p, --profile <name>', 'a profile from loadtest.profiles (flags override its values)')
+    .option('-m, --method <method>', 'HTTP method (default GET)')
+    .option('-H, --header <header>', '"Name: value", repeatable', collect)
+    .option('-b, --body <text>', 'request body')
+    .option('--body-file <file>', 'request body from a file (like ab -p payload.json)')
+    .option('-t, --timeout <duration>', 'per request: wait for headers, and between body chunks (default 10s)')
+    .option('-c, --connections <n>', 'connections: closed model, the sockets kept busy; open model, the most sockets used (default 10)')
+    .option('-n, --requests <n>', 'stop after this many requests')
+    .option('-d, --duration <duration>', 'stop after this long, e.g. 30s (default 10s when -n is not given)')
+    .option('-r, --rate <rps>', 'open model: send this many requests per second, latency from the intended send time')
+    .option('--closed', 'closed model even when the profile sets a rate')
+    .option('-w, --warmup <duration>', 'warm-up before the measured run, not counted (default 1s; 0s for none)')
+    .option('--threshold <expr>', 'p95<150ms, rps>200, errors<1%, non2xx=0 (repeatable or comma-separated)', collect)
+    .addHelpText(
+      'after',
+      `
+After \`run\`, -c is the connection count (like ab -c); before \`loadtest\` it is still --config.
+Closed model (default): like ab/autocannon, each connection sends its next request when the previous answer ends.
+Open model (--rate): requests are due at a fixed rate whatever the server does, and latency counts from each request's
+due time, so a server that stalls shows it in the percentiles (no coordinated omission, like wrk2).
+Errors by kind: timeout, refused, reset, other; non-2xx answers count as errors too. Every run is stored.
+
+Examples:
+  opsctl loadtest run http://127.0.0.1:8080/health --connections 50 -d 30s --threshold "p95<150ms" --threshold "non2xx=0"
+  opsctl loadtest run http://127.0.0.1:8080/api -m POST --body-file payload.json -n 1000 --connections 100
+  opsctl loadtest run http://127.0.0.1:8080/api --rate 200 -d 20s --threshold "p99<500ms,errors<1%"
+  opsctl loadtest run --profile recommendations --json`,
+    )
+    .hook('preAction', reclaimConnectionsFlag)
+    .action(action<LoadTestRun>({ operation: async () => (await import('../../../commands/loadtest/run.js')).loadtestRun, input: runInput, render: renderRun, exitCode: (r) => (r.passed ? 0 : 1) }));
+
+  lt.command('history')
+    .description('Stored runs, newest first')
+    .option('-p, --profile <name>', 'only this profile')
+    .option('--url <url>', 'only runs against this URL')
+    .option('--limit <n>', 'how many (default 20)')
+    .action(
+      action<LoadtestHistory>({
+        operation: async () => (await import('../../../commands/loadtest/history.js')).loadtestHistory,
+        input: (_a, o) => ({ ...(o.profile ? { profile: o.profile } : {}), ...(o.url ? { url: o.url } : {}), ...(o.limit ? { limit: int(o.limit, '--limit') } : {}) }),
+        render: renderHistory,
+      }),
+    );
+
+  lt.command('compare')
+    .description('Compare a run with a baseline: deltas and a verdict (better, same within noise, regression); exit 1 on regression')
+    .argument('[run]', 'run id (default: the newest run)')
+    .option('--baseline <run>', 'baseline run id (default: the previous run of the same profile or URL)')
+    .option('--noise <percent>', 'changes under this percent are noise (default loadtest.noisePercent, 5)')
+    .action(
+      action<LoadtestComparison>({
+        operation: async () => (await import('../../../commands/loadtest/compare.js')).loadtestCompare,
+        input: ([run], o) => ({
+          ...(run ? { run: int(run, 'RUN') } : {}),
+          ...(o.baseline ? { baseline: int(o.baseline, '--baseline') } : {}),
+          ...(o.noise !== undefined ? { noisePercent: Number(o.noise) } : {}),
+        }),
+        render: renderCompare,
+        exitCode: (r) => (r.verdict === 'regression' ? 1 : 0),
+      }),
+    );
+}
+
+const ms = (v: number) => `${v >= 100 ? v.toFixed(0) : v >= 10 ? v.toFixed(1) : v.toFixed(2)} ms`;
+
+export function describePlan(r: LoadTestRun): string {
+  const p = r.plan;
+  const bound = [p.requests ? `${p.requests} requests` : '', p.durationMs ? formatDuration(p.durationMs) : ''].filter(Boolean).join(' or ');
+  return p.model === 'open' ? `open model, ${p.rate} req/s over up to ${p.connections} connections, ${bound}` : `closed model, ${p.connections} connections, ${bound}`;
+}
+
+function renderRun(r: LoadTestRun, out: TextOut): void {
+  out.line(`${out.c.bold(`run ${r.id}`)}  ${r.method} ${r.url}${r.profile ? `  (profile ${r.profile})` : ''}`);
+  out.line(out.c.dim(`${describePlan(r)}; warm-up ${formatDuration(r.plan.warmupMs)} (${r.warmupRequests} requests, not counted)`));
+  out.line();
+  out.kv([
+    ['requests', `${r.requests} in ${formatDuration(r.durationMs)}${r.sentRate !== undefined ? ` (sent at ${r.sentRate} req/s)` : ''}`],
+    ['throughput', `${r.rps} req/s`],
+    ['latency', `p50 ${ms(r.latency.p50)}  p90 ${ms(r.latency.p90)}  p95 ${ms(r.latency.p95)}  p99 ${ms(r.latency.p99)}  p99.9 ${ms(r.latency.p999)}  max ${ms(r.latency.max)}`],
+    ['', out.c.dim(r.plan.model === 'open' ? 'from each request\'s intended send time' : 'from each request\'s send time')],
+    ['status codes', Object.entries(r.statusCodes).map(([k, v]) => `${k}: ${v}`).join('  ') || '(no answers)'],
+    ['errors', `${r.errorTotal} (${r.errorRate}%): timeout ${r.errors.timeout}, refused ${r.errors.refused}, reset ${r.errors.reset}, other ${r.errors.other}, non-2xx ${r.non2xx}`],
+  ]);
+  for (const [kind, message] of Object.entries(r.errorSamples)) out.line(out.c.dim(`  ${kind}: ${message}`));
+  if (r.thresholds.length) {
+    out.line();
+    for (const t of r.thresholds) out.line(`${t.passed ? out.c.green('pass') : out.c.red('FAIL')}  ${t.text.padEnd(14)} ${t.message}`);
+  }
+  out.line();
+  const breached = r.thresholds.filter((t) => !t.passed);
+  out.line(r.passed ? out.c.green(r.thresholds.length ? 'PASSED: every threshold held' : 'done (no thresholds set)') : out.c.red(`BREACHED: ${breached.map((t) => t.text).join(', ')}`));
+}
+
+function renderHistory(h: LoadtestHistory, out: TextOut): void {
+  out.table(
+    h.runs,
+    [
+      { header: 'RUN', value: (r) => r.id, align: 'right' },
+      { header: 'WHEN', value: (r) => formatAge(r.startedAt) },
+      { header: 'PROFILE', value: (r) => r.profile ?? '-' },
+      { header: 'TARGET', value: (r) => `${r.method} ${r.url}` },
+      { header: 'MODEL', value: (r) => (r.plan.model === 'open' ? `open ${r.plan.rate}/s` : `closed c${r.plan.connections}`) },
+      { header: 'REQ/S', value: (r) => r.rps, align: 'right' },
+      { header: 'P50', value: (r) => ms(r.latency.p50), align: 'right' },
+      { header: 'P95', value: (r) => ms(r.latency.p95), align: 'right' },
+      { header: 'P99', value: (r) => ms(r.latency.p99), align: 'right' },
+      { header: 'ERRORS', value: (r) => `${r.errorRate}%`, align: 'right' },
+      { header: 'RESULT', value: (r) => (r.thresholds.length ? (r.passed ? 'passed' : 'failed') : '-'), color: (t, r) => (r.thresholds.length ? (r.passed ? out.c.green(t) : out.c.red(t)) : t) },
+    ],
+    { empty: '(no runs stored yet: opsctl loadtest run <url>)' },
+  );
+}
+
+const VERDICT_TEXT = { better: 'BETTER', same: 'SAME within noise', regression: 'REGRESSION' } as const;
+
+function renderCompare(r: LoadtestComparison, out: TextOut): void {
+  out.line(`run ${r.run.id} (${formatAge(r.run.startedAt)}) against baseline ${r.baseline.id} (${formatAge(r.baseline.startedAt)})  ${r.run.method} ${r.run.url}`);
+  out.line();
+  out.table(r.metrics, [
+    { header: 'METRIC', value: (m) => m.metric },
+    { header: 'BASELINE', value: (m) => fmt(m.baseline, m.unit), align: 'right' },
+    { header: 'RUN', value: (m) => fmt(m.current, m.unit), align: 'right' },
+    { header: 'DELTA', value: (m) => signed(m), align: 'right' },
+    { header: 'NOISE', value: (m) => `±${fmt(m.noise, m.unit)}`, align: 'right' },
+    { header: 'CHANGE', value: (m) => m.change, color: (t, m) => (m.change === 'worse' ? out.c.red(t) : m.change === 'better' ? out.c.green(t) : out.c.dim(t)) },
+  ]);
+  out.line();
+  const text = VERDICT_TEXT[r.verdict];
+  out.line(r.verdict === 'regression' ? out.c.red(text) : r.verdict === 'better' ? out.c.green(text) : text);
+  for (const reason of r.reasons) out.line(out.c.dim(`  ${reason}`));
+}

@@ -1,0 +1,33 @@
+import { existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { Worker } from 'node:worker_threads';
+import { runLoad, type EngineResult, type EnginePlan, type LiveTick } from './engine.js';
+import { decodeHistogram } from './histogram.js';
+
+/**
+ * Runs the engine in a worker thread when the compiled worker is there (the installed CLI, the console, the bot), so
+ * the caller's own event loop (Ink rendering, chat handling) never skews the measurements; in-process otherwise (tests
+ * that import the TypeScript sources).
+ */
+export async function runLoadIsolated(plan: EnginePlan): Promise<EngineResult> {
+  const file = fileURLToPath(new URL('./worker.js', import.meta.url));
+  if (!existsSync(file)) return runLoad(plan);
+  const { signal, onTick, body, ...rest } = plan;
+  const worker = new Worker(file, { workerData: { ...rest, ...(body ? { body: new Uint8Array(body) } : {}) } });
+  const stop = () => worker.postMessage({ type: 'stop' });
+  signal?.addEventListener('abort', stop, { once: true });
+  try {
+    return await new Promise<EngineResult>((resolve, reject) => {
+      worker.on('message', (m: { type: 'tick'; tick: LiveTick } | { type: 'done'; result: Omit<EngineResult, 'histogram'>; histogram: string } | { type: 'error'; message: string }) => {
+        if (m.type === 'tick') onTick?.(m.tick);
+        else if (m.type === 'done') resolve({ ...m.result, histogram: decodeHistogram(m.histogram) });
+        else reject(new Error(m.message));
+      });
+      worker.once('error', reject);
+      worker.once('exit', (code) => reject(new Error(`the load-test worker exited (${code}) before it reported`)));
+    });
+  } finally {
+    signal?.removeEventListener('abort', stop);
+    await worker.terminate();
+  }
+}
