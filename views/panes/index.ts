@@ -1,4 +1,5 @@
 import { CostsPane } from './CostsPane.js';
+import { MigrationsPane } from './MigrationsPane.js';
 import { OverviewPane } from './OverviewPane.js';
 import type { PaneDefinition } from './types.js';
 
@@ -6,4 +7,5 @@ import type { PaneDefinition } from './types.js';
 export const PANES: PaneDefinition[] = [
   { id: 'overview', title: 'Overview', component: OverviewPane },
   { id: 'costs', title: 'Costs', component: CostsPane },
+  { id: 'migrations', title: 'Migrations', component: MigrationsPane },
 ];
