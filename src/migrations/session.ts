@@ -73,9 +73,10 @@ async function postgresSession(target: PostgresTarget): Promise<MigrationSession
   const client: PoolClient = await target.native.connect();
   const me = `opsctl migrate ${whoAmI()}`.slice(0, 63);
   let broken = false;
-  client.on('error', () => (broken = true));
+  const onError = () => (broken = true);
+  client.on('error', onError);
   const query = async <T>(sql: string, params: unknown[] = []) => (await client.query(toNumberedPlaceholders(sql), params)).rows as T[];
-  await query('SELECT set_config(?, ?, false)', ['application_name', me]);
+  let named = false;
   return {
     engine: 'postgres',
     target: target.name,
@@ -83,7 +84,10 @@ async function postgresSession(target: PostgresTarget): Promise<MigrationSession
     async run(sql) {
       await client.query(sql);
     },
-    lock(timeoutMs, signal) {
+    async lock(timeoutMs, signal) {
+      // The holder is named through application_name, which a waiting run reads from pg_stat_activity.
+      if (!named) await query('SELECT set_config(?, ?, false)', ['application_name', me]);
+      named = true;
       return pollLock(
         timeoutMs,
         signal,
@@ -108,6 +112,8 @@ async function postgresSession(target: PostgresTarget): Promise<MigrationSession
       await query('SELECT pg_advisory_unlock(?::int4, ?::int4)', [...PG_LOCK]);
     },
     async release() {
+      client.off('error', onError);
+      if (named) await client.query("SELECT set_config('application_name', 'opsctl', false)").catch(() => undefined);
       client.release(broken);
     },
   };

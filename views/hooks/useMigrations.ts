@@ -30,6 +30,8 @@ export function useMigrations() {
   const preview = useOperation<MigrateRunResult>(loadUp);
   const previewDown = useOperation<MigrateRunResult>(loadDown);
   const [shown, setShown] = useState<'none' | 'up' | 'down'>('none');
+  /** The action whose outcome is on screen. */
+  const [last, setLast] = useState<'up' | 'down'>();
   const running = up.state.status === 'running' || down.state.status === 'running';
 
   // After an up or a down finishes (or fails half-way), read the status again.
@@ -56,8 +58,9 @@ export function useMigrations() {
     plan: shown === 'up' ? preview.state : shown === 'down' ? previewDown.state : undefined,
     shown,
     closePlan: () => setShown('none'),
-    runUp: () => name && (setShown('none'), void up.run({ target: name })),
-    runDown: () => name && (setShown('none'), void down.run({ target: name, steps: 1 })),
+    last,
+    runUp: () => name && (setShown('none'), setLast('up'), void up.run({ target: name })),
+    runDown: () => name && (setShown('none'), setLast('down'), void down.run({ target: name, steps: 1 })),
     previewUp: () => name && (setShown('up'), void preview.run({ target: name, dryRun: true })),
     previewDown: () => name && (setShown('down'), void previewDown.run({ target: name, steps: 1, dryRun: true })),
   };

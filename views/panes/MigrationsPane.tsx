@@ -62,7 +62,8 @@ export function MigrationsPane({ width, height }: PaneProps) {
     { header: 'BY', value: (e) => e.appliedBy ?? '' },
   ];
   const op = m.up.state.status === 'running' ? m.up.state : m.down.state.status === 'running' ? m.down.state : undefined;
-  const failure = m.up.state.status === 'failed' ? m.up.state.error : m.down.state.status === 'failed' ? m.down.state.error : undefined;
+  const lastState = m.last === 'up' ? m.up.state : m.last === 'down' ? m.down.state : undefined;
+  const failure = lastState?.status === 'failed' ? lastState.error : undefined;
   const selected = rows[nav.selected];
 
   return (
@@ -99,8 +100,8 @@ export function MigrationsPane({ width, height }: PaneProps) {
       {op ? <ProgressBar width={width} label={op.progress?.phase ?? 'starting'} done={op.progress?.done} total={op.progress?.total} /> : null}
       {op?.progress?.note ? <Text dimColor wrap="truncate">{op.progress.note}</Text> : null}
       {failure ? <Text color="red" wrap="wrap">{failure.message}</Text> : null}
-      {m.up.state.status === 'done' && m.up.state.result ? <Text color="green" wrap="truncate">{`applied ${m.up.state.result.done.length} on ${m.up.state.result.target}; now at ${m.up.state.result.current ?? 'none'}`}</Text> : null}
-      {m.down.state.status === 'done' && m.down.state.result ? <Text color="yellow" wrap="truncate">{`rolled back ${m.down.state.result.done.map((d) => d.version).join(', ')} on ${m.down.state.result.target}`}</Text> : null}
+      {m.last === 'up' && m.up.state.status === 'done' && m.up.state.result ? <Text color="green" wrap="truncate">{`applied ${m.up.state.result.done.length} on ${m.up.state.result.target}; now at ${m.up.state.result.current ?? 'none'}`}</Text> : null}
+      {m.last === 'down' && m.down.state.status === 'done' && m.down.state.result ? <Text color="yellow" wrap="truncate">{`rolled back ${m.down.state.result.done.map((d) => d.version).join(', ')} on ${m.down.state.result.target}`}</Text> : null}
       {confirmation ? <Confirm action={confirmation.action} typed={confirmation.typed} confirmLabel="Roll back" onAnswer={m.down.answerConfirmation} width={Math.min(width, 80)} /> : null}
       <Box flexGrow={1} />
       <Text dimColor wrap="truncate">
