@@ -134,7 +134,11 @@ function DirtyBox({ t }: { t: TargetMigrationStatus }) {
   const one = (s: string) => s.replace(/\s+/g, ' ');
   return (
     <Box flexDirection="column">
-      <Text color="red" bold wrap="truncate">{`dirty: ${d.operation} of ${d.version}_${d.name} stopped after ${d.statementsDone} of ${d.statementsTotal} statements — fix by hand, then opsctl migrate repair`}</Text>
+      {d.runningBy ? (
+        <Text color="yellow" bold wrap="truncate">{`running: ${d.operation} of ${d.version}_${d.name} by ${d.runningBy}, ${d.statementsDone} of ${d.statementsTotal} statements done`}</Text>
+      ) : (
+        <Text color="red" bold wrap="truncate">{`dirty: ${d.operation} of ${d.version}_${d.name} stopped after ${d.statementsDone} of ${d.statementsTotal} statements — fix by hand, then opsctl migrate repair`}</Text>
+      )}
       {d.ran.map((s, i) => (
         <Text key={`r${i}`} wrap="truncate">
           <Text color="green">{'  ran     '}</Text>
