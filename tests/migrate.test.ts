@@ -274,6 +274,36 @@ test('PGlite: round trip, baseline on a database that already has the schema, cr
   await rejects(invoke(migrateDown, ctx, { confirm: true, steps: 2 }), /is the baseline/);
 });
 
+test('a half-written row whose run still holds the lock is in progress, not dirty; once the lock is gone it is dirty', async () => {
+  const db = await createPgDatabase('opsctl_migrate');
+  const { openTarget } = await import('../src/db/target.js');
+  const { openSession } = await import('../src/migrations/session.js');
+  const { ensureHistory, insertHistory } = await import('../src/migrations/history.js');
+  const { readStatus } = await import('../src/migrations/runner.js');
+  const { problemsOf } = await import('../src/migrations/status.js');
+  const ws = migrationWorkspace({ app: { engine: 'postgres', url: db.url, pool } });
+  ws.write('app', '001_slow.sql', '-- migrate:up transaction:false\nCREATE TABLE a (x int);\nCREATE TABLE b (x int);\nCREATE TABLE c (x int);\n-- migrate:down\nDROP TABLE a;');
+  const target = await openTarget('app', { engine: 'postgres', url: db.url, pool, production: false });
+  const runner = await openSession(target);
+  try {
+    await runner.lock(0);
+    await ensureHistory(runner);
+    await insertHistory(runner, { version: '001', name: 'slow', checksum: 'x'.repeat(64), status: 'dirty', operation: 'up', statementsTotal: 3, statementsDone: 1, durationMs: 0, appliedBy: 'test' });
+    const during = (await readStatus(target, { dir: join(ws.dir, 'migrations/app') })).status;
+    assert.match(during.dirty!.runningBy!, new RegExp(`pid ${process.pid}, PostgreSQL backend \\d+`));
+    assert.match(problemsOf(during)[0]!, /^001_slow is being applied by .*: 1 of 3 statements done$/);
+    await runner.unlock();
+    const after = (await readStatus(target, { dir: join(ws.dir, 'migrations/app') })).status;
+    assert.is(after.dirty!.runningBy, undefined);
+    assert.match(problemsOf(after)[0]!, /001_slow is dirty: up stopped after 1 of 3 statements \(the process stopped between statements\)/);
+    assert.equal(after.dirty!.notRun, ['CREATE TABLE b (x int)', 'CREATE TABLE c (x int)']);
+  } finally {
+    await runner.release();
+    await target.close();
+    await db.drop();
+  }
+});
+
 test('a target that is not configured is a NotFoundError naming the known ones', async () => {
   const ws = migrationWorkspace({ local: { engine: 'pglite' } });
   const ctx = ws.runtime();

@@ -125,9 +125,10 @@ export function readMigrations(dir: string, engine: Engine): MigrationFile[] {
   if (!existsSync(dir)) return [];
   const files: MigrationFile[] = [];
   const seen = new Map<string, string>();
-  for (const entry of readdirSync(dir).sort()) {
+  for (const dirent of readdirSync(dir, { withFileTypes: true }).sort((a, b) => (a.name < b.name ? -1 : 1))) {
+    const entry = dirent.name;
     const path = join(dir, entry);
-    if (!entry.endsWith('.sql') || !statSync(path).isFile()) continue;
+    if (!entry.endsWith('.sql') || !(dirent.isFile() || (dirent.isSymbolicLink() && statSync(path).isFile()))) continue;
     const m = FILE_PATTERN.exec(entry);
     if (!m) {
       throw new UsageError(`${path}: the name must be <version>_<name>.sql (digits, "_", lowercase name)`, {

@@ -34,12 +34,21 @@ export async function historyExists(s: Query): Promise<boolean> {
   return Number(rows[0]?.n ?? 0) > 0;
 }
 
-/** Every row, or [] when the table does not exist yet (reading never creates it: status and dry-run change nothing). */
+/**
+ * Every row, or [] when the table does not exist yet (reading never creates it: status and dry-run change nothing).
+ * One round trip: the SELECT itself tells whether the table exists.
+ */
 export async function readHistory(s: Query): Promise<{ exists: boolean; rows: HistoryRow[] }> {
-  if (!(await historyExists(s))) return { exists: false, rows: [] };
-  const rows = await s.query<Record<string, unknown>>(
-    `SELECT version, name, checksum, applied_at, duration_ms, applied_by, status, operation, statements_total, statements_done, error FROM ${HISTORY_TABLE}`,
-  );
+  let rows: Array<Record<string, unknown>>;
+  try {
+    rows = await s.query<Record<string, unknown>>(
+      `SELECT version, name, checksum, applied_at, duration_ms, applied_by, status, operation, statements_total, statements_done, error FROM ${HISTORY_TABLE}`,
+    );
+  } catch (error) {
+    const code = (error as { code?: string }).code;
+    if (code === '42P01' || code === 'ER_NO_SUCH_TABLE') return { exists: false, rows: [] };
+    throw error;
+  }
   return {
     exists: true,
     rows: rows.map((r) => ({

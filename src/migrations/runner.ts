@@ -34,7 +34,16 @@ function baseOf(target: SqlTarget, options: MigrateOptions) {
 /** Reads files and history (never writes: the history table is not created) and merges them. */
 export async function readStatus(target: SqlTarget, options: Pick<MigrateOptions, 'dir' | 'production'>): Promise<{ status: TargetMigrationStatus; files: MigrationFile[] }> {
   const o = { ...options, lockTimeoutMs: 0 };
-  return withSession(target, o, false, (session) => statusIn(session, target, o));
+  return withSession(target, o, false, async (session) => {
+    const read = await statusIn(session, target, o);
+    const dirty = read.status.dirty;
+    // A row without an error whose writer still holds the lock is a migration in progress.
+    if (dirty && dirty.error === null) {
+      const holder = await session.holder().catch(() => null);
+      if (holder) dirty.runningBy = holder;
+    }
+    return read;
+  });
 }
 
 async function withSession<T>(target: SqlTarget, options: MigrateOptions, lock: boolean, fn: (s: MigrationSession) => Promise<T>): Promise<T> {

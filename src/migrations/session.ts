@@ -25,6 +25,8 @@ export interface MigrationSession {
   /** Takes the migration lock, waiting up to `timeoutMs`; throws LockHeldError naming the holder. */
   lock(timeoutMs: number, signal?: AbortSignal): Promise<void>;
   unlock(): Promise<void>;
+  /** Who holds the migration lock now, or null when nobody does (status tells a running migration from a dirty one). */
+  holder(): Promise<string | null>;
   release(): Promise<void>;
 }
 
@@ -53,13 +55,13 @@ export async function openSession(target: SqlTarget): Promise<MigrationSession> 
   }
 }
 
-async function pollLock(timeoutMs: number, signal: AbortSignal | undefined, tryLock: () => Promise<boolean>, holder: () => Promise<string>, target: string): Promise<void> {
+async function pollLock(timeoutMs: number, signal: AbortSignal | undefined, tryLock: () => Promise<boolean>, holder: () => Promise<string | null>, target: string): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     throwIfAborted(signal);
     if (await tryLock()) return;
     if (Date.now() >= deadline) {
-      const who = await holder().catch(() => 'another session');
+      const who = (await holder().catch(() => null)) ?? 'a session that has just let go';
       throw new LockHeldError(`migrations on target "${target}" are locked by ${who}; waited ${timeoutMs} ms`, {
         hint: 'Another `opsctl migrate` is running on this database: wait for it, or raise migrations.lockTimeout (--lock-timeout).',
         details: { holder: who },
@@ -73,9 +75,23 @@ async function postgresSession(target: PostgresTarget): Promise<MigrationSession
   const client: PoolClient = await target.native.connect();
   const me = `opsctl migrate ${whoAmI()}`.slice(0, 63);
   let broken = false;
-  client.on('error', () => (broken = true));
+  const onError = () => (broken = true);
+  client.on('error', onError);
   const query = async <T>(sql: string, params: unknown[] = []) => (await client.query(toNumberedPlaceholders(sql), params)).rows as T[];
-  await query('SELECT set_config(?, ?, false)', ['application_name', me]);
+  let named = false;
+  const holder = async (): Promise<string | null> => {
+    const rows = await query<{ pid: number; app: string | null; addr: string | null; since: string | null; usename: string | null }>(
+      `SELECT a.pid, a.application_name AS app, a.client_addr::text AS addr, a.backend_start AS since, a.usename
+         FROM pg_locks l JOIN pg_stat_activity a ON a.pid = l.pid
+        WHERE l.locktype = 'advisory' AND l.granted AND l.classid = ?::oid AND l.objid = ?::oid AND l.objsubid = 2
+          AND l.database = (SELECT oid FROM pg_database WHERE datname = current_database())`,
+      [...PG_LOCK],
+    );
+    const r = rows[0];
+    if (!r) return null;
+    const app = r.app?.startsWith('opsctl migrate ') ? r.app.slice('opsctl migrate '.length) : `${r.app || 'a client'} (user ${r.usename ?? '?'}${r.addr ? ` from ${r.addr}` : ''})`;
+    return `${app}, PostgreSQL backend ${r.pid}${r.since ? ` connected ${String(r.since)}` : ''}`;
+  };
   return {
     engine: 'postgres',
     target: target.name,
@@ -83,31 +99,25 @@ async function postgresSession(target: PostgresTarget): Promise<MigrationSession
     async run(sql) {
       await client.query(sql);
     },
-    lock(timeoutMs, signal) {
+    async lock(timeoutMs, signal) {
+      // The holder is named through application_name, which a waiting run reads from pg_stat_activity.
+      if (!named) await query('SELECT set_config(?, ?, false)', ['application_name', me]);
+      named = true;
       return pollLock(
         timeoutMs,
         signal,
         async () => (await query<{ ok: boolean }>('SELECT pg_try_advisory_lock(?::int4, ?::int4) AS ok', [...PG_LOCK]))[0]?.ok === true,
-        async () => {
-          const rows = await query<{ pid: number; app: string | null; addr: string | null; since: string | null; usename: string | null }>(
-            `SELECT a.pid, a.application_name AS app, a.client_addr::text AS addr, a.backend_start AS since, a.usename
-               FROM pg_locks l JOIN pg_stat_activity a ON a.pid = l.pid
-              WHERE l.locktype = 'advisory' AND l.granted AND l.classid = ?::oid AND l.objid = ?::oid AND l.objsubid = 2
-                AND l.database = (SELECT oid FROM pg_database WHERE datname = current_database())`,
-            [...PG_LOCK],
-          );
-          const r = rows[0];
-          if (!r) return 'a session that has just let go';
-          const app = r.app?.startsWith('opsctl migrate ') ? r.app.slice('opsctl migrate '.length) : `${r.app || 'a client'} (user ${r.usename ?? '?'}${r.addr ? ` from ${r.addr}` : ''})`;
-          return `${app}, PostgreSQL backend ${r.pid}${r.since ? ` connected ${String(r.since)}` : ''}`;
-        },
+        holder,
         target.name,
       );
     },
     async unlock() {
       await query('SELECT pg_advisory_unlock(?::int4, ?::int4)', [...PG_LOCK]);
     },
+    holder,
     async release() {
+      client.off('error', onError);
+      if (named) await client.query("SELECT set_config('application_name', 'opsctl', false)").catch(() => undefined);
       client.release(broken);
     },
   };
@@ -123,6 +133,14 @@ async function mysqlSession(target: MysqlTarget): Promise<MigrationSession> {
   // GET_LOCK names are server-wide (64 characters at most): one per database.
   const lockName = `opsctl_migrate:${db}`.slice(0, 64);
   const me = whoAmI();
+  const holder = async (): Promise<string | null> => {
+    const id = (await query<{ id: number | null }>('SELECT IS_USED_LOCK(?) AS id', [lockName]))[0]?.id;
+    if (id === null || id === undefined) return null;
+    const mine = await query<{ holder: string; since: string }>(`SELECT holder, since FROM ${LOCK_TABLE} WHERE lock_name = ? AND connection_id = ?`, [lockName, id]).catch(() => []);
+    if (mine[0]) return `${mine[0].holder} (connection ${id}, since ${mine[0].since})`;
+    const proc = await query<{ USER: string; HOST: string; TIME: number }>('SELECT USER, HOST, TIME FROM information_schema.PROCESSLIST WHERE ID = ?', [id]).catch(() => []);
+    return proc[0] ? `connection ${id} (${proc[0].USER}@${proc[0].HOST}, ${proc[0].TIME}s)` : `connection ${id}`;
+  };
   return {
     engine: 'mysql',
     target: target.name,
@@ -142,20 +160,14 @@ async function mysqlSession(target: MysqlTarget): Promise<MigrationSession> {
           }
           return got;
         },
-        async () => {
-          const id = (await query<{ id: number | null }>('SELECT IS_USED_LOCK(?) AS id', [lockName]))[0]?.id;
-          if (id === null || id === undefined) return 'a session that has just let go';
-          const mine = await query<{ holder: string; since: string }>(`SELECT holder, since FROM ${LOCK_TABLE} WHERE lock_name = ? AND connection_id = ?`, [lockName, id]).catch(() => []);
-          if (mine[0]) return `${mine[0].holder} (connection ${id}, since ${mine[0].since})`;
-          const proc = await query<{ USER: string; HOST: string; TIME: number }>('SELECT USER, HOST, TIME FROM information_schema.PROCESSLIST WHERE ID = ?', [id]).catch(() => []);
-          return proc[0] ? `connection ${id} (${proc[0].USER}@${proc[0].HOST}, ${proc[0].TIME}s)` : `connection ${id}`;
-        },
+        holder,
         target.name,
       );
     },
     async unlock() {
       await query('SELECT RELEASE_LOCK(?)', [lockName]);
     },
+    holder,
     async release() {
       conn.release();
     },
@@ -176,6 +188,9 @@ async function pgliteSession(target: PgliteTarget): Promise<MigrationSession> {
     // PGlite serves one process, and openPgliteTarget already holds the data directory's lock file.
     async lock() {},
     async unlock() {},
+    async holder() {
+      return null;
+    },
     async release() {},
   };
 }

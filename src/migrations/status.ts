@@ -69,7 +69,10 @@ function dirtyOf(r: HistoryRow, file: MigrationFile | undefined): DirtyMigration
 /** Problems that make `migrate up` refuse and `migrate validate` fail. */
 export function problemsOf(s: TargetMigrationStatus): string[] {
   const out: string[] = [];
-  if (s.dirty) {
+  if (s.dirty?.runningBy) {
+    const d = s.dirty;
+    out.push(`${d.version}_${d.name} is being ${d.operation === 'up' ? 'applied' : 'rolled back'} by ${d.runningBy}: ${d.statementsDone} of ${d.statementsTotal} statements done`);
+  } else if (s.dirty) {
     const d = s.dirty;
     out.push(
       `${d.version}_${d.name} is dirty: ${d.operation} stopped after ${d.statementsDone} of ${d.statementsTotal} statements` +

@@ -75,6 +75,8 @@ export interface DirtyMigration {
   failed?: string;
   /** The statements that never ran. */
   notRun: string[];
+  /** Set when the run that wrote the row still holds the lock: the migration is in progress, not abandoned. */
+  runningBy?: string;
 }
 
 export interface TargetMigrationStatus {

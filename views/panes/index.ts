@@ -1,6 +1,7 @@
 import { BackupsPane } from './BackupsPane.js';
 import { CostsPane } from './CostsPane.js';
 import { LoadTestsPane } from './LoadTestsPane.js';
+import { MigrationsPane } from './MigrationsPane.js';
 import { OverviewPane } from './OverviewPane.js';
 import type { PaneDefinition } from './types.js';
 
@@ -10,4 +11,5 @@ export const PANES: PaneDefinition[] = [
   { id: 'costs', title: 'Costs', component: CostsPane },
   { id: 'backups', title: 'Backups', component: BackupsPane },
   { id: 'loadtests', title: 'Load tests', component: LoadTestsPane },
+  { id: 'migrations', title: 'Migrations', component: MigrationsPane },
 ];

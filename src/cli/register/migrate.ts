@@ -218,7 +218,10 @@ function renderTarget(t: TargetMigrationStatus, out: TextOut): void {
   );
   for (const m of t.drifted) out.line(out.c.red(`drift: ${m.file} (version ${m.version}) changed after it was applied: checksum ${m.checksum?.file?.slice(0, 12)}, recorded ${m.checksum?.recorded?.slice(0, 12)}`));
   for (const m of t.missing) out.line(out.c.red(`missing: version ${m.version} (${m.name}) is applied but has no file in ${t.dir}`));
-  if (t.dirty) {
+  if (t.dirty?.runningBy) {
+    const d = t.dirty;
+    out.line(out.c.yellow(`running: ${d.operation} of ${d.version}_${d.name} by ${d.runningBy}, ${d.statementsDone} of ${d.statementsTotal} statements done`));
+  } else if (t.dirty) {
     const d = t.dirty;
     out.line(out.c.red(`dirty: ${d.operation} of ${d.version}_${d.name} stopped after ${d.statementsDone} of ${d.statementsTotal} statements`));
     d.ran.forEach((s, i) => out.line(`  ${out.c.green('ran   ')} ${i + 1}. ${oneLine(s)}`));

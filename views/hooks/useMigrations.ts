@@ -1,0 +1,67 @@
+import { useCallback, useEffect, useState } from 'react';
+import type { MigrateStatusResult, MigrateRunResult, TargetMigrationStatus } from '../../src/migrations/types.js';
+import { useServices } from '../services/services.js';
+import { useOperation } from './useOperation.js';
+import { useResource } from './useResource.js';
+
+export const MIGRATIONS_REFRESH_MS = 60_000;
+
+const loadUp = async () => (await import('../../commands/migrate/up.js')).migrateUp;
+const loadDown = async () => (await import('../../commands/migrate/down.js')).migrateDown;
+
+/**
+ * The Migrations pane's state: the status of every target (refreshed in the background), the selected target, and
+ * the up / down / dry-run actions with their progress and confirmation.
+ */
+export function useMigrations() {
+  const services = useServices();
+  const status = useResource<MigrateStatusResult>(
+    async (signal) => {
+      const { migrateStatus } = await import('../../commands/migrate/status.js');
+      return services.invoke(migrateStatus, {}, { signal });
+    },
+    { intervalMs: MIGRATIONS_REFRESH_MS },
+  );
+  const targets: TargetMigrationStatus[] = status.data?.targets ?? [];
+  const [index, setIndex] = useState(0);
+  const target = targets[Math.min(index, Math.max(0, targets.length - 1))];
+  const up = useOperation<MigrateRunResult>(loadUp);
+  const down = useOperation<MigrateRunResult>(loadDown);
+  const preview = useOperation<MigrateRunResult>(loadUp);
+  const previewDown = useOperation<MigrateRunResult>(loadDown);
+  const [shown, setShown] = useState<'none' | 'up' | 'down'>('none');
+  /** The action whose outcome is on screen. */
+  const [last, setLast] = useState<'up' | 'down'>();
+  const running = up.state.status === 'running' || down.state.status === 'running';
+
+  // After an up or a down finishes (or fails half-way), read the status again.
+  useEffect(() => {
+    if (up.state.status === 'done' || up.state.status === 'failed' || down.state.status === 'done' || down.state.status === 'failed') status.refresh();
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [up.state.status, down.state.status]);
+
+  const cycleTarget = useCallback(() => {
+    setShown('none');
+    setIndex((i) => (targets.length ? (i + 1) % targets.length : 0));
+  }, [targets.length]);
+
+  const name = target?.target;
+  return {
+    status,
+    targets,
+    target,
+    cycleTarget,
+    running,
+    up,
+    down,
+    /** The plan on screen: the dry-run of up or of down. */
+    plan: shown === 'up' ? preview.state : shown === 'down' ? previewDown.state : undefined,
+    shown,
+    closePlan: () => setShown('none'),
+    last,
+    runUp: () => name && (setShown('none'), setLast('up'), void up.run({ target: name })),
+    runDown: () => name && (setShown('none'), setLast('down'), void down.run({ target: name, steps: 1 })),
+    previewUp: () => name && (setShown('up'), void preview.run({ target: name, dryRun: true })),
+    previewDown: () => name && (setShown('down'), void previewDown.run({ target: name, steps: 1, dryRun: true })),
+  };
+}
