@@ -28,6 +28,7 @@ function report(bytesPerDay: number, days: number): CostReportWithTrend {
 test('the Costs pane shows month to date against budget and free tier, crossed levels, and the top queries', async () => {
   const services = fakeServices({ status: () => { throw new Error('not used'); }, 'costs.report': (input) => report(100 * GIB, Number(input.days)) });
   const app = renderConsole(services, { initialPane: 'costs' });
+  try {
   const frame = await waitFor(app.lastFrame, (f) => f.includes('query free tier'));
   assert.match(frame, /\$0\.00 month to date · projected \$12\.06 of \$1\.00 budget · day 3\/30/);
   assert.match(frame, /query free tier\s+█+░+\s+29% → 293%/);
@@ -38,15 +39,20 @@ test('the Costs pane shows month to date against budget and free tier, crossed l
   await waitFor(app.lastFrame, (f) => f.includes('d 90 days'));
   await waitFor(() => String(services.calls.filter((c) => c.name === 'costs.report').length), (n) => n === '2');
   assert.equal(services.calls.filter((c) => c.name === 'costs.report').map((c) => c.input.days), [30, 90]);
-  app.unmount();
+  } finally {
+    app.unmount(); // a failed assertion must not leave the refresh timers holding the test process open
+  }
 });
 
 test('a report that fails shows the error and keeps the keys working', async () => {
   const services = fakeServices({ 'costs.report': () => { throw new Error('BigQuery denied costs.daily: access denied'); } });
   const app = renderConsole(services, { initialPane: 'costs' });
-  const frame = await waitFor(app.lastFrame, (f) => f.includes('access denied'));
-  assert.match(frame, /r refresh/);
-  app.unmount();
+  try {
+    const frame = await waitFor(app.lastFrame, (f) => f.includes('access denied'));
+    assert.match(frame, /r refresh/);
+  } finally {
+    app.unmount();
+  }
 });
 
 test.run();
