@@ -46,7 +46,9 @@ export const localTargetStep: DemoStep = {
 export const overviewStep: DemoStep = {
   name: 'overview',
   async run(ctx) {
-    const result = await invoke(status, ctx, {});
+    // PGlite can take several seconds to open its data directory on a busy machine; the demo waits for it rather than
+    // report it down at status's operator-facing 5 s.
+    const result = await invoke(status, ctx, { timeoutMs: 30_000 });
     const all = [result.state, result.warehouse, ...result.targets];
     const up = all.filter((c) => c.status === 'up').length;
     const down = all.filter((c) => c.status === 'down');
