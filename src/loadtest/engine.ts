@@ -92,6 +92,7 @@ const CONNECTION_CODES: Record<string, ErrorKind> = {
 };
 
 export function classifyError(error: unknown): ErrorKind {
+  if (/timed out/i.test((error as Error)?.message ?? '')) return 'timeout';
   let e: unknown = error;
   for (let depth = 0; e && depth < 4; depth++) {
     const code = (e as { code?: string }).code;
@@ -108,7 +109,7 @@ export function describeError(error: unknown): string {
   return code && !message.includes(code) ? `${code}: ${message}` : message;
 }
 
-class Recorder {
+export class Recorder {
   counting = false;
   histogram = createHistogram();
   second = createHistogram();

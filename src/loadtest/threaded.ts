@@ -2,7 +2,17 @@ import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import { runLoad, type EngineResult, type EnginePlan, type LiveTick } from './engine.js';
+import { runClosedAutocannon } from './engine-autocannon.js';
 import { decodeHistogram } from './histogram.js';
+
+/**
+ * The engine for a plan: the closed model on autocannon's client (the faster of the two in bench/loadtest.bench.mjs),
+ * the open model on opsctl's undici engine (autocannon's rate limit measures from the actual send, so it cannot avoid
+ * coordinated omission). autocannon's timeout has a one-second floor: shorter timeouts run on undici too.
+ */
+export function runPlan(plan: EnginePlan): Promise<EngineResult> {
+  return plan.model.kind === 'closed' && plan.timeoutMs >= 1000 ? runClosedAutocannon(plan) : runLoad(plan);
+}
 
 /**
  * Runs the engine in a worker thread when the compiled worker is there (the installed CLI, the console, the bot), so
@@ -11,7 +21,7 @@ import { decodeHistogram } from './histogram.js';
  */
 export async function runLoadIsolated(plan: EnginePlan): Promise<EngineResult> {
   const file = fileURLToPath(new URL('./worker.js', import.meta.url));
-  if (!existsSync(file)) return runLoad(plan);
+  if (!existsSync(file)) return runPlan(plan);
   const { signal, onTick, body, ...rest } = plan;
   const worker = new Worker(file, { workerData: { ...rest, ...(body ? { body: new Uint8Array(body) } : {}) } });
   const stop = () => worker.postMessage({ type: 'stop' });

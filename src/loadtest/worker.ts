@@ -1,5 +1,6 @@
 import { parentPort, workerData } from 'node:worker_threads';
-import { runLoad, type EnginePlan } from './engine.js';
+import type { EnginePlan } from './engine.js';
+import { runPlan } from './threaded.js';
 import { encodeHistogram } from './histogram.js';
 
 /**
@@ -14,7 +15,7 @@ const controller = new AbortController();
 port.on('message', (m: { type: string }) => {
   if (m.type === 'stop') controller.abort();
 });
-runLoad({
+runPlan({
   ...plan,
   body: plan.body ? Buffer.from(plan.body) : undefined,
   signal: controller.signal,
