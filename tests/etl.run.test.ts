@@ -88,6 +88,10 @@ test('re-running the same extract changes nothing; the next run asks for plays a
   try {
     await invoke(etlRun, ws.runtime, {});
     const before = await warehouseCounts(ws);
+    // The same records extracted again an hour later: only extracted_at differs.
+    const later = handMadeExtract();
+    for (const rows of Object.values(later.tables)) for (const row of rows) row.extracted_at = '2026-11-30T11:00:00.000Z';
+    fake.next = later;
     const again = await invoke(etlRun, ws.runtime, { pipelines: ['spotify'] });
     assert.ok(again.ok);
     assert.ok(again.executions[0]!.outcome!.tables.every((t) => t.loaded === 0), 'nothing inserted or updated');

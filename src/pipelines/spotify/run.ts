@@ -5,6 +5,7 @@ import { SPOTIFY_TABLE_NAMES, SPOTIFY_TABLES, type SpotifyTableName } from '../.
 import type { SpotifyExtract, SpotifyExtractor } from '../../spotify/types.js';
 import { quarantine } from '../../state/quarantine.js';
 import { getWatermark, setWatermark } from '../../state/watermarks.js';
+import type { TableDef } from '../../warehouse/tables.js';
 import { openWarehouse as openConfiguredWarehouse, type Warehouse } from '../../warehouse/warehouse.js';
 import type { PipelineConfig, PipelineOutcome, PipelineRunner, TableOutcome } from '../types.js';
 
@@ -113,7 +114,7 @@ export function createSpotifyRunner(deps: SpotifyRunnerDeps = {}): PipelineRunne
         ctx.progress({ phase: 'load', done: i, total: wanted.length, note: `${table} (${rows.length} rows)` });
         const started = performance.now();
         try {
-          const merged = await warehouse.upsert(SPOTIFY_TABLES[table], rows, job);
+          const merged = await warehouse.upsert(loadDef(table), rows, job);
           const outcome: TableOutcome = { table, extracted, loaded: merged.inserted + merged.updated, rejected, status: 'ok', durationMs: Math.round(performance.now() - started) };
           if (table === CURSOR_TABLE) {
             // The MERGE has committed: only now may the cursor move past these plays.
@@ -139,6 +140,11 @@ export function createSpotifyRunner(deps: SpotifyRunnerDeps = {}): PipelineRunne
     }
     return { ...base, quarantined, cursorAfter: advanced, tables, notes };
   };
+}
+
+/** A table as the pipeline loads it: a row whose only change is its extracted_at is not rewritten. */
+function loadDef(table: SpotifyTableName): TableDef {
+  return { ...SPOTIFY_TABLES[table], unchangedUnless: ['extracted_at'] };
 }
 
 /** Attaches what was done before a failure, so the run record keeps the per-table counts of the tables that loaded. */
