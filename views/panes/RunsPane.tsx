@@ -101,7 +101,7 @@ function Banner({ state, pipeline, width }: { state: ReturnType<typeof usePipeli
           <Text color="cyan">{'▶ '}</Text>
           <Spinner label={`running ${pipeline ?? ''}: ${p?.phase ?? 'starting'}${p?.note ? ` · ${p.note}` : ''}`} />
         </Text>
-        <ProgressBar done={p?.done} total={p?.total} width={Math.min(60, width)} label="  " />
+        {p?.total ? <ProgressBar done={p.done} total={p.total} width={Math.min(60, width)} label="  " /> : <Text> </Text>}
       </Box>
     );
   }
