@@ -5,6 +5,7 @@ import { etlHistory } from '../commands/etl/history.js';
 import { etlRetention } from '../commands/etl/retention.js';
 import { etlRun, type EtlRunResult } from '../commands/etl/run.js';
 import { etlShow } from '../commands/etl/show.js';
+import { toRunListItem } from '../commands/etl/summary.js';
 import { invoke } from '../commands/operation.js';
 import { listQuarantine } from '../src/state/quarantine.js';
 import { listRuns } from '../src/state/runs.js';
@@ -212,6 +213,30 @@ test('unknown pipelines and an empty config are usage errors; disabled pipelines
     assert.match((error as Error).message, /no pipelines are configured/);
   } finally {
     await empty.runtime.close();
+  }
+});
+
+test('a running run publishes its phase in the run record, for consoles in other processes', async () => {
+  const fake = fakeExtractor();
+  let seen: unknown;
+  const ws = etlWorkspace();
+  fake.next = async () => {
+    for (let i = 0; i < 50 && !seen; i++) {
+      const runs = await listRuns(await ws.runtime.state(), {});
+      const item = runs[0] && toRunListItem(runs[0]);
+      if (item?.progress) seen = [item.status, item.progress.phase, item.progress.note];
+      else await new Promise((r) => setTimeout(r, 20));
+    }
+    return handMadeExtract();
+  };
+  useFakeSpotify(fake);
+  try {
+    await invoke(etlRun, ws.runtime, {});
+    assert.equal(seen, ['running', 'extract', 'sample source']);
+    const done = (await invoke(etlHistory, ws.runtime, {})).runs[0]!;
+    assert.equal([done.status, done.progress, done.rowsLoaded], ['succeeded', null, 13], 'the final summary replaced the progress');
+  } finally {
+    await ws.runtime.close();
   }
 });
 

@@ -66,7 +66,7 @@ export function RunsPane({ width, height }: PaneProps) {
     { header: 'DURATION', width: 8, align: 'right', value: (r) => (r.status === 'running' ? formatAgo(r.startedAt).replace(' ago', '') : formatMs(r.durationMs)) },
     { header: 'LOADED', width: 9, align: 'right', value: (r) => n(r.rowsLoaded) },
     { header: 'REJECTED', width: 8, align: 'right', value: (r) => (r.rowsRejected ? n(r.rowsRejected) : '-'), color: (r) => (r.rowsRejected ? 'yellow' : undefined) },
-    { header: 'ERROR', value: (r) => (r.error ?? (r.unavailable.length ? `unavailable: ${r.unavailable.join(', ')}` : '')).replace(/\s+/g, ' ') },
+    { header: 'ERROR', value: (r) => (r.progress ? progressText(r.progress) : (r.error ?? (r.unavailable.length ? `unavailable: ${r.unavailable.join(', ')}` : ''))).replace(/\s+/g, ' '), color: (r) => (r.progress ? 'cyan' : undefined) },
   ];
 
   return (
@@ -89,6 +89,11 @@ export function RunsPane({ width, height }: PaneProps) {
       </Text>
     </Box>
   );
+}
+
+/** A running run's phase as its process published it: "load 3/9 · tracks (120 rows)". */
+function progressText(p: NonNullable<RunListItem['progress']>): string {
+  return `${p.phase}${p.total ? ` ${p.done ?? 0}/${p.total}` : ''}${p.note ? ` · ${p.note}` : ''}`;
 }
 
 /** What the pipeline started from this pane is doing now, or how it ended. */
