@@ -12,7 +12,7 @@ import type { RunListItem } from '../commands/etl/summary.js';
 /** A run as etl.history and etl.run return it, with these fields set. */
 const runItem = (r: Partial<RunListItem> & Pick<RunListItem, 'id' | 'pipeline' | 'status' | 'startedAt'>): RunListItem => ({
   kind: 'spotify', operation: 'etl.run', trigger: 'cron', host: 'h', pid: 1, finishedAt: null, durationMs: null, dryRun: false,
-  rowsExtracted: 0, rowsLoaded: 0, rowsRejected: 0, unavailable: [], error: null, ...r,
+  rowsExtracted: 0, rowsLoaded: 0, rowsRejected: 0, unavailable: [], error: null, progress: null, ...r,
 });
 import type { MigrateStatusResult, MigrationEntry } from '../src/migrations/types.js';
 const mig = (version: string, state: MigrationEntry['state']): MigrationEntry => ({ version, name: `m${version}`, state });

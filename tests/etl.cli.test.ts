@@ -4,7 +4,8 @@ import { writeFileSync } from 'node:fs';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { openStateStore } from '../src/state/open.js';
-import { runCli } from './helpers/cli.js';
+import { spawn } from 'node:child_process';
+import { ROOT, runCli } from './helpers/cli.js';
 import { tempDir } from './helpers/tmp.js';
 
 function workspace(pipelines: Record<string, unknown> = { spotify: { kind: 'spotify', source: 'api' } }): { cwd: string; env: Record<string, string> } {
@@ -85,6 +86,33 @@ test('usage errors exit 2: unknown pipeline, retention without confirmation off 
   const age = await runCli(['etl', 'retention', '--older-than', '3 months'], ws);
   assert.is(age.code, 2);
   assert.match(age.stderr, /must be a number of days such as 90d/);
+});
+
+test('a lock left by a killed run (kill -9) is taken over at once, and its run is closed as failed', async () => {
+  const ws = workspace();
+  assert.is((await runCli(['etl', 'history'], ws)).code, 0, 'creates the state store');
+  const url = `sqlite:${join(ws.env.OPSCTL_HOME!, 'state.db')}`;
+  const holder = spawn(process.execPath, ['--import', 'tsx', join(ROOT, 'tests/helpers/lock-holder.ts'), url, 'spotify'], { cwd: ROOT, stdio: ['ignore', 'pipe', 'inherit'] });
+  await new Promise<void>((resolve, reject) => {
+    holder.stdout!.on('data', (c: Buffer) => String(c).includes('holding') && resolve());
+    holder.on('exit', (code) => reject(new Error(`holder exited ${code}`)));
+  });
+  const blocked = await runCli(['etl', 'run', '-q'], ws);
+  assert.is(blocked.code, 1);
+  assert.match(blocked.stderr, new RegExp(`pipeline spotify not started: pipeline spotify is locked by pid ${holder.pid} on `));
+  holder.kill('SIGKILL');
+  await new Promise((r) => holder.once('exit', r));
+
+  const next = await runCli(['etl', 'run', '-q', '--json'], ws);
+  assert.not.match(next.stderr, /not started/);
+  const doc = JSON.parse(next.stdout) as { orphansClosed: number; executions: Array<{ status: string; run: { id: number } | null }> };
+  assert.is(doc.orphansClosed, 1);
+  assert.ok(doc.executions[0]!.status === 'succeeded' || doc.executions[0]!.status === 'failed', 'the pipeline ran');
+  assert.is(doc.executions[0]!.run!.id, 2);
+  const history = JSON.parse((await runCli(['etl', 'history', '--json'], ws)).stdout) as { runs: Array<{ id: number; status: string; error: string | null }> };
+  const orphan = history.runs.find((r) => r.id === 1)!;
+  assert.is(orphan.status, 'failed');
+  assert.match(orphan.error!, new RegExp(`process ${holder.pid} on .* exited without finishing the run`));
 });
 
 test.run();

@@ -66,6 +66,13 @@ test('upsert inserts, updates changed rows only, resolves duplicate keys last-wi
     const again = await w.upsert(plays, [play('u1', '2026-11-30T08:00:00Z', 't1'), play('u1', '2026-11-30T08:05:00Z', 't3'), play('u2', '2026-11-30T08:05:00Z', 't4')]);
     assert.equal(again, { inserted: 0, updated: 0 }, 'the same rows again: nothing changes');
 
+    const reExtracted = await w.upsert(plays, [play('u1', '2026-11-30T08:00:00Z', 't1', '2026-12-01T00:00:00Z')]);
+    assert.equal(reExtracted, { inserted: 0, updated: 1 }, 'extracted_at is a value like any other by default');
+    const metadata = { ...plays, unchangedUnless: ['extracted_at'] };
+    assert.equal(await w.upsert(metadata, [play('u1', '2026-11-30T08:00:00Z', 't1', '2026-12-02T00:00:00Z')]), { inserted: 0, updated: 0 }, 'unless declared load metadata');
+    const kept = await w.query<{ e: Date }>("SELECT extracted_at AS e FROM recently_played WHERE user_id = 'u1' AND track_id = 't1'");
+    assert.is(kept[0]!.e.toISOString(), '2026-12-01T00:00:00.000Z', 'the row is left as it was');
+
     const changed = await w.upsert(plays, [play('u1', '2026-11-30T08:00:00Z', 't9'), play('u3', '2026-11-30T09:00:00Z', 't1')]);
     assert.equal(changed, { inserted: 1, updated: 1 });
     const n = await w.query<{ n: bigint }>('SELECT count(*) AS n FROM recently_played');

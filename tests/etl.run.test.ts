@@ -5,6 +5,7 @@ import { etlHistory } from '../commands/etl/history.js';
 import { etlRetention } from '../commands/etl/retention.js';
 import { etlRun, type EtlRunResult } from '../commands/etl/run.js';
 import { etlShow } from '../commands/etl/show.js';
+import { toRunListItem } from '../commands/etl/summary.js';
 import { invoke } from '../commands/operation.js';
 import { listQuarantine } from '../src/state/quarantine.js';
 import { listRuns } from '../src/state/runs.js';
@@ -88,6 +89,10 @@ test('re-running the same extract changes nothing; the next run asks for plays a
   try {
     await invoke(etlRun, ws.runtime, {});
     const before = await warehouseCounts(ws);
+    // The same records extracted again an hour later: only extracted_at differs.
+    const later = handMadeExtract();
+    for (const rows of Object.values(later.tables)) for (const row of rows) row.extracted_at = '2026-11-30T11:00:00.000Z';
+    fake.next = later;
     const again = await invoke(etlRun, ws.runtime, { pipelines: ['spotify'] });
     assert.ok(again.ok);
     assert.ok(again.executions[0]!.outcome!.tables.every((t) => t.loaded === 0), 'nothing inserted or updated');
@@ -208,6 +213,30 @@ test('unknown pipelines and an empty config are usage errors; disabled pipelines
     assert.match((error as Error).message, /no pipelines are configured/);
   } finally {
     await empty.runtime.close();
+  }
+});
+
+test('a running run publishes its phase in the run record, for consoles in other processes', async () => {
+  const fake = fakeExtractor();
+  let seen: unknown;
+  const ws = etlWorkspace();
+  fake.next = async () => {
+    for (let i = 0; i < 50 && !seen; i++) {
+      const runs = await listRuns(await ws.runtime.state(), {});
+      const item = runs[0] && toRunListItem(runs[0]);
+      if (item?.progress) seen = [item.status, item.progress.phase, item.progress.note];
+      else await new Promise((r) => setTimeout(r, 20));
+    }
+    return handMadeExtract();
+  };
+  useFakeSpotify(fake);
+  try {
+    await invoke(etlRun, ws.runtime, {});
+    assert.equal(seen, ['running', 'extract', 'sample source']);
+    const done = (await invoke(etlHistory, ws.runtime, {})).runs[0]!;
+    assert.equal([done.status, done.progress, done.rowsLoaded], ['succeeded', null, 13], 'the final summary replaced the progress');
+  } finally {
+    await ws.runtime.close();
   }
 });
 

@@ -22,6 +22,8 @@ export interface RunListItem {
   /** Tables the source refused (Spotify's 403 on audio features). */
   unavailable: string[];
   error: string | null;
+  /** A running run's latest phase, as its process last published it (another process's run included). */
+  progress: { phase: string; done: number | null; total: number | null; note: string | null } | null;
 }
 
 const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
@@ -54,5 +56,6 @@ export function toRunListItem(run: Run): RunListItem {
     rowsRejected: sum('rejected'),
     unavailable: tables.filter((t) => t.status === 'unavailable').map((t) => t.table),
     error: run.error,
+    progress: run.status === 'running' && isRecord(summary.progress) && typeof summary.progress.phase === 'string' ? (summary.progress as unknown as NonNullable<RunListItem['progress']>) : null,
   };
 }

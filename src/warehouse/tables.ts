@@ -17,6 +17,11 @@ export interface TableDef {
   columns: ColumnDef[];
   /** The natural key: a load stages its rows and MERGEs on these columns, so re-loading the same rows changes nothing. */
   key: string[];
+  /**
+   * Columns whose change alone does not make a stored row "updated" (load metadata such as extracted_at): a re-load
+   * whose other values are identical leaves the row, these columns included, as it is.
+   */
+  unchangedUnless?: string[];
   /** BigQuery time partitioning by DATE(column); DuckDB ignores it. */
   partitionBy?: { column: string; type: 'DAY' };
   description?: string;

@@ -1,9 +1,10 @@
 import type { DemoStep } from '../step.js';
 import { botStep } from './bot.js';
 import { costsStep } from './costs.js';
+import { etlStep } from './etl.js';
 import { localTargetStep, overviewStep, stateStep, warehouseStep } from './foundation.js';
+import { loadtestStep } from './loadtest.js';
 import { migrateStep } from './migrate.js';
 
 /** The demo runs these in order. Each capability appends its step; the overview stays last. */
-export const DEMO_STEPS: DemoStep[] = [stateStep, warehouseStep, localTargetStep, costsStep, botStep, migrateStep, loadtestStep, overviewStep];
-import { loadtestStep } from './loadtest.js';
+export const DEMO_STEPS: DemoStep[] = [stateStep, warehouseStep, localTargetStep, etlStep, costsStep, botStep, migrateStep, loadtestStep, overviewStep];

@@ -11,8 +11,9 @@ const SEQ = '__opsctl_seq';
 /**
  * Loads `rows` into `def` on its key: the rows go into a temporary staging table through DuckDB's appender, one
  * data chunk (2048 rows, column by column) at a time, then one MERGE inserts new keys and updates rows whose values
- * changed. Duplicate keys inside the batch resolve to the last row given. Rows identical to what is stored are left
- * alone, so re-loading the same extract reports 0 inserted, 0 updated and changes nothing.
+ * changed (columns in `unchangedUnless` are not compared). Duplicate keys inside the batch resolve to the last row
+ * given. Rows identical to what is stored are left alone, so re-loading the same extract reports 0 inserted,
+ * 0 updated and changes nothing.
  */
 export async function upsertDuckdb(connection: DuckDBConnection, def: TableDef, rows: Row[], options: WarehouseJobOptions = {}): Promise<UpsertResult> {
   validateDef(def);
@@ -55,7 +56,9 @@ async function merge(connection: DuckDBConnection, def: TableDef, stage: string)
   const rest = def.columns.filter((c) => !def.key.includes(c.name)).map((c) => ident(c.name));
   const all = def.columns.map((c) => ident(c.name));
   const source = `SELECT ${all.join(', ')} FROM temp.${ident(stage)} QUALIFY row_number() OVER (PARTITION BY ${key.join(', ')} ORDER BY ${ident(SEQ)} DESC) = 1`;
-  const changed = rest.length ? rest.map((c) => `t.${c} IS DISTINCT FROM s.${c}`).join(' OR ') : 'false';
+  const ignored = new Set((def.unchangedUnless ?? []).map(ident));
+  const compared = rest.filter((c) => !ignored.has(c));
+  const changed = compared.length ? compared.map((c) => `t.${c} IS DISTINCT FROM s.${c}`).join(' OR ') : 'false';
   const sql =
     `MERGE INTO ${ident(def.name)} AS t USING (${source}) AS s ON (${key.map((k) => `t.${k} = s.${k}`).join(' AND ')}) ` +
     (rest.length ? `WHEN MATCHED AND (${changed}) THEN UPDATE SET ${rest.map((c) => `${c} = s.${c}`).join(', ')} ` : '') +
