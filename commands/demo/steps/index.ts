@@ -1,7 +1,8 @@
 import type { DemoStep } from '../step.js';
+import { backupStep } from './backup.js';
 import { botStep } from './bot.js';
 import { costsStep } from './costs.js';
 import { localTargetStep, overviewStep, stateStep, warehouseStep } from './foundation.js';
 
 /** The demo runs these in order. Each capability appends its step; the overview stays last. */
-export const DEMO_STEPS: DemoStep[] = [stateStep, warehouseStep, localTargetStep, costsStep, botStep, overviewStep];
+export const DEMO_STEPS: DemoStep[] = [stateStep, warehouseStep, localTargetStep, costsStep, botStep, backupStep, overviewStep];
