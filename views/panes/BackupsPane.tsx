@@ -104,7 +104,11 @@ export function BackupsPane({ width, height }: PaneProps) {
       <FilterPrompt text={filter.text} editing={filter.editing} />
       <Box flexGrow={1} />
       {state?.status === 'running' ? (
-        <ProgressBar label={`${b.last} · ${state.progress?.phase ?? 'starting'}${state.progress?.note ? ` ${state.progress.note}` : ''}`} done={state.progress?.done} total={state.progress?.total} width={width} />
+        state.progress?.total ? (
+          <ProgressBar label={`${b.last} · ${state.progress.phase}${state.progress.note ? ` ${state.progress.note}` : ''}`} done={state.progress.done} total={state.progress.total} width={width} />
+        ) : (
+          <Spinner label={`${b.last} · ${state.progress?.phase ?? 'starting'}${state.progress?.note ? ` ${state.progress.note}` : ''}`} />
+        )
       ) : state?.status === 'failed' ? (
         <Text color="red" wrap="truncate">{`${b.last} failed: ${state.error?.message}`}</Text>
       ) : state?.status === 'cancelled' ? (
