@@ -101,6 +101,11 @@ export function BackupsPane({ width, height }: PaneProps) {
       <Box marginTop={1}>
         <Table rows={b.rows} columns={columns} selected={nav.selected} height={tableHeight} width={width} rowKey={(r) => r.backup.id} emptyText={b.createTarget ? `no backups: press c to back up ${b.createTarget}` : 'no backups'} />
       </Box>
+      {selected ? (
+        <Text dimColor wrap="truncate">
+          {`${selected.id} · ${selected.path} · sha256 ${selected.sha256.slice(0, 12)}… · ${selected.tables.length} tables, ${selected.tables.reduce((n, t) => n + t.rows, 0)} rows · ${selected.serverVersion}`}
+        </Text>
+      ) : null}
       <FilterPrompt text={filter.text} editing={filter.editing} />
       <Box flexGrow={1} />
       {state?.status === 'running' ? (
