@@ -37,6 +37,8 @@ export const backupVerify = defineOperation({
   input: z.object({ backup: z.string().min(1) }),
   async run(ctx, input): Promise<BackupVerifyResult> {
     const entry = await resolveBackup(ctx, input.backup);
+    // The drill runs on the server of the backup's target: without it there is nothing to restore into.
+    const serverConfig = targetConfig(ctx, entry.target);
     const started = performance.now();
     return asRun(ctx, 'backup.verify', entry.target, async () => {
       const steps: VerifyStep[] = [];
@@ -77,7 +79,7 @@ export const backupVerify = defineOperation({
       ctx.progress({ phase: 'restore', done: 1, total: 3, note: 'restore drill' });
       let restored;
       try {
-        restored = await restoreIntoScratch(ctx.config, entry, entry.target, targetConfig(ctx, entry.target), ctx.signal, (phase, note) => ctx.progress({ phase, done: 1, total: 3, ...(note ? { note } : {}) }));
+        restored = await restoreIntoScratch(ctx.config, entry, entry.target, serverConfig, ctx.signal, (phase, note) => ctx.progress({ phase, done: 1, total: 3, ...(note ? { note } : {}) }));
         scratch = restored.scratch;
         steps.push({ step: 'restore', ok: true, detail: `restored into ${restored.scratch} (dropped afterwards)` });
       } catch (error) {

@@ -35,9 +35,7 @@ test('the Backups pane lists backups per target with size, age and verification,
   const services = fakeServices({ 'backup.list': () => list, 'backup.freshness': () => freshness });
   const app = renderConsole(services, { initialPane: 'backups' });
   try {
-  await waitFor(app.lastFrame, (f) => f.includes('app-older'));
-  await tick(100);
-  const frame = app.lastFrame() ?? '';
+  const frame = await waitFor(app.lastFrame, (f) => f.includes('app-older') && f.includes('v verify'));
   assert.match(frame, /app STALE 30h/);
   assert.match(frame, /reco no verified backup/);
   assert.match(frame, /app\s+app-newest\s+postgres\s+12\.0 MiB\s+1d\S* ago STALE\s+yes/);
@@ -45,7 +43,8 @@ test('the Backups pane lists backups per target with size, age and verification,
   assert.match(frame, /reco-1[^\n]*FAILED/);
   for (const key of ['c create local', 'v verify', 'R restore', 'p prune']) assert.ok(frame.includes(key), key);
   app.stdin.write('/');
-  await tick(100);
+  await waitFor(app.lastFrame, (f) => f.includes('apply filter'));
+  await tick(50);
   app.stdin.write('reco');
   await waitFor(app.lastFrame, (f) => !f.includes('app-older') && f.includes('reco-1'));
   } finally {
@@ -67,10 +66,11 @@ test('verify runs on the selected backup, shows its progress and outcome, then r
   });
   const app = renderConsole(services, { initialPane: 'backups' });
   try {
-  await waitFor(app.lastFrame, (f) => f.includes('app-older'));
-  await tick(100);
+  await waitFor(app.lastFrame, (f) => f.includes('app-older') && f.includes('v verify'));
+  await tick(50);
   app.stdin.write('j');
-  await tick();
+  await waitFor(app.lastFrame, (f) => f.includes('app-older · /b/app-older.dump'));
+  await tick(50);
   app.stdin.write('v');
   await waitFor(app.lastFrame, (f) => /verify · restore opsctl_verify_app_x\s+█+/.test(f) && f.includes('1/3'));
   assert.equal(services.calls.filter((c) => c.name === 'backup.verify').map((c) => c.input), [{ backup: 'app-older' }]);
@@ -93,8 +93,8 @@ test('restore asks first with Cancel focused; only an explicit confirm runs it w
   });
   const app = renderConsole(services, { initialPane: 'backups' });
   try {
-  await waitFor(app.lastFrame, (f) => f.includes('app-newest'));
-  await tick(100);
+  await waitFor(app.lastFrame, (f) => f.includes('app-newest') && f.includes('R restore'));
+  await tick(50);
   app.stdin.write('R');
   let frame = await waitFor(app.lastFrame, (f) => f.includes('Confirm'));
   await tick(100);
@@ -109,12 +109,12 @@ test('restore asks first with Cancel focused; only an explicit confirm runs it w
   await waitFor(app.lastFrame, (f) => f.includes('Type app'));
   await tick(100);
   app.stdin.write('\u001B[C'); // → to Restore, without the typed name: refused
-  await tick();
+  await waitFor(app.lastFrame, (f) => f.includes('⏎ restore'));
   app.stdin.write('\r');
   await tick(100);
   assert.is(services.calls.filter((c) => c.name === 'backup.restore').length, 2, 'not yet confirmed');
   app.stdin.write('app');
-  await tick();
+  await waitFor(app.lastFrame, (f) => f.includes('> app'));
   app.stdin.write('\r');
   frame = await waitFor(app.lastFrame, (f) => f.includes('restored app-newest into app')).catch((e) => { throw new Error(JSON.stringify(services.calls) + e.message); });
   assert.match(frame, /1 tables replaced/);

@@ -101,10 +101,19 @@ export function BackupsPane({ width, height }: PaneProps) {
       <Box marginTop={1}>
         <Table rows={b.rows} columns={columns} selected={nav.selected} height={tableHeight} width={width} rowKey={(r) => r.backup.id} emptyText={b.createTarget ? `no backups: press c to back up ${b.createTarget}` : 'no backups'} />
       </Box>
+      {selected ? (
+        <Text dimColor wrap="truncate">
+          {`${selected.id} · ${selected.path} · sha256 ${selected.sha256.slice(0, 12)}… · ${selected.tables.length} tables, ${selected.tables.reduce((n, t) => n + t.rows, 0)} rows · ${selected.serverVersion}`}
+        </Text>
+      ) : null}
       <FilterPrompt text={filter.text} editing={filter.editing} />
       <Box flexGrow={1} />
       {state?.status === 'running' ? (
-        <ProgressBar label={`${b.last} · ${state.progress?.phase ?? 'starting'}${state.progress?.note ? ` ${state.progress.note}` : ''}`} done={state.progress?.done} total={state.progress?.total} width={width} />
+        state.progress?.total ? (
+          <ProgressBar label={`${b.last} · ${state.progress.phase}${state.progress.note ? ` ${state.progress.note}` : ''}`} done={state.progress.done} total={state.progress.total} width={width} />
+        ) : (
+          <Spinner label={`${b.last} · ${state.progress?.phase ?? 'starting'}${state.progress?.note ? ` ${state.progress.note}` : ''}`} />
+        )
       ) : state?.status === 'failed' ? (
         <Text color="red" wrap="truncate">{`${b.last} failed: ${state.error?.message}`}</Text>
       ) : state?.status === 'cancelled' ? (

@@ -1,4 +1,5 @@
 import type { DemoStep } from '../step.js';
+import { backupStep } from './backup.js';
 import { botStep } from './bot.js';
 import { costsStep } from './costs.js';
 import { etlStep } from './etl.js';
@@ -7,4 +8,4 @@ import { loadtestStep } from './loadtest.js';
 import { migrateStep } from './migrate.js';
 
 /** The demo runs these in order. Each capability appends its step; the overview stays last. */
-export const DEMO_STEPS: DemoStep[] = [stateStep, warehouseStep, localTargetStep, etlStep, costsStep, botStep, migrateStep, loadtestStep, overviewStep];
+export const DEMO_STEPS: DemoStep[] = [stateStep, warehouseStep, localTargetStep, etlStep, costsStep, botStep, migrateStep, backupStep, loadtestStep, overviewStep];
