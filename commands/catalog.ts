@@ -15,6 +15,15 @@ export const OPERATION_LOADERS: Record<string, () => Promise<Operation>> = {
   validate: async () => (await import('./validate/index.js')).validate as Operation,
   'bot.start': async () => (await import('./bot/start.js')).botStart as Operation,
   'bot.health': async () => (await import('./bot/health.js')).botHealth as Operation,
+  'sync.run': async () => (await import('./sync/run.js')).syncRun as Operation,
+  'sync.status': async () => (await import('./sync/status.js')).syncStatus as Operation,
+  'sync.setup': async () => (await import('./sync/setup.js')).syncSetup as Operation,
+  'sync.cleanup': async () => (await import('./sync/cleanup.js')).syncCleanup as Operation,
+  'sync.check': async () => (await import('./sync/check.js')).syncCheck as Operation,
+  'watermarks.list': async () => (await import('./watermarks/list.js')).watermarksList as Operation,
+  'watermarks.get': async () => (await import('./watermarks/get.js')).watermarksGet as Operation,
+  'watermarks.set': async () => (await import('./watermarks/set.js')).watermarksSet as Operation,
+  'watermarks.reset': async () => (await import('./watermarks/set.js')).watermarksReset as Operation,
 };
 
 export function hasOperation(name: string): boolean {

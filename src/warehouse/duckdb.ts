@@ -2,6 +2,7 @@ import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { DuckDBInstance, type DuckDBConnection, type DuckDBValue } from '@duckdb/node-api';
 import { ConnectionError, UsageError } from '../errors.js';
+import { streamDuckdb } from './duckdb/stream.js';
 import type { Row, Warehouse } from './warehouse.js';
 
 export interface DuckdbWarehouse extends Warehouse {
@@ -43,7 +44,7 @@ export async function openDuckdbWarehouse(path: string): Promise<DuckdbWarehouse
     ensureTables: () => notBuilt('ensureTables'),
     upsert: () => notBuilt('upsert'),
     deleteOlderThan: () => notBuilt('deleteOlderThan'),
-    stream: () => notBuiltStream('stream'),
+    stream: (sql, params, options) => streamDuckdb(connection, sql, params, options),
     async close() {
       connection.closeSync();
       instance.closeSync();
@@ -53,9 +54,4 @@ export async function openDuckdbWarehouse(path: string): Promise<DuckdbWarehouse
 
 function notBuilt(method: string): never {
   throw new UsageError(`the DuckDB warehouse cannot ${method} in this build of opsctl`);
-}
-
-// eslint-disable-next-line require-yield
-async function* notBuiltStream(method: string): AsyncIterable<Row[]> {
-  notBuilt(method);
 }

@@ -4,10 +4,12 @@ import { registerConfig } from './config.js';
 import { registerCosts } from './costs.js';
 import { registerDemo } from './demo.js';
 import { registerStatus } from './status.js';
+import { registerSync } from './sync.js';
 import { registerValidate } from './validate.js';
+import { registerWatermarks } from './watermarks.js';
 
 /**
  * Every subcommand, registered without importing its operation (each action imports its module when it runs), so
  * `opsctl --help` stays fast. A capability adds its register function here.
  */
-export const REGISTRARS: Array<(program: Command) => void> = [registerStatus, registerValidate, registerCosts, registerDemo, registerConfig, registerBot];
+export const REGISTRARS: Array<(program: Command) => void> = [registerStatus, registerValidate, registerCosts, registerDemo, registerConfig, registerBot, registerSync, registerWatermarks];
