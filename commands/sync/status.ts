@@ -3,7 +3,7 @@ import { selectSyncTables } from '../../src/pipelines/sync/tables.js';
 import { listLocks, type LockHolder } from '../../src/state/locks.js';
 import { listRuns, type Run } from '../../src/state/runs.js';
 import { defineOperation } from '../operation.js';
-import { tableStatuses, type SyncTableStatus } from './table-status.js';
+import { tableStatuses, type SyncTableStatus } from '../../src/pipelines/sync/status.js';
 
 export interface SyncStatusResult {
   tables: SyncTableStatus[];

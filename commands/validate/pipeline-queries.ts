@@ -1,4 +1,5 @@
 import type { Config } from '../../src/config/load.js';
+import { syncSourceQueries } from '../../src/pipelines/sync/source.js';
 
 export interface PipelineQuery {
   /** Shown in the check: pipeline/table. */
@@ -9,6 +10,5 @@ export interface PipelineQuery {
 
 /** The queries the configured pipelines send to the warehouse, for validate's dry runs. Each pipeline kind adds its own. */
 export function pipelineQueries(config: Config): PipelineQuery[] {
-  void config;
-  return [];
+  return [...syncSourceQueries(config)];
 }

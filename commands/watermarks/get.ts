@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { selectSyncTables } from '../../src/pipelines/sync/tables.js';
 import { listExecutions, type ExecutionEntry } from '../../src/state/execution-log.js';
 import { defineOperation } from '../operation.js';
-import { tableStatuses, type SyncTableStatus } from '../sync/table-status.js';
+import { tableStatuses, type SyncTableStatus } from '../../src/pipelines/sync/status.js';
 
 export interface WatermarkGetResult extends SyncTableStatus {
   /** The table's latest runs, newest first: how the watermark moved. */

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { selectSyncTables } from '../../src/pipelines/sync/tables.js';
 import { defineOperation } from '../operation.js';
-import { tableStatuses, type SyncTableStatus } from '../sync/table-status.js';
+import { tableStatuses, type SyncTableStatus } from '../../src/pipelines/sync/status.js';
 
 export interface WatermarksListResult {
   watermarks: SyncTableStatus[];

@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import type { SyncTableStatus } from '../../../commands/sync/table-status.js';
+import type { SyncTableStatus } from '../../pipelines/sync/status.js';
 import type { WatermarkGetResult } from '../../../commands/watermarks/get.js';
 import type { WatermarksListResult } from '../../../commands/watermarks/list.js';
 import type { WatermarkChange } from '../../../commands/watermarks/set.js';

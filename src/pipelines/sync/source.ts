@@ -1,5 +1,6 @@
 import type { Config } from '../../config/load.js';
-import type { SyncTable } from './tables.js';
+import { allSyncTables, type SyncTable } from './tables.js';
+import { windowStart } from './values.js';
 
 export type SourceDialect = 'duckdb' | 'bigquery';
 
@@ -48,4 +49,17 @@ export function sourceQueryLiteral(t: SyncTable, dialect: SourceDialect, dataset
   const q = sourceQuery(t, dialect, dataset, from);
   const at = q.sql.lastIndexOf('?');
   return `${q.sql.slice(0, at)}'${from.replace(/'/g, "''")}'${q.sql.slice(at + 1)}`;
+}
+
+/**
+ * The source query of each sync table as a run would send it today with a full lookback window (watermark = today),
+ * for BigQuery dry runs: what a routine run scans. A table without lookback is dry-run with today as its start.
+ */
+export function syncSourceQueries(config: Config, today = new Date()): Array<{ name: string; pipeline: string; sql: string }> {
+  const { dialect, dataset } = sourceDialect(config);
+  return allSyncTables(config).map((t) => {
+    const now = t.watermarkType === 'date' ? today.toISOString().slice(0, 10) : t.watermarkType === 'timestamp' ? today.toISOString() : '0';
+    const from = windowStart(now, t.watermarkType, t.lookbackDays) ?? now;
+    return { name: `${t.pipeline}/${t.name}`, pipeline: t.pipeline, sql: sourceQueryLiteral(t, dialect, dataset, from) };
+  });
 }

@@ -1,8 +1,8 @@
-import { listExecutions } from '../../src/state/execution-log.js';
-import { listWatermarks } from '../../src/state/watermarks.js';
-import type { StateStore } from '../../src/state/store.js';
-import type { SyncTable } from '../../src/pipelines/sync/tables.js';
-import { lagSeconds, windowStart } from '../../src/pipelines/sync/values.js';
+import { listExecutions } from '../../state/execution-log.js';
+import { listWatermarks } from '../../state/watermarks.js';
+import type { StateStore } from '../../state/store.js';
+import type { SyncTable } from './tables.js';
+import { lagSeconds, windowStart } from './values.js';
 
 /** A synced table as the faces show it: watermark, lag, last run, the next window. `watermarks.list` returns these. */
 export interface SyncTableStatus {
