@@ -1,17 +1,10 @@
 import type { Command } from 'commander';
-import type { SyncTableStatus } from '../../pipelines/sync/status.js';
+import { formatLag, type SyncTableStatus } from '../../pipelines/sync/status.js';
 import type { WatermarkGetResult } from '../../../commands/watermarks/get.js';
 import type { WatermarksListResult } from '../../../commands/watermarks/list.js';
 import type { WatermarkChange } from '../../../commands/watermarks/set.js';
 import { action } from '../action.js';
 import { formatDuration, type TextOut } from '../output.js';
-
-export function formatLag(seconds: number | null): string {
-  if (seconds === null) return '-';
-  if (seconds < 3600) return `${Math.round(seconds / 60)}m`;
-  if (seconds < 2 * 86_400) return `${Math.round(seconds / 3600)}h`;
-  return `${Math.round(seconds / 86_400)}d`;
-}
 
 export function renderWatermarkTable(rows: SyncTableStatus[], out: TextOut): void {
   out.table(rows, [
