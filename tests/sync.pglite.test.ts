@@ -78,8 +78,8 @@ FROM range(0, 30000) t(i)`;
     let buf = '';
     child.stderr!.on('data', (c) => {
       buf += c;
-      const done = [...buf.matchAll(/"done":(\d+)/g)].map((m) => Number(m[1]));
-      if (done.some((d) => d >= 10_000)) resolve();
+      // The first batch is copied (its progress line is out): kill it in the middle of the load.
+      if (/"phase":"events","done":\d+/.test(buf)) resolve();
     });
     child.on('close', () => resolve());
   });

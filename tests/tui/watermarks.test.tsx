@@ -31,12 +31,12 @@ test('the Watermarks pane: one row per table, lag beyond the limit flagged, next
   });
   const app = renderConsole(services, { initialPane: 'watermarks' });
   const frame = await waitFor(app.lastFrame, (f) => f.includes('evolution_data'));
+  await tick(250);
   assert.match(frame, /2 sync tables · 1 lagging beyond max_lag/);
   assert.match(frame, /! pulso\/dashboard_data\s+2026-11-20\s+5d\s+2d\s+ok\s+9\/150\s+fecha_foto ≥ 2026-11-13/);
   assert.match(frame, /pulso\/evolution_data\s+2026-11-20\s+1h\s+2d\s+ok\s+3\/12 q2\s+fecha_foto ≥ 2026-11-17/);
-  assert.match(frame, /enter sync table/);
   app.stdin.write('\u001B[B'); // down
-  await tick();
+  await tick(250);
   app.stdin.write('\r');
   const done = await waitFor(app.lastFrame, (f) => f.includes('1 inserted'));
   assert.match(done, /evolution_data: ok, 1 inserted, 0 updated, 0 quarantined, watermark 2026-11-21/);
@@ -60,23 +60,26 @@ test('set asks for a value and a confirmation; Cancel (the default) changes noth
   await waitFor(app.lastFrame, (f) => f.includes('dashboard_data'));
   app.stdin.write('s');
   await waitFor(app.lastFrame, (f) => f.includes('watermark for pulso/dashboard_data: 2026-11-20'));
-  for (let i = 0; i < 2; i++) {
-    app.stdin.write('\u007F');
-    await tick(10);
+  await tick(250);
+  for (const key of ['\u007F', '\u007F', '0', '1']) {
+    app.stdin.write(key);
+    await tick(250);
   }
-  app.stdin.write('01');
   await waitFor(app.lastFrame, (f) => f.includes('watermark for pulso/dashboard_data: 2026-11-01'));
+  await tick(250);
   app.stdin.write('\r');
   let frame = await waitFor(app.lastFrame, (f) => f.includes('Confirm'));
   assert.match(frame, /set the watermark of pulso\/dashboard_data to 2026-11-01/);
+  await tick(250);
   app.stdin.write('\r'); // Cancel has the focus
   await waitFor(app.lastFrame, (f) => !f.includes('Confirm'));
   assert.is(services.calls.filter((c) => c.name === 'watermarks.set').length, 1, 'only the refused call');
 
   app.stdin.write('x');
   await waitFor(app.lastFrame, (f) => f.includes('reset the watermark of pulso/dashboard_data'));
+  await tick(250);
   app.stdin.write('\u001B[C'); // → Confirm
-  await tick();
+  await tick(250);
   app.stdin.write('\r');
   frame = await waitFor(app.lastFrame, (f) => f.includes('the next run reloads the whole source'));
   assert.match(frame, /pulso\/dashboard_data: 2026-11-20 → \(none\)/);

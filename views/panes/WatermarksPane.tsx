@@ -14,12 +14,12 @@ import type { PaneProps } from './types.js';
 
 const columns: TableColumn<SyncTableStatus>[] = [
   { header: 'TABLE', width: 26, value: (w) => `${w.lagging ? '! ' : ''}${w.pipeline}/${w.table}`, color: (w) => (w.lagging ? 'red' : undefined) },
-  { header: 'WATERMARK', width: 12, value: (w) => w.value?.slice(0, 19) ?? '(none)' },
-  { header: 'LAG', width: 6, align: 'right', value: (w) => formatLag(w.lagSeconds), color: (w) => (w.lagging ? 'red' : undefined) },
-  { header: 'LIMIT', width: 6, align: 'right', value: (w) => formatLag(w.limitSeconds) },
-  { header: 'LAST RUN', width: 10, value: (w) => w.lastRun?.status ?? '-', color: (w) => (w.lastRun?.status === 'failed' ? 'red' : w.lastRun?.status === 'ok' ? 'green' : undefined) },
-  { header: 'ROWS', width: 16, align: 'right', value: (w) => (w.lastRun ? `${w.lastRun.rowsLoaded}/${w.lastRun.rowsExtracted}${w.lastRun.rowsRejected ? ` q${w.lastRun.rowsRejected}` : ''}` : '-') },
-  { header: 'NEXT WINDOW', value: (w) => (w.windowStart ? `${w.incrementalColumn} ≥ ${w.windowStart.slice(0, 19)}` : 'whole source') },
+  { header: 'WATERMARK', width: 11, value: (w) => w.value?.slice(0, 16) ?? '(none)' },
+  { header: 'LAG', width: 5, align: 'right', value: (w) => formatLag(w.lagSeconds), color: (w) => (w.lagging ? 'red' : undefined) },
+  { header: 'LIMIT', width: 5, align: 'right', value: (w) => formatLag(w.limitSeconds) },
+  { header: 'LAST RUN', width: 8, value: (w) => w.lastRun?.status ?? '-', color: (w) => (w.lastRun?.status === 'failed' ? 'red' : w.lastRun?.status === 'ok' ? 'green' : undefined) },
+  { header: 'ROWS', width: 12, align: 'right', value: (w) => (w.lastRun ? `${w.lastRun.rowsLoaded}/${w.lastRun.rowsExtracted}${w.lastRun.rowsRejected ? ` q${w.lastRun.rowsRejected}` : ''}` : '-') },
+  { header: 'NEXT WINDOW', value: (w) => (w.windowStart ? `${w.incrementalColumn} ≥ ${w.windowStart.slice(0, 16)}` : 'whole source') },
 ];
 
 /** One row per sync table: watermark, lag behind now (red beyond max_lag), last run, next window; run, set, reset. */
@@ -77,7 +77,7 @@ export function WatermarksPane({ width, height }: PaneProps) {
           {lastRun.pipelines.flatMap((p) => p.tables).map((t) => `${t.table}: ${t.status}, ${t.details?.inserted ?? 0} inserted, ${t.details?.updated ?? 0} updated, ${t.rejected} quarantined, watermark ${t.watermarkAfter ?? '-'}`).join(' · ')}
         </Text>
       ) : null}
-      {wm.lastChange && !wm.pending ? <Text wrap="truncate">{`${wm.lastChange.table}: ${wm.lastChange.before ?? '(none)'} → ${wm.lastChange.after ?? '(none)'}; ${wm.lastChange.note}`}</Text> : null}
+      {wm.lastChange && !wm.pending ? <Text wrap="truncate">{`${wm.lastChange.pipeline}/${wm.lastChange.table}: ${wm.lastChange.before ?? '(none)'} → ${wm.lastChange.after ?? '(none)'}; ${wm.lastChange.note}`}</Text> : null}
       {wm.error ? <Text color="red" wrap="wrap">{wm.error.message}</Text> : null}
       {selected?.lastRun?.error ? <Text color="red" wrap="truncate">{`last error: ${selected.lastRun.error}`}</Text> : null}
       <Box flexGrow={1} />
