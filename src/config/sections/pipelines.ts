@@ -28,7 +28,7 @@ export const syncPipelineSchema = z.strictObject({
   target: nameSchema,
   enabled: z.boolean().default(true),
   /** Rows per batch read from the warehouse and copied into the staging table; memory is bounded by it. */
-  batchSize: z.number().int().min(100).max(1_000_000).default(20_000),
+  batchSize: z.number().int().min(100).max(1_000_000).default(5_000),
   /** The target tables, by name: each is filled from its warehouse source by watermark (see src/pipelines/sync). */
   tables: z.record(syncTableNameSchema, syncTableSchema).prefault({}),
 });

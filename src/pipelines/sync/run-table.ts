@@ -7,7 +7,7 @@ import { getWatermark, setWatermark } from '../../state/watermarks.js';
 import type { Warehouse } from '../../warehouse/warehouse.js';
 import type { TableOutcome } from '../types.js';
 import { createTableSql, EXECUTION_LOG_TABLE, META_TABLES_SQL, qi, WATERMARKS_TABLE } from './ddl.js';
-import { inLoadTransaction } from './load.js';
+import { inLoadTransaction, type LoadSession } from './load.js';
 import { sourceQuery, type SourceDialect } from './source.js';
 import type { SyncTable } from './tables.js';
 import { compareWatermark, copyField, normalizeValue, windowStart } from './values.js';
@@ -40,7 +40,7 @@ export type SyncTableOutcome = TableOutcome & { details?: SyncTableDetails };
 const QUARANTINE_FLUSH = 500;
 
 /** The merge: one row per key from the staging table (deterministic choice), upserted, unchanged rows not rewritten. */
-export function mergeSql(t: SyncTable, stage: string): string {
+export function mergeSql(t: SyncTable, stage: string, dedupe = true): string {
   const cols = t.columns.map((c) => qi(c.name));
   const key = t.key.map(qi);
   const rest = t.columns.filter((c) => !t.key.includes(c.name)).map((c) => qi(c.name));
@@ -50,8 +50,9 @@ export function mergeSql(t: SyncTable, stage: string): string {
   const onConflict = rest.length
     ? `DO UPDATE SET ${rest.map((c) => `${c} = EXCLUDED.${c}`).join(', ')} WHERE (${rest.map((c) => `${qi(t.name)}.${c}`).join(', ')}${rest.length === 1 ? ', NULL' : ''}) IS DISTINCT FROM (${rest.map((c) => `EXCLUDED.${c}`).join(', ')}${rest.length === 1 ? ', NULL' : ''})`
     : 'DO NOTHING';
+  const src = dedupe ? `SELECT DISTINCT ON (${key.join(', ')}) ${cols.join(', ')} FROM ${stage} ORDER BY ${[...key, ...tiebreak].join(', ')}` : `SELECT ${cols.join(', ')} FROM ${stage}`;
   return `WITH src AS MATERIALIZED (
-  SELECT DISTINCT ON (${key.join(', ')}) ${cols.join(', ')} FROM ${stage} ORDER BY ${[...key, ...tiebreak].join(', ')}
+  ${src}
 ), up AS (
   INSERT INTO ${qi(t.name)} (${cols.join(', ')}) SELECT ${cols.join(', ')} FROM src
   ON CONFLICT (${key.join(', ')}) ${onConflict}
@@ -59,6 +60,27 @@ export function mergeSql(t: SyncTable, stage: string): string {
 )
 SELECT (SELECT count(*) FROM up WHERE inserted)::int AS inserted, (SELECT count(*) FROM up WHERE NOT inserted)::int AS updated,
   (SELECT count(*) FROM src)::int AS distinct_rows`;
+}
+
+type MergeCounts = { inserted: number; updated: number; distinct_rows: number };
+
+/**
+ * Most batches have one row per key: the upsert then runs straight from staging (no sort). When a key repeats,
+ * PostgreSQL refuses ("cannot affect row a second time", 21000); the savepoint undoes that attempt and the
+ * deduplicating merge runs instead. Either way the outcome is the same as the deduplicating merge's.
+ */
+async function merge(s: LoadSession, t: SyncTable, stage: string): Promise<MergeCounts> {
+  await s.query('SAVEPOINT opsctl_merge');
+  try {
+    const [m] = await s.query<MergeCounts>(mergeSql(t, stage, false));
+    await s.query('RELEASE SAVEPOINT opsctl_merge');
+    return m!;
+  } catch (error) {
+    if ((error as { code?: string }).code !== '21000') throw error;
+    await s.query('ROLLBACK TO SAVEPOINT opsctl_merge');
+    const [m] = await s.query<MergeCounts>(mergeSql(t, stage, true));
+    return m!;
+  }
 }
 
 export async function ensureTargetTables(target: SqlTarget, tables: SyncTable[]): Promise<void> {
@@ -102,8 +124,8 @@ export async function syncOneTable(t: SyncTable, deps: SyncTableDeps): Promise<S
           extracted++;
           const fields: Array<string | null> = [];
           let reason: string | undefined;
-          for (const c of t.columns) {
-            const n = normalizeValue(row[c.name], c.type);
+          for (const [i, c] of t.columns.entries()) {
+            const n = normalizeValue(row[c.name], c.type, i === incIdx);
             if (!n.ok) {
               reason = `${c.name}: ${n.reason}`;
               break;
@@ -133,7 +155,7 @@ export async function syncOneTable(t: SyncTable, deps: SyncTableDeps): Promise<S
         ctx.progress({ phase: t.name, done: extracted, note: `${extracted} rows read${rejected ? `, ${rejected} quarantined` : ''}` });
       }
       await flush();
-      const [m] = await s.query<{ inserted: number; updated: number; distinct_rows: number }>(mergeSql(t, stage));
+      const m = await merge(s, t, stage);
       const after = nextWatermark(before, maxLoaded, minRejected, deps.force, cmp);
       const finishedAt = new Date().toISOString();
       await s.query(

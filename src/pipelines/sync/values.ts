@@ -26,6 +26,8 @@ function validDate(y: number, m: number, d: number): boolean {
 }
 
 function integer(v: unknown, range: { min: bigint; max: bigint }): Normalized {
+  if (typeof v === 'number' && Number.isSafeInteger(v) && v >= Number(range.min) && v <= Number(range.max)) return { ok: true, text: String(v) };
+  if (typeof v === 'string' && /^-?\d{1,9}$/.test(v)) return { ok: true, text: v };
   let n: bigint;
   if (typeof v === 'bigint') n = v;
   else if (typeof v === 'number' && Number.isInteger(v)) n = BigInt(v);
@@ -58,15 +60,38 @@ export function normalizeTimestamp(v: unknown): string | undefined {
   return `${new Date(ms).toISOString().slice(0, 19)}.${micros}Z`;
 }
 
+/** Dates repeat across a table's rows (a day per snapshot): remember the ones already checked. */
+const knownDates = new Set<string>();
+
 export function normalizeDate(v: unknown): string | undefined {
   if (v instanceof Date) return Number.isNaN(v.getTime()) ? undefined : v.toISOString().slice(0, 10);
   if (typeof v !== 'string') return undefined;
+  if (knownDates.has(v)) return v;
   const m = DATE_RE.exec(v.trim());
-  return m && validDate(Number(m[1]), Number(m[2]), Number(m[3])) ? v.trim() : undefined;
+  if (!m || !validDate(Number(m[1]), Number(m[2]), Number(m[3]))) return undefined;
+  if (knownDates.size > 100_000) knownDates.clear();
+  if (v === v.trim()) knownDates.add(v);
+  return v.trim();
 }
 
-/** Checks one value against its column type and renders it as PostgreSQL text (null stays null). */
-export function normalizeValue(raw: unknown, type: SyncColumnType): Normalized {
+/**
+ * A timestamp PostgreSQL will read as the same instant, without rewriting it (cheaper than normalizing when the text
+ * is not compared, i.e. any column but the incremental one): the shape is checked, and the date is a real date.
+ */
+export function checkTimestamp(v: unknown): string | undefined {
+  if (typeof v !== 'string') return normalizeTimestamp(v);
+  const m = TS_RE.exec(v);
+  if (!m) return undefined;
+  const [, y, mo, d, h = '00', mi = '00', s = '00'] = m;
+  if (!validDate(Number(y), Number(mo), Number(d)) || Number(h) > 23 || Number(mi) > 59 || Number(s) > 59) return undefined;
+  return v;
+}
+
+/**
+ * Checks one value against its column type and renders it as PostgreSQL text (null stays null). `exact` (the
+ * incremental column) also rewrites timestamps to one canonical form, so watermarks compare as text.
+ */
+export function normalizeValue(raw: unknown, type: SyncColumnType, exact = true): Normalized {
   const v = unwrap(raw);
   if (v === null || v === undefined) return { ok: true, text: null };
   switch (type) {
@@ -98,6 +123,10 @@ export function normalizeValue(raw: unknown, type: SyncColumnType): Normalized {
     }
     case 'timestamp':
     case 'timestamptz': {
+      if (!exact) {
+        const t = checkTimestamp(v);
+        return t ? { ok: true, text: t } : { ok: false, reason: `${show(v)} is not a timestamp` };
+      }
       const t = normalizeTimestamp(v);
       return t ? { ok: true, text: type === 'timestamp' ? t.slice(0, -1) : t } : { ok: false, reason: `${show(v)} is not a timestamp` };
     }
