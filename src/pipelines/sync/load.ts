@@ -53,7 +53,8 @@ async function pgLoad<T>(pool: pg.Pool, options: LoadOptions, fn: (s: LoadSessio
       if (!text) return;
       if (copyError) throw copyError;
       if (!copy) {
-        copy = client.query(copyFrom(`COPY ${options.copyInto} FROM STDIN`));
+        // A few MB may wait in the stream: the warehouse read goes on while the server consumes the previous batch.
+        copy = client.query(copyFrom(`COPY ${options.copyInto} FROM STDIN`, { highWaterMark: 4 * 1024 * 1024 }));
         copy.on('error', (e: Error) => (copyError = e));
       }
       if (!copy.write(text)) await Promise.race([once(copy, 'drain'), once(copy, 'error').then(([e]) => Promise.reject(e as Error))]);

@@ -155,7 +155,9 @@ export async function syncOneTable(t: SyncTable, deps: SyncTableDeps): Promise<S
         ctx.progress({ phase: t.name, done: extracted, note: `${extracted} rows read${rejected ? `, ${rejected} quarantined` : ''}` });
       }
       await flush();
+      const copiedAt = performance.now();
       const m = await merge(s, t, stage);
+      ctx.log.debug(`sync ${t.name}: read and copied ${extracted} rows in ${Math.round(copiedAt - started)} ms, merged in ${Math.round(performance.now() - copiedAt)} ms`);
       const after = nextWatermark(before, maxLoaded, minRejected, deps.force, cmp);
       const finishedAt = new Date().toISOString();
       await s.query(
