@@ -36,6 +36,15 @@ export const OPERATION_LOADERS: Record<string, () => Promise<Operation>> = {
   'loadtest.run': async () => (await import('./loadtest/run.js')).loadtestRun as Operation,
   'loadtest.history': async () => (await import('./loadtest/history.js')).loadtestHistory as Operation,
   'loadtest.compare': async () => (await import('./loadtest/compare.js')).loadtestCompare as Operation,
+  'sync.run': async () => (await import('./sync/run.js')).syncRun as Operation,
+  'sync.status': async () => (await import('./sync/status.js')).syncStatus as Operation,
+  'sync.setup': async () => (await import('./sync/setup.js')).syncSetup as Operation,
+  'sync.cleanup': async () => (await import('./sync/cleanup.js')).syncCleanup as Operation,
+  'sync.check': async () => (await import('./sync/check.js')).syncCheck as Operation,
+  'watermarks.list': async () => (await import('./watermarks/list.js')).watermarksList as Operation,
+  'watermarks.get': async () => (await import('./watermarks/get.js')).watermarksGet as Operation,
+  'watermarks.set': async () => (await import('./watermarks/set.js')).watermarksSet as Operation,
+  'watermarks.reset': async () => (await import('./watermarks/set.js')).watermarksReset as Operation,
 };
 
 export function hasOperation(name: string): boolean {

@@ -40,7 +40,7 @@ test('opsctl demo builds the workspace inside OPSCTL_HOME, runs every step, and 
     // Run again: the workspace is reused, a second demo run is recorded.
     const again = await runCli(['demo', '--json'], { cwd, env, timeoutMs: 300_000 });
     assert.is(again.code, 0, again.stderr);
-    // Steps record runs of their own (backup.create, backup.verify), so the next demo run is later, not necessarily next.
+    // Steps record runs of their own (the sync step's runs, backup.create, backup.verify), so the next demo run is later, not necessarily next.
     assert.ok((JSON.parse(again.stdout) as DemoDoc).runId > doc.runId);
 
     // Afterwards the workspace is what opsctl finds from a folder without its own config.

@@ -2,6 +2,7 @@ import type { Config } from '../../src/config/load.js';
 import { SPOTIFY_TABLES } from '../../src/spotify/tables.js';
 import { deleteOlderThanSql, mergeSql, type TableRef } from '../../src/warehouse/bigquery/sql.js';
 import type { TableDef } from '../../src/warehouse/tables.js';
+import { syncSourceQueries } from '../../src/pipelines/sync/source.js';
 
 export interface PipelineQuery {
   /** Shown in the check: pipeline/table. */
@@ -25,7 +26,7 @@ export function pipelineQueries(config: Config, now = new Date()): PipelineQuery
     if (!pipeline.enabled) continue;
     if (pipeline.kind === 'spotify') queries.push(...spotifyQueries(config, name, now));
   }
-  return queries;
+  return [...queries, ...syncSourceQueries(config)];
 }
 
 function spotifyQueries(config: Config, pipeline: string, now: Date): PipelineQuery[] {

@@ -6,4 +6,5 @@ import type { PipelineKind, PipelineRunner } from './types.js';
  */
 export const PIPELINE_RUNNERS: Partial<Record<PipelineKind, () => Promise<PipelineRunner>>> = {
   spotify: async () => (await import('./spotify/index.js')).spotifyRunner,
+  sync: async () => (await import('./sync/runner.js')).runSyncPipeline,
 };

@@ -1,10 +1,11 @@
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { DuckDBInstance, type DuckDBConnection, type DuckDBValue } from '@duckdb/node-api';
-import { ConnectionError, UsageError } from '../errors.js';
+import { ConnectionError } from '../errors.js';
 import { ensureDuckdbTables } from './duckdb/ddl.js';
 import { deleteOlderThanDuckdb } from './duckdb/retention.js';
 import { upsertDuckdb } from './duckdb/upsert.js';
+import { streamDuckdb } from './duckdb/stream.js';
 import type { Row, Warehouse } from './warehouse.js';
 
 export interface DuckdbWarehouse extends Warehouse {
@@ -45,20 +46,10 @@ export async function openDuckdbWarehouse(path: string): Promise<DuckdbWarehouse
     ensureTables: (defs, options) => ensureDuckdbTables(connection, defs, options),
     upsert: (def, rows, options) => upsertDuckdb(connection, def, rows, options),
     deleteOlderThan: (def, column, before, options) => deleteOlderThanDuckdb(connection, def, column, before, options),
-    // The streaming half of the port arrives with the sync (issue 4).
-    stream: () => notBuiltStream('stream'),
+    stream: (sql, params, options) => streamDuckdb(connection, sql, params, options),
     async close() {
       connection.closeSync();
       instance.closeSync();
     },
   };
-}
-
-function notBuilt(method: string): never {
-  throw new UsageError(`the DuckDB warehouse cannot ${method} in this build of opsctl`);
-}
-
-// eslint-disable-next-line require-yield
-async function* notBuiltStream(method: string): AsyncIterable<Row[]> {
-  notBuilt(method);
 }

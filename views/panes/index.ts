@@ -5,6 +5,7 @@ import { MigrationsPane } from './MigrationsPane.js';
 import { OverviewPane } from './OverviewPane.js';
 import { RunsPane } from './RunsPane.js';
 import type { PaneDefinition } from './types.js';
+import { WatermarksPane } from './WatermarksPane.js';
 
 /** The console's tabs, in order (number keys 1-9). Each capability adds its pane here. */
 export const PANES: PaneDefinition[] = [
@@ -14,4 +15,5 @@ export const PANES: PaneDefinition[] = [
   { id: 'migrations', title: 'Migrations', component: MigrationsPane },
   { id: 'backups', title: 'Backups', component: BackupsPane },
   { id: 'loadtests', title: 'Load tests', component: LoadTestsPane },
+  { id: 'watermarks', title: 'Watermarks', component: WatermarksPane },
 ];

@@ -4,7 +4,7 @@ import { num as toNum } from '../../state/json.js';
 import type { BackupFreshnessResult } from '../../../commands/backup/freshness.js';
 import type { CostsCheckResult } from '../../../commands/costs/check.js';
 import { levelKey, levelText } from '../commands/costs.js';
-import { watermarkView } from '../commands/watermarks.js';
+import { watermarkItems, watermarkView } from '../commands/watermarks.js';
 import { age } from '../format.js';
 import { list } from '../shape.js';
 import type { AlertContext, AlertSource, GaugeSample, Incident } from './types.js';
@@ -100,7 +100,7 @@ export const watermarkLagSource: AlertSource = {
   async check(ctx) {
     const read = await readCheck(ctx, 'watermarks.list');
     if (!read) return undefined;
-    const views = list(read.result, 'watermarks', 'tables', 'items').map(watermarkView);
+    const views = watermarkItems(read.result).map(watermarkView);
     return {
       incidents: views
         .filter((w) => w.lagging)
@@ -111,7 +111,7 @@ export const watermarkLagSource: AlertSource = {
         })),
       gauges: views
         .filter((w) => w.lagSec !== undefined)
-        .map((w) => ({ metric: 'opsctl_watermark_lag_seconds' as const, labels: { pipeline: w.pipeline ?? '', table: w.table }, value: Math.round(w.lagSec!) })),
+        .map((w) => ({ metric: 'opsctl_watermark_lag_seconds' as const, labels: { pipeline: w.pipeline, table: w.table }, value: Math.round(w.lagSec!) })),
     };
   },
 };

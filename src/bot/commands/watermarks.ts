@@ -1,5 +1,5 @@
+import type { SyncTableStatus } from '../../pipelines/sync/status.js';
 import { age, bold, capped, code, esc, lines, statusIcon } from '../format.js';
-import { bool, list, seconds, str } from '../shape.js';
 import type { BotCommand } from './types.js';
 
 /** `/watermarks`: each synced table's watermark and how far it lags, from `watermarks.list`. */
@@ -12,10 +12,13 @@ export const watermarksCommand: BotCommand = {
   },
 };
 
+/** The part of `watermarks.list`'s items the bot shows (`SyncTableStatus`). */
+export type WatermarkItem = Pick<SyncTableStatus, 'pipeline' | 'table' | 'value' | 'lagSeconds' | 'limitSeconds'> & Partial<Pick<SyncTableStatus, 'lagging'>>;
+
 export interface WatermarkView {
-  /** `pipeline/table`, or the table alone. */
+  /** `pipeline/table`. */
   name: string;
-  pipeline: string | undefined;
+  pipeline: string;
   table: string;
   value: string | undefined;
   lagSec: number | undefined;
@@ -23,30 +26,28 @@ export interface WatermarkView {
   lagging: boolean;
 }
 
-/** Reads one item of `watermarks.list`, whatever its field names. */
-export function watermarkView(item: unknown): WatermarkView {
-  const table = str(item, 'table', 'tableName', 'table_name', 'name') ?? '?';
-  const pipeline = str(item, 'pipeline');
-  const lagSec = seconds(item, { s: ['lagSeconds', 'lagSec', 'lag.seconds'], ms: ['lagMs', 'lag.ms'], h: ['lagHours'] });
-  const limitSec = seconds(item, {
-    s: ['limitSeconds', 'maxLagSeconds', 'lagLimitSeconds'],
-    ms: ['limitMs', 'maxLagMs', 'lagLimitMs'],
-    h: ['limitHours', 'maxLagHours', 'lagLimitHours'],
-  });
-  const flagged = bool(item, 'lagging', 'stale', 'overLimit', 'breached') ?? ['lagging', 'stale', 'late'].includes(str(item, 'status', 'lagStatus') ?? '');
+/** `watermarks.list` returns `{ watermarks: SyncTableStatus[] }`; a bare array of items is read the same way. */
+export function watermarkItems(result: unknown): WatermarkItem[] {
+  const items = Array.isArray(result) ? result : ((result as { watermarks?: unknown } | null)?.watermarks ?? []);
+  return Array.isArray(items) ? (items as WatermarkItem[]) : [];
+}
+
+export function watermarkView(w: WatermarkItem): WatermarkView {
+  const lagSec = w.lagSeconds ?? undefined;
+  const limitSec = w.limitSeconds ?? undefined;
   return {
-    name: pipeline && pipeline !== table ? `${pipeline}/${table}` : table,
-    pipeline,
-    table,
-    value: str(item, 'value', 'watermark', 'current'),
+    name: w.pipeline && w.pipeline !== w.table ? `${w.pipeline}/${w.table}` : w.table,
+    pipeline: w.pipeline,
+    table: w.table,
+    value: w.value ?? undefined,
     lagSec,
     limitSec,
-    lagging: flagged || (lagSec !== undefined && limitSec !== undefined && lagSec > limitSec),
+    lagging: w.lagging ?? (lagSec !== undefined && limitSec !== undefined && lagSec > limitSec),
   };
 }
 
 export function formatWatermarks(result: unknown): string {
-  const items = list(result, 'watermarks', 'tables', 'items').map(watermarkView);
+  const items = watermarkItems(result).map(watermarkView);
   if (items.length === 0) return lines(bold('Watermarks'), esc('No watermarks yet: no sync has run.'));
   const lagging = items.filter((w) => w.lagging).length;
   return lines(

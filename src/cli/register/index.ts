@@ -9,7 +9,9 @@ import { registerLoadtest } from './loadtest.js';
 import { registerMigrate } from './migrate.js';
 import { registerSpotify } from './spotify.js';
 import { registerStatus } from './status.js';
+import { registerSync } from './sync.js';
 import { registerValidate } from './validate.js';
+import { registerWatermarks } from './watermarks.js';
 
 /**
  * Every subcommand, registered without importing its operation (each action imports its module when it runs), so
@@ -18,6 +20,8 @@ import { registerValidate } from './validate.js';
 export const REGISTRARS: Array<(program: Command) => void> = [
   registerStatus,
   registerEtl,
+  registerSync,
+  registerWatermarks,
   registerValidate,
   registerCosts,
   registerMigrate,

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { nameSchema } from './common.js';
+import { syncTableNameSchema, syncTableSchema } from './sync-tables.js';
 
 /**
  * Pipelines that `opsctl etl run` runs, by name. Each kind owns its own schema; the Spotify pipeline and the
@@ -26,6 +27,10 @@ export const syncPipelineSchema = z.strictObject({
   /** The database target the tables are synced into. */
   target: nameSchema,
   enabled: z.boolean().default(true),
+  /** Rows per batch read from the warehouse and copied into the staging table; memory is bounded by it. */
+  batchSize: z.number().int().min(100).max(1_000_000).default(5_000),
+  /** The target tables, by name: each is filled from its warehouse source by watermark (see src/pipelines/sync). */
+  tables: z.record(syncTableNameSchema, syncTableSchema).prefault({}),
 });
 
 export const pipelineSchema = z.discriminatedUnion('kind', [spotifyPipelineSchema, syncPipelineSchema], {

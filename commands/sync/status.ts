@@ -1,0 +1,29 @@
+import { z } from 'zod';
+import { selectSyncTables } from '../../src/pipelines/sync/tables.js';
+import { listLocks, type LockHolder } from '../../src/state/locks.js';
+import { listRuns, type Run } from '../../src/state/runs.js';
+import { defineOperation } from '../operation.js';
+import { tableStatuses, type SyncTableStatus } from '../../src/pipelines/sync/status.js';
+
+export interface SyncStatusResult {
+  tables: SyncTableStatus[];
+  /** Sync pipelines running now (their lock holders). */
+  running: LockHolder[];
+  /** Runs still marked running: a dead process leaves these until `sync cleanup`. */
+  openRuns: Run[];
+  checkedAt: string;
+}
+
+export const syncStatus = defineOperation({
+  name: 'sync.status',
+  summary: 'Each sync table: watermark, lag, last run and the next window',
+  input: z.object({ table: z.string().min(1).optional() }),
+  async run(ctx, input): Promise<SyncStatusResult> {
+    const tables = selectSyncTables(ctx.config, input.table);
+    const store = await ctx.state();
+    const pipelines = new Set(tables.map((t) => t.pipeline));
+    const running = (await listLocks(store)).filter((l) => pipelines.has(l.name.replace(/^pipeline:/, '')) && l.name.startsWith('pipeline:'));
+    const openRuns = (await listRuns(store, { status: 'running', limit: 100 })).filter((r) => r.pipeline !== null && pipelines.has(r.pipeline));
+    return { tables: await tableStatuses(store, tables), running, openRuns, checkedAt: new Date().toISOString() };
+  },
+});

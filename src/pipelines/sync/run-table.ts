@@ -1,0 +1,237 @@
+import type { OperationContext } from '../../../commands/operation.js';
+import type { SqlTarget } from '../../db/target.js';
+import { CancelledError, errorMessage } from '../../errors.js';
+import { quarantine } from '../../state/quarantine.js';
+import type { StateStore } from '../../state/store.js';
+import { getWatermark, setWatermark } from '../../state/watermarks.js';
+import type { Warehouse } from '../../warehouse/warehouse.js';
+import type { TableOutcome } from '../types.js';
+import { createTableSql, EXECUTION_LOG_TABLE, META_TABLES_SQL, qi, WATERMARKS_TABLE } from './ddl.js';
+import { inLoadTransaction, type LoadSession } from './load.js';
+import { sourceQuery, type SourceDialect } from './source.js';
+import type { SyncTable } from './tables.js';
+import { compareWatermark, copyField, normalizeValue, windowStart } from './values.js';
+
+export interface SyncTableDeps {
+  ctx: OperationContext;
+  store: StateStore;
+  warehouse: Warehouse;
+  source: { dialect: SourceDialect; dataset: string | undefined };
+  target: SqlTarget;
+  runId: number | null;
+  force: boolean;
+  dryRun: boolean;
+  batchSize: number;
+}
+
+/** What one table run did, beyond the counts every pipeline reports. */
+export interface SyncTableDetails {
+  windowStart: string | null;
+  inserted: number;
+  updated: number;
+  unchanged: number;
+  duplicates: number;
+  /** The watermark was held at a quarantined row's incremental value instead of advancing past it. */
+  heldAt: string | null;
+}
+
+export type SyncTableOutcome = TableOutcome & { details?: SyncTableDetails };
+
+const QUARANTINE_FLUSH = 500;
+
+/** The merge: one row per key from the staging table (deterministic choice), upserted, unchanged rows not rewritten. */
+export function mergeSql(t: SyncTable, stage: string, dedupe = true): string {
+  const cols = t.columns.map((c) => qi(c.name));
+  const key = t.key.map(qi);
+  const rest = t.columns.filter((c) => !t.key.includes(c.name)).map((c) => qi(c.name));
+  // Duplicate keys: the latest incremental value wins; a tie is broken by the other columns' values, so the outcome
+  // never depends on the order the warehouse returned the rows in.
+  const tiebreak = [qi(t.incremental), ...rest.filter((c) => c !== qi(t.incremental))].map((c) => `${c} DESC NULLS LAST`);
+  const onConflict = rest.length
+    ? `DO UPDATE SET ${rest.map((c) => `${c} = EXCLUDED.${c}`).join(', ')} WHERE (${rest.map((c) => `${qi(t.name)}.${c}`).join(', ')}${rest.length === 1 ? ', NULL' : ''}) IS DISTINCT FROM (${rest.map((c) => `EXCLUDED.${c}`).join(', ')}${rest.length === 1 ? ', NULL' : ''})`
+    : 'DO NOTHING';
+  const src = dedupe ? `SELECT DISTINCT ON (${key.join(', ')}) ${cols.join(', ')} FROM ${stage} ORDER BY ${[...key, ...tiebreak].join(', ')}` : `SELECT ${cols.join(', ')} FROM ${stage}`;
+  return `WITH src AS MATERIALIZED (
+  ${src}
+), up AS (
+  INSERT INTO ${qi(t.name)} (${cols.join(', ')}) SELECT ${cols.join(', ')} FROM src
+  ON CONFLICT (${key.join(', ')}) ${onConflict}
+  RETURNING (xmax = 0) AS inserted
+)
+SELECT (SELECT count(*) FROM up WHERE inserted)::int AS inserted, (SELECT count(*) FROM up WHERE NOT inserted)::int AS updated,
+  (SELECT count(*) FROM src)::int AS distinct_rows`;
+}
+
+type MergeCounts = { inserted: number; updated: number; distinct_rows: number };
+
+/**
+ * Most batches have one row per key: the upsert then runs straight from staging (no sort). When a key repeats,
+ * PostgreSQL refuses ("cannot affect row a second time", 21000); the savepoint undoes that attempt and the
+ * deduplicating merge runs instead. Either way the outcome is the same as the deduplicating merge's.
+ */
+async function merge(s: LoadSession, t: SyncTable, stage: string): Promise<MergeCounts> {
+  await s.query('SAVEPOINT opsctl_merge');
+  try {
+    const [m] = await s.query<MergeCounts>(mergeSql(t, stage, false));
+    await s.query('RELEASE SAVEPOINT opsctl_merge');
+    return m!;
+  } catch (error) {
+    if ((error as { code?: string }).code !== '21000') throw error;
+    await s.query('ROLLBACK TO SAVEPOINT opsctl_merge');
+    const [m] = await s.query<MergeCounts>(mergeSql(t, stage, true));
+    return m!;
+  }
+}
+
+export async function ensureTargetTables(target: SqlTarget, tables: SyncTable[]): Promise<void> {
+  for (const sql of [...META_TABLES_SQL, ...tables.map(createTableSql)]) await target.exec(sql);
+}
+
+/**
+ * One table: read the watermark W, stream the source from W − lookback (everything with --force or no watermark),
+ * check each row (null key, bad type → quarantine), COPY the good ones into staging, merge, record the target-side
+ * watermark and log row in the same transaction, commit, and only then advance the state store's watermark.
+ */
+export async function syncOneTable(t: SyncTable, deps: SyncTableDeps): Promise<SyncTableOutcome> {
+  const { ctx, store, target } = deps;
+  const started = performance.now();
+  const startedAt = new Date().toISOString();
+  const before = (await getWatermark(store, t.pipeline, t.name))?.value ?? null;
+  const from = deps.force ? null : windowStart(before, t.watermarkType, t.lookbackDays);
+  const { sql, params } = sourceQuery(t, deps.source.dialect, deps.source.dataset, from);
+  const stage = qi(`opsctl_stage_${t.name}`.slice(0, 63));
+  const colTypes = t.columns.map((c) => `${qi(c.name)} ${c.type}`).join(', ');
+  const keyIdx = t.key.map((k) => t.columns.findIndex((c) => c.name === k));
+  const incIdx = t.columns.findIndex((c) => c.name === t.incremental);
+  let extracted = 0;
+  let rejected = 0;
+  let maxLoaded: string | null = null;
+  let minRejected: string | null = null;
+  let rejectedWithoutIncremental = 0;
+  let pending: Array<{ runId: number | null; pipeline: string; table: string; reason: string; payload: unknown }> = [];
+  const flush = async () => {
+    if (pending.length && !deps.dryRun) await quarantine(store, pending);
+    pending = [];
+  };
+  const cmp = (a: string, b: string) => compareWatermark(a, b, t.watermarkType);
+
+  try {
+    const merged = await inLoadTransaction(target, { stageDdl: `CREATE TEMP TABLE ${stage} (${colTypes}) ON COMMIT DROP`, copyInto: stage, commit: !deps.dryRun }, async (s) => {
+      for await (const batch of deps.warehouse.stream(sql, params, { batchSize: deps.batchSize, signal: ctx.signal, labels: { pipeline: t.pipeline, table: t.name } })) {
+        if (ctx.signal.aborted) throw new CancelledError(`cancelled while syncing ${t.name}`, { hint: 'Nothing of this table was committed; re-run it.' });
+        let text = '';
+        for (const row of batch) {
+          extracted++;
+          const fields: Array<string | null> = [];
+          let reason: string | undefined;
+          for (const [i, c] of t.columns.entries()) {
+            const n = normalizeValue(row[c.name], c.type, i === incIdx);
+            if (!n.ok) {
+              reason = `${c.name}: ${n.reason}`;
+              break;
+            }
+            fields.push(n.text);
+          }
+          if (!reason) {
+            const nullKey = keyIdx.find((i) => fields[i] === null);
+            if (nullKey !== undefined) reason = `primary key column ${t.columns[nullKey]!.name} is null`;
+            else if (fields[incIdx] === null) reason = `incremental column ${t.incremental} is null`;
+          }
+          if (reason) {
+            rejected++;
+            const inc = normalizeValue(row[t.incremental], t.incrementalType);
+            if (inc.ok && inc.text !== null) {
+              if (minRejected === null || cmp(inc.text, minRejected) < 0) minRejected = inc.text;
+            } else rejectedWithoutIncremental++;
+            pending.push({ runId: deps.runId, pipeline: t.pipeline, table: t.name, reason, payload: row });
+            if (pending.length >= QUARANTINE_FLUSH) await flush();
+            continue;
+          }
+          const inc = fields[incIdx]!;
+          if (maxLoaded === null || cmp(inc, maxLoaded) > 0) maxLoaded = inc;
+          text += `${fields.map(copyField).join('\t')}\n`;
+        }
+        await s.copy(text);
+        ctx.progress({ phase: t.name, done: extracted, note: `${extracted} rows read${rejected ? `, ${rejected} quarantined` : ''}` });
+      }
+      await flush();
+      const copiedAt = performance.now();
+      const m = await merge(s, t, stage);
+      ctx.log.debug(`sync ${t.name}: read and copied ${extracted} rows in ${Math.round(copiedAt - started)} ms, merged in ${Math.round(performance.now() - copiedAt)} ms`);
+      const after = nextWatermark(before, maxLoaded, minRejected, deps.force, cmp);
+      const finishedAt = new Date().toISOString();
+      await s.query(
+        `INSERT INTO ${WATERMARKS_TABLE} (pipeline, table_name, incremental_column, watermark, run_id, updated_at) VALUES ($1, $2, $3, $4, $5, now())
+         ON CONFLICT (pipeline, table_name) DO UPDATE SET incremental_column = EXCLUDED.incremental_column, watermark = EXCLUDED.watermark, run_id = EXCLUDED.run_id, updated_at = EXCLUDED.updated_at`,
+        [t.pipeline, t.name, t.incremental, after, deps.runId],
+      );
+      await s.query(
+        `INSERT INTO ${EXECUTION_LOG_TABLE} (run_id, pipeline, table_name, status, rows_extracted, rows_upserted, rows_rejected, watermark_before, watermark_after, started_at, finished_at, duration_ms)
+         VALUES ($1, $2, $3, 'ok', $4, $5, $6, $7, $8, $9, $10, $11)`,
+        [deps.runId, t.pipeline, t.name, extracted, m!.inserted + m!.updated, rejected, before, after, startedAt, finishedAt, Math.round(performance.now() - started)],
+      );
+      return { ...m!, after };
+    });
+    // The target has committed: only now may the watermark move (a crash before this line re-reads the same rows).
+    if (!deps.dryRun && merged.after !== null && merged.after !== before) {
+      await setWatermark(store, { pipeline: t.pipeline, table: t.name, value: merged.after, type: t.watermarkType, runId: deps.runId });
+    }
+    const staged = extracted - rejected;
+    const heldAt = minRejected !== null && merged.after === minRejected ? minRejected : null;
+    const reasons: string[] = [];
+    if (rejected) reasons.push(`${rejected} rows quarantined${heldAt ? `; watermark held at ${heldAt}` : ''}${rejectedWithoutIncremental ? ` (${rejectedWithoutIncremental} without an incremental value)` : ''}`);
+    if (deps.dryRun) reasons.push('dry run: rolled back');
+    return {
+      table: `${t.name}`,
+      extracted,
+      loaded: merged.inserted + merged.updated,
+      rejected,
+      status: 'ok',
+      ...(reasons.length ? { reason: reasons.join('; ') } : {}),
+      watermarkBefore: before,
+      watermarkAfter: deps.dryRun ? before : merged.after,
+      durationMs: Math.round(performance.now() - started),
+      details: {
+        windowStart: from,
+        inserted: merged.inserted,
+        updated: merged.updated,
+        unchanged: merged.distinct_rows - merged.inserted - merged.updated,
+        duplicates: staged - merged.distinct_rows,
+        heldAt,
+      },
+    };
+  } catch (error) {
+    if (error instanceof CancelledError || ctx.signal.aborted) throw error;
+    await flush().catch(() => undefined);
+    const message = errorMessage(error);
+    await target
+      .query(
+        `INSERT INTO ${EXECUTION_LOG_TABLE} (run_id, pipeline, table_name, status, rows_extracted, rows_rejected, watermark_before, watermark_after, error, started_at, finished_at, duration_ms)
+         VALUES ($1, $2, $3, 'failed', $4, $5, $6, $6, $7, $8, now(), $9)`,
+        [deps.runId, t.pipeline, t.name, extracted, rejected, before, message.slice(0, 2000), startedAt, Math.round(performance.now() - started)],
+      )
+      .catch(() => undefined);
+    return {
+      table: t.name,
+      extracted,
+      loaded: 0,
+      rejected,
+      status: 'failed',
+      reason: message,
+      watermarkBefore: before,
+      watermarkAfter: before,
+      durationMs: Math.round(performance.now() - started),
+    };
+  }
+}
+
+/**
+ * The watermark after a committed run: the largest incremental value loaded (never below the old one unless
+ * --force reloaded), but never past a quarantined row, so that row is read again once it is fixed at the source.
+ */
+export function nextWatermark(before: string | null, maxLoaded: string | null, minRejected: string | null, force: boolean, cmp: (a: string, b: string) => number): string | null {
+  let next = maxLoaded;
+  if (!force && before !== null && (next === null || cmp(before, next) > 0)) next = before;
+  if (minRejected !== null && (next === null || cmp(minRejected, next) < 0)) next = minRejected;
+  return next;
+}

@@ -1,0 +1,68 @@
+import { useCallback, useState } from 'react';
+import type { SyncRunResult } from '../../commands/sync/run.js';
+import type { WatermarksListResult } from '../../commands/watermarks/list.js';
+import type { WatermarkChange } from '../../commands/watermarks/set.js';
+import type { SyncTableStatus } from '../../src/pipelines/sync/status.js';
+import { useServices } from '../services/services.js';
+import { useKeymap } from './keymap.js';
+import { useOperation } from './useOperation.js';
+import { useResource } from './useResource.js';
+
+export const WATERMARKS_REFRESH_MS = 30_000;
+
+/**
+ * The Watermarks pane's logic: the list (refreshed in the background), a sync of one table (optionally forced), and
+ * setting or resetting a watermark. Set and reset go through the operation's confirmation: the pane shows the dialog.
+ * Setting takes a typed value in a modal prompt (Enter submits, Esc cancels).
+ */
+export function useWatermarks() {
+  const services = useServices();
+  const list = useResource<WatermarksListResult>(
+    async (signal) => {
+      const { watermarksList } = await import('../../commands/watermarks/list.js');
+      return services.invoke(watermarksList, {}, { signal });
+    },
+    { intervalMs: WATERMARKS_REFRESH_MS },
+  );
+  const sync = useOperation<SyncRunResult>(useCallback(async () => (await import('../../commands/sync/run.js')).syncRun, []));
+  const set = useOperation<WatermarkChange>(useCallback(async () => (await import('../../commands/watermarks/set.js')).watermarksSet, []));
+  const reset = useOperation<WatermarkChange>(useCallback(async () => (await import('../../commands/watermarks/set.js')).watermarksReset, []));
+  const [editing, setEditing] = useState<{ table: string; text: string } | undefined>(undefined);
+
+  const refreshAfter = <T,>(p: Promise<T>) => void p.then(() => list.refresh());
+  const key = (w: SyncTableStatus) => `${w.pipeline}/${w.table}`;
+
+  useKeymap(
+    'modal',
+    [
+      {
+        keys: ['enter'],
+        label: 'set watermark',
+        run: () => {
+          if (!editing) return;
+          setEditing(undefined);
+          if (editing.text.trim()) refreshAfter(set.run({ table: editing.table, value: editing.text.trim() }));
+        },
+      },
+      { keys: ['esc'], label: 'cancel', run: () => setEditing(undefined) },
+      { keys: ['backspace'], label: 'erase', hidden: true, run: () => setEditing((e) => e && { ...e, text: e.text.slice(0, -1) }) },
+    ],
+    { active: editing !== undefined, onText: (input) => setEditing((e) => e && { ...e, text: e.text + input }) },
+  );
+
+  const running = sync.state.status === 'running' || set.state.status === 'running' || reset.state.status === 'running';
+  const pending = set.state.pendingConfirmation ? { op: set } : reset.state.pendingConfirmation ? { op: reset } : undefined;
+  const last = [sync, set, reset].find((o) => o.state.status === 'failed')?.state.error;
+  return {
+    list,
+    sync,
+    editing,
+    running,
+    pending: pending ? { confirmation: pending.op.state.pendingConfirmation!, answer: (yes: boolean) => pending.op.answerConfirmation(yes) } : undefined,
+    error: last,
+    lastChange: set.state.result ?? reset.state.result,
+    runTable: (w: SyncTableStatus, force = false) => refreshAfter(sync.run({ table: key(w), force })),
+    startSet: (w: SyncTableStatus) => setEditing({ table: key(w), text: w.value ?? '' }),
+    resetTable: (w: SyncTableStatus) => refreshAfter(reset.run({ table: key(w) })),
+  };
+}
