@@ -1,77 +1,33 @@
+import { createTableSql, EXECUTION_LOG_TABLE, META_TABLES_SQL, qi, WATERMARKS_TABLE } from '../../src/pipelines/sync/ddl.js';
+import { PULSO_TABLES } from '../../src/pipelines/sync/sample.js';
+
 /**
  * The seeds' real migrations, shipped in the demo workspace: the dashboards' tables and the ETL state tables (the
  * "Pulso" sync), the invoice bot's indexes for PostgreSQL, and the recommendation service's MySQL indexes with their
  * rollback. `opsctl demo` applies the PostgreSQL ones to the embedded PGlite target.
  */
+const DASHBOARD_TABLES = Object.entries(PULSO_TABLES).map(([name, t]) => ({
+  name,
+  columns: Object.entries(t.columns).map(([column, type]) => ({ name: column, type })),
+  key: [...t.primary_key],
+}));
+
 export const POSTGRES_EXAMPLES: Record<string, string> = {
   '001_dashboard_tables.sql': `-- migrate:up
--- The dashboards' tables, keyed as the incremental sync upserts them.
-CREATE TABLE dashboard_data (
-  fecha_foto date NOT NULL,
-  archivo text NOT NULL,
-  cartera text NOT NULL,
-  servicio text NOT NULL,
-  gestiones integer NOT NULL DEFAULT 0,
-  monto numeric(14, 2),
-  PRIMARY KEY (fecha_foto, archivo, cartera, servicio)
-);
-CREATE TABLE evolution_data (
-  fecha_foto date NOT NULL,
-  archivo text NOT NULL,
-  valor numeric(14, 2),
-  PRIMARY KEY (fecha_foto, archivo)
-);
-CREATE TABLE assignment_data (
-  periodo text NOT NULL,
-  archivo text NOT NULL,
-  cartera text NOT NULL,
-  cuentas integer NOT NULL DEFAULT 0,
-  PRIMARY KEY (periodo, archivo, cartera)
-);
-CREATE TABLE operation_data (
-  fecha_foto date NOT NULL,
-  hora smallint NOT NULL,
-  canal text NOT NULL,
-  archivo text NOT NULL,
-  llamadas integer NOT NULL DEFAULT 0,
-  PRIMARY KEY (fecha_foto, hora, canal, archivo)
-);
-CREATE TABLE productivity_data (
-  fecha_foto date NOT NULL,
-  correo_agente text NOT NULL,
-  archivo text NOT NULL,
-  gestiones integer NOT NULL DEFAULT 0,
-  PRIMARY KEY (fecha_foto, correo_agente, archivo)
-);
+-- The dashboards' tables, keyed as the incremental sync upserts them (the same definitions as the demo's sync config,
+-- so \`opsctl sync check\` passes on a database migrated with these files).
+${DASHBOARD_TABLES.map((t) => `${createTableSql(t)};`).join('\n')}
 
 -- migrate:down
-DROP TABLE productivity_data;
-DROP TABLE operation_data;
-DROP TABLE assignment_data;
-DROP TABLE evolution_data;
-DROP TABLE dashboard_data;
+${DASHBOARD_TABLES.map((t) => `DROP TABLE ${qi(t.name)};`).reverse().join('\n')}
 `,
   '002_etl_state.sql': `-- migrate:up
-CREATE TABLE etl_watermarks (
-  table_name text PRIMARY KEY,
-  last_value timestamptz,
-  last_run_at timestamptz,
-  rows_synced bigint NOT NULL DEFAULT 0
-);
-CREATE TABLE etl_execution_log (
-  id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
-  table_name text NOT NULL,
-  started_at timestamptz NOT NULL DEFAULT now(),
-  finished_at timestamptz,
-  status text NOT NULL CHECK (status IN ('running', 'success', 'failed')),
-  rows_processed bigint NOT NULL DEFAULT 0,
-  error_message text
-);
-CREATE INDEX ix_etl_execution_log_table_started ON etl_execution_log (table_name, started_at DESC);
+-- The sync's bookkeeping on the target: the watermark per table and a log row per table run.
+${META_TABLES_SQL.map((sql) => `${sql};`).join('\n')}
 
 -- migrate:down
-DROP TABLE etl_execution_log;
-DROP TABLE etl_watermarks;
+DROP TABLE ${EXECUTION_LOG_TABLE};
+DROP TABLE ${WATERMARKS_TABLE};
 `,
   '003_invoices.sql': `-- migrate:up
 CREATE TABLE invoices (

@@ -10,7 +10,7 @@ export const EXECUTION_LOG_TABLE = 'etl_execution_log';
 /** The seeds' TimescaleDB settings for the execution log: 1-month chunks, 6 months kept. */
 export const LOG_TIMESCALE = { chunk_interval: '1 month', retention: '6 months' } as const;
 
-export function createTableSql(t: SyncTable): string {
+export function createTableSql(t: Pick<SyncTable, 'name' | 'columns' | 'key'>): string {
   const cols = t.columns.map((c) => `  ${qi(c.name)} ${c.type}${t.key.includes(c.name) ? ' NOT NULL' : ''}`);
   return `CREATE TABLE IF NOT EXISTS ${qi(t.name)} (\n${cols.join(',\n')},\n  PRIMARY KEY (${t.key.map(qi).join(', ')})\n)`;
 }
