@@ -77,6 +77,12 @@ test('a run loads every table, quarantines the malformed record, marks audio fea
     assert.equal([rp.watermarkBefore, rp.watermarkAfter], [null, cursor!.value]);
     assert.equal(shown.quarantinedByTable, { tracks: 1 });
     assert.is(shown.quarantined.length, 1);
+
+    // DuckDB bills nothing, so its loads are metered for the cost report (priced at BigQuery's rates).
+    const jobs = await store.query<{ operation: string; pipeline: string; rows_read: number; bytes_scanned: number }>("SELECT operation, pipeline, rows_read, bytes_scanned FROM costs_jobs WHERE warehouse = 'duckdb'");
+    assert.ok(jobs.length > 0 && jobs.every((j) => j.operation === 'etl.run' && j.pipeline === 'spotify'), JSON.stringify(jobs));
+    assert.is(jobs.reduce((n, j) => n + Number(j.rows_read), 0), 13, 'every staged row metered once');
+    assert.ok(jobs.every((j) => Number(j.bytes_scanned) > 0));
   } finally {
     await ws.runtime.close();
   }

@@ -1,6 +1,9 @@
 import type { TableDef, UpsertResult, WarehouseJobOptions } from '../warehouse/tables.js';
 import type { Row, Warehouse } from '../warehouse/warehouse.js';
-import type { WarehouseJob } from './store.js';
+import type { Config } from '../config/load.js';
+import type { SqlRunner } from '../state/store.js';
+import { openWarehouse } from '../warehouse/warehouse.js';
+import { recordWarehouseJob, type WarehouseJob } from './store.js';
 
 /**
  * The bytes a row would occupy in BigQuery (its documented data-type sizes: INT64/FLOAT64/TIMESTAMP/DATE 8, BOOL 1,
@@ -23,6 +26,20 @@ export function logicalBytes(value: unknown): number {
       if (Array.isArray(value)) return value.reduce((s: number, v) => s + logicalBytes(v), 0);
       return Object.values(value as Record<string, unknown>).reduce((s: number, v) => s + logicalBytes(v), 0);
   }
+}
+
+const SAMPLE_ROWS = 500;
+
+/**
+ * The logical bytes of a large batch estimated from an even sample of its rows: a sync streams millions of rows, and
+ * walking every value would cost more than the estimate is worth.
+ */
+export function sampledBytes(rows: Row[]): number {
+  if (rows.length <= SAMPLE_ROWS) return logicalBytes(rows);
+  const step = rows.length / SAMPLE_ROWS;
+  let bytes = 0;
+  for (let i = 0; i < SAMPLE_ROWS; i++) bytes += logicalBytes(rows[Math.floor(i * step)]);
+  return Math.round((bytes / SAMPLE_ROWS) * rows.length);
 }
 
 /**
@@ -52,7 +69,7 @@ export function meteredWarehouse(
     async upsert(def: TableDef, rows: Row[], options?: WarehouseJobOptions): Promise<UpsertResult> {
       const result = await warehouse.upsert(def, rows, options);
       // The load itself is free in BigQuery; the MERGE reads the staged rows.
-      if (rows.length) await meter(`MERGE INTO ${def.name} (${rows.length} staged rows)`, logicalBytes(rows), rows.length);
+      if (rows.length) await meter(`MERGE INTO ${def.name} (${rows.length} staged rows)`, sampledBytes(rows), rows.length);
       return result;
     },
     deleteOlderThan: (def, column, before, options) => warehouse.deleteOlderThan(def, column, before, options),
@@ -61,7 +78,7 @@ export function meteredWarehouse(
       let rowsRead = 0;
       try {
         for await (const batch of warehouse.stream(sql, params, options)) {
-          bytes += logicalBytes(batch);
+          bytes += sampledBytes(batch);
           rowsRead += batch.length;
           yield batch;
         }
@@ -72,4 +89,14 @@ export function meteredWarehouse(
     },
     close: () => warehouse.close(),
   };
+}
+
+/**
+ * The configured warehouse for one operation. DuckDB bills nothing, so its reads and loads are metered into
+ * costs_jobs (the cost report prices them at BigQuery's rates); BigQuery reports its own bytes in JOBS_BY_PROJECT.
+ */
+export async function openMeteredWarehouse(config: Config, store: SqlRunner, context: { operation: string; pipeline?: string | null }): Promise<Warehouse> {
+  const warehouse = await openWarehouse(config);
+  if (warehouse.kind !== 'duckdb') return warehouse;
+  return meteredWarehouse(warehouse, context, (job) => recordWarehouseJob(store, job));
 }

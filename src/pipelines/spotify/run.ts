@@ -8,7 +8,8 @@ import { heartbeatRun } from '../../state/runs.js';
 import type { StateStore } from '../../state/store.js';
 import { getWatermark, setWatermark } from '../../state/watermarks.js';
 import type { TableDef } from '../../warehouse/tables.js';
-import { openWarehouse as openConfiguredWarehouse, type Warehouse } from '../../warehouse/warehouse.js';
+import { openMeteredWarehouse } from '../../costs/metering.js';
+import type { Warehouse } from '../../warehouse/warehouse.js';
 import type { PipelineConfig, PipelineOutcome, PipelineRunner, PipelineRunOptions, TableOutcome } from '../types.js';
 
 type SpotifyPipelineConfig = Extract<PipelineConfig, { kind: 'spotify' }>;
@@ -116,7 +117,7 @@ async function runSpotify(
     : 0;
 
   progress({ phase: 'load', done: 0, total: wanted.length, note: 'opening the warehouse' });
-  const warehouse = await (deps.openWarehouse ?? openConfiguredWarehouse)(ctx.config);
+  const warehouse = deps.openWarehouse ? await deps.openWarehouse(ctx.config) : await openMeteredWarehouse(ctx.config, store, { operation: 'etl.run', pipeline: name });
   let advanced = cursorBefore;
   try {
     const job = { labels: { pipeline: name }, signal };

@@ -1,6 +1,6 @@
 import { openTarget } from '../../db/target.js';
 import { OperationFailed, UsageError } from '../../errors.js';
-import { openWarehouse } from '../../warehouse/warehouse.js';
+import { openMeteredWarehouse } from '../../costs/metering.js';
 import type { PipelineRunner } from '../types.js';
 import { ensureTargetTables, syncOneTable, type SyncTableOutcome } from './run-table.js';
 import { sourceDialect } from './source.js';
@@ -25,7 +25,7 @@ export const runSyncPipeline: PipelineRunner = async (ctx, name, pipeline, optio
   if (!targetConfig) throw new UsageError(`pipeline "${name}" syncs into target "${p.target}", which is not configured`, { hint: `Add targets.${p.target} or fix pipelines.${name}.target.` });
 
   const store = await ctx.state();
-  const warehouse = await openWarehouse(ctx.config);
+  const warehouse = await openMeteredWarehouse(ctx.config, store, { operation: 'sync.run', pipeline: name });
   try {
     const target = await openTarget(p.target, targetConfig, { signal: ctx.signal });
     try {
