@@ -68,22 +68,5 @@ export async function runClosedAutocannon(plan: EnginePlan): Promise<EngineResul
   } finally {
     clearInterval(ticker);
   }
-  const durationMs = Math.max(1, performance.now() - start);
-  if (rec.secondRequests > 0) rec.closeSecond();
-  const requests = rec.completed;
-  return {
-    requests,
-    responses: rec.responses,
-    durationMs: Math.round(durationMs),
-    rps: Math.round((requests / durationMs) * 1000 * 10) / 10,
-    bytesRead: rec.bytesRead,
-    latency: summarize(rec.histogram),
-    histogram: rec.histogram,
-    statusCodes: rec.statusCodes,
-    errors: rec.errors,
-    non2xx: rec.non2xx,
-    errorSamples: rec.errorSamples,
-    warmupRequests: rec.warmup,
-    samples: rec.samples,
-  };
+  return rec.result(Math.max(1, performance.now() - start));
 }

@@ -168,6 +168,27 @@ export class Recorder {
   get completed(): number {
     return this.responses + this.failures;
   }
+
+  /** The run's result over `durationMs` of measurement; the last partial second counts if it has anything in it. */
+  result(durationMs: number): EngineResult {
+    if (this.secondRequests > 0) this.closeSecond();
+    const requests = this.completed;
+    return {
+      requests,
+      responses: this.responses,
+      durationMs: Math.round(durationMs),
+      rps: Math.round((requests / durationMs) * 1000 * 10) / 10,
+      bytesRead: this.bytesRead,
+      latency: summarize(this.histogram),
+      histogram: this.histogram,
+      statusCodes: this.statusCodes,
+      errors: this.errors,
+      non2xx: this.non2xx,
+      errorSamples: this.errorSamples,
+      warmupRequests: this.warmup,
+      samples: this.samples,
+    };
+  }
 }
 
 interface Target {
@@ -439,24 +460,9 @@ export async function runLoad(plan: EnginePlan): Promise<EngineResult> {
     await Promise.all(dispatchers.map((d) => d.destroy().catch(() => undefined)));
   }
 
-  // The last partial second counts if it has anything in it.
-  if (rec.secondRequests > 0) rec.closeSecond();
   const durationMs = Math.max(1, (model.kind === 'open' && model.durationMs ? Math.max(lastCompletion, measureEnd) : lastCompletion) - measureStart);
-  const requests = rec.completed;
   return {
-    requests,
-    responses: rec.responses,
-    durationMs: Math.round(durationMs),
-    rps: Math.round((requests / durationMs) * 1000 * 10) / 10,
-    bytesRead: rec.bytesRead,
-    latency: summarize(rec.histogram),
-    histogram: rec.histogram,
-    statusCodes: rec.statusCodes,
-    errors: rec.errors,
-    non2xx: rec.non2xx,
-    errorSamples: rec.errorSamples,
-    warmupRequests: rec.warmup,
-    samples: rec.samples,
+    ...rec.result(durationMs),
     ...(model.kind === 'open' ? { sentRate: Math.round((issued / Math.max(1, Math.min(measureEnd, performance.now()) - measureStart)) * 1000 * 10) / 10 } : {}),
   };
 }
