@@ -8,7 +8,7 @@ import { etlShow } from '../commands/etl/show.js';
 import { toRunListItem } from '../commands/etl/summary.js';
 import { invoke } from '../commands/operation.js';
 import { listQuarantine } from '../src/state/quarantine.js';
-import { listRuns } from '../src/state/runs.js';
+import { finishRun, listRuns, startRun } from '../src/state/runs.js';
 import { getWatermark } from '../src/state/watermarks.js';
 import { openDuckdbWarehouse } from '../src/warehouse/duckdb.js';
 import { etlWorkspace, fakeExtractor, handMadeExtract, useFakeSpotify, type EtlWorkspace } from './helpers/etl.js';
@@ -104,6 +104,9 @@ test('re-running the same extract changes nothing; the next run asks for plays a
     assert.ok(again.executions[0]!.outcome!.tables.every((t) => t.loaded === 0), 'nothing inserted or updated');
     assert.equal(await warehouseCounts(ws), before, 'no duplicates');
     assert.is(fake.calls[1]!.recentlyPlayedAfter, Date.parse('2026-11-30T09:00:00Z'));
+    // A backup records its target in the same column; it is not a pipeline run.
+    const backupRun = await startRun(await ws.runtime.state(), { operation: 'backup.create', pipeline: 'local', trigger: 'cli' });
+    await finishRun(await ws.runtime.state(), backupRun.id, { status: 'succeeded' });
     const history = await invoke(etlHistory, ws.runtime, {});
     assert.equal(history.runs.map((r) => [r.pipeline, r.status, r.rowsLoaded]), [['spotify', 'succeeded', 0], ['spotify', 'succeeded', 13]]);
     assert.is(history.total, 2);

@@ -104,7 +104,10 @@ export interface RunFilter {
   operation?: string;
   pipeline?: string;
   status?: RunStatus;
-  /** Only pipeline runs (runs that name a pipeline), whatever operation started them. */
+  /**
+   * Only pipeline runs: etl.* and sync.* runs that name a pipeline. Other operations record a subject in the same
+   * column (a backup its target, so alerts key per target) and are not pipeline runs.
+   */
   pipelinesOnly?: boolean;
   /** Only runs with an id below this (keyset pagination, newest first). */
   beforeId?: number;
@@ -117,7 +120,7 @@ function where(filter: RunFilter): { sql: string; params: unknown[] } {
   if (filter.operation) (clauses.push('operation = ?'), params.push(filter.operation));
   if (filter.pipeline) (clauses.push('pipeline = ?'), params.push(filter.pipeline));
   if (filter.status) (clauses.push('status = ?'), params.push(filter.status));
-  if (filter.pipelinesOnly) clauses.push('pipeline IS NOT NULL');
+  if (filter.pipelinesOnly) clauses.push("pipeline IS NOT NULL AND (operation LIKE 'etl.%' OR operation LIKE 'sync.%')");
   if (filter.beforeId) (clauses.push('id < ?'), params.push(filter.beforeId));
   return { sql: clauses.length ? `WHERE ${clauses.join(' AND ')}` : '', params };
 }
