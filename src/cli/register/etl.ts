@@ -165,7 +165,7 @@ function renderShow(r: EtlShowResult, out: TextOut): void {
     { header: 'LOADED', value: (t) => n(t.loaded), align: 'right' },
     { header: 'REJECTED', value: (t) => n(t.rejected), align: 'right' },
     { header: 'TOOK', value: (t) => formatDuration(t.durationMs), align: 'right' },
-    { header: 'WATERMARK', value: (t) => (t.watermarkAfter !== null || t.watermarkBefore !== null ? `${t.watermarkBefore ?? '-'} → ${t.watermarkAfter ?? '-'}` : '') },
+    { header: 'WATERMARK', value: (t) => (t.watermarkAfter !== null || t.watermarkBefore !== null ? `${showWatermark(t.watermarkBefore)} → ${showWatermark(t.watermarkAfter)}` : '') },
     { header: 'REASON', value: (t) => (t.reason ?? '').slice(0, 70) },
   ], { empty: '(no per-table counts recorded)' });
   for (const note of r.notes) out.line(out.c.dim(`note: ${note}`));
@@ -190,4 +190,10 @@ function renderRetention(r: EtlRetentionResult, out: TextOut): void {
     { header: r.dryRun ? 'WOULD DELETE' : 'DELETED', value: (t) => n(t.rows), align: 'right' },
   ]);
   if (r.runId) out.line(out.c.dim(`recorded as run ${r.runId}`));
+}
+
+/** Spotify's recently-played cursor is milliseconds since the epoch; shown as a UTC time (JSON keeps the raw value). */
+function showWatermark(value: string | null | undefined): string {
+  if (value === null || value === undefined) return '-';
+  return /^\d{12,14}$/.test(value) ? new Date(Number(value)).toISOString().replace('.000Z', 'Z') : value;
 }
