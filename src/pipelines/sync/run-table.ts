@@ -70,6 +70,23 @@ type MergeCounts = { inserted: number; updated: number; distinct_rows: number };
  * deduplicating merge runs instead. Either way the outcome is the same as the deduplicating merge's.
  */
 async function merge(s: LoadSession, t: SyncTable, stage: string): Promise<MergeCounts> {
+  const target = qi(t.name);
+  // An empty target (first load, --force into a truncated table): nothing to compare against, so a plain INSERT …
+  // SELECT does it without the ON CONFLICT arbiter, the RETURNING and the materialized CTE. A repeated key in staging
+  // (or a row another writer added meanwhile) raises 23505: the savepoint undoes it and the general merge runs.
+  const [empty] = await s.query<{ empty: boolean }>(`SELECT NOT EXISTS (SELECT 1 FROM ${target}) AS empty`);
+  if (empty?.empty) {
+    const cols = t.columns.map((c) => qi(c.name)).join(', ');
+    await s.query('SAVEPOINT opsctl_merge');
+    try {
+      const n = await s.exec(`WITH src AS (SELECT ${cols} FROM ${stage}) INSERT INTO ${target} (${cols}) SELECT ${cols} FROM src`);
+      await s.query('RELEASE SAVEPOINT opsctl_merge');
+      return { inserted: n, updated: 0, distinct_rows: n };
+    } catch (error) {
+      if ((error as { code?: string }).code !== '23505') throw error;
+      await s.query('ROLLBACK TO SAVEPOINT opsctl_merge');
+    }
+  }
   await s.query('SAVEPOINT opsctl_merge');
   try {
     const [m] = await s.query<MergeCounts>(mergeSql(t, stage, false));
