@@ -16,6 +16,8 @@ export interface LoadSession {
   /** Appends rows in COPY text format (tab-separated lines, `\N` for null) to the staging table. */
   copy(text: string): Promise<void>;
   query<T = Record<string, unknown>>(sql: string, params?: unknown[]): Promise<T[]>;
+  /** Runs a statement and returns the number of rows it affected. */
+  exec(sql: string): Promise<number>;
 }
 
 export interface LoadOptions {
@@ -63,6 +65,10 @@ async function pgLoad<T>(pool: pg.Pool, options: LoadOptions, fn: (s: LoadSessio
       await endCopy();
       return (await client.query(sql, params)).rows as R[];
     },
+    async exec(sql) {
+      await endCopy();
+      return (await client.query(sql)).rowCount ?? 0;
+    },
   };
   try {
     await client.query('BEGIN');
@@ -101,6 +107,9 @@ async function pgliteLoad<T>(db: PGlite, options: LoadOptions, fn: (s: LoadSessi
         },
         async query<R>(sql: string, params: unknown[] = []) {
           return (await tx.query<R>(sql, params)).rows;
+        },
+        async exec(sql) {
+          return (await tx.query(sql)).affectedRows ?? 0;
         },
       });
       if (!options.commit) {

@@ -10,7 +10,7 @@ import { createTableSql, EXECUTION_LOG_TABLE, META_TABLES_SQL, qi, WATERMARKS_TA
 import { inLoadTransaction, type LoadSession } from './load.js';
 import { sourceQuery, type SourceDialect } from './source.js';
 import type { SyncTable } from './tables.js';
-import { compareWatermark, copyField, normalizeValue, windowStart } from './values.js';
+import { compareWatermark, compileEncoder, copyField, normalizeValue, windowStart } from './values.js';
 
 export interface SyncTableDeps {
   ctx: OperationContext;
@@ -70,6 +70,23 @@ type MergeCounts = { inserted: number; updated: number; distinct_rows: number };
  * deduplicating merge runs instead. Either way the outcome is the same as the deduplicating merge's.
  */
 async function merge(s: LoadSession, t: SyncTable, stage: string): Promise<MergeCounts> {
+  const target = qi(t.name);
+  // An empty target (first load, --force into a truncated table): nothing to compare against, so a plain INSERT …
+  // SELECT does it without the ON CONFLICT arbiter, the RETURNING and the materialized CTE. A repeated key in staging
+  // (or a row another writer added meanwhile) raises 23505: the savepoint undoes it and the general merge runs.
+  const [empty] = await s.query<{ empty: boolean }>(`SELECT NOT EXISTS (SELECT 1 FROM ${target}) AS empty`);
+  if (empty?.empty) {
+    const cols = t.columns.map((c) => qi(c.name)).join(', ');
+    await s.query('SAVEPOINT opsctl_merge');
+    try {
+      const n = await s.exec(`WITH src AS (SELECT ${cols} FROM ${stage}) INSERT INTO ${target} (${cols}) SELECT ${cols} FROM src`);
+      await s.query('RELEASE SAVEPOINT opsctl_merge');
+      return { inserted: n, updated: 0, distinct_rows: n };
+    } catch (error) {
+      if ((error as { code?: string }).code !== '23505') throw error;
+      await s.query('ROLLBACK TO SAVEPOINT opsctl_merge');
+    }
+  }
   await s.query('SAVEPOINT opsctl_merge');
   try {
     const [m] = await s.query<MergeCounts>(mergeSql(t, stage, false));
@@ -114,6 +131,11 @@ export async function syncOneTable(t: SyncTable, deps: SyncTableDeps): Promise<S
     pending = [];
   };
   const cmp = (a: string, b: string) => compareWatermark(a, b, t.watermarkType);
+  // One encoder per column, compiled once per run; the key columns are looked up by index, not per row.
+  const names = t.columns.map((c) => c.name);
+  const ncols = names.length;
+  const encoders = t.columns.map((c, i) => compileEncoder(c.type, i === incIdx));
+  const nulls: boolean[] = t.columns.map(() => false);
 
   try {
     const merged = await inLoadTransaction(target, { stageDdl: `CREATE TEMP TABLE ${stage} (${colTypes}) ON COMMIT DROP`, copyInto: stage, commit: !deps.dryRun }, async (s) => {
@@ -122,34 +144,48 @@ export async function syncOneTable(t: SyncTable, deps: SyncTableDeps): Promise<S
         let text = '';
         for (const row of batch) {
           extracted++;
-          const fields: Array<string | null> = [];
-          let reason: string | undefined;
-          for (const [i, c] of t.columns.entries()) {
-            const n = normalizeValue(row[c.name], c.type, i === incIdx);
-            if (!n.ok) {
-              reason = `${c.name}: ${n.reason}`;
+          let line = '';
+          let bad = -1;
+          let inc: string | null = null;
+          for (let i = 0; i < ncols; i++) {
+            const v = row[names[i]!];
+            let field: string | undefined;
+            if (i === incIdx) {
+              const n = normalizeValue(v, t.incrementalType, true);
+              if (n.ok) {
+                inc = n.text;
+                field = copyField(n.text);
+              }
+            } else field = encoders[i]!(v);
+            if (field === undefined) {
+              bad = i;
               break;
             }
-            fields.push(n.text);
+            line += i === 0 ? field : `\t${field}`;
+            nulls[i] = field === '\\N';
           }
-          if (!reason) {
-            const nullKey = keyIdx.find((i) => fields[i] === null);
+          let reason: string | undefined;
+          if (bad >= 0) {
+            const c = t.columns[bad]!;
+            const n = normalizeValue(row[c.name], c.type, bad === incIdx);
+            reason = `${c.name}: ${n.ok ? 'rejected' : n.reason}`;
+          } else {
+            const nullKey = keyIdx.find((i) => nulls[i]);
             if (nullKey !== undefined) reason = `primary key column ${t.columns[nullKey]!.name} is null`;
-            else if (fields[incIdx] === null) reason = `incremental column ${t.incremental} is null`;
+            else if (inc === null) reason = `incremental column ${t.incremental} is null`;
           }
           if (reason) {
             rejected++;
-            const inc = normalizeValue(row[t.incremental], t.incrementalType);
-            if (inc.ok && inc.text !== null) {
-              if (minRejected === null || cmp(inc.text, minRejected) < 0) minRejected = inc.text;
+            const incN = normalizeValue(row[t.incremental], t.incrementalType);
+            if (incN.ok && incN.text !== null) {
+              if (minRejected === null || cmp(incN.text, minRejected) < 0) minRejected = incN.text;
             } else rejectedWithoutIncremental++;
             pending.push({ runId: deps.runId, pipeline: t.pipeline, table: t.name, reason, payload: row });
             if (pending.length >= QUARANTINE_FLUSH) await flush();
             continue;
           }
-          const inc = fields[incIdx]!;
-          if (maxLoaded === null || cmp(inc, maxLoaded) > 0) maxLoaded = inc;
-          text += `${fields.map(copyField).join('\t')}\n`;
+          if (maxLoaded === null || cmp(inc!, maxLoaded) > 0) maxLoaded = inc;
+          text += `${line}\n`;
         }
         await s.copy(text);
         ctx.progress({ phase: t.name, done: extracted, note: `${extracted} rows read${rejected ? `, ${rejected} quarantined` : ''}` });

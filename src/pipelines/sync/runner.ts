@@ -25,11 +25,30 @@ export const runSyncPipeline: PipelineRunner = async (ctx, name, pipeline, optio
   if (!targetConfig) throw new UsageError(`pipeline "${name}" syncs into target "${p.target}", which is not configured`, { hint: `Add targets.${p.target} or fix pipelines.${name}.target.` });
 
   const store = await ctx.state();
-  const warehouse = await openMeteredWarehouse(ctx.config, store, { operation: 'sync.run', pipeline: name });
+  // The warehouse (loading DuckDB's native library is most of a run with nothing new) and the target (connect, ensure
+  // the tables) open at the same time; whichever fails, the other is closed before the error goes up.
+  const [wh, tg] = await Promise.allSettled([
+    openMeteredWarehouse(ctx.config, store, { operation: 'sync.run', pipeline: name }),
+    (async () => {
+      const t = await openTarget(p.target, targetConfig, { signal: ctx.signal });
+      try {
+        await ensureTargetTables(t, tables);
+      } catch (error) {
+        await t.close().catch(() => undefined);
+        throw error;
+      }
+      return t;
+    })(),
+  ]);
+  if (wh.status === 'rejected' || tg.status === 'rejected') {
+    if (wh.status === 'fulfilled') await wh.value.close().catch(() => undefined);
+    if (tg.status === 'fulfilled') await tg.value.close().catch(() => undefined);
+    throw wh.status === 'rejected' ? wh.reason : (tg as PromiseRejectedResult).reason;
+  }
+  const warehouse = wh.value;
   try {
-    const target = await openTarget(p.target, targetConfig, { signal: ctx.signal });
+    const target = tg.value;
     try {
-      await ensureTargetTables(target, tables);
       const outcomes: SyncTableOutcome[] = [];
       for (const [i, t] of tables.entries()) {
         ctx.progress({ phase: `sync ${t.name}`, done: i, total: tables.length });

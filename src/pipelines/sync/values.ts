@@ -206,3 +206,86 @@ export function lagSeconds(watermark: string | null, type: WatermarkType, now: D
   if (Number.isNaN(at)) return null;
   return Math.max(0, Math.round((now.getTime() - at) / 1000));
 }
+
+// ── pre-compiled per-column encoders ──────────────────────────────────────────────────────────────────────────────
+
+/**
+ * A column's encoder: source value → COPY field (escaped, `\N` for null), or undefined when the value does not fit the
+ * column (the caller asks `normalizeValue` for the reason). The fast paths cover the forms the warehouses hand over
+ * (DuckDB's JSON form, plain numbers); every other value goes through `normalizeValue` + `copyField`, so the output is
+ * the same as theirs for every input.
+ */
+export type ColumnEncoder = (v: unknown) => string | undefined;
+
+const INT8_SHORT_RE = /^-?(0|[1-9]\d{0,17})$/;
+const INT4_SHORT_RE = /^-?\d{1,9}$/;
+const COPY_SPECIAL_RE = /[\\\t\n\r]/;
+
+export function compileEncoder(type: SyncColumnType, exact: boolean): ColumnEncoder {
+  const slow: ColumnEncoder = (v) => {
+    const n = normalizeValue(v, type, exact);
+    return n.ok ? copyField(n.text) : undefined;
+  };
+  switch (type) {
+    case 'text':
+      return (v) => {
+        if (typeof v !== 'string') return v === null || v === undefined ? '\\N' : slow(v);
+        if (v.includes('\u0000')) return undefined;
+        return COPY_SPECIAL_RE.test(v) ? copyField(v) : v;
+      };
+    case 'bigint':
+      return (v) => {
+        if (v === null || v === undefined) return '\\N';
+        if (typeof v === 'string' && INT8_SHORT_RE.test(v)) return v;
+        if (typeof v === 'number' && Number.isSafeInteger(v)) return String(v);
+        return slow(v);
+      };
+    case 'integer':
+      return (v) => {
+        if (v === null || v === undefined) return '\\N';
+        if (typeof v === 'number' && Number.isSafeInteger(v) && v >= -2147483648 && v <= 2147483647) return String(v);
+        if (typeof v === 'string' && INT4_SHORT_RE.test(v)) return v;
+        return slow(v);
+      };
+    case 'numeric':
+    case 'double precision':
+      return (v) => {
+        if (v === null || v === undefined) return '\\N';
+        if (typeof v === 'number' && Number.isFinite(v)) return String(v);
+        if (typeof v === 'string' && NUMERIC_RE.test(v) && v === v.trim()) return v;
+        return slow(v);
+      };
+    case 'date':
+      return (v) => {
+        if (v === null || v === undefined) return '\\N';
+        if (typeof v === 'string' && knownDates.has(v)) return v;
+        return slow(v);
+      };
+    case 'timestamp':
+    case 'timestamptz':
+      if (exact) return slow;
+      // Not the incremental column: the text is kept as it is once its shape and its date are checked; the date part
+      // repeats across rows, so a date already seen skips the calendar check.
+      return (v) => {
+        if (v === null || v === undefined) return '\\N';
+        if (typeof v !== 'string') return slow(v);
+        const m = TS_RE.exec(v);
+        if (!m) return undefined;
+        const date = `${m[1]}-${m[2]}-${m[3]}`;
+        const h = m[4] ?? '00';
+        const mi = m[5] ?? '00';
+        const s = m[6] ?? '00';
+        if (Number(h) > 23 || Number(mi) > 59 || Number(s) > 59) return undefined;
+        if (!knownTsDates.has(date)) {
+          if (!validDate(Number(m[1]), Number(m[2]), Number(m[3]))) return undefined;
+          if (knownTsDates.size > 100_000) knownTsDates.clear();
+          knownTsDates.add(date);
+        }
+        return COPY_SPECIAL_RE.test(v) ? copyField(v) : v;
+      };
+    default:
+      return slow;
+  }
+}
+
+const knownTsDates = new Set<string>();

@@ -1,4 +1,4 @@
-import type { DuckDBConnection, DuckDBValue } from '@duckdb/node-api';
+import { JsonDuckDBValueConverter, type DuckDBConnection, type DuckDBValue } from '@duckdb/node-api';
 import { CancelledError } from '../../errors.js';
 import type { Row } from '../warehouse.js';
 
@@ -15,12 +15,25 @@ export async function* streamDuckdb(
   options: { batchSize?: number; signal?: AbortSignal } = {},
 ): AsyncIterable<Row[]> {
   const batchSize = Math.max(1, options.batchSize ?? 10_000);
-  const result = await connection.stream(sql, params as DuckDBValue[]);
+  // A streaming result hands a selective filter's rows over in as many tiny chunks as the scan has vectors (one native
+  // round trip each: ~0.2 s for 1,000 rows out of 1,000,000). A result small enough to hold (a few batches) is counted
+  // first and then run materialized, in a few full chunks; a large one streams, so memory stays bounded.
+  const counted = await connection.runAndReadAll(`SELECT count(*) AS n FROM (${sql}) AS opsctl_counted`, params as DuckDBValue[]);
+  const small = Number(counted.getRowsJS()[0]?.[0] ?? Infinity) <= batchSize * 4;
+  const result = small ? await connection.run(sql, params as DuckDBValue[]) : await connection.stream(sql, params as DuckDBValue[]);
+  const names = result.deduplicatedColumnNames();
+  const width = names.length;
   let batch: Row[] = [];
-  for await (const rows of result.yieldRowObjectJson()) {
+  // Each chunk is converted column by column (one pass per vector), then the row objects are assembled: the same
+  // values as `yieldRowObjectJson` (same converter, same de-duplicated names) for about two thirds of its time.
+  for await (const chunk of result) {
     if (options.signal?.aborted) throw new CancelledError('cancelled while reading the warehouse');
-    for (const row of rows) {
-      batch.push(row as Row);
+    const columns = chunk.convertColumns(JsonDuckDBValueConverter);
+    const count = chunk.rowCount;
+    for (let r = 0; r < count; r++) {
+      const row: Row = {};
+      for (let c = 0; c < width; c++) row[names[c]!] = columns[c]![r];
+      batch.push(row);
       if (batch.length >= batchSize) {
         yield batch;
         batch = [];
