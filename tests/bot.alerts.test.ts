@@ -11,8 +11,7 @@ import { openStateStore } from '../src/state/open.js';
 import { finishRun, startRun } from '../src/state/runs.js';
 import { FakeTelegram } from './fakes/telegram.js';
 import { fakeOperation, startHarness, TEAM_CHAT, type BotHarness } from './helpers/bot.js';
-import { createPgDatabase, type TempDatabase } from './helpers/databases.js';
-import { tempDir } from './helpers/tmp.js';
+import { stateEngines } from './helpers/state-engines.js';
 
 /** A pid that provably does not run: a child that has already exited. */
 let dead: number | undefined;
@@ -37,27 +36,14 @@ async function succeededRun(h: BotHarness, pipeline: string) {
 }
 
 // The state store side runs on both engines: incidents survive a restart of the bot.
-let pg: TempDatabase | undefined;
-const engines = [
-  { name: 'sqlite', state: async () => `sqlite:${tempDir()}/state.db` },
-  {
-    name: 'postgres',
-    state: async () => {
-      pg ??= await createPgDatabase('opsctl_bot');
-      return `${pg.url}?schema=bot_${Math.random().toString(36).slice(2, 8)}`;
-    },
-  },
-];
+const engines = stateEngines('opsctl_bot');
 
 for (const engine of engines) {
   const t = suite(`bot alerts on ${engine.name}`);
-  t.after(async () => {
-    await pg?.drop();
-    pg = undefined;
-  });
+  t.after(() => engine.cleanup());
 
   t('a failed run is alerted once, not again after a restart, and once more when it clears', async () => {
-    const stateUrl = await engine.state();
+    const stateUrl = await engine.url();
     const fake = await new FakeTelegram().start();
     const config = { state: { url: stateUrl } };
     let h = await startHarness({ fake, config, sources: [runFailedSource] });
@@ -99,7 +85,7 @@ for (const engine of engines) {
   });
 
   t('a running bot is registered in the state store and unregistered when it stops; records of dead bots are pruned', async () => {
-    const stateUrl = await engine.state();
+    const stateUrl = await engine.url();
     const crashed = await openStateStore(stateUrl);
     await crashed.run(
       `INSERT INTO bot_instances (id, host, pid, process_start, health_url, telegram, opsctl_version, started_at, heartbeat_at)

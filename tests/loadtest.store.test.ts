@@ -1,4 +1,3 @@
-import { join } from 'node:path';
 import { suite, test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { compareRuns } from '../src/loadtest/compare.js';
@@ -7,8 +6,7 @@ import { createHistogram, decodeHistogram, encodeHistogram, recordMs, summarize 
 import { getHistogram, getRun, lastRunByProfile, listRuns, previousRun, saveRun, type NewLoadTestRun, type LoadTestRun } from '../src/loadtest/store.js';
 import { openStateStore } from '../src/state/open.js';
 import type { StateStore } from '../src/state/store.js';
-import { createPgDatabase, type TempDatabase } from './helpers/databases.js';
-import { tempDir } from './helpers/tmp.js';
+import { stateEngines } from './helpers/state-engines.js';
 
 function samples(perSecond: number[], p95: number[]): SecondSample[] {
   return perSecond.map((requests, i) => ({ t: i + 1, requests, errors: 0, p50: p95[i]! / 2, p95: p95[i]!, p99: p95[i]! * 1.5 }));
@@ -87,26 +85,7 @@ test('the HDR histogram survives encoding (stored with the run)', () => {
   assert.ok(Math.abs(percentiles.p50 - 50.1) < 0.05, String(percentiles.p50));
 });
 
-interface Engine {
-  name: string;
-  url(): Promise<string>;
-  cleanup(): Promise<void>;
-}
-let pgDb: TempDatabase | undefined;
-const engines: Engine[] = [
-  { name: 'sqlite', url: async () => `sqlite:${join(tempDir(), 'state.db')}`, cleanup: async () => undefined },
-  {
-    name: 'postgres',
-    url: async () => {
-      pgDb ??= await createPgDatabase('opsctl_loadtest');
-      return pgDb.url;
-    },
-    cleanup: async () => {
-      await pgDb?.drop();
-      pgDb = undefined;
-    },
-  },
-];
+const engines = stateEngines('opsctl_loadtest');
 
 for (const engine of engines) {
   const t = suite<{ store: StateStore }>(`load-test runs in the state store (${engine.name})`);

@@ -1,4 +1,3 @@
-import { join } from 'node:path';
 import { spawnSync } from 'node:child_process';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
@@ -14,8 +13,7 @@ import { STATE_MIGRATIONS } from '../src/state/schema/index.js';
 import type { StateStore } from '../src/state/store.js';
 import { deleteWatermark, getWatermark, listWatermarks, setWatermark } from '../src/state/watermarks.js';
 import { currentProcess } from '../src/util/process.js';
-import { createPgDatabase, type TempDatabase } from './helpers/databases.js';
-import { tempDir } from './helpers/tmp.js';
+import { stateEngines } from './helpers/state-engines.js';
 
 /** A pid that provably does not run: a child that has already exited. */
 function deadPid(): number {
@@ -23,27 +21,7 @@ function deadPid(): number {
   return Number(child.stdout.toString());
 }
 
-interface Engine {
-  name: string;
-  url(): Promise<string>;
-  cleanup(): Promise<void>;
-}
-
-let pgDb: TempDatabase | undefined;
-const engines: Engine[] = [
-  { name: 'sqlite', url: async () => `sqlite:${join(tempDir(), 'state.db')}`, cleanup: async () => undefined },
-  {
-    name: 'postgres',
-    url: async () => {
-      pgDb ??= await createPgDatabase('opsctl_state');
-      return `${pgDb.url}?schema=s_${Math.random().toString(36).slice(2, 8)}`;
-    },
-    cleanup: async () => {
-      await pgDb?.drop();
-      pgDb = undefined;
-    },
-  },
-];
+const engines = stateEngines('opsctl_state');
 
 for (const engine of engines) {
   const t = suite<{ store: StateStore; url: string }>(`state store contract (${engine.name})`);
