@@ -4,7 +4,7 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import type { LoadtestComparison } from '../commands/loadtest/compare.js';
 import type { LoadtestHistory } from '../commands/loadtest/history.js';
-import { classifyError, runLoad, type EnginePlan } from '../src/loadtest/engine.js';
+import { Recorder, classifyError, runLoad, type EnginePlan } from '../src/loadtest/engine.js';
 import { runClosedAutocannon } from '../src/loadtest/engine-autocannon.js';
 import { evaluateThresholds, parseThreshold } from '../src/loadtest/thresholds.js';
 import { startSampleServer } from '../src/loadtest/sample-server.js';
@@ -100,6 +100,24 @@ test('errors by kind: refused and timeout are told apart', async () => {
   assert.is(classifyError(Object.assign(new Error('connect ECONNREFUSED'), { code: 'ECONNREFUSED' })), 'refused');
   assert.is(classifyError(Object.assign(new Error('other side closed'), { code: 'UND_ERR_SOCKET' })), 'reset');
   assert.is(classifyError(new Error('x', { cause: Object.assign(new Error('y'), { code: 'ECONNRESET' }) })), 'reset');
+});
+
+test('per-second samples hold only their own second: percentiles come from subtracting the running histogram', () => {
+  const rec = new Recorder();
+  rec.counting = true;
+  for (let i = 0; i < 100; i++) rec.response(true, 200, 10, 50);
+  rec.closeSecond();
+  for (let i = 0; i < 100; i++) rec.response(true, i < 90 ? 200 : 500, 40, 50);
+  rec.closeSecond();
+  rec.response(true, 200, 100, 50);
+  const result = rec.result(2500);
+  assert.equal(result.samples.map((s) => [s.t, s.requests, s.errors]), [[1, 100, 0], [2, 100, 10], [3, 1, 0]]);
+  assert.ok(Math.abs(result.samples[0]!.p99 - 10) < 0.05, `second 1 p99 ${result.samples[0]!.p99}`);
+  assert.ok(Math.abs(result.samples[1]!.p50 - 40) < 0.05 && Math.abs(result.samples[1]!.p99 - 40) < 0.05, `second 2 ${JSON.stringify(result.samples[1])}`);
+  assert.ok(Math.abs(result.samples[2]!.p50 - 100) < 0.1, `second 3 ${JSON.stringify(result.samples[2])}`);
+  // The whole run keeps every latency.
+  assert.equal(result.histogram.totalCount, 201);
+  assert.ok(Math.abs(result.latency.p50 - 40) < 0.05, `overall p50 ${result.latency.p50}`);
 });
 
 test('thresholds: grammar, units and verdicts', () => {

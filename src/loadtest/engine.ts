@@ -112,7 +112,8 @@ export function describeError(error: unknown): string {
 export class Recorder {
   counting = false;
   histogram = createHistogram();
-  second = createHistogram();
+  /** The overall histogram as it was when the current second began: a second's latencies are the difference. */
+  private secondStart = createHistogram();
   statusCodes: Record<string, number> = {};
   errors: Record<ErrorKind, number> = { timeout: 0, refused: 0, reset: 0, other: 0 };
   errorSamples: Partial<Record<ErrorKind, string>> = {};
@@ -134,8 +135,8 @@ export class Recorder {
     this.responses++;
     this.bytesRead += bytes;
     this.statusCodes[status] = (this.statusCodes[status] ?? 0) + 1;
+    // One record per response: the per-second percentiles come from a subtraction once a second (see closeSecond).
     recordMs(this.histogram, latencyMs);
-    recordMs(this.second, latencyMs);
     this.secondRequests++;
     if (status < 200 || status > 299) {
       this.non2xx++;
@@ -157,10 +158,13 @@ export class Recorder {
   }
 
   closeSecond(): void {
-    const s = summarize(this.second);
+    const second = createHistogram();
+    second.add(this.histogram);
+    second.subtract(this.secondStart);
+    this.secondStart.add(second);
+    const s = summarize(second);
     this.samples.push({ t: this.samples.length + 1, requests: this.secondRequests, errors: this.secondErrors, p50: s.p50, p95: s.p95, p99: s.p99 });
     this.lastRps = this.secondRequests;
-    this.second.reset();
     this.secondRequests = 0;
     this.secondErrors = 0;
   }
