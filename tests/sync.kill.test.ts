@@ -1,7 +1,8 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { test } from 'uvu';
+import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import type { SyncCleanupResult } from '../commands/sync/cleanup.js';
+import type { SyncRunResult } from '../commands/sync/run.js';
 import { BIN } from './helpers/cli.js';
 import { createPgDatabase, pgQuery, type TempDatabase } from './helpers/databases.js';
 import { json, pgRows, syncWorkspace, type SyncWorkspace } from './helpers/sync.js';
@@ -9,90 +10,98 @@ import { json, pgRows, syncWorkspace, type SyncWorkspace } from './helpers/sync.
 /**
  * kill -9 at the worst moments (while COPY streams into staging, while the merge runs), then a rerun: the target must
  * end exactly like the one an uninterrupted run produced. And a second run while one holds the lock exits at once.
+ * Twice: with `n` as VARCHAR in the warehouse (the per-row path checks it in JS) and as INTEGER (the bulk path: DuckDB
+ * writes CSV into a pipe that the COPY reads).
  */
 const ROWS = 100_000;
-const seed = `CREATE SCHEMA IF NOT EXISTS src;
+const seedWith = (nType: string) => `CREATE SCHEMA IF NOT EXISTS src;
 CREATE OR REPLACE TABLE src.events AS
 SELECT (DATE '2026-11-20' - CAST(i % 60 AS INTEGER))::DATE AS fecha, 'F' || (i // 60) AS archivo, CASE WHEN i % 2 = 0 THEN 'movil' ELSE 'hogar' END AS cartera,
-  (i * 1.25)::DECIMAL(14,2) AS monto, CAST(i % 1000 AS VARCHAR) AS n, md5(CAST(i AS VARCHAR)) AS nota
+  (i * 1.25)::DECIMAL(14,2) AS monto, CAST(i % 1000 AS ${nType}) AS n, md5(CAST(i AS VARCHAR)) AS nota
 FROM range(0, ${ROWS}) t(i)`;
 
-let clean: TempDatabase;
-let killed: TempDatabase;
-let wsClean: SyncWorkspace;
-let wsKilled: SyncWorkspace;
-test.before(async () => {
-  clean = await createPgDatabase('opsctl_sync_ref');
-  killed = await createPgDatabase('opsctl_sync_kill');
-  wsClean = syncWorkspace({ engine: 'postgres', url: clean.url }, undefined, { batchSize: 5000 });
-  wsKilled = syncWorkspace({ engine: 'postgres', url: killed.url }, undefined, { batchSize: 5000 });
-  await wsClean.duck(seed);
-  await wsKilled.duck(seed);
-});
-test.after(async () => {
-  await clean.drop();
-  await killed.drop();
-});
+for (const [label, nType] of [['row by row', 'VARCHAR'], ['bulk', 'INTEGER']] as const) {
+  const test = suite(label);
+  const seed = seedWith(nType);
 
-function start(ws: SyncWorkspace, args: string[] = []): ChildProcess & { done: Promise<{ code: number | null; signal: string | null; stderr: string }> } {
-  const child = spawn(process.execPath, [BIN, 'sync', 'run', '-q', ...args], { cwd: ws.dir, env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '/tmp', NO_COLOR: '1' }, stdio: ['ignore', 'ignore', 'pipe'] });
-  let stderr = '';
-  child.stderr!.on('data', (c) => (stderr += c));
-  const done = new Promise<{ code: number | null; signal: string | null; stderr: string }>((resolve) => child.on('close', (code, signal) => resolve({ code, signal, stderr })));
-  return Object.assign(child, { done });
-}
+  let clean: TempDatabase;
+  let killed: TempDatabase;
+  let wsClean: SyncWorkspace;
+  let wsKilled: SyncWorkspace;
+  test.before(async () => {
+    clean = await createPgDatabase('opsctl_sync_ref');
+    killed = await createPgDatabase('opsctl_sync_kill');
+    wsClean = syncWorkspace({ engine: 'postgres', url: clean.url }, undefined, { batchSize: 5000 });
+    wsKilled = syncWorkspace({ engine: 'postgres', url: killed.url }, undefined, { batchSize: 5000 });
+    await wsClean.duck(seed);
+    await wsKilled.duck(seed);
+  });
+  test.after(async () => {
+    await clean.drop();
+    await killed.drop();
+  });
 
-/** Waits until the target's server runs a statement of opsctl's matching `pattern` (what the child is doing now). */
-async function waitForQuery(url: string, database: string, pattern: RegExp, child: { exitCode: number | null }, timeoutMs = 60_000): Promise<boolean> {
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline && child.exitCode === null) {
-    const rows = await pgQuery<{ query: string }>(url, "SELECT query FROM pg_stat_activity WHERE datname = $1 AND application_name = 'opsctl' AND state = 'active'", [database]);
-    if (rows.some((r) => pattern.test(r.query))) return true;
-    await new Promise((r) => setTimeout(r, 5));
+  function start(ws: SyncWorkspace, args: string[] = []): ChildProcess & { done: Promise<{ code: number | null; signal: string | null; stderr: string }> } {
+    const child = spawn(process.execPath, [BIN, 'sync', 'run', '-q', ...args], { cwd: ws.dir, env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '/tmp', NO_COLOR: '1' }, stdio: ['ignore', 'ignore', 'pipe'] });
+    let stderr = '';
+    child.stderr!.on('data', (c) => (stderr += c));
+    const done = new Promise<{ code: number | null; signal: string | null; stderr: string }>((resolve) => child.on('close', (code, signal) => resolve({ code, signal, stderr })));
+    return Object.assign(child, { done });
   }
-  return false;
+
+  /** Waits until the target's server runs a statement of opsctl's matching `pattern` (what the child is doing now). */
+  async function waitForQuery(url: string, database: string, pattern: RegExp, child: { exitCode: number | null }, timeoutMs = 60_000): Promise<boolean> {
+    const deadline = Date.now() + timeoutMs;
+    while (Date.now() < deadline && child.exitCode === null) {
+      const rows = await pgQuery<{ query: string }>(url, "SELECT query FROM pg_stat_activity WHERE datname = $1 AND application_name = 'opsctl' AND state = 'active'", [database]);
+      if (rows.some((r) => pattern.test(r.query))) return true;
+      await new Promise((r) => setTimeout(r, 5));
+    }
+    return false;
+  }
+
+  test('a second run while one is in progress exits at once naming the holder', async () => {
+    const first = start(wsClean);
+    assert.ok(await waitForQuery(clean.url, clean.name, /^COPY/, first), 'the first run is copying');
+    const t0 = Date.now();
+    const second = await wsClean.cli(['sync', 'run']);
+    assert.is(second.code, 1, second.stderr);
+    assert.match(second.stderr, new RegExp(`pipeline pulso is locked by pid ${first.pid} on `));
+    assert.ok(Date.now() - t0 < 15_000, 'it does not wait for the first run');
+    const r = await first.done;
+    assert.is(r.code, 0, r.stderr);
+    assert.is((await pgRows(clean.url)).length, ROWS);
+  });
+
+  test('killed with SIGKILL while copying and while merging, a rerun ends with the same table as an uninterrupted run', async () => {
+    const a = start(wsKilled);
+    assert.ok(await waitForQuery(killed.url, killed.name, /^COPY/, a), 'caught copying');
+    a.kill('SIGKILL');
+    assert.is((await a.done).signal, 'SIGKILL');
+    assert.is((await pgQuery<{ n: number }>(killed.url, 'SELECT count(*)::int AS n FROM events'))[0]!.n, 0, 'nothing of the killed run is visible');
+
+    const b = start(wsKilled);
+    assert.ok(await waitForQuery(killed.url, killed.name, /^WITH src AS/, b), 'caught merging');
+    b.kill('SIGKILL');
+    assert.is((await b.done).signal, 'SIGKILL');
+    assert.is((await pgQuery<{ n: number }>(killed.url, 'SELECT count(*)::int AS n FROM events'))[0]!.n, 0, 'the merge was rolled back');
+    assert.equal(await pgQuery(killed.url, 'SELECT watermark FROM etl_watermarks'), [], 'no watermark committed');
+
+    const cleanup = await wsKilled.cli(['sync', 'cleanup', '--json']);
+    assert.is(cleanup.code, 0, cleanup.stderr);
+    const failed = json<SyncCleanupResult>(cleanup).failed;
+    assert.is(failed.length, 2, 'both killed runs become failed');
+    assert.match(failed[0]!.error!, /exited without finishing the run/);
+
+    const rerun = await wsKilled.cli(['sync', 'run', '--json'], { timeoutMs: 300_000 });
+    assert.is(rerun.code, 0, rerun.stderr);
+    const reference = await pgRows(clean.url);
+    const after = await pgRows(killed.url);
+    assert.is(after.length, ROWS);
+    assert.ok(after.join('\n') === reference.join('\n'), 'same rows, same values');
+    assert.equal(await pgQuery(killed.url, 'SELECT watermark FROM etl_watermarks'), await pgQuery(clean.url, 'SELECT watermark FROM etl_watermarks'));
+    assert.is(json<SyncRunResult>(rerun).pipelines[0]!.tables[0]!.details!.path, nType === 'VARCHAR' ? 'rows' : 'bulk');
+  });
+
+  test.run();
 }
-
-test('a second run while one is in progress exits at once naming the holder', async () => {
-  const first = start(wsClean);
-  assert.ok(await waitForQuery(clean.url, clean.name, /^COPY/, first), 'the first run is copying');
-  const t0 = Date.now();
-  const second = await wsClean.cli(['sync', 'run']);
-  assert.is(second.code, 1, second.stderr);
-  assert.match(second.stderr, new RegExp(`pipeline pulso is locked by pid ${first.pid} on `));
-  assert.ok(Date.now() - t0 < 15_000, 'it does not wait for the first run');
-  const r = await first.done;
-  assert.is(r.code, 0, r.stderr);
-  assert.is((await pgRows(clean.url)).length, ROWS);
-});
-
-test('killed with SIGKILL while copying and while merging, a rerun ends with the same table as an uninterrupted run', async () => {
-  const a = start(wsKilled);
-  assert.ok(await waitForQuery(killed.url, killed.name, /^COPY/, a), 'caught copying');
-  a.kill('SIGKILL');
-  assert.is((await a.done).signal, 'SIGKILL');
-  assert.is((await pgQuery<{ n: number }>(killed.url, 'SELECT count(*)::int AS n FROM events'))[0]!.n, 0, 'nothing of the killed run is visible');
-
-  const b = start(wsKilled);
-  assert.ok(await waitForQuery(killed.url, killed.name, /^WITH src AS/, b), 'caught merging');
-  b.kill('SIGKILL');
-  assert.is((await b.done).signal, 'SIGKILL');
-  assert.is((await pgQuery<{ n: number }>(killed.url, 'SELECT count(*)::int AS n FROM events'))[0]!.n, 0, 'the merge was rolled back');
-  assert.equal(await pgQuery(killed.url, 'SELECT watermark FROM etl_watermarks'), [], 'no watermark committed');
-
-  const cleanup = await wsKilled.cli(['sync', 'cleanup', '--json']);
-  assert.is(cleanup.code, 0, cleanup.stderr);
-  const failed = json<SyncCleanupResult>(cleanup).failed;
-  assert.is(failed.length, 2, 'both killed runs become failed');
-  assert.match(failed[0]!.error!, /exited without finishing the run/);
-
-  const rerun = await wsKilled.cli(['sync', 'run'], { timeoutMs: 300_000 });
-  assert.is(rerun.code, 0, rerun.stderr);
-  const reference = await pgRows(clean.url);
-  const after = await pgRows(killed.url);
-  assert.is(after.length, ROWS);
-  assert.ok(after.join('\n') === reference.join('\n'), 'same rows, same values');
-  assert.equal(await pgQuery(killed.url, 'SELECT watermark FROM etl_watermarks'), await pgQuery(clean.url, 'SELECT watermark FROM etl_watermarks'));
-});
-
-test.run();

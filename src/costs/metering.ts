@@ -1,5 +1,5 @@
 import type { TableDef, UpsertResult, WarehouseJobOptions } from '../warehouse/tables.js';
-import type { Row, Warehouse } from '../warehouse/warehouse.js';
+import type { CsvExportOptions, Row, Warehouse } from '../warehouse/warehouse.js';
 import type { Config } from '../config/load.js';
 import type { SqlRunner } from '../state/store.js';
 import { openWarehouse } from '../warehouse/warehouse.js';
@@ -41,6 +41,8 @@ export function sampledBytes(rows: Row[]): number {
   for (let i = 0; i < SAMPLE_ROWS; i++) bytes += logicalBytes(rows[Math.floor(i * step)]);
   return Math.round((bytes / SAMPLE_ROWS) * rows.length);
 }
+
+const EXPORT_SAMPLE_ROWS = 200;
 
 /**
  * A warehouse whose reads are metered: each query's rows, each upsert's staged rows (what the MERGE reads from the
@@ -87,6 +89,17 @@ export function meteredWarehouse(
         await meter(sql, bytes, rowsRead);
       }
     },
+    ...(warehouse.exportCsv
+      ? {
+          // The rows never pass through opsctl: their bytes are estimated from the first rows of the same query.
+          async exportCsv(sql: string, params: unknown[], file: string, options?: CsvExportOptions) {
+            const rows = await warehouse.exportCsv!(sql, params, file, options);
+            const sample = rows > 0 ? await warehouse.query(`SELECT * FROM (${sql}) AS opsctl_sample LIMIT ${EXPORT_SAMPLE_ROWS}`, params) : [];
+            await meter(sql, sample.length ? Math.round((sampledBytes(sample) / sample.length) * rows) : 0, rows);
+            return rows;
+          },
+        }
+      : {}),
     close: () => warehouse.close(),
   };
 }

@@ -6,6 +6,7 @@ import { ensureDuckdbTables } from './duckdb/ddl.js';
 import { deleteOlderThanDuckdb } from './duckdb/retention.js';
 import { upsertDuckdb } from './duckdb/upsert.js';
 import { streamDuckdb } from './duckdb/stream.js';
+import { describeDuckdb, exportCsvDuckdb } from './duckdb/export.js';
 import type { Row, Warehouse } from './warehouse.js';
 
 export interface DuckdbWarehouse extends Warehouse {
@@ -47,6 +48,8 @@ export async function openDuckdbWarehouse(path: string): Promise<DuckdbWarehouse
     upsert: (def, rows, options) => upsertDuckdb(connection, def, rows, options),
     deleteOlderThan: (def, column, before, options) => deleteOlderThanDuckdb(connection, def, column, before, options),
     stream: (sql, params, options) => streamDuckdb(connection, sql, params, options),
+    describe: (sql) => describeDuckdb(connection, sql),
+    exportCsv: (sql, params, file, options) => exportCsvDuckdb(connection, sql, params, file, options),
     async close() {
       connection.closeSync();
       instance.closeSync();

@@ -3,6 +3,18 @@ import type { TableDef, UpsertResult, WarehouseJobOptions } from './tables.js';
 
 export type Row = Record<string, unknown>;
 
+/** A result column as the warehouse types it (DuckDB's type names: `BIGINT`, `DECIMAL(14,2)`, `TIMESTAMP WITH TIME ZONE`). */
+export interface SourceColumn {
+  name: string;
+  type: string;
+}
+
+export interface CsvExportOptions {
+  /** Columns always quoted (text columns), so an empty string is not read back as NULL. */
+  quote?: string[];
+  signal?: AbortSignal;
+}
+
 /**
  * The analytical store the Spotify pipeline loads into and the sync reads from: BigQuery in production, a DuckDB file
  * by default. Both adapters implement the whole port; each method's behaviour lives in the adapter's own modules.
@@ -21,6 +33,13 @@ export interface Warehouse {
   deleteOlderThan(def: TableDef, column: string, before: Date, options?: WarehouseJobOptions & { dryRun?: boolean }): Promise<number>;
   /** Stream a query's rows in batches of at most `batchSize`, in bounded memory whatever the row count. */
   stream(sql: string, params?: unknown[], options?: WarehouseJobOptions & { batchSize?: number }): AsyncIterable<Row[]>;
+  /** Optional (DuckDB): a query's result columns and their types, without running it. */
+  describe?(sql: string): Promise<SourceColumn[]>;
+  /**
+   * Optional (DuckDB): writes a query's result to a local CSV file natively (no header, NULL as an unquoted empty
+   * field), the rows never passing through JS; returns the row count. The sync's bulk path is built on it.
+   */
+  exportCsv?(sql: string, params: unknown[], file: string, options?: CsvExportOptions): Promise<number>;
   close(): Promise<void>;
 }
 

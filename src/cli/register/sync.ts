@@ -118,6 +118,8 @@ function renderRun(r: SyncRunResult, out: TextOut): void {
       { header: 'WINDOW FROM', value: (t) => t.details?.windowStart ?? '(all)' },
       { header: 'WATERMARK', value: (t) => (t.watermarkBefore === t.watermarkAfter ? (t.watermarkAfter ?? '-') : `${t.watermarkBefore ?? '-'} → ${t.watermarkAfter ?? '-'}`) },
       { header: 'TIME', value: (t) => formatDuration(t.durationMs) },
+      // bulk: the warehouse exported the checked rows as CSV for COPY; rows: every row checked in JS (see the README).
+      { header: 'PATH', value: (t) => t.details?.path ?? '-' },
     ]);
     for (const n of p.notes) out.line(out.c.dim(`note: ${n}`));
   }

@@ -1,5 +1,6 @@
 import { once } from 'node:events';
-import { finished } from 'node:stream/promises';
+import { createReadStream } from 'node:fs';
+import { finished, pipeline } from 'node:stream/promises';
 import type pg from 'pg';
 import type { PGlite, Transaction } from '@electric-sql/pglite';
 import { from as copyFrom } from 'pg-copy-streams';
@@ -15,6 +16,11 @@ import { UsageError } from '../../errors.js';
 export interface LoadSession {
   /** Appends rows in COPY text format (tab-separated lines, `\N` for null) to the staging table. */
   copy(text: string): Promise<void>;
+  /**
+   * PostgreSQL only: appends a CSV file (no header, NULL as an unquoted empty field) to the staging table, the bytes
+   * going from the file to the server without being parsed here.
+   */
+  copyCsvFile?(file: string): Promise<void>;
   query<T = Record<string, unknown>>(sql: string, params?: unknown[]): Promise<T[]>;
   /** Runs a statement and returns the number of rows it affected. */
   exec(sql: string): Promise<number>;
@@ -43,6 +49,7 @@ async function pgLoad<T>(pool: pg.Pool, options: LoadOptions, fn: (s: LoadSessio
   let broken: Error | undefined;
   let copy: ReturnType<typeof copyFrom> | undefined;
   let copyError: Error | undefined;
+  let csvInFlight = false;
   const endCopy = async () => {
     if (!copy) return;
     const c = copy;
@@ -60,6 +67,12 @@ async function pgLoad<T>(pool: pg.Pool, options: LoadOptions, fn: (s: LoadSessio
         copy.on('error', (e: Error) => (copyError = e));
       }
       if (!copy.write(text)) await Promise.race([once(copy, 'drain'), once(copy, 'error').then(([e]) => Promise.reject(e as Error))]);
+    },
+    async copyCsvFile(file) {
+      await endCopy();
+      csvInFlight = true;
+      await pipeline(createReadStream(file, { highWaterMark: 1024 * 1024 }), client.query(copyFrom(`COPY ${options.copyInto} FROM STDIN (FORMAT csv)`)));
+      csvInFlight = false;
     },
     async query<R>(sql: string, params: unknown[] = []) {
       await endCopy();
@@ -80,15 +93,15 @@ async function pgLoad<T>(pool: pg.Pool, options: LoadOptions, fn: (s: LoadSessio
     return result;
   } catch (error) {
     broken = error as Error;
-    if (copy) {
+    if (copy || csvInFlight) {
       // A COPY in flight cannot be rolled back on this connection: destroy it, the server aborts the transaction.
-      copy.destroy();
+      copy?.destroy();
       throw error;
     }
     await client.query('ROLLBACK').catch((e: Error) => (broken = e));
     throw error;
   } finally {
-    client.release(copy ? broken ?? true : undefined);
+    client.release(copy || csvInFlight ? broken ?? true : undefined);
   }
 }
 

@@ -4,9 +4,10 @@ import { CancelledError, errorMessage } from '../../errors.js';
 import { quarantine } from '../../state/quarantine.js';
 import type { StateStore } from '../../state/store.js';
 import { getWatermark, setWatermark } from '../../state/watermarks.js';
-import type { Warehouse } from '../../warehouse/warehouse.js';
+import type { Row, Warehouse } from '../../warehouse/warehouse.js';
 import type { TableOutcome } from '../types.js';
 import { createTableSql, EXECUTION_LOG_TABLE, META_TABLES_SQL, qi, WATERMARKS_TABLE } from './ddl.js';
+import { bulkLoad } from './bulk.js';
 import { inLoadTransaction, type LoadSession } from './load.js';
 import { sourceQuery, type SourceDialect } from './source.js';
 import type { SyncTable } from './tables.js';
@@ -33,6 +34,8 @@ export interface SyncTableDetails {
   duplicates: number;
   /** The watermark was held at a quarantined row's incremental value instead of advancing past it. */
   heldAt: string | null;
+  /** `bulk`: the warehouse exported the rows that pass the checks as CSV for COPY; `rows`: every row checked in JS. */
+  path: 'bulk' | 'rows';
 }
 
 export type SyncTableOutcome = TableOutcome & { details?: SyncTableDetails };
@@ -107,7 +110,9 @@ export async function ensureTargetTables(target: SqlTarget, tables: SyncTable[])
 /**
  * One table: read the watermark W, stream the source from W − lookback (everything with --force or no watermark),
  * check each row (null key, bad type → quarantine), COPY the good ones into staging, merge, record the target-side
- * watermark and log row in the same transaction, commit, and only then advance the state store's watermark.
+ * watermark and log row in the same transaction, commit, and only then advance the state store's watermark. DuckDB →
+ * PostgreSQL takes the bulk path (bulk.ts): the checks run in SQL, PostgreSQL COPYs DuckDB's own CSV, and only the
+ * rows that fail a check come through JS.
  */
 export async function syncOneTable(t: SyncTable, deps: SyncTableDeps): Promise<SyncTableOutcome> {
   const { ctx, store, target } = deps;
@@ -139,8 +144,8 @@ export async function syncOneTable(t: SyncTable, deps: SyncTableDeps): Promise<S
 
   try {
     const merged = await inLoadTransaction(target, { stageDdl: `CREATE TEMP TABLE ${stage} (${colTypes}) ON COMMIT DROP`, copyInto: stage, commit: !deps.dryRun }, async (s) => {
-      for await (const batch of deps.warehouse.stream(sql, params, { batchSize: deps.batchSize, signal: ctx.signal, labels: { pipeline: t.pipeline, table: t.name } })) {
-        if (ctx.signal.aborted) throw new CancelledError(`cancelled while syncing ${t.name}`, { hint: 'Nothing of this table was committed; re-run it.' });
+      // One batch of source rows through the per-row checks: quarantined or appended to staging in COPY text form.
+      const loadBatch = async (batch: Row[]) => {
         let text = '';
         for (const row of batch) {
           extracted++;
@@ -189,6 +194,17 @@ export async function syncOneTable(t: SyncTable, deps: SyncTableDeps): Promise<S
         }
         await s.copy(text);
         ctx.progress({ phase: t.name, done: extracted, note: `${extracted} rows read${rejected ? `, ${rejected} quarantined` : ''}` });
+      };
+      const bulk = await bulkLoad(s, deps.warehouse, t, { sql, params }, { signal: ctx.signal, debug: (m) => ctx.log.debug(m) });
+      if (bulk) {
+        extracted += bulk.rows;
+        maxLoaded = bulk.maxLoaded;
+        ctx.progress({ phase: t.name, done: extracted, note: `${extracted} rows read (bulk)` });
+      }
+      // Without the bulk path, the whole window; with it, only the rows that failed a check there (usually none).
+      for await (const batch of deps.warehouse.stream(bulk ? bulk.badSql : sql, params, { batchSize: deps.batchSize, signal: ctx.signal, labels: { pipeline: t.pipeline, table: t.name } })) {
+        if (ctx.signal.aborted) throw new CancelledError(`cancelled while syncing ${t.name}`, { hint: 'Nothing of this table was committed; re-run it.' });
+        await loadBatch(batch);
       }
       await flush();
       const copiedAt = performance.now();
@@ -206,7 +222,7 @@ export async function syncOneTable(t: SyncTable, deps: SyncTableDeps): Promise<S
          VALUES ($1, $2, $3, 'ok', $4, $5, $6, $7, $8, $9, $10, $11)`,
         [deps.runId, t.pipeline, t.name, extracted, m!.inserted + m!.updated, rejected, before, after, startedAt, finishedAt, Math.round(performance.now() - started)],
       );
-      return { ...m!, after };
+      return { ...m!, after, path: bulk ? ('bulk' as const) : ('rows' as const) };
     });
     // The target has committed: only now may the watermark move (a crash before this line re-reads the same rows).
     if (!deps.dryRun && merged.after !== null && merged.after !== before) {
@@ -234,6 +250,7 @@ export async function syncOneTable(t: SyncTable, deps: SyncTableDeps): Promise<S
         unchanged: merged.distinct_rows - merged.inserted - merged.updated,
         duplicates: staged - merged.distinct_rows,
         heldAt,
+        path: merged.path,
       },
     };
   } catch (error) {

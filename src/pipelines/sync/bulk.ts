@@ -1,0 +1,189 @@
+import { spawnSync } from 'node:child_process';
+import { closeSync, constants, mkdtempSync, openSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { SyncColumnType } from '../../config/sections/sync-tables.js';
+import type { SourceColumn, Warehouse } from '../../warehouse/warehouse.js';
+import type { LoadSession } from './load.js';
+import type { SyncTable } from './tables.js';
+import { normalizeValue } from './values.js';
+
+/**
+ * The bulk path of a sync run (DuckDB warehouse → PostgreSQL): the warehouse writes the rows that pass the checks as
+ * CSV natively and PostgreSQL COPYs the file, so the rows never become JS values; the rows that fail a check are
+ * streamed through the per-row path, which quarantines them with their reason (or loads them, if it finds them fine).
+ *
+ * The checks are the per-row path's (values.ts) written in SQL, for the source types whose CSV form PostgreSQL reads as
+ * the very value the per-row path would load. Any other source type (FLOAT, JSON, STRUCT, text holding dates, …)
+ * makes the table run on the per-row path instead: the bulk path is an optimisation, never a second set of rules.
+ */
+export interface BulkPlan {
+  /** The rows that pass every check, in the target's column order. */
+  goodSql: string;
+  /** The rows that fail one, for the per-row path. */
+  badSql: string;
+  /** The largest incremental value among the good rows, as text (normalised by the caller like any other). */
+  maxSql: string;
+  /** Text columns: always quoted in the CSV, so '' stays an empty string and only an unquoted empty field is NULL. */
+  quote: string[];
+}
+
+const INT4_SAFE = new Set(['TINYINT', 'SMALLINT', 'INTEGER', 'UTINYINT', 'USMALLINT']);
+const INT8_SAFE = new Set([...INT4_SAFE, 'BIGINT', 'UINTEGER']);
+const TIMESTAMPS = new Set(['TIMESTAMP', 'TIMESTAMP WITH TIME ZONE', 'DATE']);
+
+const q = (id: string) => `"${id.replace(/"/g, '""')}"`;
+
+/**
+ * The SQL condition that is true when the value cannot load into `target` (null when nothing can be wrong with it),
+ * or undefined when this source type is not handled by the bulk path.
+ */
+export function badValueSql(column: string, source: string, target: SyncColumnType, incremental: boolean): string | null | undefined {
+  const c = q(column);
+  const type = source.toUpperCase();
+  const calendar = (lo: string, hi: string) => `NOT isfinite(${c}) OR ${c} < ${lo} OR ${c} > ${hi}`;
+  switch (target) {
+    case 'text':
+      // The per-row path refuses a NUL byte (PostgreSQL text cannot hold one).
+      return type === 'VARCHAR' || type.startsWith('ENUM(') ? `strpos(CAST(${c} AS VARCHAR), chr(0)) > 0` : undefined;
+    case 'integer':
+      if (INT4_SAFE.has(type)) return null;
+      return type === 'BIGINT' ? `${c} NOT BETWEEN -2147483648 AND 2147483647` : undefined;
+    case 'bigint':
+      return INT8_SAFE.has(type) ? null : undefined;
+    case 'numeric':
+    case 'double precision':
+      // FLOAT is left out: its CSV form is the shortest float32 text, the per-row path loads the float64 it widens to.
+      if (type === 'DOUBLE') return `NOT isfinite(${c})`;
+      return INT8_SAFE.has(type) || type.startsWith('DECIMAL') ? null : undefined;
+    case 'boolean':
+      return type === 'BOOLEAN' ? null : undefined;
+    case 'date':
+      // The per-row path reads dates as YYYY-MM-DD: years 1–9999, no infinity.
+      return type === 'DATE' ? calendar("DATE '0001-01-01'", "DATE '9999-12-31'") : undefined;
+    case 'timestamp':
+    case 'timestamptz':
+      if (!TIMESTAMPS.has(type)) return undefined;
+      // The incremental column of a `timestamp` target is loaded as its UTC form by the per-row path; a zoned source
+      // would be written in the warehouse session's zone, so it stays on the per-row path.
+      if (incremental && target === 'timestamp' && type === 'TIMESTAMP WITH TIME ZONE') return undefined;
+      return calendar(`CAST('0001-01-01' AS ${type})`, `CAST('9999-12-31 23:59:59.999999' AS ${type})`);
+    default:
+      return undefined;
+  }
+}
+
+/** The bulk plan for a table's source query, or the reason it runs on the per-row path. */
+export function bulkPlan(t: SyncTable, sourceSql: string, described: SourceColumn[]): BulkPlan | { reason: string } {
+  if (described.length !== t.columns.length) return { reason: `the source returns ${described.length} columns, the table has ${t.columns.length}` };
+  const conditions: string[] = [];
+  for (const [i, col] of t.columns.entries()) {
+    const source = described[i]!.type;
+    const bad = badValueSql(col.name, source, col.type, col.name === t.incremental);
+    if (bad === undefined) return { reason: `column ${col.name}: ${source} into ${col.type} is checked row by row` };
+    if (t.key.includes(col.name) || col.name === t.incremental) conditions.push(`${q(col.name)} IS NULL`);
+    if (bad) conditions.push(`coalesce(${bad}, false)`);
+  }
+  const bad = conditions.length ? conditions.map((c) => `(${c})`).join(' OR ') : 'false';
+  const from = `FROM (${sourceSql}) AS opsctl_src`;
+  return {
+    goodSql: `SELECT * ${from} WHERE NOT (${bad})`,
+    badSql: `SELECT * ${from} WHERE ${bad}`,
+    maxSql: `SELECT CAST(max(${q(t.incremental)}) AS VARCHAR) AS max_loaded ${from} WHERE NOT (${bad})`,
+    quote: t.columns.filter((c) => c.type === 'text').map((c) => c.name),
+  };
+}
+
+export interface BulkLoaded {
+  /** Rows the warehouse exported and PostgreSQL copied into staging. */
+  rows: number;
+  /** Their largest incremental value, normalised as the per-row path would (null when none). */
+  maxLoaded: string | null;
+  /** The rows left for the per-row path. */
+  badSql: string;
+}
+
+/**
+ * Runs the bulk path when both ends support it (a warehouse that exports CSV, a PostgreSQL load session) and every
+ * column's source type is one it handles; null otherwise, and the caller streams the whole source row by row. The CSV
+ * lives in a private temporary directory for the length of the COPY.
+ */
+export async function bulkLoad(
+  session: LoadSession,
+  warehouse: Warehouse,
+  t: SyncTable,
+  source: { sql: string; params: unknown[] },
+  options: { signal: AbortSignal; debug: (message: string) => void },
+): Promise<BulkLoaded | null> {
+  if (!session.copyCsvFile || !warehouse.exportCsv || !warehouse.describe) return null;
+  const plan = bulkPlan(t, source.sql, await warehouse.describe(source.sql));
+  if ('reason' in plan) {
+    options.debug(`sync ${t.name}: row by row (${plan.reason})`);
+    return null;
+  }
+  const dir = mkdtempSync(join(tmpdir(), 'opsctl-sync-'));
+  try {
+    const file = join(dir, 'rows.csv');
+    const exportRows = () => warehouse.exportCsv!(plan.goodSql, source.params, file, { quote: plan.quote, signal: options.signal });
+    let rows: number;
+    if (makeFifo(file)) {
+      // Through a named pipe, the warehouse writes while PostgreSQL reads: the export costs no wall time of its own.
+      rows = await exportThroughFifo(file, exportRows, () => session.copyCsvFile!(file));
+    } else {
+      rows = await exportRows();
+      if (rows > 0) await session.copyCsvFile(file);
+    }
+    const [max] = rows > 0 ? await warehouse.query<{ max_loaded: string | null }>(plan.maxSql, source.params) : [];
+    let maxLoaded: string | null = null;
+    if (max?.max_loaded != null) {
+      const n = normalizeValue(max.max_loaded, t.incrementalType, true);
+      if (!n.ok) throw new Error(`the largest ${t.incremental} exported (${max.max_loaded}) does not read back as ${t.incrementalType}: ${n.reason}`);
+      maxLoaded = n.text;
+    }
+    return { rows, maxLoaded, badSql: plan.badSql };
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+function makeFifo(path: string): boolean {
+  if (process.platform === 'win32') return false;
+  return spawnSync('mkfifo', ['-m', '600', path], { stdio: 'ignore' }).status === 0;
+}
+
+/**
+ * Runs the export (writer) and the COPY (reader) on the same FIFO. Opening a FIFO blocks until the other end opens
+ * it, so each end's failure must release the other: when one side has settled and the other has not, the pipe is
+ * opened (non-blocking) and closed again from the settled side's end until the other settles. The COPY then reads an
+ * end of file (the export's error goes up and the transaction rolls back); the export's next write fails (EPIPE).
+ */
+export async function exportThroughFifo(fifo: string, exportRows: () => Promise<number>, copy: () => Promise<void>): Promise<number> {
+  const settled = { copy: false, export: false };
+  // When both ends fail, the first failure is the cause (a COPY refused by the server makes the export's next write
+  // fail with EPIPE; an export that stops mid-row leaves the COPY a broken last line).
+  let firstError: unknown;
+  const track = <T>(side: 'copy' | 'export', p: Promise<T>) =>
+    p.then(
+      (v) => ((settled[side] = true), v),
+      (error: unknown) => {
+        settled[side] = true;
+        firstError ??= error;
+        throw error;
+      },
+    );
+  const copied = track('copy', copy());
+  const exported = track('export', exportRows());
+  const release = async (other: 'copy' | 'export', flags: number) => {
+    while (!settled[other]) {
+      try {
+        closeSync(openSync(fifo, flags | constants.O_NONBLOCK));
+      } catch {
+        // ENXIO: no reader has opened the pipe yet.
+      }
+      await new Promise((resolve) => setTimeout(resolve, 10));
+    }
+  };
+  const [e] = await Promise.allSettled([exported.finally(() => release('copy', constants.O_WRONLY)), copied.finally(() => release('export', constants.O_RDONLY))]);
+  if (firstError !== undefined) throw firstError;
+  return (e as PromiseFulfilledResult<number>).value;
+}
