@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { SyncColumnType } from '../../config/sections/sync-tables.js';
 import type { SourceColumn, Warehouse } from '../../warehouse/warehouse.js';
+import { qi } from './ddl.js';
 import type { LoadSession } from './load.js';
 import type { SyncTable } from './tables.js';
 import { normalizeValue } from './values.js';
@@ -32,14 +33,12 @@ const INT4_SAFE = new Set(['TINYINT', 'SMALLINT', 'INTEGER', 'UTINYINT', 'USMALL
 const INT8_SAFE = new Set([...INT4_SAFE, 'BIGINT', 'UINTEGER']);
 const TIMESTAMPS = new Set(['TIMESTAMP', 'TIMESTAMP WITH TIME ZONE', 'DATE']);
 
-const q = (id: string) => `"${id.replace(/"/g, '""')}"`;
-
 /**
  * The SQL condition that is true when the value cannot load into `target` (null when nothing can be wrong with it),
  * or undefined when this source type is not handled by the bulk path.
  */
 export function badValueSql(column: string, source: string, target: SyncColumnType, incremental: boolean): string | null | undefined {
-  const c = q(column);
+  const c = qi(column);
   const type = source.toUpperCase();
   const calendar = (lo: string, hi: string) => `NOT isfinite(${c}) OR ${c} < ${lo} OR ${c} > ${hi}`;
   switch (target) {
@@ -79,17 +78,17 @@ export function bulkPlan(t: SyncTable, sourceSql: string, described: SourceColum
   const conditions: string[] = [];
   for (const [i, col] of t.columns.entries()) {
     const source = described[i]!.type;
-    const bad = badValueSql(col.name, source, col.type, col.name === t.incremental);
-    if (bad === undefined) return { reason: `column ${col.name}: ${source} into ${col.type} is checked row by row` };
-    if (t.key.includes(col.name) || col.name === t.incremental) conditions.push(`${q(col.name)} IS NULL`);
-    if (bad) conditions.push(`coalesce(${bad}, false)`);
+    const check = badValueSql(col.name, source, col.type, col.name === t.incremental);
+    if (check === undefined) return { reason: `column ${col.name}: ${source} into ${col.type} is checked row by row` };
+    if (t.key.includes(col.name) || col.name === t.incremental) conditions.push(`${qi(col.name)} IS NULL`);
+    if (check) conditions.push(`coalesce(${check}, false)`);
   }
   const bad = conditions.length ? conditions.map((c) => `(${c})`).join(' OR ') : 'false';
   const from = `FROM (${sourceSql}) AS opsctl_src`;
   return {
     goodSql: `SELECT * ${from} WHERE NOT (${bad})`,
     badSql: `SELECT * ${from} WHERE ${bad}`,
-    maxSql: `SELECT CAST(max(${q(t.incremental)}) AS VARCHAR) AS max_loaded ${from} WHERE NOT (${bad})`,
+    maxSql: `SELECT CAST(max(${qi(t.incremental)}) AS VARCHAR) AS max_loaded ${from} WHERE NOT (${bad})`,
     quote: t.columns.filter((c) => c.type === 'text').map((c) => c.name),
   };
 }

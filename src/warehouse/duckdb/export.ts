@@ -1,6 +1,7 @@
 import type { DuckDBConnection, DuckDBValue } from '@duckdb/node-api';
 import { CancelledError } from '../../errors.js';
 import type { CsvExportOptions, SourceColumn } from '../warehouse.js';
+import { ident } from './sql.js';
 
 /** A query's columns and DuckDB types, from preparing it (nothing runs). */
 export async function describeDuckdb(connection: DuckDBConnection, sql: string): Promise<SourceColumn[]> {
@@ -12,8 +13,6 @@ export async function describeDuckdb(connection: DuckDBConnection, sql: string):
   }
 }
 
-const quoteIdent = (name: string) => `"${name.replace(/"/g, '""')}"`;
-
 /**
  * `COPY (query) TO file` in DuckDB's own CSV writer: the rows never become JS values (what makes the sync's bulk path
  * several times faster than streaming). No header; NULL is an unquoted empty field and the `quote` columns are always
@@ -21,7 +20,7 @@ const quoteIdent = (name: string) => `"${name.replace(/"/g, '""')}"`;
  * statement.
  */
 export async function exportCsvDuckdb(connection: DuckDBConnection, sql: string, params: unknown[], file: string, options: CsvExportOptions = {}): Promise<number> {
-  const quote = options.quote?.length ? `, FORCE_QUOTE (${options.quote.map(quoteIdent).join(', ')})` : '';
+  const quote = options.quote?.length ? `, FORCE_QUOTE (${options.quote.map(ident).join(', ')})` : '';
   const copy = `COPY (${sql}) TO '${file.replace(/'/g, "''")}' (FORMAT csv, HEADER false, DELIMITER ',', QUOTE '"', ESCAPE '"'${quote})`;
   const interrupt = () => connection.interrupt();
   options.signal?.addEventListener('abort', interrupt, { once: true });
