@@ -22,7 +22,10 @@ const url = (() => {
   return u.toString();
 })();
 const dir = mkdtempSync(join(tmpdir(), 'opsctl-bench-backup-'));
-writeFileSync(join(dir, 'opsctl.config.json'), JSON.stringify({ home: './home', targets: { bench: { engine: 'postgres', url } } }));
+writeFileSync(
+  join(dir, 'opsctl.config.json'),
+  JSON.stringify({ home: './home', targets: { bench: { engine: 'postgres', url } } }),
+);
 
 const admin = new pg.Client({ connectionString: ADMIN });
 await admin.connect();
@@ -55,7 +58,11 @@ function timed(cmd, args, options = {}) {
 /** opsctl backup create under GNU time: wall ms and peak RSS in MiB. */
 function opsctl() {
   const rssFile = join(dir, 'rss.txt');
-  const { ms } = timed('/usr/bin/time', ['-f', '%M', '-o', rssFile, process.execPath, BIN, 'backup', 'create', 'bench', '--json'], { cwd: dir, env: { PATH: process.env.PATH, HOME: process.env.HOME, LOG_LEVEL: 'ERROR' } });
+  const { ms } = timed(
+    '/usr/bin/time',
+    ['-f', '%M', '-o', rssFile, process.execPath, BIN, 'backup', 'create', 'bench', '--json'],
+    { cwd: dir, env: { PATH: process.env.PATH, HOME: process.env.HOME, LOG_LEVEL: 'ERROR' } },
+  );
   return { ms, rssMiB: Number(readFileSync(rssFile, 'utf8').trim().split('\n').pop()) / 1024 };
 }
 
@@ -70,11 +77,15 @@ function bare() {
 }
 
 try {
-  await db.query('CREATE TABLE events (id bigint PRIMARY KEY, account text NOT NULL, kind text NOT NULL, body text, amount numeric(12,2), created_at timestamptz NOT NULL)');
+  await db.query(
+    'CREATE TABLE events (id bigint PRIMARY KEY, account text NOT NULL, kind text NOT NULL, body text, amount numeric(12,2), created_at timestamptz NOT NULL)',
+  );
   const halfBytes = await fill(0, Math.ceil(MB / 2));
   const small = opsctl();
   const bytes = await fill(Math.ceil(MB / 2), MB);
-  console.log(`database ${(bytes / 1024 ** 2).toFixed(0)} MiB (half size ${(halfBytes / 1024 ** 2).toFixed(0)} MiB), ${RUNS} interleaved runs`);
+  console.log(
+    `database ${(bytes / 1024 ** 2).toFixed(0)} MiB (half size ${(halfBytes / 1024 ** 2).toFixed(0)} MiB), ${RUNS} interleaved runs`,
+  );
   opsctl(); // warm the page cache the same way for both
   bare();
   const ours = [];
@@ -88,10 +99,14 @@ try {
   }
   const a = median(ours);
   const b = median(theirs);
-  console.log(`opsctl backup create: median ${(a / 1000).toFixed(2)} s; bare pg_dump -Fc: median ${(b / 1000).toFixed(2)} s`);
+  console.log(
+    `opsctl backup create: median ${(a / 1000).toFixed(2)} s; bare pg_dump -Fc: median ${(b / 1000).toFixed(2)} s`,
+  );
   const timeOk = verdict('backup create / bare pg_dump -Fc', a / b, 1.1);
   const big = Math.max(...rss);
-  console.log(`peak RSS of opsctl: ${small.rssMiB.toFixed(0)} MiB at ${(halfBytes / 1024 ** 2).toFixed(0)} MiB, ${big.toFixed(0)} MiB at ${(bytes / 1024 ** 2).toFixed(0)} MiB`);
+  console.log(
+    `peak RSS of opsctl: ${small.rssMiB.toFixed(0)} MiB at ${(halfBytes / 1024 ** 2).toFixed(0)} MiB, ${big.toFixed(0)} MiB at ${(bytes / 1024 ** 2).toFixed(0)} MiB`,
+  );
   const rssOk = verdict('peak RSS full size / half size', big / small.rssMiB, 1.2);
   process.exitCode = timeOk && rssOk ? 0 : 1;
 } finally {

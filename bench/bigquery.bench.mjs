@@ -17,7 +17,9 @@ const { SPOTIFY_TABLES } = await import(new URL('src/spotify/tables.js', dist));
 const ROWS = Number(process.env.BENCH_ROWS ?? 50_000);
 const BATCH = 5_000;
 const fake = await startBigqueryFake();
-const config = configSchema.parse({ warehouse: { kind: 'bigquery', bigquery: { projectId: 'acme-data', apiEndpoint: fake.url, accessToken: 'bench' } } });
+const config = configSchema.parse({
+  warehouse: { kind: 'bigquery', bigquery: { projectId: 'acme-data', apiEndpoint: fake.url, accessToken: 'bench' } },
+});
 const wh = await openBigqueryWarehouse(config.warehouse.bigquery);
 const def = SPOTIFY_TABLES.recently_played;
 await wh.ensureTables([def]);
@@ -43,7 +45,8 @@ const large = await measure(() => wh.upsert(def, plays(ROWS, 10)));
 const total = 10 + ROWS;
 const stream = await measure(async () => {
   let n = 0;
-  for await (const page of wh.stream('SELECT * FROM recently_played ORDER BY played_at', [], { batchSize: BATCH })) n += page.length;
+  for await (const page of wh.stream('SELECT * FROM recently_played ORDER BY played_at', [], { batchSize: BATCH }))
+    n += page.length;
   return n;
 });
 const pages = fake.requests.slice(-stream.calls).filter((r) => r.path.includes('/queries/')).length;
@@ -51,8 +54,12 @@ await wh.close();
 await fake.close();
 
 console.log(`upsert 10 rows        ${small.calls} API calls, ${small.ms.toFixed(0)} ms`);
-console.log(`upsert ${ROWS} rows    ${large.calls} API calls, ${large.ms.toFixed(0)} ms (${large.out.inserted} inserted)`);
-console.log(`stream ${stream.out} rows  ${pages} pages of ≤ ${BATCH} (${stream.calls} calls in all), ${stream.ms.toFixed(0)} ms`);
+console.log(
+  `upsert ${ROWS} rows    ${large.calls} API calls, ${large.ms.toFixed(0)} ms (${large.out.inserted} inserted)`,
+);
+console.log(
+  `stream ${stream.out} rows  ${pages} pages of ≤ ${BATCH} (${stream.calls} calls in all), ${stream.ms.toFixed(0)} ms`,
+);
 const ok1 = verdict('upsert API calls, 50k rows / 10 rows', large.calls / small.calls, 1.0);
 const ok2 = verdict('stream pages / ceil(rows / batchSize)', pages / Math.ceil(total / BATCH), 1.0);
 process.exit(ok1 && ok2 && stream.out === total ? 0 : 1);

@@ -54,8 +54,12 @@ async function measure(service) {
 const report = (label, m) => {
   const samples = m.body.split('\n').filter((l) => l && !l.startsWith('#')).length;
   console.log(`${label}: /metrics ${(Buffer.byteLength(m.body) / 1024).toFixed(1)} KiB, ${samples} samples`);
-  console.log(`  bot /metrics  median ${q(m.bot, 0.5).toFixed(2)} ms  p95 ${q(m.bot, 0.95).toFixed(2)} ms  (${RUNS} scrapes)`);
-  console.log(`  bare http     median ${q(m.plain, 0.5).toFixed(2)} ms  p95 ${q(m.plain, 0.95).toFixed(2)} ms  → ${m.ratio.toFixed(2)}x`);
+  console.log(
+    `  bot /metrics  median ${q(m.bot, 0.5).toFixed(2)} ms  p95 ${q(m.bot, 0.95).toFixed(2)} ms  (${RUNS} scrapes)`,
+  );
+  console.log(
+    `  bare http     median ${q(m.plain, 0.5).toFixed(2)} ms  p95 ${q(m.plain, 0.95).toFixed(2)} ms  → ${m.ratio.toFixed(2)}x`,
+  );
 };
 
 const home = mkdtempSync(join(tmpdir(), 'opsctl-bench-bot-'));
@@ -71,7 +75,16 @@ await store.transaction(async (tx) => {
       const pipeline = `pipeline_${p}`;
       const run = await startRun(tx, { operation: 'etl.run', pipeline, trigger: 'cron' });
       for (let t = 0; t < 3; t++) {
-        await logExecution(tx, { runId: run.id, pipeline, table: `table_${t}`, status: 'ok', rowsExtracted: 1000, rowsLoaded: 990, rowsRejected: 10, startedAt: new Date().toISOString() });
+        await logExecution(tx, {
+          runId: run.id,
+          pipeline,
+          table: `table_${t}`,
+          status: 'ok',
+          rowsExtracted: 1000,
+          rowsLoaded: 990,
+          rowsRejected: 10,
+          startedAt: new Date().toISOString(),
+        });
       }
       await finishRun(tx, run.id, { status: (day + p) % 17 === 0 ? 'failed' : 'succeeded', error: null });
     }
@@ -81,5 +94,9 @@ const year = await measure(service);
 report(`a year of runs (${PIPELINES * DAYS} runs, ${PIPELINES * DAYS * 3} execution log rows)`, year);
 await service.stop();
 await runtime.close();
-const ok = verdict('bot /metrics / bare http (median, a year of runs)', year.ratio, Number(process.env.BENCH_TARGET ?? 20));
+const ok = verdict(
+  'bot /metrics / bare http (median, a year of runs)',
+  year.ratio,
+  Number(process.env.BENCH_TARGET ?? 20),
+);
 process.exit(ok ? 0 : 1);

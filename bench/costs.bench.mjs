@@ -30,7 +30,10 @@ const jobs = Array.from({ length: 20_000 }, (_, i) => ({
   labels: i % 3 === 1 ? { app: 'opsctl', pipeline: 'spotify' } : { dashboard: 'sales' },
   query: `SELECT * FROM t${i % 50}`,
 }));
-const fake = await startBigqueryCostsFake({ jobs, storage: [{ dataset: 'spotify_data', table: 'plays', activeBytes: 5 * GIB, longTermBytes: GIB }] });
+const fake = await startBigqueryCostsFake({
+  jobs,
+  storage: [{ dataset: 'spotify_data', table: 'plays', activeBytes: 5 * GIB, longTermBytes: GIB }],
+});
 const home = mkdtempSync(join(tmpdir(), 'opsctl-bench-costs-'));
 const loaded = loadConfig({
   cwd: home,
@@ -44,7 +47,13 @@ const MARKERS = ['storage', 'daily', 'by_user', 'by_label', 'opsctl', 'top'];
 const bare = async () =>
   Promise.all(
     MARKERS.map((m) =>
-      client.query(guardedQuery(bq, `-- opsctl:costs.${m}\nSELECT 1`, m === 'storage' ? {} : { params: m === 'daily' ? { since: '2026-10-17' } : { shown_since: '2026-10-17' } })),
+      client.query(
+        guardedQuery(
+          bq,
+          `-- opsctl:costs.${m}\nSELECT 1`,
+          m === 'storage' ? {} : { params: m === 'daily' ? { since: '2026-10-17' } : { shown_since: '2026-10-17' } },
+        ),
+      ),
     ),
   );
 const report = async () => invoke(costsReport, ctx, { asOf: '2026-11-15T12:00:00Z' });

@@ -29,7 +29,15 @@ const rows = Array.from({ length: ROWS }, (_, i) => ({
 
 const dir = mkdtempSync(join(tmpdir(), 'opsctl-bench-etl-'));
 const csv = join(dir, 'plays.csv');
-writeFileSync(csv, ['user_id,played_at,track_id,context_type,context_uri,extracted_at', ...rows.map((r) => [r.user_id, r.played_at, r.track_id, r.context_type ?? '', r.context_uri ?? '', r.extracted_at].join(','))].join('\n'));
+writeFileSync(
+  csv,
+  [
+    'user_id,played_at,track_id,context_type,context_uri,extracted_at',
+    ...rows.map((r) =>
+      [r.user_id, r.played_at, r.track_id, r.context_type ?? '', r.context_uri ?? '', r.extracted_at].join(','),
+    ),
+  ].join('\n'),
+);
 const w = await openDuckdbWarehouse(join(dir, 'bench.duckdb'));
 const fresh = async () => {
   await w.connection.run('DROP TABLE IF EXISTS recently_played');
@@ -40,7 +48,10 @@ const time = async (fn) => {
   await fn();
   return Number(process.hrtime.bigint() - t0) / 1e6;
 };
-const copy = () => w.connection.run(`COPY recently_played FROM '${csv.replace(/'/g, "''")}' (HEADER, TIMESTAMPFORMAT '%Y-%m-%dT%H:%M:%S.%gZ')`);
+const copy = () =>
+  w.connection.run(
+    `COPY recently_played FROM '${csv.replace(/'/g, "''")}' (HEADER, TIMESTAMPFORMAT '%Y-%m-%dT%H:%M:%S.%gZ')`,
+  );
 let result;
 const upsert = async () => {
   result = await w.upsert(def, rows);
@@ -54,7 +65,9 @@ await fresh();
 await upsert();
 const upserted = (await w.query('SELECT count(*) AS n, max(played_at) AS m FROM recently_played'))[0];
 if (copied.n !== upserted.n || String(copied.m) !== String(upserted.m) || result.inserted !== ROWS) {
-  throw new Error(`the two paths disagree: COPY ${copied.n} rows, upsert ${upserted.n} rows (${JSON.stringify(result)})`);
+  throw new Error(
+    `the two paths disagree: COPY ${copied.n} rows, upsert ${upserted.n} rows (${JSON.stringify(result)})`,
+  );
 }
 
 const a = [];
@@ -71,6 +84,8 @@ for (let i = 0; i < RUNS; i++) {
 await w.close();
 rmSync(dir, { recursive: true, force: true });
 console.log(`COPY FROM csv (DuckDB alone)   ${median(b).toFixed(1)} ms (median of ${RUNS}, ${ROWS} rows)`);
-console.log(`upsert, new rows               ${median(a).toFixed(1)} ms (${(ROWS / (median(a) / 1000)).toFixed(0)} rows/s)`);
+console.log(
+  `upsert, new rows               ${median(a).toFixed(1)} ms (${(ROWS / (median(a) / 1000)).toFixed(0)} rows/s)`,
+);
 console.log(`upsert, same rows again        ${median(again).toFixed(1)} ms (0 inserted, 0 updated)`);
 process.exit(verdict('upsert / COPY FROM csv', median(a) / median(b), 3) ? 0 : 1);

@@ -24,6 +24,8 @@ export function compare(commands, runs) {
 
 export function verdict(label, ratio, target, better = 'lower') {
   const ok = better === 'lower' ? ratio <= target : ratio >= target;
-  console.log(`${label}: ${ratio.toFixed(2)}x (target ${better === 'lower' ? '≤' : '≥'} ${target}x) ${ok ? 'OK' : 'MISSED'}`);
+  console.log(
+    `${label}: ${ratio.toFixed(2)}x (target ${better === 'lower' ? '≤' : '≥'} ${target}x) ${ok ? 'OK' : 'MISSED'}`,
+  );
   return ok;
 }

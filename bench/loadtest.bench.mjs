@@ -23,23 +23,49 @@ const home = mkdtempSync(join(tmpdir(), 'opsctl-bench-loadtest-'));
 // The target: opsctl's sample endpoint (a small JSON body, no delay) in a process of its own.
 const server = spawn(
   process.execPath,
-  ['--input-type=module', '-e', `const { startSampleServer } = await import(${JSON.stringify(new URL('../dist/src/loadtest/sample-server.js', import.meta.url).href)}); const s = await startSampleServer(); process.stdout.write(s.url + '\\n');`],
+  [
+    '--input-type=module',
+    '-e',
+    `const { startSampleServer } = await import(${JSON.stringify(new URL('../dist/src/loadtest/sample-server.js', import.meta.url).href)}); const s = await startSampleServer(); process.stdout.write(s.url + '\\n');`,
+  ],
   { stdio: ['ignore', 'pipe', 'inherit'] },
 );
 const url = await new Promise((resolve) => server.stdout.once('data', (d) => resolve(String(d).trim())));
 
 function run(cmd, args) {
-  const r = spawnSync(cmd, args, { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024, env: { ...process.env, OPSCTL_HOME: home, NO_COLOR: '1' }, cwd: home });
+  const r = spawnSync(cmd, args, {
+    encoding: 'utf8',
+    maxBuffer: 64 * 1024 * 1024,
+    env: { ...process.env, OPSCTL_HOME: home, NO_COLOR: '1' },
+    cwd: home,
+  });
   if (r.status !== 0 && r.status !== 1) throw new Error(`${cmd} ${args.join(' ')} exited ${r.status}: ${r.stderr}`);
   return r.stdout;
 }
 
 const opsctl = () => {
-  const r = JSON.parse(run(process.execPath, [bin, 'loadtest', 'run', url, '-c', String(CONNECTIONS), '-d', `${SECONDS}s`, '-w', '0s', '--json', '-q']));
+  const r = JSON.parse(
+    run(process.execPath, [
+      bin,
+      'loadtest',
+      'run',
+      url,
+      '-c',
+      String(CONNECTIONS),
+      '-d',
+      `${SECONDS}s`,
+      '-w',
+      '0s',
+      '--json',
+      '-q',
+    ]),
+  );
   return (r.requests / r.durationMs) * 1000;
 };
 const autocannon = () => {
-  const r = JSON.parse(run(process.execPath, [autocannonBin, '-c', String(CONNECTIONS), '-d', String(SECONDS), '--json', url]));
+  const r = JSON.parse(
+    run(process.execPath, [autocannonBin, '-c', String(CONNECTIONS), '-d', String(SECONDS), '--json', url]),
+  );
   return r.requests.total / r.duration;
 };
 const hasWrk = spawnSync('wrk', ['--version'], { encoding: 'utf8' }).error === undefined;
@@ -71,5 +97,6 @@ else console.log('wrk: not installed (apt-get install wrk to print it too)');
 const ratios = results.opsctl.map((v, i) => v / results.autocannon[i]);
 console.log(`per-round ratios: ${ratios.map((r) => r.toFixed(2)).join(', ')}`);
 const ok = verdict('opsctl / autocannon requests per second (median of the rounds)', median(ratios), 0.95, 'higher');
-if (hasWrk) console.log(`opsctl / wrk: ${(median(results.opsctl) / median(results.wrk)).toFixed(2)}x (for information)`);
+if (hasWrk)
+  console.log(`opsctl / wrk: ${(median(results.opsctl) / median(results.wrk)).toFixed(2)}x (for information)`);
 process.exit(ok ? 0 : 1);

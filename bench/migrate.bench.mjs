@@ -35,7 +35,12 @@ const time = async (fn) => {
 const results = {};
 let ok = true;
 try {
-  const target = await openTarget('bench', { engine: 'postgres', url: url.toString(), pool: { max: 2, idleTimeoutMs: 10_000, connectTimeoutMs: 5_000 }, production: false });
+  const target = await openTarget('bench', {
+    engine: 'postgres',
+    url: url.toString(),
+    pool: { max: 2, idleTimeoutMs: 10_000, connectTimeoutMs: 5_000 },
+    production: false,
+  });
   const base = mkdtempSync(join(tmpdir(), 'opsctl-bench-migrate-'));
   try {
     for (const n of [50, 500]) {
@@ -44,12 +49,16 @@ try {
       mkdirSync(dir, { recursive: true });
       for (let i = 1; i <= n; i++) {
         const v = String(i).padStart(4, '0');
-        writeFileSync(join(dir, `${v}_step_${i}.sql`), `-- migrate:up\nCREATE TABLE t_${i} (id bigint PRIMARY KEY, note text);\nCREATE INDEX ix_t_${i} ON t_${i} (note);\n-- migrate:down\nDROP TABLE t_${i};\n`);
+        writeFileSync(
+          join(dir, `${v}_step_${i}.sql`),
+          `-- migrate:up\nCREATE TABLE t_${i} (id bigint PRIMARY KEY, note text);\nCREATE INDEX ix_t_${i} ON t_${i} (note);\n-- migrate:down\nDROP TABLE t_${i};\n`,
+        );
       }
       await baselineTarget(target, { dir, lockTimeoutMs: 5_000, version: String(n).padStart(4, '0') });
       const options = { dir, production: false };
       const check = (await readStatus(target, options)).status;
-      if (check.applied.length !== n || check.pending.length !== 0) throw new Error(`expected ${n} applied, got ${check.applied.length}`);
+      if (check.applied.length !== n || check.pending.length !== 0)
+        throw new Error(`expected ${n} applied, got ${check.applied.length}`);
       const ref = () => target.query('SELECT count(*) FROM opsctl_schema_migrations');
       const history = async () => {
         const s = await openSession(target);
@@ -81,7 +90,9 @@ try {
   }
   ok = verdict('history read / SELECT count(*) at 50', results[50].history / results[50].ref, 3) && ok;
   ok = verdict('history read / SELECT count(*) at 500', results[500].history / results[500].ref, 3) && ok;
-  console.log(`files: ${(((results[500].status - results[500].history) - (results[50].status - results[50].history)) / 450 * 1000).toFixed(0)} µs per extra migration file (read, sha256, parse)`);
+  console.log(
+    `files: ${(((results[500].status - results[500].history - (results[50].status - results[50].history)) / 450) * 1000).toFixed(0)} µs per extra migration file (read, sha256, parse)`,
+  );
 } finally {
   await admin.query(`DROP DATABASE IF EXISTS "${dbName}" WITH (FORCE)`);
   await admin.end();

@@ -7,10 +7,14 @@ import { fileURLToPath } from 'node:url';
 
 const dir = fileURLToPath(new URL('.', import.meta.url));
 const wanted = process.argv.slice(2);
-const all = readdirSync(dir).filter((f) => f.endsWith('.bench.mjs')).sort();
+const all = readdirSync(dir)
+  .filter((f) => f.endsWith('.bench.mjs'))
+  .sort();
 const chosen = wanted.length ? all.filter((f) => wanted.some((w) => f.startsWith(w))) : all;
 if (chosen.length === 0) {
-  console.error(`no benchmark matches ${wanted.join(', ')}; have: ${all.map((f) => f.replace('.bench.mjs', '')).join(', ')}`);
+  console.error(
+    `no benchmark matches ${wanted.join(', ')}; have: ${all.map((f) => f.replace('.bench.mjs', '')).join(', ')}`,
+  );
   process.exit(2);
 }
 let failed = 0;

@@ -16,8 +16,16 @@ const { loadConfig } = await import(new URL('src/config/load.js', dist));
 const { createSpotifyExtractor } = await import(new URL('src/spotify/index.js', dist));
 
 const cases = [
-  { name: 'small: 5 playlists × ≤40 tracks', spec: { playlistSizes: [40, 12, 0, 33, 7], trackPool: 150, artistPool: 60 }, limits: {} },
-  { name: 'seeds: 30 playlists × ≤150 tracks', spec: { playlistSizes: Array.from({ length: 30 }, (_, i) => (i * 37) % 151), trackPool: 1500, artistPool: 400 }, limits: {} },
+  {
+    name: 'small: 5 playlists × ≤40 tracks',
+    spec: { playlistSizes: [40, 12, 0, 33, 7], trackPool: 150, artistPool: 60 },
+    limits: {},
+  },
+  {
+    name: 'seeds: 30 playlists × ≤150 tracks',
+    spec: { playlistSizes: Array.from({ length: 30 }, (_, i) => (i * 37) % 151), trackPool: 1500, artistPool: 400 },
+    limits: {},
+  },
   {
     name: 'large: 120 playlists × ≤300 tracks',
     spec: { playlistSizes: Array.from({ length: 120 }, (_, i) => (i * 53) % 301), trackPool: 6000, artistPool: 1800 },
@@ -44,8 +52,14 @@ function minimumCalls(lib, limits) {
     for (const t of lib.top.tracks[range].slice(0, limits.topPerRange)) tracks.set(t.id, t);
     for (const a of lib.top.artists[range].slice(0, limits.topPerRange)) topArtists.add(a.id);
   }
-  const artists = new Set([...tracks.values()].flatMap((t) => t.artists.map((a) => a.id)).filter((a) => !topArtists.has(a)));
-  return { calls: calls + ceil(tracks.size, 100) + ceil(artists.size, 50), tracks: tracks.size, artists: artists.size + topArtists.size };
+  const artists = new Set(
+    [...tracks.values()].flatMap((t) => t.artists.map((a) => a.id)).filter((a) => !topArtists.has(a)),
+  );
+  return {
+    calls: calls + ceil(tracks.size, 100) + ceil(artists.size, 50),
+    tracks: tracks.size,
+    artists: artists.size + topArtists.size,
+  };
 }
 
 let ok = true;
@@ -55,8 +69,12 @@ for (const c of cases) {
   const home = mkdtempSync(join(tmpdir(), 'opsctl-bench-spotify-'));
   try {
     const env = {
-      OPSCTL_HOME: home, SPOTIFY_CLIENT_ID: 'fake-client-id', SPOTIFY_CLIENT_SECRET: 'fake-client-secret', SPOTIFY_REFRESH_TOKEN: 'fake-refresh-token',
-      SPOTIFY_API_BASE_URL: fake.url, SPOTIFY_ACCOUNTS_BASE_URL: fake.url,
+      OPSCTL_HOME: home,
+      SPOTIFY_CLIENT_ID: 'fake-client-id',
+      SPOTIFY_CLIENT_SECRET: 'fake-client-secret',
+      SPOTIFY_REFRESH_TOKEN: 'fake-refresh-token',
+      SPOTIFY_API_BASE_URL: fake.url,
+      SPOTIFY_ACCOUNTS_BASE_URL: fake.url,
     };
     const { config } = loadConfig({ cwd: home, env });
     const limits = { ...DEFAULT_LIMITS, ...c.limits };
@@ -67,16 +85,23 @@ for (const c of cases) {
     const seen = fake.apiRequests().length;
     const minimum = minimumCalls(library, limits);
     const rows = Object.values(result.tables).reduce((n, t) => n + t.length, 0);
-    console.log(`${c.name}: ${seen} Web API calls (extractor counted ${result.apiCalls}), minimum ${minimum.calls}; ${rows} rows in ${ms.toFixed(0)} ms`);
+    console.log(
+      `${c.name}: ${seen} Web API calls (extractor counted ${result.apiCalls}), minimum ${minimum.calls}; ${rows} rows in ${ms.toFixed(0)} ms`,
+    );
     const problems = [];
     if (result.apiCalls !== seen) problems.push(`the extractor counted ${result.apiCalls} calls, the fake saw ${seen}`);
     // Fewer calls than the minimum would mean missing data: every track, its features and every artist must be there.
-    if (result.tables.tracks.length !== minimum.tracks) problems.push(`${result.tables.tracks.length} tracks, expected ${minimum.tracks}`);
-    if (result.tables.track_audio_features.length !== minimum.tracks) problems.push(`${result.tables.track_audio_features.length} audio features, expected ${minimum.tracks}`);
-    if (result.tables.artists.length !== minimum.artists) problems.push(`${result.tables.artists.length} artists, expected ${minimum.artists}`);
+    if (result.tables.tracks.length !== minimum.tracks)
+      problems.push(`${result.tables.tracks.length} tracks, expected ${minimum.tracks}`);
+    if (result.tables.track_audio_features.length !== minimum.tracks)
+      problems.push(`${result.tables.track_audio_features.length} audio features, expected ${minimum.tracks}`);
+    if (result.tables.artists.length !== minimum.artists)
+      problems.push(`${result.tables.artists.length} artists, expected ${minimum.artists}`);
     const ratio = seen / minimum.calls;
     const good = ratio === 1 && problems.length === 0;
-    console.log(`  calls / minimum: ${ratio.toFixed(2)}x (target exactly 1.0x, all data present) ${good ? 'OK' : `MISSED ${problems.join('; ')}`}`);
+    console.log(
+      `  calls / minimum: ${ratio.toFixed(2)}x (target exactly 1.0x, all data present) ${good ? 'OK' : `MISSED ${problems.join('; ')}`}`,
+    );
     ok = good && ok;
   } finally {
     await fake.close();

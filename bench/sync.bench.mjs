@@ -38,8 +38,22 @@ const names = ['ref', 'sync', 'rss'].map((n) => `opsctl_bench_sync_${n}_${proces
 for (const n of names) await admin(`CREATE DATABASE "${n}"`);
 const [refDb, syncDb, rssDb] = names.map(dbUrl);
 
-const COLUMNS = { id: 'bigint', fecha: 'date', cuenta: 'text', cartera: 'text', monto: 'numeric', pagado: 'numeric', llamadas: 'integer', contactos: 'integer', ratio: 'double precision', actualizado: 'timestamptz' };
-const select = (n, offset) => `SELECT CAST(i + ${offset} AS BIGINT) AS id, CAST(DATE '2024-01-01' + CAST(i % 1000 AS INTEGER) AS DATE) AS fecha,
+const COLUMNS = {
+  id: 'bigint',
+  fecha: 'date',
+  cuenta: 'text',
+  cartera: 'text',
+  monto: 'numeric',
+  pagado: 'numeric',
+  llamadas: 'integer',
+  contactos: 'integer',
+  ratio: 'double precision',
+  actualizado: 'timestamptz',
+};
+const select = (
+  n,
+  offset,
+) => `SELECT CAST(i + ${offset} AS BIGINT) AS id, CAST(DATE '2024-01-01' + CAST(i % 1000 AS INTEGER) AS DATE) AS fecha,
   'CTA-' || lpad(CAST(i AS VARCHAR), 9, '0') AS cuenta, CASE i % 3 WHEN 0 THEN 'movil' WHEN 1 THEN 'hogar' ELSE 'empresas' END AS cartera,
   CAST((i % 100000) / 7.0 AS DECIMAL(14,2)) AS monto, CAST((i % 5000) / 3.0 AS DECIMAL(14,2)) AS pagado, CAST(i % 97 AS INTEGER) AS llamadas,
   CAST(i % 13 AS INTEGER) AS contactos, (i % 1000) / 1000.0 AS ratio, TIMESTAMPTZ '2024-01-01 00:00:00+00' + to_seconds(i) AS actualizado
@@ -56,10 +70,24 @@ console.log(`preparing ${ROWS.toLocaleString()} rows (CSV and DuckDB warehouse) 
   c.closeSync();
   instance.closeSync();
 }
-const table = (name) => ({ source: { table: `src.${name}` }, columns: COLUMNS, primary_key: ['id'], incremental_column: 'fecha', lookback_days: 0 });
+const table = (name) => ({
+  source: { table: `src.${name}` },
+  columns: COLUMNS,
+  primary_key: ['id'],
+  incremental_column: 'fecha',
+  lookback_days: 0,
+});
 const workspace = (url, name) => {
   const ws = mkdtempSync(join(dir, 'ws-'));
-  writeFileSync(join(ws, 'opsctl.config.json'), JSON.stringify({ home: './home', warehouse: { kind: 'duckdb', duckdb: { path: warehouse } }, targets: { dash: { engine: 'postgres', url } }, pipelines: { bench: { kind: 'sync', target: 'dash', tables: { [name]: table(name) } } } }));
+  writeFileSync(
+    join(ws, 'opsctl.config.json'),
+    JSON.stringify({
+      home: './home',
+      warehouse: { kind: 'duckdb', duckdb: { path: warehouse } },
+      targets: { dash: { engine: 'postgres', url } },
+      pipelines: { bench: { kind: 'sync', target: 'dash', tables: { [name]: table(name) } } },
+    }),
+  );
   return ws;
 };
 const syncWs = workspace(syncDb, 'bench');
@@ -67,7 +95,10 @@ const rssWs = workspace(rssDb, 'bench_rss');
 const env = { PATH: process.env.PATH, HOME: process.env.HOME ?? '/tmp', NO_COLOR: '1' };
 
 // Both tables exist before the clock starts; both start empty.
-const ddl = (t) => `CREATE TABLE ${t} (${Object.entries(COLUMNS).map(([c, ty]) => `${c} ${ty}${c === 'id' ? ' NOT NULL' : ''}`).join(', ')}, PRIMARY KEY (id))`;
+const ddl = (t) =>
+  `CREATE TABLE ${t} (${Object.entries(COLUMNS)
+    .map(([c, ty]) => `${c} ${ty}${c === 'id' ? ' NOT NULL' : ''}`)
+    .join(', ')}, PRIMARY KEY (id))`;
 wallMs('psql', [refDb, '-qc', ddl('bench')]);
 wallMs(process.execPath, [BIN, 'sync', 'setup', '-q'], { cwd: syncWs, env });
 
@@ -85,8 +116,13 @@ for (let round = 0; round < ROUNDS; round++) {
   // Neither side pays for the previous round's dirty pages.
   wallMs('psql', [refDb, '-qc', 'CHECKPOINT']);
   const c = wallMs('psql', [refDb, '-qc', `\\copy bench FROM '${csv}' WITH (FORMAT csv)`]);
-  const s = wallMs(process.execPath, [BIN, 'sync', 'run', '-q', ...(round > 0 ? ['--force'] : [])], { cwd: syncWs, env });
-  console.log(`round ${round + 1}: psql \\copy ${(c / 1000).toFixed(2)} s, opsctl sync run ${(s / 1000).toFixed(2)} s: ${(c / s).toFixed(2)}x`);
+  const s = wallMs(process.execPath, [BIN, 'sync', 'run', '-q', ...(round > 0 ? ['--force'] : [])], {
+    cwd: syncWs,
+    env,
+  });
+  console.log(
+    `round ${round + 1}: psql \\copy ${(c / 1000).toFixed(2)} s, opsctl sync run ${(s / 1000).toFixed(2)} s: ${(c / s).toFixed(2)}x`,
+  );
   ratios.push(c / s);
   copies.push(c);
   syncs.push(s);
@@ -102,11 +138,14 @@ const count = async (url) => {
   }
 };
 const [refRows, syncRows] = [await count(refDb), await count(syncDb)];
-if (refRows !== ROWS || syncRows !== ROWS) throw new Error(`row counts differ: copy ${refRows}, sync ${syncRows}, expected ${ROWS}`);
+if (refRows !== ROWS || syncRows !== ROWS)
+  throw new Error(`row counts differ: copy ${refRows}, sync ${syncRows}, expected ${ROWS}`);
 const copyRate = ROWS / (copyMs / 1000);
 const syncRate = ROWS / (syncMs / 1000);
 console.log(`psql \\copy:      ${(copyMs / 1000).toFixed(2)} s  ${Math.round(copyRate).toLocaleString()} rows/s`);
-console.log(`opsctl sync run: ${(syncMs / 1000).toFixed(2)} s  ${Math.round(syncRate).toLocaleString()} rows/s (whole process, from the warehouse)`);
+console.log(
+  `opsctl sync run: ${(syncMs / 1000).toFixed(2)} s  ${Math.round(syncRate).toLocaleString()} rows/s (whole process, from the warehouse)`,
+);
 const ok1 = verdict(`upsert throughput vs raw COPY (median of ${ROUNDS} rounds)`, median(ratios), 0.5, 'higher');
 
 const idle = [];
@@ -114,17 +153,28 @@ const idle = [];
 // (autovacuum, dirty buffers) first, or the idle runs measure that instead.
 wallMs('psql', [syncDb, '-qc', 'VACUUM ANALYZE bench']);
 wallMs('psql', [syncDb, '-qc', 'CHECKPOINT']);
-if (process.env.BENCH_DEBUG) console.log(spawnSync(process.execPath, [BIN, "sync", "run", "--json"], { cwd: syncWs, env, encoding: "utf8" }).stdout);
+if (process.env.BENCH_DEBUG)
+  console.log(
+    spawnSync(process.execPath, [BIN, 'sync', 'run', '--json'], { cwd: syncWs, env, encoding: 'utf8' }).stdout,
+  );
 for (let i = 0; i < 5; i++) idle.push(wallMs(process.execPath, [BIN, 'sync', 'run', '-q'], { cwd: syncWs, env }));
 const idleMs = median(idle);
 const ok2 = idleMs < 1000;
-console.log(`run with nothing new (last day re-read, 1,000 rows unchanged): median ${idleMs.toFixed(0)} ms of ${idle.map((t) => t.toFixed(0)).join(', ')} (target < 1000 ms) ${ok2 ? 'OK' : 'MISSED'}`);
+console.log(
+  `run with nothing new (last day re-read, 1,000 rows unchanged): median ${idleMs.toFixed(0)} ms of ${idle.map((t) => t.toFixed(0)).join(', ')} (target < 1000 ms) ${ok2 ? 'OK' : 'MISSED'}`,
+);
 
-const rss = spawnSync('/usr/bin/time', ['-f', '%M', process.execPath, BIN, 'sync', 'run', '-q'], { cwd: rssWs, env, encoding: 'utf8' });
+const rss = spawnSync('/usr/bin/time', ['-f', '%M', process.execPath, BIN, 'sync', 'run', '-q'], {
+  cwd: rssWs,
+  env,
+  encoding: 'utf8',
+});
 if (rss.status !== 0) throw new Error(`rss run failed: ${rss.stderr}`);
 const peakMb = Number(rss.stderr.trim().split('\n').at(-1)) / 1024;
 const ok3 = peakMb <= 250;
-console.log(`peak RSS syncing ${RSS_ROWS.toLocaleString()} rows: ${peakMb.toFixed(0)} MB (target ≤ 250 MB) ${ok3 ? 'OK' : 'MISSED'}`);
+console.log(
+  `peak RSS syncing ${RSS_ROWS.toLocaleString()} rows: ${peakMb.toFixed(0)} MB (target ≤ 250 MB) ${ok3 ? 'OK' : 'MISSED'}`,
+);
 
 for (const n of names) await admin(`DROP DATABASE IF EXISTS "${n}" WITH (FORCE)`);
 rmSync(dir, { recursive: true, force: true });

@@ -1,58 +1,87 @@
+import type { z } from 'zod';
 import { NotFoundError } from '../src/errors.js';
-import type { Operation } from './operation.js';
+import { invoke, type OperationContext, type ResultOf } from './operation.js';
 
 /**
- * Every operation by its dotted name, imported only when asked for. Faces that pick an operation at run time (the
- * bot, `opsctl validate`) resolve names here; each capability adds its lines.
+ * The operation catalog: the one map from a dotted name to its operation, and the only way a face (CLI, console,
+ * bot, validate) reaches one. Each module is imported on first use, so `opsctl --help` loads none of them; the input
+ * and result types follow from the name (`run('backup.list', ctx, {})` is a `Promise<BackupListResult>`).
+ * A capability adds one line here.
  */
-export const OPERATION_LOADERS: Record<string, () => Promise<Operation>> = {
-  status: async () => (await import('./status.js')).status as Operation,
-  'config.show': async () => (await import('./config.js')).configShow as Operation,
-  'costs.report': async () => (await import('./costs/report.js')).costsReport as Operation,
-  'costs.check': async () => (await import('./costs/check.js')).costsCheck as Operation,
-  'costs.estimate': async () => (await import('./costs/estimate.js')).costsEstimate as Operation,
-  'costs.snapshot': async () => (await import('./costs/snapshot.js')).costsSnapshot as Operation,
-  validate: async () => (await import('./validate/index.js')).validate as Operation,
-  'bot.start': async () => (await import('./bot/start.js')).botStart as Operation,
-  'bot.health': async () => (await import('./bot/health.js')).botHealth as Operation,
-  'spotify.login': async () => (await import('./spotify/login.js')).spotifyLoginOp as Operation,
-  'etl.run': async () => (await import('./etl/run.js')).etlRun as Operation,
-  'etl.history': async () => (await import('./etl/history.js')).etlHistory as Operation,
-  'etl.show': async () => (await import('./etl/show.js')).etlShow as Operation,
-  'etl.retention': async () => (await import('./etl/retention.js')).etlRetention as Operation,
-  'migrate.status': async () => (await import('./migrate/status.js')).migrateStatus as Operation,
-  'migrate.up': async () => (await import('./migrate/up.js')).migrateUp as Operation,
-  'migrate.down': async () => (await import('./migrate/down.js')).migrateDown as Operation,
-  'migrate.validate': async () => (await import('./migrate/validate.js')).migrateValidate as Operation,
-  'migrate.create': async () => (await import('./migrate/create.js')).migrateCreate as Operation,
-  'migrate.baseline': async () => (await import('./migrate/baseline.js')).migrateBaseline as Operation,
-  'migrate.repair': async () => (await import('./migrate/repair.js')).migrateRepair as Operation,
-  'backup.create': async () => (await import('./backup/create.js')).backupCreate as Operation,
-  'backup.list': async () => (await import('./backup/list.js')).backupList as Operation,
-  'backup.verify': async () => (await import('./backup/verify.js')).backupVerify as Operation,
-  'backup.restore': async () => (await import('./backup/restore.js')).backupRestore as Operation,
-  'backup.prune': async () => (await import('./backup/prune.js')).backupPrune as Operation,
-  'backup.freshness': async () => (await import('./backup/freshness.js')).backupFreshness as Operation,
-  'loadtest.run': async () => (await import('./loadtest/run.js')).loadtestRun as Operation,
-  'loadtest.history': async () => (await import('./loadtest/history.js')).loadtestHistory as Operation,
-  'loadtest.compare': async () => (await import('./loadtest/compare.js')).loadtestCompare as Operation,
-  'sync.run': async () => (await import('./sync/run.js')).syncRun as Operation,
-  'sync.status': async () => (await import('./sync/status.js')).syncStatus as Operation,
-  'sync.setup': async () => (await import('./sync/setup.js')).syncSetup as Operation,
-  'sync.cleanup': async () => (await import('./sync/cleanup.js')).syncCleanup as Operation,
-  'sync.check': async () => (await import('./sync/check.js')).syncCheck as Operation,
-  'watermarks.list': async () => (await import('./watermarks/list.js')).watermarksList as Operation,
-  'watermarks.get': async () => (await import('./watermarks/get.js')).watermarksGet as Operation,
-  'watermarks.set': async () => (await import('./watermarks/set.js')).watermarksSet as Operation,
-  'watermarks.reset': async () => (await import('./watermarks/set.js')).watermarksReset as Operation,
+const LOADERS = {
+  status: () => import('./status.js').then((m) => m.status),
+  'config.show': () => import('./config.js').then((m) => m.configShow),
+  'costs.report': () => import('./costs/report.js').then((m) => m.costsReport),
+  'costs.check': () => import('./costs/check.js').then((m) => m.costsCheck),
+  'costs.estimate': () => import('./costs/estimate.js').then((m) => m.costsEstimate),
+  'costs.snapshot': () => import('./costs/snapshot.js').then((m) => m.costsSnapshot),
+  validate: () => import('./validate/index.js').then((m) => m.validate),
+  'bot.start': () => import('./bot/start.js').then((m) => m.botStart),
+  'bot.health': () => import('./bot/health.js').then((m) => m.botHealth),
+  'spotify.login': () => import('./spotify/login.js').then((m) => m.spotifyLoginOp),
+  'demo.run': () => import('./demo/index.js').then((m) => m.demo),
+  'etl.run': () => import('./etl/run.js').then((m) => m.etlRun),
+  'etl.history': () => import('./etl/history.js').then((m) => m.etlHistory),
+  'etl.show': () => import('./etl/show.js').then((m) => m.etlShow),
+  'etl.retention': () => import('./etl/retention.js').then((m) => m.etlRetention),
+  'migrate.status': () => import('./migrate/status.js').then((m) => m.migrateStatus),
+  'migrate.up': () => import('./migrate/up.js').then((m) => m.migrateUp),
+  'migrate.down': () => import('./migrate/down.js').then((m) => m.migrateDown),
+  'migrate.validate': () => import('./migrate/validate.js').then((m) => m.migrateValidate),
+  'migrate.create': () => import('./migrate/create.js').then((m) => m.migrateCreate),
+  'migrate.baseline': () => import('./migrate/baseline.js').then((m) => m.migrateBaseline),
+  'migrate.repair': () => import('./migrate/repair.js').then((m) => m.migrateRepair),
+  'backup.create': () => import('./backup/create.js').then((m) => m.backupCreate),
+  'backup.list': () => import('./backup/list.js').then((m) => m.backupList),
+  'backup.verify': () => import('./backup/verify.js').then((m) => m.backupVerify),
+  'backup.restore': () => import('./backup/restore.js').then((m) => m.backupRestore),
+  'backup.prune': () => import('./backup/prune.js').then((m) => m.backupPrune),
+  'backup.freshness': () => import('./backup/freshness.js').then((m) => m.backupFreshness),
+  'loadtest.run': () => import('./loadtest/run.js').then((m) => m.loadtestRun),
+  'loadtest.history': () => import('./loadtest/history.js').then((m) => m.loadtestHistory),
+  'loadtest.compare': () => import('./loadtest/compare.js').then((m) => m.loadtestCompare),
+  'sync.run': () => import('./sync/run.js').then((m) => m.syncRun),
+  'sync.status': () => import('./sync/status.js').then((m) => m.syncStatus),
+  'sync.setup': () => import('./sync/setup.js').then((m) => m.syncSetup),
+  'sync.cleanup': () => import('./sync/cleanup.js').then((m) => m.syncCleanup),
+  'sync.check': () => import('./sync/check.js').then((m) => m.syncCheck),
+  'watermarks.list': () => import('./watermarks/list.js').then((m) => m.watermarksList),
+  'watermarks.get': () => import('./watermarks/get.js').then((m) => m.watermarksGet),
+  'watermarks.set': () => import('./watermarks/set.js').then((m) => m.watermarksSet),
+  'watermarks.reset': () => import('./watermarks/set.js').then((m) => m.watermarksReset),
 };
 
-export function hasOperation(name: string): boolean {
-  return name in OPERATION_LOADERS;
+type Loaders = typeof LOADERS;
+export type OperationName = keyof Loaders;
+/** The operation registered under `N`, with its own input schema and result type. */
+export type OperationNamed<N extends OperationName> = Awaited<ReturnType<Loaders[N]>>;
+/** What a face passes to operation `N` (before defaults: the zod input type). */
+export type InputFor<N extends OperationName> = z.input<OperationNamed<N>['input']>;
+/** What operation `N` resolves to. */
+export type ResultFor<N extends OperationName> = ResultOf<OperationNamed<N>>;
+
+export const OPERATION_NAMES = Object.keys(LOADERS) as OperationName[];
+
+export function isOperationName(name: string): name is OperationName {
+  return Object.hasOwn(LOADERS, name);
 }
 
-export async function loadOperation(name: string): Promise<Operation> {
-  const load = OPERATION_LOADERS[name];
-  if (!load) throw new NotFoundError(`operation "${name}" is not part of this build of opsctl`, { hint: 'Run `opsctl --help` to see what this build can do.' });
-  return load();
+/** The operation itself (faces that show its name or summary); `run` is what calls it. */
+export async function loadOperation<N extends OperationName>(name: N): Promise<OperationNamed<N>> {
+  if (!isOperationName(name)) {
+    throw new NotFoundError(`operation "${String(name)}" is not part of opsctl`, {
+      hint: 'Run `opsctl --help` to see what opsctl can do.',
+    });
+  }
+  return (await LOADERS[name]()) as OperationNamed<N>;
+}
+
+/** Validates the input against the operation's schema, then runs it: the one call every face makes. */
+export async function run<N extends OperationName>(
+  name: N,
+  ctx: OperationContext,
+  input: InputFor<N>,
+): Promise<ResultFor<N>> {
+  const operation = await loadOperation(name);
+  return (await invoke(operation as never, ctx, input as never)) as ResultFor<N>;
 }

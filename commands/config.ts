@@ -32,7 +32,13 @@ export const configShow = defineOperation({
         const path = l.path.join('.');
         return { path, value: l.value, source: sources[path] ?? inheritedSource(path, sources) };
       });
-    return { configFile: configFile ?? null, envFile: envFile ?? null, environment: config.environment, values, config: redacted };
+    return {
+      configFile: configFile ?? null,
+      envFile: envFile ?? null,
+      environment: config.environment,
+      values,
+      config: redacted,
+    };
   },
 });
 

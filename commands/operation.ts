@@ -48,7 +48,11 @@ export function defineOperation<S extends z.ZodType, R>(op: Operation<S, R>): Op
 }
 
 /** Validates the input, then runs the operation. Every face calls operations through here. */
-export async function invoke<S extends z.ZodType, R>(op: Operation<S, R>, ctx: OperationContext, input: z.input<S>): Promise<R> {
+export async function invoke<S extends z.ZodType, R>(
+  op: Operation<S, R>,
+  ctx: OperationContext,
+  input: z.input<S>,
+): Promise<R> {
   const parsed = op.input.safeParse(input ?? {});
   if (!parsed.success) {
     const fields = parsed.error.issues.map((i) => `${i.path.join('.') || 'input'}: ${i.message}`);
@@ -65,7 +69,11 @@ export async function invoke<S extends z.ZodType, R>(op: Operation<S, R>, ctx: O
  * Destructive operations call this before changing anything. `typed` names the word a face must make the operator
  * type (production targets); the CLI's --yes and the console's dialog both set `confirm: true`.
  */
-export function requireConfirmation(confirm: boolean | undefined, action: string, options: { typed?: string; details?: Record<string, unknown> } = {}): void {
+export function requireConfirmation(
+  confirm: boolean | undefined,
+  action: string,
+  options: { typed?: string; details?: Record<string, unknown> } = {},
+): void {
   if (confirm === true) return;
   throw new ConfirmationRequired(action, options);
 }

@@ -44,7 +44,10 @@ export function createRuntime(options: RuntimeOptions): Runtime {
 }
 
 /** The same runtime with other progress and cancellation, for one operation started from a long-lived face. */
-export function withInvocation(runtime: Runtime, overrides: { progress?: (p: Progress) => void; signal?: AbortSignal; log?: Logger }): Runtime {
+export function withInvocation(
+  runtime: Runtime,
+  overrides: { progress?: (p: Progress) => void; signal?: AbortSignal; log?: Logger },
+): Runtime {
   return {
     ...runtime,
     ...(overrides.progress ? { progress: overrides.progress } : {}),

@@ -61,7 +61,13 @@ async function openConsole(command: Command): Promise<void> {
     const { startConsole } = await import('../views/main.js');
     consoleExit = await startConsole({ loaded, logLevel: loaded.config.logLevel });
   } catch (error) {
-    consoleExit = reportError(error, { json: false, stdout: session.stdout, stderr: session.stderr, colors: session.errColors, debug: false });
+    consoleExit = reportError(error, {
+      json: false,
+      stdout: session.stdout,
+      stderr: session.stderr,
+      colors: session.errColors,
+      debug: false,
+    });
   }
 }
 
@@ -72,7 +78,12 @@ export async function main(argv: string[] = process.argv): Promise<number> {
     await program.parseAsync(argv);
   } catch (error) {
     if (error instanceof CommanderError) {
-      if (error.code === 'commander.helpDisplayed' || error.code === 'commander.version' || error.code === 'commander.help') return EXIT.ok;
+      if (
+        error.code === 'commander.helpDisplayed' ||
+        error.code === 'commander.version' ||
+        error.code === 'commander.help'
+      )
+        return EXIT.ok;
       return EXIT.usage;
     }
     throw error;

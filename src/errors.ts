@@ -48,7 +48,12 @@ export class NotFoundError extends OpsError {
 
 /** A server, file or API could not be reached or refused us. */
 export class ConnectionError extends OpsError {
-  override readonly code = 'CONNECTION';
+  override readonly code: string = 'CONNECTION';
+}
+
+/** A resource serves one process at a time (a PGlite data directory, the DuckDB file) and another holds it now. */
+export class BusyError extends ConnectionError {
+  override readonly code = 'BUSY';
 }
 
 /** A destructive operation was asked for without `confirm: true`. */

@@ -5,7 +5,7 @@ import * as assert from 'uvu/assert';
 import type { BackupCreateResult } from '../commands/backup/create.js';
 import type { BackupRestoreResult } from '../commands/backup/restore.js';
 import type { BackupVerifyResult } from '../commands/backup/verify.js';
-import { loadOperation } from '../commands/catalog.js';
+import { run, type InputFor, type OperationName } from '../commands/catalog.js';
 import { invoke } from '../commands/operation.js';
 import { createRuntime } from '../commands/runtime.js';
 import { loadConfig } from '../src/config/load.js';
@@ -28,7 +28,7 @@ test('PGlite: create (pglite-tools) → verify in an in-memory PGlite → restor
   writeFileSync(join(dir, 'opsctl.config.json'), JSON.stringify(file));
   const loaded = loadConfig({ cwd: dir, env: {}, redactor: new Redactor(), fileConfig: file });
   const runtime = createRuntime({ loaded, log: silentLogger, trigger: 'cli' });
-  const op = async <R>(name: string, input: Record<string, unknown>) => (await invoke(await loadOperation(name), runtime, input)) as R;
+  const op = <N extends OperationName>(name: N, input: InputFor<N>) => run(name, runtime, input);
   const snapshot = async (name: string) => {
     const t = await openTarget(name, loaded.config.targets[name]!);
     try {
@@ -48,20 +48,30 @@ test('PGlite: create (pglite-tools) → verify in an in-memory PGlite → restor
     await copy.exec('CREATE TABLE public.leftover (x int); INSERT INTO public.leftover VALUES (1)');
     await copy.close();
 
-    const { backup } = await op<BackupCreateResult>('backup.create', { target: 'local' });
+    const { backup } = await op('backup.create', { target: 'local' });
     assert.is(backup.engine, 'pglite');
     assert.is(backup.format, 'sql.gz');
     assert.is(statSync(backup.path).mode & 0o777, 0o600);
-    assert.equal(backup.tables, [{ table: 'public.people', rows: 3 }, { table: 'sales.orders', rows: 120 }]);
+    assert.equal(backup.tables, [
+      { table: 'public.people', rows: 3 },
+      { table: 'sales.orders', rows: 120 },
+    ]);
 
-    const verified = await op<BackupVerifyResult>('backup.verify', { backup: backup.id });
+    const verified = await op('backup.verify', { backup: backup.id });
     assert.ok(verified.ok, JSON.stringify(verified.steps));
     assert.is(verified.scratch, 'in-memory PGlite');
 
-    const restored = await op<BackupRestoreResult>('backup.restore', { backup: backup.id, to: 'copy', confirm: true });
+    const restored = await op('backup.restore', { backup: backup.id, to: 'copy', confirm: true });
     assert.ok(restored.matchesManifest);
-    assert.equal(restored.removed, [{ table: 'public.leftover', rows: 1 }], 'PGlite restore replaces the whole database and says what went');
-    assert.equal(restored.created.map((t) => t.table), ['public.people', 'sales.orders']);
+    assert.equal(
+      restored.removed,
+      [{ table: 'public.leftover', rows: 1 }],
+      'PGlite restore replaces the whole database and says what went',
+    );
+    assert.equal(
+      restored.created.map((t) => t.table),
+      ['public.people', 'sales.orders'],
+    );
     assert.equal(await snapshot('copy'), await snapshot('local'));
 
     // A tampered manifest count is caught by the drill.
@@ -69,8 +79,8 @@ test('PGlite: create (pglite-tools) → verify in an in-memory PGlite → restor
     const m = JSON.parse(readFileSync(manifestPath, 'utf8'));
     m.tables[1].rows = 121;
     writeFileSync(manifestPath, JSON.stringify(m));
-    await (await runtime.state()).run("UPDATE backups SET manifest = ? WHERE id = ?", [JSON.stringify(m), backup.id]);
-    const bad = await op<BackupVerifyResult>('backup.verify', { backup: backup.id });
+    await (await runtime.state()).run('UPDATE backups SET manifest = ? WHERE id = ?', [JSON.stringify(m), backup.id]);
+    const bad = await op('backup.verify', { backup: backup.id });
     assert.is(bad.ok, false);
     assert.equal(bad.mismatches, [{ table: 'sales.orders', expected: 121, actual: 120 }]);
   } finally {

@@ -15,16 +15,38 @@ import { tempDir } from './helpers/tmp.js';
 /** A workspace whose catalog holds one backup of `app`, verified or not, taken `hoursAgo`. */
 async function workspace(extra: Record<string, unknown>, backup?: { hoursAgo: number; verified: boolean }) {
   const dir = tempDir('opsctl-backup-validate-');
-  const file = { home: './home', targets: { app: { engine: 'postgres', url: 'postgres://x@127.0.0.1:1/app' } }, ...extra };
+  const file = {
+    home: './home',
+    targets: { app: { engine: 'postgres', url: 'postgres://x@127.0.0.1:1/app' } },
+    ...extra,
+  };
   writeFileSync(join(dir, 'opsctl.config.json'), JSON.stringify(file));
   if (backup) {
     const loaded = loadConfig({ cwd: dir, env: {}, redactor: new Redactor() });
     const runtime = createRuntime({ loaded, log: silentLogger, trigger: 'cli' });
     const at = new Date(Date.now() - backup.hoursAgo * 3_600_000).toISOString();
-    const m: BackupManifest = { manifestVersion: 1, id: 'app-1', target: 'app', engine: 'postgres', serverVersion: 'PostgreSQL 15', tool: 'pg_dump', toolVersion: 'pg_dump 15', format: 'custom', file: 'app-1.dump', sizeBytes: 1, sha256: 'b'.repeat(64), startedAt: at, finishedAt: at, tables: [] };
+    const m: BackupManifest = {
+      manifestVersion: 1,
+      id: 'app-1',
+      target: 'app',
+      engine: 'postgres',
+      serverVersion: 'PostgreSQL 15',
+      tool: 'pg_dump',
+      toolVersion: 'pg_dump 15',
+      format: 'custom',
+      file: 'app-1.dump',
+      sizeBytes: 1,
+      sha256: 'b'.repeat(64),
+      startedAt: at,
+      finishedAt: at,
+      tables: [],
+    };
     const store = await runtime.state();
     await insertBackup(store, m, join(dir, 'app-1.dump'));
-    if (backup.verified) await store.run("UPDATE backups SET verify_status = 'passed', verified_at = ? WHERE id = 'app-1'", [new Date().toISOString()]);
+    if (backup.verified)
+      await store.run("UPDATE backups SET verify_status = 'passed', verified_at = ? WHERE id = 'app-1'", [
+        new Date().toISOString(),
+      ]);
     await runtime.close();
   }
   return async () => {
@@ -55,7 +77,10 @@ test('validate backups fails on a verified backup older than backups.maxAgeHours
   assert.is(check(a.result, 'newest verified app').status, 'fail');
   assert.match(check(a.result, 'newest verified app').reason, /over the 24h limit/);
 
-  const longer = await workspace({ validate: { minFreeDiskPercent: 0 }, backups: { maxAgeHours: 48 } }, { hoursAgo: 30, verified: true });
+  const longer = await workspace(
+    { validate: { minFreeDiskPercent: 0 }, backups: { maxAgeHours: 48 } },
+    { hoursAgo: 30, verified: true },
+  );
   assert.is((await longer()).code, 0, 'backups.maxAgeHours moves the limit');
 
   const unverified = await workspace({ validate: { minFreeDiskPercent: 0 } }, { hoursAgo: 1, verified: false });

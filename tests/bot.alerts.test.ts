@@ -53,7 +53,12 @@ for (const engine of engines) {
       const first = await h.service.alerts.check();
       assert.equal(first.opened, [{ source: 'run-failed', key: 'etl.run:spotify' }]);
       assert.is(alertsTo(h).length, 1);
-      assert.match(alertsTo(h)[0]!, new RegExp(`^🚨 Run failed: etl\\.run spotify\\nrun #${id} \\(cron\\) at .* UTC: Spotify answered 503 three times$`));
+      assert.match(
+        alertsTo(h)[0]!,
+        new RegExp(
+          `^🚨 Run failed: etl\\.run spotify\\nrun #${id} \\(cron\\) at .* UTC: Spotify answered 503 three times$`,
+        ),
+      );
       await h.service.alerts.check();
       assert.is(alertsTo(h).length, 1, 'not sent twice');
 
@@ -62,7 +67,10 @@ for (const engine of engines) {
       await h.runtime.close();
       h = await startHarness({ fake, config, sources: [runFailedSource] });
       const store = await h.runtime.state();
-      assert.equal((await listOpenIncidents(store)).map((i) => i.key), ['etl.run:spotify']);
+      assert.equal(
+        (await listOpenIncidents(store)).map((i) => i.key),
+        ['etl.run:spotify'],
+      );
       assert.equal((await listOpenIncidents(store))[0]!.notifiedChats, [TEAM_CHAT]);
       await h.service.alerts.check();
       assert.is(alertsTo(h).length, 1, 'not sent again after the restart');
@@ -84,31 +92,34 @@ for (const engine of engines) {
     }
   });
 
-  t('a running bot is registered in the state store and unregistered when it stops; records of dead bots are pruned', async () => {
-    const stateUrl = await engine.url();
-    const crashed = await openStateStore(stateUrl);
-    await crashed.run(
-      `INSERT INTO bot_instances (id, host, pid, process_start, health_url, telegram, opsctl_version, started_at, heartbeat_at)
+  t(
+    'a running bot is registered in the state store and unregistered when it stops; records of dead bots are pruned',
+    async () => {
+      const stateUrl = await engine.url();
+      const crashed = await openStateStore(stateUrl);
+      await crashed.run(
+        `INSERT INTO bot_instances (id, host, pid, process_start, health_url, telegram, opsctl_version, started_at, heartbeat_at)
        VALUES (?, ?, ?, NULL, 'http://127.0.0.1:1', 'polling', '0.0.1', ?, ?)`,
-      [`${hostname()}:${deadPid()}`, hostname(), deadPid(), new Date().toISOString(), new Date().toISOString()],
-    );
-    await crashed.close();
-    const h = await startHarness({ config: { state: { url: stateUrl } } });
-    const store = await h.runtime.state();
-    try {
-      assert.is((await listBotInstances(store)).length, 1, 'the dead bot\'s record is gone');
-      const [instance] = await listBotInstances(store);
-      assert.ok(instance);
-      assert.is(instance!.pid, process.pid);
-      assert.is(instance!.alive, true);
-      assert.is(instance!.healthUrl, h.service.url);
-      assert.is(instance!.telegram, 'polling');
-      await h.service.stop();
-      assert.equal(await listBotInstances(store), []);
-    } finally {
-      await h.close();
-    }
-  });
+        [`${hostname()}:${deadPid()}`, hostname(), deadPid(), new Date().toISOString(), new Date().toISOString()],
+      );
+      await crashed.close();
+      const h = await startHarness({ config: { state: { url: stateUrl } } });
+      const store = await h.runtime.state();
+      try {
+        assert.is((await listBotInstances(store)).length, 1, "the dead bot's record is gone");
+        const [instance] = await listBotInstances(store);
+        assert.ok(instance);
+        assert.is(instance!.pid, process.pid);
+        assert.is(instance!.alive, true);
+        assert.is(instance!.healthUrl, h.service.url);
+        assert.is(instance!.telegram, 'polling');
+        await h.service.stop();
+        assert.equal(await listBotInstances(store), []);
+      } finally {
+        await h.close();
+      }
+    },
+  );
 
   t.run();
 }
@@ -133,15 +144,32 @@ test('alerts reach no chat while Telegram is down, and go out on the next round'
 test('cost levels: each level once, a higher one later, all cleared together; the cost gauges follow', async () => {
   const level = (lvl: number, percent: number) => ({ subject: 'budget' as const, level: lvl, percent, crossed: true });
   let levelsCrossed = [level(50, 60)];
-  const result = () => ({ ok: true, failAtPercent: 100, crossed: levelsCrossed.slice(-1), levelsCrossed, breaches: [], projectedUsd: 0.95, budgetUsd: 1, budgetPercent: 95, queryFreeTierPercent: 0, storageFreeTierPercent: 0, monthToDateUsd: 0.6, checkedAt: new Date().toISOString() });
+  const result = () => ({
+    ok: true,
+    failAtPercent: 100,
+    crossed: levelsCrossed.slice(-1),
+    levelsCrossed,
+    breaches: [],
+    projectedUsd: 0.95,
+    budgetUsd: 1,
+    budgetPercent: 95,
+    queryFreeTierPercent: 0,
+    storageFreeTierPercent: 0,
+    monthToDateUsd: 0.6,
+    checkedAt: new Date().toISOString(),
+  });
   const check = fakeOperation('costs.check', result);
   const h = await startHarness({ operations: { 'costs.check': check.operation }, sources: [costLevelSource] });
   try {
     await h.service.alerts.check();
-    assert.equal(alertsTo(h), ['🚨 Cost level crossed\nbudget at 60% of its allowance by month end: level 50% crossed (projected $0.95 of $1.00)']);
+    assert.equal(alertsTo(h), [
+      '🚨 Cost level crossed\nbudget at 60% of its allowance by month end: level 50% crossed (projected $0.95 of $1.00)',
+    ]);
     levelsCrossed = [level(50, 95), level(90, 95)];
     await h.service.alerts.check();
-    assert.equal(alertsTo(h).slice(1), ['🚨 Cost level crossed\nbudget at 95% of its allowance by month end: level 90% crossed (projected $0.95 of $1.00)']);
+    assert.equal(alertsTo(h).slice(1), [
+      '🚨 Cost level crossed\nbudget at 95% of its allowance by month end: level 90% crossed (projected $0.95 of $1.00)',
+    ]);
     await h.service.alerts.check();
     assert.is(alertsTo(h).length, 2);
     const metrics = await (await fetch(`${h.service.url}/metrics`)).text();
@@ -150,7 +178,11 @@ test('cost levels: each level once, a higher one later, all cleared together; th
     levelsCrossed = []; // a new month
     await h.service.alerts.check();
     assert.is(alertsTo(h).slice(2).length, 2);
-    assert.ok(alertsTo(h).slice(2).every((t) => t.startsWith('✅ Resolved: Cost level crossed')));
+    assert.ok(
+      alertsTo(h)
+        .slice(2)
+        .every((t) => t.startsWith('✅ Resolved: Cost level crossed')),
+    );
     assert.is(check.calls[0]!.trigger, 'bot');
   } finally {
     await h.close();
@@ -158,7 +190,10 @@ test('cost levels: each level once, a higher one later, all cleared together; th
 });
 
 test('a costs.check that throws ThresholdBreached is an incident too', async () => {
-  const check = fakeOperation('costs.check', new ThresholdBreached('projected $2.10 crosses the 100% budget level', { details: { projectedUsd: 2.1 } }));
+  const check = fakeOperation(
+    'costs.check',
+    new ThresholdBreached('projected $2.10 crosses the 100% budget level', { details: { projectedUsd: 2.1 } }),
+  );
   const h = await startHarness({ operations: { 'costs.check': check.operation }, sources: [costLevelSource] });
   try {
     await h.service.alerts.check();
@@ -190,8 +225,20 @@ test('backup age and watermark lag: stale items alert, fresh ones only set their
   } satisfies BackupFreshnessResult);
   const watermarks = fakeOperation('watermarks.list', {
     watermarks: [
-      { pipeline: 'dashboards', table: 'dashboard_data', value: '2026-11-01', lagSeconds: 5 * 86_400, limitSeconds: 2 * 86_400 },
-      { pipeline: 'dashboards', table: 'evolution_data', value: '2026-11-21', lagSeconds: 3_600, limitSeconds: 2 * 86_400 },
+      {
+        pipeline: 'dashboards',
+        table: 'dashboard_data',
+        value: '2026-11-01',
+        lagSeconds: 5 * 86_400,
+        limitSeconds: 2 * 86_400,
+      },
+      {
+        pipeline: 'dashboards',
+        table: 'evolution_data',
+        value: '2026-11-21',
+        lagSeconds: 3_600,
+        limitSeconds: 2 * 86_400,
+      },
     ],
   });
   const h = await startHarness({
@@ -225,10 +272,14 @@ test('sources whose operation is absent are skipped and their gauges stay unset;
       return { incidents: [{ key: 'k', title: 'Something', text: 'is wrong' }] };
     },
   };
-  const h = await startHarness({ resolve: async () => undefined, sources: [costLevelSource, backupAgeSource, watermarkLagSource, flaky] });
+  const h = await startHarness({
+    resolve: async () => undefined,
+    sources: [costLevelSource, backupAgeSource, watermarkLagSource, flaky],
+  });
   try {
     const round = await h.service.alerts.check();
-    for (const name of ['cost-level', 'backup-age', 'watermark-lag']) assert.is(round.sources[name]!.status, 'skipped', name);
+    for (const name of ['cost-level', 'backup-age', 'watermark-lag'])
+      assert.is(round.sources[name]!.status, 'skipped', name);
     const metrics = await (await fetch(`${h.service.url}/metrics`)).text();
     for (const name of ['opsctl_cost_usd', 'opsctl_backup_newest_age_seconds', 'opsctl_watermark_lag_seconds']) {
       assert.not.match(metrics, new RegExp(`^${name}(\\{| )`, 'm'), `${name} has no sample`);
@@ -239,7 +290,9 @@ test('sources whose operation is absent are skipped and their gauges stay unset;
     assert.is(failed.sources.flaky!.status, 'error');
     assert.is(alertsTo(h).length, 1, 'a failed check does not clear anything');
     assert.is((await listOpenIncidents(await h.runtime.state(), 'flaky')).length, 1);
-    const health = (await (await fetch(`${h.service.url}/health`)).json()) as { alerts: { sources: Record<string, { status: string; error?: string }> } };
+    const health = (await (await fetch(`${h.service.url}/health`)).json()) as {
+      alerts: { sources: Record<string, { status: string; error?: string }> };
+    };
     assert.equal(health.alerts.sources.flaky, { status: 'error', open: 0, error: 'source unreachable' });
   } finally {
     await h.close();

@@ -21,7 +21,13 @@ interface Bot {
 function startBot(cwd: string, args: string[], env: Record<string, string> = {}): Bot {
   const child = spawn(process.execPath, [BIN, 'bot', 'start', ...args], {
     cwd,
-    env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '/tmp', NO_COLOR: '1', OPSCTL_HOME: join(cwd, 'home'), ...env },
+    env: {
+      PATH: process.env.PATH ?? '',
+      HOME: process.env.HOME ?? '/tmp',
+      NO_COLOR: '1',
+      OPSCTL_HOME: join(cwd, 'home'),
+      ...env,
+    },
   });
   let stderr = '';
   child.stderr.on('data', (c) => (stderr += c));
@@ -30,7 +36,11 @@ function startBot(cwd: string, args: string[], env: Record<string, string> = {})
   return { child, stderr: () => stderr, exited };
 }
 
-async function until<T>(what: string, probe: () => T | undefined | false | Promise<T | undefined | false>, timeoutMs = 20_000): Promise<T> {
+async function until<T>(
+  what: string,
+  probe: () => T | undefined | false | Promise<T | undefined | false>,
+  timeoutMs = 20_000,
+): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const value = await probe();
@@ -78,7 +88,9 @@ test('SIGTERM while a command is in flight: the command finishes and is answered
     const url = records(bot.stderr()).find((r) => r.msg === 'bot: health and metrics server listening')!.url as string;
     const update = fake.pushText(TEAM_CHAT, '/status');
     // /status is in flight: it waits for the hanging database (up to the 5 s probe timeout).
-    await until('the command in flight', async () => /^opsctl_bot_commands_in_flight 1$/m.test(await (await fetch(`${url}/metrics`)).text()));
+    await until('the command in flight', async () =>
+      /^opsctl_bot_commands_in_flight 1$/m.test(await (await fetch(`${url}/metrics`)).text()),
+    );
     assert.is(fake.sentTo(TEAM_CHAT).length, 0, 'not answered yet');
     const callsAtSignal = fake.calls.length;
     bot.child.kill('SIGTERM');
@@ -89,7 +101,7 @@ test('SIGTERM while a command is in flight: the command finishes and is answered
     const answer = after.find((c) => c.method === 'sendMessage');
     assert.ok(answer, 'the command in flight was answered after SIGTERM');
     assert.is(Number(answer!.params.chat_id), TEAM_CHAT);
-    assert.match((answer!.result as { text: string }).text, /db slow — down/);
+    assert.match((answer!.result as { text: string }).text, /target slow — down/);
     const confirm = after.find((c) => c.method === 'getUpdates' && Number(c.params.offset) === update.update_id + 1);
     assert.ok(confirm, 'the handled update was confirmed, so a restart does not get it again');
     assert.is(Number(confirm!.params.timeout), 0);
@@ -119,17 +131,22 @@ test('bot start --no-telegram serves health and metrics; `status` and `bot statu
   const cwd = tempDir();
   const bot = startBot(cwd, ['--no-telegram', '--port', '0', '--host', '127.0.0.1']);
   try {
-    const listening = await until('the server', () => records(bot.stderr()).find((r) => r.msg === 'bot: health and metrics server listening'));
+    const listening = await until('the server', () =>
+      records(bot.stderr()).find((r) => r.msg === 'bot: health and metrics server listening'),
+    );
     const url = listening.url as string;
     assert.is((await fetch(`${url}/health/ready`)).status, 200);
     assert.match(await (await fetch(`${url}/metrics`)).text(), /^opsctl_state_store_up 1$/m);
     const env = { OPSCTL_HOME: join(cwd, 'home') };
     const st = await runCli(['status', '--json'], { cwd, env });
     assert.is(st.code, 0, st.stderr);
-    const doc = JSON.parse(st.stdout) as { bot: { status: string; location: string; kind: string } };
-    assert.equal([doc.bot.status, doc.bot.location, doc.bot.kind], ['up', url, 'metrics']);
+    const doc = JSON.parse(st.stdout) as {
+      components: Array<{ id: string; status: string; location: string; kind: string }>;
+    };
+    const component = doc.components.find((c) => c.id === 'bot')!;
+    assert.equal([component.status, component.location, component.kind], ['up', url, 'metrics']);
     const text = await runCli(['status'], { cwd, env });
-    assert.match(text.stdout, /\nbot\s+metrics\s+up\s+opsctl \d/);
+    assert.match(text.stdout, /\non-call bot\s+metrics\s+up\s+opsctl \d/);
     const bs = await runCli(['bot', 'status'], { cwd, env });
     assert.is(bs.code, 0);
     assert.match(bs.stdout, /bot\s+running, healthy/);
@@ -163,11 +180,15 @@ test('`opsctl bot status` loads neither the Telegram library, prom-client, ink n
   const trace = join(cwd, 'trace.txt');
   writeFileSync(trace, '');
   await new Promise<void>((resolve) => {
-    const child = spawn(process.execPath, ['--import', join(ROOT, 'tests/helpers/trace-loads.mjs'), BIN, 'bot', 'status', '--json'], {
-      cwd,
-      env: { PATH: process.env.PATH ?? '', OPSCTL_TRACE_FILE: trace, OPSCTL_HOME: join(cwd, 'h') },
-      stdio: 'ignore',
-    });
+    const child = spawn(
+      process.execPath,
+      ['--import', join(ROOT, 'tests/helpers/trace-loads.mjs'), BIN, 'bot', 'status', '--json'],
+      {
+        cwd,
+        env: { PATH: process.env.PATH ?? '', OPSCTL_TRACE_FILE: trace, OPSCTL_HOME: join(cwd, 'h') },
+        stdio: 'ignore',
+      },
+    );
     child.on('close', () => resolve());
   });
   const loaded = readFileSync(trace, 'utf8');

@@ -13,10 +13,23 @@ test('bot defaults, and OPSCTL_BOT_ALLOWED_CHATS / OPSCTL_BOT_PORT from the envi
   const cwd = tempDir();
   const defaults = loadConfig({ cwd, env: {}, redactor: new Redactor() }).config.bot;
   assert.equal(
-    [defaults.port, defaults.host, defaults.mode, defaults.allowedChats, defaults.alerts.enabled, defaults.alerts.intervalSec, defaults.alerts.sources, defaults.shutdownGraceSec],
+    [
+      defaults.port,
+      defaults.host,
+      defaults.mode,
+      defaults.allowedChats,
+      defaults.alerts.enabled,
+      defaults.alerts.intervalSec,
+      defaults.alerts.sources,
+      defaults.shutdownGraceSec,
+    ],
     [8000, '0.0.0.0', 'polling', [], true, 60, ['run-failed', 'cost-level', 'backup-age', 'watermark-lag'], 25],
   );
-  const loaded = loadConfig({ cwd, env: { OPSCTL_BOT_ALLOWED_CHATS: '123456789, -1001234567890', OPSCTL_BOT_PORT: '9100' }, redactor: new Redactor() });
+  const loaded = loadConfig({
+    cwd,
+    env: { OPSCTL_BOT_ALLOWED_CHATS: '123456789, -1001234567890', OPSCTL_BOT_PORT: '9100' },
+    redactor: new Redactor(),
+  });
   assert.equal(loaded.config.bot.allowedChats, [123456789, -1001234567890]);
   assert.is(loaded.config.bot.port, 9100);
   assert.is(loaded.sources['bot.allowedChats'], 'env:OPSCTL_BOT_ALLOWED_CHATS');
@@ -34,7 +47,12 @@ test('webhook mode needs its URL and secret token; a bad chat id or an unknown a
     assert.match(message, /bot\.webhook\.secretToken .*is required when bot\.mode is "webhook"/);
   }
   try {
-    loadConfig({ cwd, env: {}, redactor: new Redactor(), fileConfig: { bot: { allowedChats: ['12a'], alerts: { sources: ['weather'] } } } });
+    loadConfig({
+      cwd,
+      env: {},
+      redactor: new Redactor(),
+      fileConfig: { bot: { allowedChats: ['12a'], alerts: { sources: ['weather'] } } },
+    });
     assert.unreachable('accepted');
   } catch (error) {
     const message = (error as Error).message;
@@ -50,7 +68,12 @@ test('the token and the webhook secret are redacted by config show', async () =>
     cwd,
     env: { TELEGRAM_BOT_TOKEN: '987654:bot-token-secret-value' },
     redactor,
-    fileConfig: { bot: { mode: 'webhook', webhook: { url: 'https://bot.example.org/telegram', secretToken: 'webhook-secret-value' } } },
+    fileConfig: {
+      bot: {
+        mode: 'webhook',
+        webhook: { url: 'https://bot.example.org/telegram', secretToken: 'webhook-secret-value' },
+      },
+    },
   });
   const runtime = createRuntime({ loaded, log: silentLogger, trigger: 'cli' });
   const shown = JSON.stringify(await invoke(configShow, runtime, {}));

@@ -36,7 +36,10 @@ function parseExposition(text: string): Family[] {
       }
       continue;
     }
-    const sample = /^([a-zA-Z_:][a-zA-Z0-9_:]*)(\{(?:[a-zA-Z_][a-zA-Z0-9_]*="(?:[^"\\\n]|\\["\\n])*",?)*\})? (-?[0-9.e+-]+|NaN|[+-]Inf)( -?\d+)?$/.exec(line);
+    const sample =
+      /^([a-zA-Z_:][a-zA-Z0-9_:]*)(\{(?:[a-zA-Z_][a-zA-Z0-9_]*="(?:[^"\\\n]|\\["\\n])*",?)*\})? (-?[0-9.e+-]+|NaN|[+-]Inf)( -?\d+)?$/.exec(
+        line,
+      );
     assert.ok(sample, `not a valid sample line: ${line}`);
     const family = sample![1]!.replace(/_(bucket|sum|count|total|created)$/, '');
     assert.ok(typed.has(sample![1]!) || typed.has(family), `${sample![1]} has no TYPE line before it`);
@@ -65,7 +68,10 @@ test('/health, /health/live and /health/ready answer JSON; unknown paths 404, wr
     assert.is(report.state.status, 'up');
     assert.is(report.state.kind, 'sqlite');
     assert.equal(report.telegram, { status: 'disabled', mode: 'disabled' });
-    assert.equal(report.targets.map((t: { name: string }) => t.name), ['local']);
+    assert.equal(
+      report.components.map((t: { id: string }) => t.id),
+      ['warehouse', 'target:local'],
+    );
     const ready = await fetch(`${h.service.url}/health/ready`);
     assert.is(ready.status, 200);
     assert.equal(await ready.json(), { ready: true, reasons: [], state: 'up', telegram: 'disabled' });
@@ -82,10 +88,24 @@ test('/metrics parses as Prometheus exposition, with runs by status, durations, 
   const h = await startHarness();
   try {
     const store = await h.runtime.state();
-    for (const [pipeline, outcome] of [['spotify', 'succeeded'], ['spotify', 'failed'], ['dash', 'succeeded'], ['dash', 'succeeded']] as const) {
+    for (const [pipeline, outcome] of [
+      ['spotify', 'succeeded'],
+      ['spotify', 'failed'],
+      ['dash', 'succeeded'],
+      ['dash', 'succeeded'],
+    ] as const) {
       const run = await startRun(store, { operation: 'etl.run', pipeline });
       if (pipeline === 'dash') {
-        await logExecution(store, { runId: run.id, pipeline, table: 'dashboard_data', status: 'ok', rowsExtracted: 500, rowsLoaded: 480, rowsRejected: 20, startedAt: new Date().toISOString() });
+        await logExecution(store, {
+          runId: run.id,
+          pipeline,
+          table: 'dashboard_data',
+          status: 'ok',
+          rowsExtracted: 500,
+          rowsLoaded: 480,
+          rowsRejected: 20,
+          startedAt: new Date().toISOString(),
+        });
       }
       await finishRun(store, run.id, { status: outcome, error: outcome === 'failed' ? 'x' : null });
     }
@@ -151,10 +171,27 @@ test('webhook mode: sets the webhook with its secret, answers updates posted wit
     const set = await h.fake.waitFor(() => h.fake.sent('setWebhook')[0], 10_000, 'setWebhook');
     assert.is(set.params.url, 'https://bot.example.org/telegram');
     assert.is(set.params.secret_token, 'hook-secret-123');
-    const update = { update_id: 1, message: { message_id: 1, date: 0, chat: { id: TEAM_CHAT, type: 'private' }, from: { id: 1, first_name: 'T' }, text: '/help' } };
-    const bad = await fetch(`${h.service.url}/telegram`, { method: 'POST', body: JSON.stringify(update), headers: { 'content-type': 'application/json', 'x-telegram-bot-api-secret-token': 'wrong' } });
+    const update = {
+      update_id: 1,
+      message: {
+        message_id: 1,
+        date: 0,
+        chat: { id: TEAM_CHAT, type: 'private' },
+        from: { id: 1, first_name: 'T' },
+        text: '/help',
+      },
+    };
+    const bad = await fetch(`${h.service.url}/telegram`, {
+      method: 'POST',
+      body: JSON.stringify(update),
+      headers: { 'content-type': 'application/json', 'x-telegram-bot-api-secret-token': 'wrong' },
+    });
     assert.is(bad.status, 401);
-    const good = await fetch(`${h.service.url}/telegram`, { method: 'POST', body: JSON.stringify(update), headers: { 'content-type': 'application/json', 'x-telegram-bot-api-secret-token': 'hook-secret-123' } });
+    const good = await fetch(`${h.service.url}/telegram`, {
+      method: 'POST',
+      body: JSON.stringify(update),
+      headers: { 'content-type': 'application/json', 'x-telegram-bot-api-secret-token': 'hook-secret-123' },
+    });
     assert.is(good.status, 200);
     const answer = await h.fake.waitFor(() => h.fake.sentTo(TEAM_CHAT)[0], 10_000, 'the answer');
     assert.match(answer.text, /opsctl on-call bot/);
@@ -171,20 +208,22 @@ test('`status` and `bot.health` find the running bot through the state store and
   const other = createRuntime({ loaded, log: silentLogger, trigger: 'cli' }); // another process's view: same state store
   try {
     const running = await invoke(status, other, { timeoutMs: 3_000 });
-    assert.is(running.bot?.status, 'up');
-    assert.is(running.bot?.running, true);
-    assert.is(running.bot?.location, h.service.url);
-    assert.is(running.bot?.kind, 'metrics');
-    assert.match(running.bot?.version ?? '', /^opsctl \d/);
-    assert.is(running.bot?.pid, process.pid);
+    const bot = running.components.find((c) => c.id === 'bot');
+    assert.is(bot?.status, 'up');
+    assert.is(bot?.details?.running, true);
+    assert.is(bot?.location, h.service.url);
+    assert.is(bot?.kind, 'metrics');
+    assert.match(bot?.version ?? '', /^opsctl \d/);
+    assert.is(bot?.details?.pid, process.pid);
     const health = await invoke(botHealth, other, {});
     assert.is(health.status, 'up');
-    assert.is(health.telegram, 'disabled');
+    assert.is(health.details.telegram, 'disabled');
     await h.service.stop();
     const gone = await invoke(status, other, { timeoutMs: 3_000 });
-    assert.is(gone.bot?.status, 'absent');
-    assert.is(gone.bot?.running, false);
-    assert.match(gone.bot?.hint ?? '', /opsctl bot start/);
+    const goneBot = gone.components.find((c) => c.id === 'bot');
+    assert.is(goneBot?.status, 'absent');
+    assert.is(goneBot?.details?.running, false);
+    assert.match(goneBot?.hint ?? '', /opsctl bot start/);
   } finally {
     await other.close();
     await h.close();
@@ -194,7 +233,15 @@ test('`status` and `bot.health` find the running bot through the state store and
 test('`bot.health` on a URL: a 503 is "down" with the reasons, nothing listening is "down" with why', async () => {
   const server = createServer((_req, res) => {
     res.writeHead(503, { 'content-type': 'application/json' });
-    res.end(JSON.stringify({ status: 'down', ready: false, reasons: ['state store down: gone'], version: '9.9.9', telegram: { status: 'up' } }));
+    res.end(
+      JSON.stringify({
+        status: 'down',
+        ready: false,
+        reasons: ['state store down: gone'],
+        version: '9.9.9',
+        telegram: { status: 'up' },
+      }),
+    );
   });
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
   const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;

@@ -10,21 +10,40 @@ import type { EtlRunResult } from '../commands/etl/run.js';
 import type { RunListItem } from '../commands/etl/summary.js';
 
 /** A run as etl.history and etl.run return it, with these fields set. */
-const runItem = (r: Partial<RunListItem> & Pick<RunListItem, 'id' | 'pipeline' | 'status' | 'startedAt'>): RunListItem => ({
-  kind: 'spotify', operation: 'etl.run', trigger: 'cron', host: 'h', pid: 1, finishedAt: null, durationMs: null, dryRun: false,
-  rowsExtracted: 0, rowsLoaded: 0, rowsRejected: 0, unavailable: [], error: null, progress: null, ...r,
+const runItem = (
+  r: Partial<RunListItem> & Pick<RunListItem, 'id' | 'pipeline' | 'status' | 'startedAt'>,
+): RunListItem => ({
+  kind: 'spotify',
+  operation: 'etl.run',
+  trigger: 'cron',
+  host: 'h',
+  pid: 1,
+  finishedAt: null,
+  durationMs: null,
+  dryRun: false,
+  rowsExtracted: 0,
+  rowsLoaded: 0,
+  rowsRejected: 0,
+  unavailable: [],
+  error: null,
+  progress: null,
+  ...r,
 });
 import type { MigrateStatusResult, MigrationEntry } from '../src/migrations/types.js';
-const mig = (version: string, state: MigrationEntry['state']): MigrationEntry => ({ version, name: `m${version}`, state });
+const mig = (version: string, state: MigrationEntry['state']): MigrationEntry => ({
+  version,
+  name: `m${version}`,
+  state,
+});
 
-test('an allowlisted chat\'s /status gets the Overview from the status operation', async () => {
+test("an allowlisted chat's /status gets the Overview from the status operation", async () => {
   const h = await startHarness();
   try {
     const answer = await h.ask(TEAM_CHAT, '/status');
     assert.match(answer.text, /opsctl \d+\.\d+\.\d+/);
     assert.match(answer.text, /✅ state store — SQLite \d/);
     assert.match(answer.text, /⚪ warehouse — absent/);
-    assert.match(answer.text, /db local — absent/);
+    assert.match(answer.text, /target local — absent/);
     assert.match(answer.html, /<b>state store<\/b>/, 'sent as HTML');
     const sent = h.fake.sent('sendMessage').at(-1)!;
     assert.is(sent.params.parse_mode, 'HTML');
@@ -36,12 +55,13 @@ test('an allowlisted chat\'s /status gets the Overview from the status operation
   }
 });
 
-test('a stranger\'s /status gets a refusal with no data, and the attempt is logged with the chat id', async () => {
+test("a stranger's /status gets a refusal with no data, and the attempt is logged with the chat id", async () => {
   const h = await startHarness();
   try {
     const answer = await h.ask(STRANGER_CHAT, '/status');
     assert.is(answer.text, REFUSAL);
-    for (const leak of [/state/i, /sqlite/i, /opsctl \d/, /local/, new RegExp(h.home)]) assert.not.match(answer.text, leak);
+    for (const leak of [/state/i, /sqlite/i, /opsctl \d/, /local/, new RegExp(h.home)])
+      assert.not.match(answer.text, leak);
     const refusal = h.logs.find((r) => r.level === 'warn' && /refused a chat/.test(r.msg));
     assert.ok(refusal, 'the refusal is logged');
     assert.is(refusal!.chatId, STRANGER_CHAT);
@@ -59,7 +79,17 @@ test('/help lists every command and marks those whose operation this build lacks
   const h = await startHarness({ resolve: async (name) => (name === 'etl.history' ? history : undefined) });
   try {
     const { text } = await h.ask(TEAM_CHAT, '/help');
-    for (const c of ['/status', '/runs', '/run <pipeline>', '/costs', '/watermarks', '/backups', '/migrations', '/help']) assert.ok(text.includes(c), c);
+    for (const c of [
+      '/status',
+      '/runs',
+      '/run <pipeline>',
+      '/costs',
+      '/watermarks',
+      '/backups',
+      '/migrations',
+      '/help',
+    ])
+      assert.ok(text.includes(c), c);
     assert.match(text, /\/runs \[pipeline\] — The latest pipeline runs\n/, '/runs is available (fake etl.history)');
     assert.match(text, /\/costs — .*\(not in this build\)/);
     const menu = h.fake.sent('setMyCommands')[0]!;
@@ -75,7 +105,14 @@ test('/help lists every command and marks those whose operation this build lacks
 test('a command whose operation is absent says it is not available in this build', async () => {
   const h = await startHarness({ resolve: async () => undefined });
   try {
-    for (const [command, op] of [['/costs', 'costs.report'], ['/watermarks', 'watermarks.list'], ['/backups', 'backup.list'], ['/migrations', 'migrate.status'], ['/runs', 'etl.history'], ['/run spotify', 'etl.run']]) {
+    for (const [command, op] of [
+      ['/costs', 'costs.report'],
+      ['/watermarks', 'watermarks.list'],
+      ['/backups', 'backup.list'],
+      ['/migrations', 'migrate.status'],
+      ['/runs', 'etl.history'],
+      ['/run spotify', 'etl.run'],
+    ]) {
       const { text } = await h.ask(TEAM_CHAT, command!);
       assert.match(text, /is not available in this build of opsctl/, command);
       assert.ok(text.includes(op!), `${command} names ${op}`);
@@ -93,13 +130,28 @@ test('/run does nothing until the confirmation button; Cancel runs nothing; the 
     dryRun: false,
     failures: [],
     orphansClosed: 0,
-    executions: [{
-      pipeline: (input.pipelines as string[])[0]!,
-      kind: 'spotify',
-      status: 'succeeded',
-      run: runItem({ id: 7, pipeline: 'spotify', status: 'succeeded', durationMs: 61_000, startedAt: new Date().toISOString(), rowsLoaded: 150 }),
-      outcome: { tables: [{ table: 'tracks', extracted: 120, loaded: 120, rejected: 0, status: 'ok' }, { table: 'artists', extracted: 30, loaded: 30, rejected: 0, status: 'ok' }], notes: ['audio features unavailable (403)'] },
-    }],
+    executions: [
+      {
+        pipeline: (input.pipelines as string[])[0]!,
+        kind: 'spotify',
+        status: 'succeeded',
+        run: runItem({
+          id: 7,
+          pipeline: 'spotify',
+          status: 'succeeded',
+          durationMs: 61_000,
+          startedAt: new Date().toISOString(),
+          rowsLoaded: 150,
+        }),
+        outcome: {
+          tables: [
+            { table: 'tracks', extracted: 120, loaded: 120, rejected: 0, status: 'ok' },
+            { table: 'artists', extracted: 30, loaded: 30, rejected: 0, status: 'ok' },
+          ],
+          notes: ['audio features unavailable (403)'],
+        },
+      },
+    ],
   }));
   const h = await startHarness({
     operations: { 'etl.run': etlRun.operation },
@@ -108,12 +160,19 @@ test('/run does nothing until the confirmation button; Cancel runs nothing; the 
   try {
     const question = await h.ask(TEAM_CHAT, '/run spotify');
     assert.match(question.text, /Run pipeline spotify now\?/);
-    assert.equal(question.buttons.map((b) => b.text), ['▶ Run spotify', 'Cancel']);
+    assert.equal(
+      question.buttons.map((b) => b.text),
+      ['▶ Run spotify', 'Cancel'],
+    );
     assert.is(etlRun.calls.length, 0, 'asking runs nothing');
 
     // Cancel: nothing runs, the question says so.
     h.fake.pushCallback(TEAM_CHAT, question.message_id, question.buttons[1]!.data);
-    await h.fake.waitFor(() => h.fake.message(TEAM_CHAT, question.message_id)?.text.startsWith('✖ Cancelled'), 10_000, 'cancelled');
+    await h.fake.waitFor(
+      () => h.fake.message(TEAM_CHAT, question.message_id)?.text.startsWith('✖ Cancelled'),
+      10_000,
+      'cancelled',
+    );
     assert.is(etlRun.calls.length, 0);
     assert.is(h.fake.message(TEAM_CHAT, question.message_id)!.reply_markup, undefined, 'the buttons are gone');
 
@@ -129,7 +188,10 @@ test('/run does nothing until the confirmation button; Cancel runs nothing; the 
     assert.match(result.text, /#7 · spotify .* 1m01s · 150 rows/);
     assert.match(result.text, /audio features unavailable \(403\)/);
     const answers = h.fake.sent('answerCallbackQuery');
-    assert.equal(answers.map((a) => a.params.text), ['Cancelled.', 'Starting…']);
+    assert.equal(
+      answers.map((a) => a.params.text),
+      ['Cancelled.', 'Starting…'],
+    );
     assert.match(h.fake.message(TEAM_CHAT, again.message_id)!.text, /Ran spotify \(confirmed by @tester1001\)/);
 
     // Pressing the same button again runs nothing.
@@ -144,7 +206,10 @@ test('/run does nothing until the confirmation button; Cancel runs nothing; the 
 
 test('/run with an unknown or no pipeline lists the configured ones and asks nothing', async () => {
   const etlRun = fakeOperation('etl.run', {});
-  const h = await startHarness({ operations: { 'etl.run': etlRun.operation }, config: { pipelines: { spotify: { kind: 'spotify' } } } });
+  const h = await startHarness({
+    operations: { 'etl.run': etlRun.operation },
+    config: { pipelines: { spotify: { kind: 'spotify' } } },
+  });
   try {
     const unknown = await h.ask(TEAM_CHAT, '/run nope');
     assert.match(unknown.text, /Unknown pipeline nope\.\nPipelines: spotify/);
@@ -158,8 +223,14 @@ test('/run with an unknown or no pipeline lists the configured ones and asks not
 });
 
 test('a confirmed run that fails answers with the error and its hint', async () => {
-  const etlRun = fakeOperation('etl.run', new OperationFailed('spotify: 3 tables failed', { hint: 'See opsctl etl show 9.' }));
-  const h = await startHarness({ operations: { 'etl.run': etlRun.operation }, config: { pipelines: { spotify: { kind: 'spotify' } } } });
+  const etlRun = fakeOperation(
+    'etl.run',
+    new OperationFailed('spotify: 3 tables failed', { hint: 'See opsctl etl show 9.' }),
+  );
+  const h = await startHarness({
+    operations: { 'etl.run': etlRun.operation },
+    config: { pipelines: { spotify: { kind: 'spotify' } } },
+  });
   try {
     const question = await h.ask(TEAM_CHAT, '/run spotify');
     const before = h.fake.sentTo(TEAM_CHAT).length;
@@ -171,14 +242,28 @@ test('a confirmed run that fails answers with the error and its hint', async () 
   }
 });
 
-test('the other commands format their operations\' results for a phone', async () => {
+test("the other commands format their operations' results for a phone", async () => {
   const now = Date.now();
   const iso = (msAgo: number) => new Date(now - msAgo).toISOString();
   const operations = {
     'etl.history': fakeOperation('etl.history', {
       runs: [
-        runItem({ id: 12, pipeline: 'spotify', status: 'failed', startedAt: iso(3_600_000), durationMs: 4_000, error: 'Spotify answered 401 <Unauthorized> & gave up' }),
-        runItem({ id: 11, pipeline: 'dashboards', status: 'succeeded', startedAt: iso(86_400_000), durationMs: 95_000, rowsLoaded: 1234 }),
+        runItem({
+          id: 12,
+          pipeline: 'spotify',
+          status: 'failed',
+          startedAt: iso(3_600_000),
+          durationMs: 4_000,
+          error: 'Spotify answered 401 <Unauthorized> & gave up',
+        }),
+        runItem({
+          id: 11,
+          pipeline: 'dashboards',
+          status: 'succeeded',
+          startedAt: iso(86_400_000),
+          durationMs: 95_000,
+          rowsLoaded: 1234,
+        }),
       ],
       total: 2,
       nextBeforeId: null,
@@ -186,14 +271,39 @@ test('the other commands format their operations\' results for a phone', async (
     'costs.report': fakeOperation('costs.report', () => {
       const GIB = 1024 ** 3;
       const report = buildReport(
-        { storage: [{ dataset: 'spotify_data', table: 'plays', activeBytes: 2 * GIB, longTermBytes: 0 }], daily: [{ day: '2026-11-10', bytesBilled: 100 * GIB, bytesProcessed: 100 * GIB, jobs: 4, cacheHits: 0 }], byUser: [], byLabel: [], opsctlBytesBilled: 0, top: [] },
-        { costs: { ...configSchema.parse({}).costs, budgetUsd: 0.5 }, now: new Date('2026-11-10T12:00:00Z'), days: 30, warehouse: 'bigquery', location: 'x' },
+        {
+          storage: [{ dataset: 'spotify_data', table: 'plays', activeBytes: 2 * GIB, longTermBytes: 0 }],
+          daily: [{ day: '2026-11-10', bytesBilled: 100 * GIB, bytesProcessed: 100 * GIB, jobs: 4, cacheHits: 0 }],
+          byUser: [],
+          byLabel: [],
+          opsctlBytesBilled: 0,
+          top: [],
+        },
+        {
+          costs: { ...configSchema.parse({}).costs, budgetUsd: 0.5 },
+          now: new Date('2026-11-10T12:00:00Z'),
+          days: 30,
+          warehouse: 'bigquery',
+          location: 'x',
+        },
       );
       return { ...report, trend: [], snapshot: {} };
     }).operation,
     'watermarks.list': fakeOperation('watermarks.list', [
-      { pipeline: 'dashboards', table: 'dashboard_data', value: '2026-11-20', lagSeconds: 2 * 86_400, limitSeconds: 36 * 3600 },
-      { pipeline: 'dashboards', table: 'evolution_data', value: '2026-11-22', lagSeconds: 3600, limitSeconds: 36 * 3600 },
+      {
+        pipeline: 'dashboards',
+        table: 'dashboard_data',
+        value: '2026-11-20',
+        lagSeconds: 2 * 86_400,
+        limitSeconds: 36 * 3600,
+      },
+      {
+        pipeline: 'dashboards',
+        table: 'evolution_data',
+        value: '2026-11-22',
+        lagSeconds: 3600,
+        limitSeconds: 36 * 3600,
+      },
     ]).operation,
     'backup.list': fakeOperation('backup.list', {
       backups: [
@@ -206,11 +316,45 @@ test('the other commands format their operations\' results for a phone', async (
       ok: false,
       unconfigured: [],
       targets: [
-        { target: 'app', engine: 'postgres', location: 'postgres://x/app', production: false, dir: 'migrations/app', historyExists: true, current: '002', migrations: [], applied: [mig('001', 'applied'), mig('002', 'applied')], pending: [], drifted: [], missing: [], dirty: null },
         {
-          target: 'reco', engine: 'mysql', location: 'mysql://x/reco', production: false, dir: 'migrations/reco', historyExists: true, current: '002', migrations: [],
-          applied: [mig('001', 'applied'), mig('002', 'drifted'), mig('003', 'applied')], pending: [mig('004', 'pending')], drifted: [mig('002', 'drifted')], missing: [],
-          dirty: { version: '005', name: 'reco_indexes', operation: 'up', statementsTotal: 4, statementsDone: 2, failedStatement: 3, error: "Key column 'x' doesn't exist", ran: [], notRun: [] },
+          target: 'app',
+          engine: 'postgres',
+          location: 'postgres://x/app',
+          production: false,
+          dir: 'migrations/app',
+          historyExists: true,
+          current: '002',
+          migrations: [],
+          applied: [mig('001', 'applied'), mig('002', 'applied')],
+          pending: [],
+          drifted: [],
+          missing: [],
+          dirty: null,
+        },
+        {
+          target: 'reco',
+          engine: 'mysql',
+          location: 'mysql://x/reco',
+          production: false,
+          dir: 'migrations/reco',
+          historyExists: true,
+          current: '002',
+          migrations: [],
+          applied: [mig('001', 'applied'), mig('002', 'drifted'), mig('003', 'applied')],
+          pending: [mig('004', 'pending')],
+          drifted: [mig('002', 'drifted')],
+          missing: [],
+          dirty: {
+            version: '005',
+            name: 'reco_indexes',
+            operation: 'up',
+            statementsTotal: 4,
+            statementsDone: 2,
+            failedStatement: 3,
+            error: "Key column 'x' doesn't exist",
+            ran: [],
+            notRun: [],
+          },
         },
       ],
     } satisfies MigrateStatusResult).operation,
@@ -218,7 +362,10 @@ test('the other commands format their operations\' results for a phone', async (
   const h = await startHarness({ operations });
   try {
     const runs = await h.ask(TEAM_CHAT, '/runs');
-    assert.match(runs.text, /Latest runs\n❌ #12 · spotify · 1h ago · 4\.0s\n {4}Spotify answered 401 <Unauthorized> & gave up\n✅ #11 · dashboards · 24h ago · 1m35s · 1,234 rows/);
+    assert.match(
+      runs.text,
+      /Latest runs\n❌ #12 · spotify · 1h ago · 4\.0s\n {4}Spotify answered 401 <Unauthorized> & gave up\n✅ #11 · dashboards · 24h ago · 1m35s · 1,234 rows/,
+    );
     assert.match(runs.html, /&lt;Unauthorized&gt; &amp; gave up/, 'escaped for HTML');
 
     const costs = await h.ask(TEAM_CHAT, '/costs');
@@ -249,7 +396,10 @@ test('the other commands format their operations\' results for a phone', async (
 test('an operation error answers with its hint', async () => {
   const h = await startHarness({
     operations: {
-      'migrate.status': fakeOperation('migrate.status', new ConfigError('target "x" is not configured', { hint: 'Add targets.x.' })).operation,
+      'migrate.status': fakeOperation(
+        'migrate.status',
+        new ConfigError('target "x" is not configured', { hint: 'Add targets.x.' }),
+      ).operation,
     },
   });
   try {
@@ -293,7 +443,11 @@ test('a rejected token stops the bot with a config error; without a token it doe
   const { silentLogger } = await import('../src/log/logger.js');
   const { tempDir } = await import('./helpers/tmp.js');
   const home = tempDir();
-  const runtime = createRuntime({ loaded: loadConfig({ cwd: home, env: {}, fileConfig: { home, bot: { port: 0 } } }), log: silentLogger, trigger: 'cli' });
+  const runtime = createRuntime({
+    loaded: loadConfig({ cwd: home, env: {}, fileConfig: { home, bot: { port: 0 } } }),
+    log: silentLogger,
+    trigger: 'cli',
+  });
   try {
     await startBotService({ runtime });
     assert.unreachable('started without a token');
@@ -321,10 +475,18 @@ test('Telegram going away is reported on /health and the bot carries on when it 
   }
 });
 
-async function waitForHealth(url: string, predicate: (r: { ready: boolean; reasons: string[]; telegram: { status: string } }) => boolean, timeoutMs = 20_000) {
+async function waitForHealth(
+  url: string,
+  predicate: (r: { ready: boolean; reasons: string[]; telegram: { status: string } }) => boolean,
+  timeoutMs = 20_000,
+) {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
-    const report = (await (await fetch(`${url}/health`)).json()) as { ready: boolean; reasons: string[]; telegram: { status: string } };
+    const report = (await (await fetch(`${url}/health`)).json()) as {
+      ready: boolean;
+      reasons: string[];
+      telegram: { status: string };
+    };
     if (predicate(report)) return report;
     if (Date.now() > deadline) throw new Error(`health never matched: ${JSON.stringify(report)}`);
     await new Promise((r) => setTimeout(r, 100));

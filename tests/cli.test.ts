@@ -17,7 +17,19 @@ test('--version prints the package version', async () => {
 test('--help lists the commands, global options and exit codes', async () => {
   const r = await runCli(['--help']);
   assert.is(r.code, 0);
-  for (const word of ['status', 'demo', 'config', 'console', '--json', '--config', '--env-file', '--log-level', '--quiet', '--no-color', 'Exit codes']) {
+  for (const word of [
+    'status',
+    'demo',
+    'config',
+    'console',
+    '--json',
+    '--config',
+    '--env-file',
+    '--log-level',
+    '--quiet',
+    '--no-color',
+    'Exit codes',
+  ]) {
     assert.ok(r.stdout.includes(word), `help mentions ${word}`);
   }
 });
@@ -40,7 +52,11 @@ test('a config with three mistakes reports all three and exits 2, without a stac
   const cwd = tempDir();
   writeFileSync(
     join(cwd, 'opsctl.config.json'),
-    JSON.stringify({ environment: 'prod', warehouse: { kind: 'duckdb', duckdb: { file: 'x' } }, targets: { app: { engine: 'oracle', url: 'x' } } }),
+    JSON.stringify({
+      environment: 'prod',
+      warehouse: { kind: 'duckdb', duckdb: { file: 'x' } },
+      targets: { app: { engine: 'oracle', url: 'x' } },
+    }),
   );
   const r = await runCli(['status'], { cwd });
   assert.is(r.code, 2);
@@ -85,9 +101,14 @@ test('--json prints exactly one JSON document on stdout; logs stay on stderr', a
   const cwd = tempDir();
   const r = await runCli(['status', '--json', '--log-level', 'debug'], { cwd, env: { OPSCTL_HOME: join(cwd, 'h') } });
   assert.is(r.code, 0, r.stderr);
-  const doc = JSON.parse(r.stdout) as { state: { status: string }; targets: Array<{ name: string; status: string }> };
-  assert.is(doc.state.status, 'up');
-  assert.equal(doc.targets.map((t) => [t.name, t.status]), [['local', 'absent']]);
+  const doc = JSON.parse(r.stdout) as {
+    components: Array<{ id: string; name: string; group: string; status: string }>;
+  };
+  assert.is(doc.components.find((c) => c.id === 'state')?.status, 'up');
+  assert.equal(
+    doc.components.filter((c) => c.group === 'target').map((t) => [t.name, t.status]),
+    [['local', 'absent']],
+  );
 });
 
 test('status exits 1 and names the problem when a target is unreachable', async () => {
@@ -97,10 +118,15 @@ test('status exits 1 and names the problem when a target is unreachable', async 
     env: { OPSCTL_HOME: join(cwd, 'h'), DATABASE_URL: 'postgres://nobody:pw@127.0.0.1:1/none' },
   });
   assert.is(r.code, 1);
-  const doc = JSON.parse(r.stdout) as { targets: Array<{ name: string; status: string; error: string; hint: string }> };
-  const app = doc.targets.find((t) => t.name === 'app')!;
+  const doc = JSON.parse(r.stdout) as {
+    components: Array<{ id: string; status: string; error: string; hint: string }>;
+  };
+  const app = doc.components.find((t) => t.id === 'target:app')!;
   assert.is(app.status, 'down');
-  assert.match(app.error, /target "app" \(postgres:\/\/nobody:\*\*\*@127\.0\.0\.1:1\/none\) is unreachable: connection refused/);
+  assert.match(
+    app.error,
+    /target "app" \(postgres:\/\/nobody:\*\*\*@127\.0\.0\.1:1\/none\) is unreachable: connection refused/,
+  );
   assert.match(app.hint, /DATABASE_URL/);
 });
 

@@ -9,7 +9,8 @@ import { Redactor } from '../src/log/redact.js';
 import { ROOT } from './helpers/cli.js';
 import { tempDir } from './helpers/tmp.js';
 
-const load = (opts: Parameters<typeof loadConfig>[0] = {}) => loadConfig({ redactor: new Redactor(), env: {}, ...opts });
+const load = (opts: Parameters<typeof loadConfig>[0] = {}) =>
+  loadConfig({ redactor: new Redactor(), env: {}, ...opts });
 
 function configError(fn: () => unknown): ConfigError {
   try {
@@ -36,7 +37,7 @@ test('zero config gives the embedded defaults under ./.opsctl', () => {
   assert.is(sources['warehouse.kind'], 'default');
 });
 
-test('environment variables use the seeds\' names and say where they came from', () => {
+test("environment variables use the seeds' names and say where they came from", () => {
   const cwd = tempDir();
   const { config, sources } = load({
     cwd,
@@ -86,11 +87,18 @@ test('config file: found in cwd, paths relative to it, ${VAR} interpolated', () 
     join(cwd, 'conf', 'opsctl.config.json'),
     JSON.stringify({
       home: 'state-here',
-      targets: { reco: { engine: 'mysql', url: 'mysql://root:${RECO_PW}@127.0.0.1:3306/reco' }, scratch: { engine: 'pglite', path: 'pg' } },
+      targets: {
+        reco: { engine: 'mysql', url: 'mysql://root:${RECO_PW}@127.0.0.1:3306/reco' },
+        scratch: { engine: 'pglite', path: 'pg' },
+      },
       backups: { dir: '/srv/backups' },
     }),
   );
-  const { config, sources, configFile } = load({ cwd, configPath: 'conf/opsctl.config.json', env: { RECO_PW: 'hunter2hunter2' } });
+  const { config, sources, configFile } = load({
+    cwd,
+    configPath: 'conf/opsctl.config.json',
+    env: { RECO_PW: 'hunter2hunter2' },
+  });
   assert.is(configFile, join(cwd, 'conf', 'opsctl.config.json'));
   assert.is(config.home, join(cwd, 'conf', 'state-here'));
   assert.is((config.targets.scratch as { path: string }).path, join(cwd, 'conf', 'pg'));
@@ -104,17 +112,27 @@ test('three mistakes are reported together, each by path, with what was expected
   const cwd = tempDir();
   writeFileSync(
     join(cwd, 'opsctl.config.json'),
-    JSON.stringify({ warehouse: { kind: 'bq' }, targets: { app: { engine: 'postgres', url: 'not a url' } }, bot: { prot: 8000 } }),
+    JSON.stringify({
+      warehouse: { kind: 'bq' },
+      targets: { app: { engine: 'postgres', url: 'not a url' } },
+      bot: { prot: 8000 },
+    }),
   );
   const e = configError(() => load({ cwd, env: { OPSCTL_BOT_PORT: 'eighty' } }));
   assert.is(e.exitCode, 2);
   const problems = (e.details as { problems: Array<{ path: string; message: string; fix: string }> }).problems;
   const paths = problems.map((p) => p.path).sort();
   assert.equal(paths, ['bot.port', 'bot.prot', 'targets.app.url', 'warehouse.kind']);
-  assert.match(e.message, /warehouse\.kind \(in .*opsctl\.config\.json\): expected one of "duckdb"\|"bigquery", got "bq"/);
+  assert.match(
+    e.message,
+    /warehouse\.kind \(in .*opsctl\.config\.json\): expected one of "duckdb"\|"bigquery", got "bq"/,
+  );
   assert.match(e.message, /targets\.app\.url .*must be a URL like postgres:\/\//);
   assert.match(e.message, /bot\.prot .*is not a known field/);
-  assert.match(e.message, /bot\.port \(from environment variable OPSCTL_BOT_PORT\): must be a whole number.*fix OPSCTL_BOT_PORT/);
+  assert.match(
+    e.message,
+    /bot\.port \(from environment variable OPSCTL_BOT_PORT\): must be a whole number.*fix OPSCTL_BOT_PORT/,
+  );
   assert.match(e.message, /invalid configuration \(4 problems\)/);
 });
 
@@ -127,7 +145,10 @@ test('a JSON syntax error names the line and column', () => {
 
 test('a required value the environment must give names the variable', () => {
   const e = configError(() => load({ cwd: tempDir(), env: { OPSCTL_WAREHOUSE: 'bigquery' } }));
-  assert.match(e.message, /warehouse\.bigquery\.projectId .*is required when warehouse\.kind is "bigquery"; set BIGQUERY_PROJECT_ID/);
+  assert.match(
+    e.message,
+    /warehouse\.bigquery\.projectId .*is required when warehouse\.kind is "bigquery"; set BIGQUERY_PROJECT_ID/,
+  );
 });
 
 test('a bad secret value is never echoed in the error', () => {

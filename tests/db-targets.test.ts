@@ -2,7 +2,10 @@ import { spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { probeTarget } from '../src/db/probe.js';
+import type { TargetConfig } from '../src/config/schema.js';
+import { targetHealthCheck } from '../src/health/checks/targets.js';
+import { runCheck } from '../src/health/registry.js';
+import type { HealthEnv } from '../src/health/types.js';
 import { openTarget } from '../src/db/target.js';
 import { ConnectionError } from '../src/errors.js';
 import { ROOT } from './helpers/cli.js';
@@ -40,14 +43,27 @@ test('MariaDB target: query with ? parameters, server version says MariaDB', asy
 
 test('an unreachable server is a ConnectionError that names the target and hides the password', async () => {
   try {
-    await openTarget('app', { engine: 'postgres', url: 'postgres://u:topsecretpw@127.0.0.1:1/x', pool, production: false });
+    await openTarget('app', {
+      engine: 'postgres',
+      url: 'postgres://u:topsecretpw@127.0.0.1:1/x',
+      pool,
+      production: false,
+    });
     assert.unreachable();
   } catch (error) {
     assert.instance(error, ConnectionError);
-    assert.match((error as Error).message, /target "app" \(postgres:\/\/u:\*\*\*@127\.0\.0\.1:1\/x\) is unreachable: connection refused/);
+    assert.match(
+      (error as Error).message,
+      /target "app" \(postgres:\/\/u:\*\*\*@127\.0\.0\.1:1\/x\) is unreachable: connection refused/,
+    );
     assert.not.match((error as Error).message, /topsecretpw/);
   }
-  const health = await probeTarget('reco', { engine: 'mysql', url: 'mysql://root@127.0.0.1:1/x', pool, production: false }, { timeoutMs: 2000 });
+  const health = await probeTarget(
+    'reco',
+    { engine: 'mysql', url: 'mysql://root@127.0.0.1:1/x', pool, production: false },
+    { timeoutMs: 2000 },
+  );
+  assert.is(health.id, 'target:reco');
   assert.is(health.status, 'down');
   assert.match(health.error!, /connection refused/);
 });
@@ -69,7 +85,7 @@ test('PGlite: one process at a time; a second opener waits, then names the holde
     child.stdout.on('data', (c) => (out += c));
     child.on('close', (code) => resolve({ code, out }));
   });
-  assert.match(other.out, new RegExp(`ConnectionError: target "local" \\(${path}\\) is in use by pid ${process.pid}`));
+  assert.match(other.out, new RegExp(`BusyError: target "local" \\(${path}\\) is in use by pid ${process.pid}`));
   const busy = await probeTarget('local', cfg);
   assert.is(busy.status, 'busy', 'held (even by this process): a probe reports busy instead of opening it twice');
   assert.match(busy.error!, /in use by pid/);
@@ -78,5 +94,10 @@ test('PGlite: one process at a time; a second opener waits, then names the holde
   assert.equal(await again.query('SELECT count(*)::int AS n FROM x'), [{ n: 2 }]);
   await again.close();
 });
+
+/** A target's component through the health-check registry's own skeleton (timeout, busy, absent). */
+function probeTarget(name: string, config: TargetConfig, options: { timeoutMs?: number } = {}) {
+  return runCheck(targetHealthCheck(name, config), {} as HealthEnv, options);
+}
 
 test.run();

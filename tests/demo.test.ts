@@ -19,7 +19,10 @@ test('opsctl demo builds the workspace inside OPSCTL_HOME, runs every step, and 
   const decoy = await createPgDatabase('opsctl_decoy');
   try {
     // A production-looking environment and config in the cwd: the demo must ignore all of it.
-    writeFileSync(join(cwd, 'opsctl.config.json'), JSON.stringify({ targets: { prod: { engine: 'postgres', url: decoy.url } } }));
+    writeFileSync(
+      join(cwd, 'opsctl.config.json'),
+      JSON.stringify({ targets: { prod: { engine: 'postgres', url: decoy.url } } }),
+    );
     const env = { OPSCTL_HOME: home, DATABASE_URL: decoy.url, OPSCTL_STATE_URL: decoy.url };
     const r = await runCli(['demo', '--json'], { cwd, env, timeoutMs: 300_000 });
     assert.is(r.code, 0, r.stderr);
@@ -32,7 +35,10 @@ test('opsctl demo builds the workspace inside OPSCTL_HOME, runs every step, and 
     assert.ok(existsSync(join(home, 'pglite', 'local')));
     assert.ok(existsSync(join(home, 'opsctl.config.json')));
     assert.equal(readdirSync(cwd).sort(), ['opsctl.config.json', 'ws']);
-    const tables = await pgQuery(decoy.url, "SELECT table_schema, table_name FROM information_schema.tables WHERE table_schema NOT IN ('pg_catalog', 'information_schema')");
+    const tables = await pgQuery(
+      decoy.url,
+      "SELECT table_schema, table_name FROM information_schema.tables WHERE table_schema NOT IN ('pg_catalog', 'information_schema')",
+    );
     assert.equal(tables, [], 'the demo created nothing in the configured PostgreSQL');
     const schemas = await pgQuery(decoy.url, "SELECT nspname FROM pg_namespace WHERE nspname = 'opsctl'");
     assert.equal(schemas, []);
@@ -47,9 +53,15 @@ test('opsctl demo builds the workspace inside OPSCTL_HOME, runs every step, and 
     const elsewhere = tempDir();
     const status = await runCli(['status', '--json'], { cwd: elsewhere, env: { OPSCTL_HOME: home } });
     assert.is(status.code, 0, status.stderr);
-    const st = JSON.parse(status.stdout) as { configFile: string; targets: Array<{ name: string; status: string }> };
+    const st = JSON.parse(status.stdout) as {
+      configFile: string;
+      components: Array<{ name: string; group: string; status: string }>;
+    };
     assert.is(st.configFile, join(home, 'opsctl.config.json'));
-    assert.equal(st.targets.map((t) => [t.name, t.status]), [['local', 'up']]);
+    assert.equal(
+      st.components.filter((c) => c.group === 'target').map((t) => [t.name, t.status]),
+      [['local', 'up']],
+    );
   } finally {
     await decoy.drop();
   }

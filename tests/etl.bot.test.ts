@@ -16,25 +16,49 @@ test('/run and /runs format what etl.run and etl.history really return: success,
   try {
     const ok = await invoke(etlRun, ws.runtime, { pipelines: ['spotify'] });
     const text = formatRunResult('spotify', ok);
-    assert.match(text, /^✅ <b>Pipeline spotify<\/b> finished\n✅ #1 · spotify · \d+s ago · \S+ · 13 rows · 1 rejected\n/);
+    assert.match(
+      text,
+      /^✅ <b>Pipeline spotify<\/b> finished\n✅ #1 · spotify · \d+s ago · \S+ · 13 rows · 1 rejected\n/,
+    );
     assert.match(text, /• track_audio_features unavailable: Spotify answered 403/);
 
     const store = await ws.runtime.state();
-    await store.run('INSERT INTO locks (name, host, pid, process_start, operation, run_id, acquired_at, heartbeat_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)', [
-      'pipeline:spotify', hostname(), process.ppid, null, 'etl.run', null, '2026-12-01T00:00:00.000Z', '2026-12-01T00:00:00.000Z',
-    ]);
+    await store.run(
+      'INSERT INTO locks (name, host, pid, process_start, operation, run_id, acquired_at, heartbeat_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
+      [
+        'pipeline:spotify',
+        hostname(),
+        process.ppid,
+        null,
+        'etl.run',
+        null,
+        '2026-12-01T00:00:00.000Z',
+        '2026-12-01T00:00:00.000Z',
+      ],
+    );
     const locked = formatRunResult('spotify', await invoke(etlRun, ws.runtime, { pipelines: ['spotify'] }));
-    assert.match(locked, new RegExp(`^❌ <b>Pipeline spotify</b> is already running\n<i>pipeline spotify is locked by pid ${process.ppid} on `));
+    assert.match(
+      locked,
+      new RegExp(
+        `^❌ <b>Pipeline spotify</b> is already running\n<i>pipeline spotify is locked by pid ${process.ppid} on `,
+      ),
+    );
     await store.run('DELETE FROM locks');
 
     fake.next = () => {
       throw new Error('Spotify answered 401 <Unauthorized>');
     };
     const failed = formatRunResult('spotify', await invoke(etlRun, ws.runtime, { pipelines: ['spotify'] }));
-    assert.match(failed, /^❌ <b>Pipeline spotify<\/b> failed\n❌ #2 · spotify · \d+s ago · \S+\n {4}<i>Spotify answered 401 &lt;Unauthorized&gt;<\/i>$/);
+    assert.match(
+      failed,
+      /^❌ <b>Pipeline spotify<\/b> failed\n❌ #2 · spotify · \d+s ago · \S+\n {4}<i>Spotify answered 401 &lt;Unauthorized&gt;<\/i>$/,
+    );
 
     const runs = formatRuns(await invoke(etlHistory, ws.runtime, { limit: 10 }));
-    assert.match(runs, /^<b>Latest runs<\/b>\n❌ #2 · spotify .*\n {4}<i>Spotify answered 401 &lt;Unauthorized&gt;<\/i>\n✅ #1 · spotify · \d+s ago · \S+ · 13 rows · 1 rejected$/);
+    assert.match(
+      runs,
+      /^<b>Latest runs<\/b>\n❌ #2 · spotify .*\n {4}<i>Spotify answered 401 &lt;Unauthorized&gt;<\/i>\n✅ #1 · spotify · \d+s ago · \S+ · 13 rows · 1 rejected$/,
+    );
   } finally {
     await ws.runtime.close();
   }

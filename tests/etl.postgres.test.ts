@@ -28,11 +28,24 @@ test('on a PostgreSQL state store: a run records counts, quarantine and cursor; 
     assert.is(shown.tables.find((t) => t.table === 'track_audio_features')!.status, 'unavailable');
     const store = await ws.runtime.state();
     assert.is(store.kind, 'postgres');
-    assert.is((await getWatermark(store, 'spotify', 'recently_played'))?.value, String(Date.parse('2026-11-30T09:00:00Z')));
+    assert.is(
+      (await getWatermark(store, 'spotify', 'recently_played'))?.value,
+      String(Date.parse('2026-11-30T09:00:00Z')),
+    );
 
-    await store.run('INSERT INTO locks (name, host, pid, process_start, operation, run_id, acquired_at, heartbeat_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)', [
-      'pipeline:spotify', hostname(), process.ppid, null, 'etl.run', null, '2026-12-01T00:00:00.000Z', '2026-12-01T00:00:00.000Z',
-    ]);
+    await store.run(
+      'INSERT INTO locks (name, host, pid, process_start, operation, run_id, acquired_at, heartbeat_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
+      [
+        'pipeline:spotify',
+        hostname(),
+        process.ppid,
+        null,
+        'etl.run',
+        null,
+        '2026-12-01T00:00:00.000Z',
+        '2026-12-01T00:00:00.000Z',
+      ],
+    );
     const locked = await invoke(etlRun, ws.runtime, {});
     assert.is(locked.executions[0]!.status, 'locked');
     assert.is(fake.calls.length, 1);

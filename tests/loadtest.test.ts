@@ -22,56 +22,88 @@ const closedEngines: Array<[string, (plan: EnginePlan) => ReturnType<typeof runL
 ];
 for (const [name, engine] of closedEngines) {
   test(`${name}: a server with a known delay: the reported p50 is within 3 ms of it`, async () => {
-  const server = await startSampleServer({ delayMs: 25 });
-  try {
-    const r = await engine({ ...base, url: server.url, warmupMs: 200, model: { kind: 'closed', connections: 2, requests: 150 } });
-    assert.is(r.requests, 150, 'exactly the requests asked for are counted');
-    assert.ok(r.warmupRequests > 0, 'the warm-up sent requests');
-    const received = server.received();
-    assert.ok(received >= 150 + r.warmupRequests && received <= 150 + r.warmupRequests + 2, `warm-up requests are sent but not counted (${received})`);
-    // The server's timers fire late on a busy machine: compare with how long it really held each answer (≈ 25 ms idle).
-    const held = server.held().slice(-150).sort((a, b) => a - b);
-    const heldP50 = held[74]!;
-    assert.ok(heldP50 >= 25 && heldP50 < 40, `the server held answers ${heldP50} ms (p50)`);
-    assert.ok(Math.abs(r.latency.p50 - heldP50) <= 3, `p50 ${r.latency.p50} ms, the server held answers ${heldP50} ms`);
-    assert.ok(Math.abs(r.latency.p50 - 25) <= 3 + (heldP50 - 25), `p50 ${r.latency.p50} ms, the delay is 25 ms`);
-    assert.ok(r.latency.min >= 24.5, `no answer can be faster than the delay (min ${r.latency.min})`);
-    assert.equal(r.statusCodes, { 200: 150 });
-    assert.is(r.non2xx, 0);
-  } finally {
-    await server.close();
-  }
-});
+    const server = await startSampleServer({ delayMs: 25 });
+    try {
+      const r = await engine({
+        ...base,
+        url: server.url,
+        warmupMs: 200,
+        model: { kind: 'closed', connections: 2, requests: 150 },
+      });
+      assert.is(r.requests, 150, 'exactly the requests asked for are counted');
+      assert.ok(r.warmupRequests > 0, 'the warm-up sent requests');
+      const received = server.received();
+      assert.ok(
+        received >= 150 + r.warmupRequests && received <= 150 + r.warmupRequests + 2,
+        `warm-up requests are sent but not counted (${received})`,
+      );
+      // The server's timers fire late on a busy machine: compare with how long it really held each answer (≈ 25 ms idle).
+      const held = server
+        .held()
+        .slice(-150)
+        .sort((a, b) => a - b);
+      const heldP50 = held[74]!;
+      assert.ok(heldP50 >= 25 && heldP50 < 40, `the server held answers ${heldP50} ms (p50)`);
+      assert.ok(
+        Math.abs(r.latency.p50 - heldP50) <= 3,
+        `p50 ${r.latency.p50} ms, the server held answers ${heldP50} ms`,
+      );
+      assert.ok(Math.abs(r.latency.p50 - 25) <= 3 + (heldP50 - 25), `p50 ${r.latency.p50} ms, the delay is 25 ms`);
+      assert.ok(r.latency.min >= 24.5, `no answer can be faster than the delay (min ${r.latency.min})`);
+      assert.equal(r.statusCodes, { 200: 150 });
+      assert.is(r.non2xx, 0);
+    } finally {
+      await server.close();
+    }
+  });
 
   test(`${name}: a server that answers 500 to one request in ten: error rate within a point of 10 %`, async () => {
-  const server = await startSampleServer({ errorEvery: 10 });
-  try {
-    const r = await engine({ ...base, url: server.url, warmupMs: 0, model: { kind: 'closed', connections: 4, requests: 1000 } });
-    const rate = (r.non2xx / r.requests) * 100;
-    assert.ok(Math.abs(rate - 10) <= 1, `error rate ${rate}%`);
-    assert.is(r.statusCodes['500'], r.non2xx);
-    assert.is((r.statusCodes['200'] ?? 0) + r.non2xx, 1000);
-    const [t] = evaluateThresholds([parseThreshold('errors<1%')], r);
-    assert.is(t!.passed, false);
-    assert.match(t!.message, /error rate = 10(\.\d+)?%, not under 1%/);
-  } finally {
-    await server.close();
-  }
-});
+    const server = await startSampleServer({ errorEvery: 10 });
+    try {
+      const r = await engine({
+        ...base,
+        url: server.url,
+        warmupMs: 0,
+        model: { kind: 'closed', connections: 4, requests: 1000 },
+      });
+      const rate = (r.non2xx / r.requests) * 100;
+      assert.ok(Math.abs(rate - 10) <= 1, `error rate ${rate}%`);
+      assert.is(r.statusCodes['500'], r.non2xx);
+      assert.is((r.statusCodes['200'] ?? 0) + r.non2xx, 1000);
+      const [t] = evaluateThresholds([parseThreshold('errors<1%')], r);
+      assert.is(t!.passed, false);
+      assert.match(t!.message, /error rate = 10(\.\d+)?%, not under 1%/);
+    } finally {
+      await server.close();
+    }
+  });
 }
 
 test('a one-second stall during an open-model run shows in the p99; the closed model hides it (coordinated omission)', async () => {
   const open = await startSampleServer({ stallAt: 100, stallMs: 1000 });
   const closed = await startSampleServer({ stallAt: 100, stallMs: 1000 });
   try {
-    const o = await runLoad({ ...base, url: open.url, warmupMs: 0, model: { kind: 'open', rate: 100, connections: 10, durationMs: 3000 } });
+    const o = await runLoad({
+      ...base,
+      url: open.url,
+      warmupMs: 0,
+      model: { kind: 'open', rate: 100, connections: 10, durationMs: 3000 },
+    });
     assert.ok(o.requests >= 290 && o.requests <= 301, `open model sent ${o.requests} requests at 100/s for 3 s`);
     // About a third of the requests were due during the stall and waited up to a second from their due time.
     assert.ok(o.latency.p99 >= 800, `open-model p99 ${o.latency.p99} ms should carry the 1 s stall`);
     assert.ok(o.latency.p90 >= 300, `open-model p90 ${o.latency.p90} ms`);
-    const c = await runLoad({ ...base, url: closed.url, warmupMs: 0, model: { kind: 'closed', connections: 1, durationMs: 3000 } });
+    const c = await runLoad({
+      ...base,
+      url: closed.url,
+      warmupMs: 0,
+      model: { kind: 'closed', connections: 1, durationMs: 3000 },
+    });
     assert.ok(c.latency.max >= 950, 'the closed model saw the stall on one request');
-    assert.ok(c.latency.p99 < 500, `closed-model p99 ${c.latency.p99} ms: one slow request among ${c.requests} hides the stall`);
+    assert.ok(
+      c.latency.p99 < 500,
+      `closed-model p99 ${c.latency.p99} ms: one slow request among ${c.requests} hides the stall`,
+    );
   } finally {
     await open.close();
     await closed.close();
@@ -81,7 +113,13 @@ test('a one-second stall during an open-model run shows in the p99; the closed m
 test('errors by kind: refused and timeout are told apart', async () => {
   const slow = await startSampleServer({ delayMs: 400 });
   try {
-    const r = await runLoad({ ...base, url: slow.url, timeoutMs: 100, warmupMs: 0, model: { kind: 'closed', connections: 2, requests: 4 } });
+    const r = await runLoad({
+      ...base,
+      url: slow.url,
+      timeoutMs: 100,
+      warmupMs: 0,
+      model: { kind: 'closed', connections: 2, requests: 4 },
+    });
     assert.is(r.errors.timeout, 4, JSON.stringify(r.errors));
     assert.match(r.errorSamples.timeout ?? '', /no complete answer within 100 ms/);
   } finally {
@@ -90,7 +128,13 @@ test('errors by kind: refused and timeout are told apart', async () => {
   // autocannon's client: its timeout has a one-second floor.
   const slower = await startSampleServer({ delayMs: 1600 });
   try {
-    const a = await runClosedAutocannon({ ...base, url: slower.url, timeoutMs: 1000, warmupMs: 0, model: { kind: 'closed', connections: 2, durationMs: 1400 } });
+    const a = await runClosedAutocannon({
+      ...base,
+      url: slower.url,
+      timeoutMs: 1000,
+      warmupMs: 0,
+      model: { kind: 'closed', connections: 2, durationMs: 1400 },
+    });
     assert.ok(a.errors.timeout >= 2, JSON.stringify(a.errors));
     assert.is(a.responses, 0, 'no answer came within the timeout');
     assert.match(a.errorSamples.timeout ?? '', /timed out/);
@@ -111,9 +155,19 @@ test('per-second samples hold only their own second: percentiles come from subtr
   rec.closeSecond();
   rec.response(true, 200, 100, 50);
   const result = rec.result(2500);
-  assert.equal(result.samples.map((s) => [s.t, s.requests, s.errors]), [[1, 100, 0], [2, 100, 10], [3, 1, 0]]);
+  assert.equal(
+    result.samples.map((s) => [s.t, s.requests, s.errors]),
+    [
+      [1, 100, 0],
+      [2, 100, 10],
+      [3, 1, 0],
+    ],
+  );
   assert.ok(Math.abs(result.samples[0]!.p99 - 10) < 0.05, `second 1 p99 ${result.samples[0]!.p99}`);
-  assert.ok(Math.abs(result.samples[1]!.p50 - 40) < 0.05 && Math.abs(result.samples[1]!.p99 - 40) < 0.05, `second 2 ${JSON.stringify(result.samples[1])}`);
+  assert.ok(
+    Math.abs(result.samples[1]!.p50 - 40) < 0.05 && Math.abs(result.samples[1]!.p99 - 40) < 0.05,
+    `second 2 ${JSON.stringify(result.samples[1])}`,
+  );
   assert.ok(Math.abs(result.samples[2]!.p50 - 100) < 0.1, `second 3 ${JSON.stringify(result.samples[2])}`);
   // The whole run keeps every latency.
   assert.equal(result.histogram.totalCount, 201);
@@ -121,24 +175,43 @@ test('per-second samples hold only their own second: percentiles come from subtr
 });
 
 test('thresholds: grammar, units and verdicts', () => {
-  const run = { requests: 1000, rps: 250, latency: { min: 1, mean: 50, stdev: 5, p50: 40, p90: 90, p95: 120, p99: 300, p999: 400, max: 900 }, errors: { timeout: 2, refused: 0, reset: 1, other: 0 }, non2xx: 7 };
-  const results = evaluateThresholds(['p95<150ms', 'p99<=0.2s', 'rps>200', 'errors<=1%', 'non2xx=0', 'timeouts<=2', 'max<1s'].map(parseThreshold), run);
-  assert.equal(results.map((r) => [r.text, r.passed]), [
-    ['p95<150ms', true],
-    ['p99<=0.2s', false],
-    ['rps>200', true],
-    ['errors<=1%', true],
-    ['non2xx=0', false],
-    ['timeouts<=2', true],
-    ['max<1s', true],
-  ]);
+  const run = {
+    requests: 1000,
+    rps: 250,
+    latency: { min: 1, mean: 50, stdev: 5, p50: 40, p90: 90, p95: 120, p99: 300, p999: 400, max: 900 },
+    errors: { timeout: 2, refused: 0, reset: 1, other: 0 },
+    non2xx: 7,
+  };
+  const results = evaluateThresholds(
+    ['p95<150ms', 'p99<=0.2s', 'rps>200', 'errors<=1%', 'non2xx=0', 'timeouts<=2', 'max<1s'].map(parseThreshold),
+    run,
+  );
+  assert.equal(
+    results.map((r) => [r.text, r.passed]),
+    [
+      ['p95<150ms', true],
+      ['p99<=0.2s', false],
+      ['rps>200', true],
+      ['errors<=1%', true],
+      ['non2xx=0', false],
+      ['timeouts<=2', true],
+      ['max<1s', true],
+    ],
+  );
   assert.is(results[1]!.message, 'p99 = 300 ms, over 200 ms');
   assert.is(results[4]!.message, 'non2xx = 7, not 0');
   assert.throws(() => parseThreshold('p95 < fast'), /not understood/);
   assert.throws(() => parseThreshold('p95<5%'), /latency takes ms/);
   assert.throws(() => parseThreshold('rps>20ms'), /no time unit/);
-  assert.not.ok(configSchema.safeParse({ loadtest: { profiles: { api: { url: 'http://x/', thresholds: ['p95 under 150'] } } } }).success, 'a bad threshold in config is a config error');
-  assert.not.ok(configSchema.safeParse({ loadtest: { profiles: { api: { url: 'http://x/', model: 'open' } } } }).success, 'an open profile needs a rate');
+  assert.not.ok(
+    configSchema.safeParse({ loadtest: { profiles: { api: { url: 'http://x/', thresholds: ['p95 under 150'] } } } })
+      .success,
+    'a bad threshold in config is a config error',
+  );
+  assert.not.ok(
+    configSchema.safeParse({ loadtest: { profiles: { api: { url: 'http://x/', model: 'open' } } } }).success,
+    'an open profile needs a rate',
+  );
 });
 
 function workspace(profiles: Record<string, unknown>) {
@@ -151,7 +224,15 @@ test('CLI: a profile whose thresholds hold exits 0; a breach exits 1 and names i
   const server = await startSampleServer({ delayMs: 20, errorEvery: 5 });
   try {
     const dir = workspace({
-      api: { url: server.url, method: 'POST', bodyFile: 'payload.json', requests: 60, connections: 3, warmup: '0s', thresholds: ['p50<2s', 'rps>1'] },
+      api: {
+        url: server.url,
+        method: 'POST',
+        bodyFile: 'payload.json',
+        requests: 60,
+        connections: 3,
+        warmup: '0s',
+        thresholds: ['p50<2s', 'rps>1'],
+      },
       strict: { url: server.url, requests: 40, connections: 2, warmup: '100ms', thresholds: ['p95<1ms', 'non2xx=0'] },
     });
     writeFileSync(join(dir, 'payload.json'), '{"user_id": 42, "limit": 10}');
@@ -172,15 +253,28 @@ test('CLI: a profile whose thresholds hold exits 0; a breach exits 1 and names i
     assert.match(bad.stdout, /BREACHED: p95<1ms, non2xx=0/);
 
     // A threshold on the command line replaces the profile's on the same metric; -c after `run` is connections.
-    const cli = await runCli(['loadtest', 'run', '--profile', 'strict', '--threshold', 'p95<5s', '-c', '3', '--json', '-w', '0s'], { cwd: dir });
+    const cli = await runCli(
+      ['loadtest', 'run', '--profile', 'strict', '--threshold', 'p95<5s', '-c', '3', '--json', '-w', '0s'],
+      { cwd: dir },
+    );
     const cliRun = JSON.parse(cli.stdout) as LoadTestRun;
-    assert.equal(cliRun.thresholds.map((t) => t.text), ['non2xx=0', 'p95<5s']);
+    assert.equal(
+      cliRun.thresholds.map((t) => t.text),
+      ['non2xx=0', 'p95<5s'],
+    );
     assert.is(cliRun.plan.connections, 3);
     assert.is(cli.code, 1, 'non2xx=0 still breaches');
 
     const history = await runCli(['loadtest', 'history', '--json'], { cwd: dir });
     const h = JSON.parse(history.stdout) as LoadtestHistory;
-    assert.equal(h.runs.map((r) => [r.profile, r.passed]), [['strict', false], ['strict', false], ['api', true]]);
+    assert.equal(
+      h.runs.map((r) => [r.profile, r.passed]),
+      [
+        ['strict', false],
+        ['strict', false],
+        ['api', true],
+      ],
+    );
     const text = await runCli(['loadtest', 'history'], { cwd: dir });
     assert.match(text.stdout, /RUN\s+WHEN\s+PROFILE/);
     assert.match(text.stdout, /api\s+POST http:\/\/127\.0\.0\.1:\d+\/\s+closed c3/);

@@ -38,15 +38,23 @@ test('validate loadtests: a gated profile whose last run breached fails, one tha
     assert.is(check(result, 'profile fast').status, 'pass');
     assert.match(check(result, 'profile fast').reason, /^last run 1 passed p95<5s, non2xx=0: /);
     assert.is(check(result, 'profile slow').status, 'fail');
-    assert.match(check(result, 'profile slow').reason, /^last run 2 \(.+\) breached p95<0\.001ms \(p95 = .+ ms, not under 0(\.00)? ms\)$/);
+    assert.match(
+      check(result, 'profile slow').reason,
+      /^last run 2 \(.+\) breached p95<0\.001ms \(p95 = .+ ms, not under 0(\.00)? ms\)$/,
+    );
     assert.match(check(result, 'profile slow').hint ?? '', /opsctl loadtest compare 2/);
     assert.is(check(result, 'profile never').status, 'warn');
     assert.match(check(result, 'profile never').hint ?? '', /opsctl loadtest run --profile never/);
-    assert.not.ok(result.checks.some((c) => c.name === 'profile free'), 'a profile without gate is not checked');
+    assert.not.ok(
+      result.checks.some((c) => c.name === 'profile free'),
+      'a profile without gate is not checked',
+    );
 
     // A later run that passes clears the gate.
     assert.is((await runCli(['loadtest', 'run', '-p', 'slow', '--threshold', 'p95<5s', '-q'], { cwd: dir })).code, 0);
-    const again = JSON.parse((await runCli(['validate', '--only', 'loadtests', '--json'], { cwd: dir })).stdout) as ValidateResult;
+    const again = JSON.parse(
+      (await runCli(['validate', '--only', 'loadtests', '--json'], { cwd: dir })).stdout,
+    ) as ValidateResult;
     assert.is(check(again, 'profile slow').status, 'pass');
   } finally {
     await server.close();
@@ -57,7 +65,10 @@ test('validate loadtests: nothing gated is a pass', async () => {
   const dir = workspace({ api: { url: 'http://127.0.0.1:9/' } });
   const r = await runCli(['validate', '--only', 'loadtests', '--json'], { cwd: dir });
   assert.is(r.code, 0, r.stderr);
-  assert.match(check(JSON.parse(r.stdout) as ValidateResult, 'gated profiles').reason, /no load-test profile is marked gate: true/);
+  assert.match(
+    check(JSON.parse(r.stdout) as ValidateResult, 'gated profiles').reason,
+    /no load-test profile is marked gate: true/,
+  );
 });
 
 test.run();

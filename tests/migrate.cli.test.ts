@@ -21,27 +21,47 @@ async function mysqlQuery<T>(url: string, sql: string): Promise<T[]> {
 
 for (const engine of ['postgres', 'mysql'] as const) {
   test(`${engine}: two processes racing \`migrate up\` apply each migration exactly once`, async () => {
-    const db = engine === 'postgres' ? await createPgDatabase('opsctl_migrate') : await createMysqlDatabase('opsctl_migrate');
+    const db =
+      engine === 'postgres' ? await createPgDatabase('opsctl_migrate') : await createMysqlDatabase('opsctl_migrate');
     try {
       const ws = migrationWorkspace({ app: { engine, url: db.url, pool } });
       const sleep = engine === 'postgres' ? 'SELECT pg_sleep(0.4)' : 'SELECT SLEEP(0.4)';
-      ws.write('app', '001_log.sql', '-- migrate:up\nCREATE TABLE applied_log (version VARCHAR(10) NOT NULL);\n-- migrate:down\nDROP TABLE applied_log;');
-      for (const v of ['002', '003', '004']) ws.write('app', `${v}_step.sql`, `-- migrate:up\n${sleep};\nINSERT INTO applied_log (version) VALUES ('${v}');\n-- migrate:down\nDELETE FROM applied_log WHERE version = '${v}';`);
+      ws.write(
+        'app',
+        '001_log.sql',
+        '-- migrate:up\nCREATE TABLE applied_log (version VARCHAR(10) NOT NULL);\n-- migrate:down\nDROP TABLE applied_log;',
+      );
+      for (const v of ['002', '003', '004'])
+        ws.write(
+          'app',
+          `${v}_step.sql`,
+          `-- migrate:up\n${sleep};\nINSERT INTO applied_log (version) VALUES ('${v}');\n-- migrate:down\nDELETE FROM applied_log WHERE version = '${v}';`,
+        );
       const [a, b] = await Promise.all([cli(ws.dir, ['migrate', 'up', 'app']), cli(ws.dir, ['migrate', 'up', 'app'])]);
       assert.is(a.code, 0, a.stderr);
       assert.is(b.code, 0, b.stderr);
       const applied = `${a.stdout}${b.stdout}`.match(/^applied .*$/gm) ?? [];
       assert.is(applied.length, 4, `${a.stdout}\n---\n${b.stdout}`);
-      const q = engine === 'postgres' ? (sql: string) => pgQuery<{ version: string }>(db.url, sql) : (sql: string) => mysqlQuery<{ version: string }>(db.url, sql);
-      assert.equal((await q('SELECT version FROM applied_log ORDER BY version')).map((r) => r.version), ['002', '003', '004']);
-      assert.equal((await q('SELECT version FROM opsctl_schema_migrations ORDER BY version')).map((r) => r.version), ['001', '002', '003', '004']);
+      const q =
+        engine === 'postgres'
+          ? (sql: string) => pgQuery<{ version: string }>(db.url, sql)
+          : (sql: string) => mysqlQuery<{ version: string }>(db.url, sql);
+      assert.equal(
+        (await q('SELECT version FROM applied_log ORDER BY version')).map((r) => r.version),
+        ['002', '003', '004'],
+      );
+      assert.equal(
+        (await q('SELECT version FROM opsctl_schema_migrations ORDER BY version')).map((r) => r.version),
+        ['001', '002', '003', '004'],
+      );
     } finally {
       await db.drop();
     }
   });
 
   test(`${engine}: the loser of the lock waits its timeout, then names the holder (exit 1)`, async () => {
-    const db = engine === 'postgres' ? await createPgDatabase('opsctl_migrate') : await createMysqlDatabase('opsctl_migrate');
+    const db =
+      engine === 'postgres' ? await createPgDatabase('opsctl_migrate') : await createMysqlDatabase('opsctl_migrate');
     const target = await openTarget('app', { engine, url: db.url, pool, production: false } as never);
     const session = await openSession(target);
     try {
@@ -50,7 +70,10 @@ for (const engine of ['postgres', 'mysql'] as const) {
       await session.lock(0);
       const r = await cli(ws.dir, ['migrate', 'up', 'app', '--lock-timeout', '300ms']);
       assert.is(r.code, 1, r.stderr);
-      assert.match(r.stderr, new RegExp(`migrations on target "app" are locked by \\S+ pid ${process.pid}.*; waited 300 ms`));
+      assert.match(
+        r.stderr,
+        new RegExp(`migrations on target "app" are locked by \\S+ pid ${process.pid}.*; waited 300 ms`),
+      );
       assert.match(r.stderr, /hint: Another `opsctl migrate` is running/);
       await session.unlock();
       const ok = await cli(ws.dir, ['migrate', 'up', 'app', '--lock-timeout', '300ms']);
@@ -66,11 +89,21 @@ for (const engine of ['postgres', 'mysql'] as const) {
 test('CLI: status --json, validate exits 1 on drift, down needs --yes, bad target is exit 2, unreachable server exit 1', async () => {
   const db = await createPgDatabase('opsctl_migrate');
   try {
-    const ws = migrationWorkspace({ app: { engine: 'postgres', url: db.url, pool }, down: { engine: 'postgres', url: 'postgres://u:pw-not-shown@127.0.0.1:1/x', pool } });
-    const file = ws.write('app', '001_invoices.sql', '-- migrate:up\nCREATE TABLE invoices (id INT PRIMARY KEY, organization_id INT, created_at TIMESTAMPTZ);\nCREATE INDEX ix_invoices_org_created ON invoices (organization_id, created_at DESC);\n-- migrate:down\nDROP TABLE invoices;');
+    const ws = migrationWorkspace({
+      app: { engine: 'postgres', url: db.url, pool },
+      down: { engine: 'postgres', url: 'postgres://u:pw-not-shown@127.0.0.1:1/x', pool },
+    });
+    const file = ws.write(
+      'app',
+      '001_invoices.sql',
+      '-- migrate:up\nCREATE TABLE invoices (id INT PRIMARY KEY, organization_id INT, created_at TIMESTAMPTZ);\nCREATE INDEX ix_invoices_org_created ON invoices (organization_id, created_at DESC);\n-- migrate:down\nDROP TABLE invoices;',
+    );
     const dry = await cli(ws.dir, ['migrate', 'up', 'app', '--dry-run']);
     assert.is(dry.code, 0, dry.stderr);
-    assert.match(dry.stdout, /-- up 001_invoices on "app" \(in a transaction\)\nCREATE TABLE invoices .*;\nCREATE INDEX ix_invoices_org_created ON invoices \(organization_id, created_at DESC\);/);
+    assert.match(
+      dry.stdout,
+      /-- up 001_invoices on "app" \(in a transaction\)\nCREATE TABLE invoices .*;\nCREATE INDEX ix_invoices_org_created ON invoices \(organization_id, created_at DESC\);/,
+    );
     assert.equal(await pgQuery(db.url, "SELECT 1 FROM pg_tables WHERE schemaname = 'public'"), []);
     assert.is((await cli(ws.dir, ['migrate', 'up', 'app'])).code, 0);
 
@@ -81,12 +114,18 @@ test('CLI: status --json, validate exits 1 on drift, down needs --yes, bad targe
 
     const all = await cli(ws.dir, ['migrate', 'status']);
     assert.is(all.code, 1, 'an unreachable target fails the overall status');
-    assert.match(all.stdout, /down postgres postgres:\/\/u:\*\*\*@127\.0\.0\.1:1\/x\n {2}error: target "down" .* connection refused/);
+    assert.match(
+      all.stdout,
+      /down postgres postgres:\/\/u:\*\*\*@127\.0\.0\.1:1\/x\n {2}error: target "down" .* connection refused/,
+    );
     assert.not.match(all.stdout + all.stderr, /pw-not-shown/);
 
     const unreachable = await cli(ws.dir, ['migrate', 'up', 'down']);
     assert.is(unreachable.code, 1);
-    assert.match(unreachable.stderr, /target "down" \(postgres:\/\/u:\*\*\*@127\.0\.0\.1:1\/x\) is unreachable: connection refused/);
+    assert.match(
+      unreachable.stderr,
+      /target "down" \(postgres:\/\/u:\*\*\*@127\.0\.0\.1:1\/x\) is unreachable: connection refused/,
+    );
 
     const bad = await cli(ws.dir, ['migrate', 'up', 'nope']);
     assert.is(bad.code, 2);
@@ -101,7 +140,10 @@ test('CLI: status --json, validate exits 1 on drift, down needs --yes, bad targe
     appendFileSync(file, '\n-- changed\n');
     const validate = await cli(ws.dir, ['migrate', 'validate', 'app']);
     assert.is(validate.code, 1);
-    assert.match(validate.stdout, /FAIL app\n {5}001_invoices changed after it was applied: .*001_invoices\.sql has checksum/);
+    assert.match(
+      validate.stdout,
+      /FAIL app\n {5}001_invoices changed after it was applied: .*001_invoices\.sql has checksum/,
+    );
     const st = await cli(ws.dir, ['migrate', 'status', 'app']);
     assert.match(st.stdout, /drift: .*001_invoices\.sql \(version 001\) changed after it was applied/);
     assert.is(st.code, 1);

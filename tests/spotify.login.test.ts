@@ -15,20 +15,29 @@ test.after.each(async () => {
 });
 
 async function fake(options: Partial<SpotifyFakeOptions> = {}) {
-  const f = await startSpotifyFake({ library: makeLibrary({ playlistSizes: [2], trackPool: 4, artistPool: 2 }), ...options });
+  const f = await startSpotifyFake({
+    library: makeLibrary({ playlistSizes: [2], trackPool: 4, artistPool: 2 }),
+    ...options,
+  });
   fakes.push(f);
   return f;
 }
 
 const envFor = (f: SpotifyFake, home: string): Record<string, string> => ({
-  OPSCTL_HOME: home, SPOTIFY_CLIENT_ID: 'fake-client-id', SPOTIFY_CLIENT_SECRET: 'fake-client-secret', SPOTIFY_ACCOUNTS_BASE_URL: f.url, SPOTIFY_API_BASE_URL: f.url,
+  OPSCTL_HOME: home,
+  SPOTIFY_CLIENT_ID: 'fake-client-id',
+  SPOTIFY_CLIENT_SECRET: 'fake-client-secret',
+  SPOTIFY_ACCOUNTS_BASE_URL: f.url,
+  SPOTIFY_API_BASE_URL: f.url,
 });
 
 /** Runs `opsctl spotify login` and plays the browser: once the consent URL is printed, `browser` gets it. */
 function login(args: string[], env: Record<string, string>, browser: (url: string) => Promise<void>) {
   return new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve, reject) => {
     const child = spawn(process.execPath, [BIN, 'spotify', 'login', '--no-open', '--port', '0', ...args], {
-      cwd: env.OPSCTL_HOME, env: { PATH: process.env.PATH ?? '', HOME: env.OPSCTL_HOME!, NO_COLOR: '1', ...env }, stdio: ['ignore', 'pipe', 'pipe'],
+      cwd: env.OPSCTL_HOME,
+      env: { PATH: process.env.PATH ?? '', HOME: env.OPSCTL_HOME!, NO_COLOR: '1', ...env },
+      stdio: ['ignore', 'pipe', 'pipe'],
     });
     let stdout = '';
     let stderr = '';
@@ -90,10 +99,18 @@ test('login end to end: consent URL, loopback callback with state, code exchange
   assert.is(loaded.config.spotify.refreshToken, stored.refreshToken);
   assert.match(loaded.sources['spotify.refreshToken']!, /^file:.*spotify-token\.json$/);
   const extract = await createSpotifyExtractor(loaded.config, 'api');
-  const result = await extract({ signal: new AbortController().signal, recentlyPlayedAfter: null, limits: { playlists: 5, tracksPerPlaylist: 5, recentlyPlayed: 5, topPerRange: 5 } });
+  const result = await extract({
+    signal: new AbortController().signal,
+    recentlyPlayedAfter: null,
+    limits: { playlists: 5, tracksPerPlaylist: 5, recentlyPlayed: 5, topPerRange: 5 },
+  });
   assert.is(result.tables.users[0]!.user_id, 'listener');
   // The environment wins over the stored token.
-  assert.is(loadConfig({ cwd: home, env: { ...envFor(f, home), SPOTIFY_REFRESH_TOKEN: 'from-env' } }).config.spotify.refreshToken, 'from-env');
+  assert.is(
+    loadConfig({ cwd: home, env: { ...envFor(f, home), SPOTIFY_REFRESH_TOKEN: 'from-env' } }).config.spotify
+      .refreshToken,
+    'from-env',
+  );
 });
 
 test('--print prints the token for SPOTIFY_REFRESH_TOKEN and stores nothing', async () => {

@@ -10,19 +10,34 @@ import { tempDir } from './helpers/tmp.js';
 
 const LIMITS = { playlists: 20, tracksPerPlaylist: 100, recentlyPlayed: 50, topPerRange: 20 };
 const NOW = Date.parse('2026-11-20T08:30:00Z');
-const opts = (after: number | null = null): SpotifyExtractOptions => ({ signal: new AbortController().signal, recentlyPlayedAfter: after, limits: LIMITS });
+const opts = (after: number | null = null): SpotifyExtractOptions => ({
+  signal: new AbortController().signal,
+  recentlyPlayedAfter: after,
+  limits: LIMITS,
+});
 
 const ISO = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/;
 function typeProblem(column: ColumnDef, value: unknown): string | undefined {
   if (value === null || value === undefined) return column.required ? 'required but null' : undefined;
   switch (column.type) {
-    case 'STRING': return typeof value === 'string' ? undefined : `not a string: ${JSON.stringify(value)}`;
-    case 'INT64': return Number.isSafeInteger(value) ? undefined : `not an integer: ${JSON.stringify(value)}`;
-    case 'FLOAT64': return typeof value === 'number' && Number.isFinite(value) ? undefined : `not a number: ${JSON.stringify(value)}`;
-    case 'BOOL': return typeof value === 'boolean' ? undefined : `not a boolean: ${JSON.stringify(value)}`;
-    case 'TIMESTAMP': return typeof value === 'string' && ISO.test(value) && !Number.isNaN(Date.parse(value)) ? undefined : `not an ISO timestamp: ${JSON.stringify(value)}`;
-    case 'DATE': return typeof value === 'string' && /^\d{4}-\d{2}-\d{2}$/.test(value) ? undefined : `not a date: ${JSON.stringify(value)}`;
-    default: return `unknown type ${String(column.type)}`;
+    case 'STRING':
+      return typeof value === 'string' ? undefined : `not a string: ${JSON.stringify(value)}`;
+    case 'INT64':
+      return Number.isSafeInteger(value) ? undefined : `not an integer: ${JSON.stringify(value)}`;
+    case 'FLOAT64':
+      return typeof value === 'number' && Number.isFinite(value) ? undefined : `not a number: ${JSON.stringify(value)}`;
+    case 'BOOL':
+      return typeof value === 'boolean' ? undefined : `not a boolean: ${JSON.stringify(value)}`;
+    case 'TIMESTAMP':
+      return typeof value === 'string' && ISO.test(value) && !Number.isNaN(Date.parse(value))
+        ? undefined
+        : `not an ISO timestamp: ${JSON.stringify(value)}`;
+    case 'DATE':
+      return typeof value === 'string' && /^\d{4}-\d{2}-\d{2}$/.test(value)
+        ? undefined
+        : `not a date: ${JSON.stringify(value)}`;
+    default:
+      return `unknown type ${String(column.type)}`;
   }
 }
 
@@ -42,7 +57,8 @@ function assertRowsMatchTables(extract: SpotifyExtract) {
       keys.add(key);
     }
   }
-  for (const list of ['artist_ids'] as const) for (const row of extract.tables.tracks) assert.ok(Array.isArray(JSON.parse(row[list] as string)));
+  for (const list of ['artist_ids'] as const)
+    for (const row of extract.tables.tracks) assert.ok(Array.isArray(JSON.parse(row[list] as string)));
   for (const row of extract.tables.artists) assert.ok(Array.isArray(JSON.parse(row.genres as string)));
 }
 
@@ -51,7 +67,10 @@ test('the sample source is deterministic for a seed and a clock', async () => {
   const b = await createSampleExtractor({ now: () => NOW })(opts());
   assert.equal(a, b);
   const c = await createSampleExtractor({ seed: 7, now: () => NOW })(opts());
-  assert.not.equal(c.tables.tracks.map((t) => t.track_id), a.tables.tracks.map((t) => t.track_id));
+  assert.not.equal(
+    c.tables.tracks.map((t) => t.track_id),
+    a.tables.tracks.map((t) => t.track_id),
+  );
 });
 
 test('sample rows validate against tables.ts, with demo volume and a few quarantined records', async () => {
@@ -65,7 +84,11 @@ test('sample rows validate against tables.ts, with demo volume and a few quarant
   assert.is(r.tables.recently_played.length, 50);
   assert.is(r.tables.top_tracks.length, 60);
   assert.is(r.tables.top_artists.length, 60);
-  assert.ok(r.tables.top_tracks.every((row) => row.snapshot_date === '2026-11-20' && row.extracted_at === '2026-11-20T08:30:00.000Z'));
+  assert.ok(
+    r.tables.top_tracks.every(
+      (row) => row.snapshot_date === '2026-11-20' && row.extracted_at === '2026-11-20T08:30:00.000Z',
+    ),
+  );
   assert.equal(r.rejected.map((x) => x.table).sort(), ['artists', 'playlist_tracks', 'track_audio_features', 'tracks']);
   for (const rejected of r.rejected) {
     assert.ok(rejected.reason.length > 5);

@@ -13,7 +13,11 @@ const RUNS_EACH = 40;
 
 function writer(url: string, tag: string, mode = ''): Promise<{ code: number | null; out: string; err: string }> {
   return new Promise((resolve) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', join(ROOT, 'tests/helpers/state-writer.ts'), url, String(RUNS_EACH), tag, mode], { cwd: ROOT });
+    const child = spawn(
+      process.execPath,
+      ['--import', 'tsx', join(ROOT, 'tests/helpers/state-writer.ts'), url, String(RUNS_EACH), tag, mode],
+      { cwd: ROOT },
+    );
     let out = '';
     let err = '';
     child.stdout.on('data', (c) => (out += c));

@@ -38,7 +38,11 @@ for (const engine of engines) {
     assert.is(run.pid, process.pid);
     assert.is(run.trigger, 'cron');
     await new Promise((r) => setTimeout(r, 5));
-    const done = await finishRun(store, run.id, { status: 'failed', summary: { tables: { users: { loaded: 1 } } }, error: 'boom' });
+    const done = await finishRun(store, run.id, {
+      status: 'failed',
+      summary: { tables: { users: { loaded: 1 } } },
+      error: 'boom',
+    });
     assert.is(done.status, 'failed');
     assert.equal(done.summary, { tables: { users: { loaded: 1 } } });
     assert.is(done.error, 'boom');
@@ -49,18 +53,31 @@ for (const engine of engines) {
 
   t('runs list newest first, filter and page by id', async ({ store }) => {
     const ids: number[] = [];
-    for (let i = 0; i < 5; i++) ids.push((await startRun(store, { operation: i % 2 ? 'sync.run' : 'etl.run', pipeline: `p${i % 2}` })).id);
+    for (let i = 0; i < 5; i++)
+      ids.push((await startRun(store, { operation: i % 2 ? 'sync.run' : 'etl.run', pipeline: `p${i % 2}` })).id);
     const all = await listRuns(store);
-    assert.equal(all.map((r) => r.id), [...ids].reverse());
-    assert.equal((await listRuns(store, { operation: 'sync.run' })).map((r) => r.id), [ids[3], ids[1]]);
-    assert.equal((await listRuns(store, { limit: 2, beforeId: ids[3] })).map((r) => r.id), [ids[2], ids[1]]);
+    assert.equal(
+      all.map((r) => r.id),
+      [...ids].reverse(),
+    );
+    assert.equal(
+      (await listRuns(store, { operation: 'sync.run' })).map((r) => r.id),
+      [ids[3], ids[1]],
+    );
+    assert.equal(
+      (await listRuns(store, { limit: 2, beforeId: ids[3] })).map((r) => r.id),
+      [ids[2], ids[1]],
+    );
     assert.is(await countRuns(store, { pipeline: 'p0' }), 3);
     assert.is(await countRuns(store, { status: 'running' }), 5);
   });
 
   t('secrets registered with the redactor never reach the store', async ({ store }) => {
     redactor.add('sekret-value-42');
-    const run = await startRun(store, { operation: 'x', summary: { url: 'postgres://u:pw123@h/db', note: 'has sekret-value-42' } });
+    const run = await startRun(store, {
+      operation: 'x',
+      summary: { url: 'postgres://u:pw123@h/db', note: 'has sekret-value-42' },
+    });
     const done = await finishRun(store, run.id, { status: 'failed', error: 'login with sekret-value-42 failed' });
     const raw = JSON.stringify(done);
     assert.not.match(raw, /sekret-value-42/);
@@ -69,12 +86,32 @@ for (const engine of engines) {
 
   t('watermarks: set, read, move, list, delete', async ({ store }) => {
     assert.is(await getWatermark(store, 'dash', 'dashboard_data'), undefined);
-    await setWatermark(store, { pipeline: 'dash', table: 'dashboard_data', value: '2026-01-01', type: 'date', runId: 7 });
-    await setWatermark(store, { pipeline: 'dash', table: 'evolution_data', value: '2026-01-02T00:00:00.000Z', type: 'timestamp' });
-    const moved = await setWatermark(store, { pipeline: 'dash', table: 'dashboard_data', value: '2026-01-05', type: 'date', runId: 8 });
+    await setWatermark(store, {
+      pipeline: 'dash',
+      table: 'dashboard_data',
+      value: '2026-01-01',
+      type: 'date',
+      runId: 7,
+    });
+    await setWatermark(store, {
+      pipeline: 'dash',
+      table: 'evolution_data',
+      value: '2026-01-02T00:00:00.000Z',
+      type: 'timestamp',
+    });
+    const moved = await setWatermark(store, {
+      pipeline: 'dash',
+      table: 'dashboard_data',
+      value: '2026-01-05',
+      type: 'date',
+      runId: 8,
+    });
     assert.is(moved.value, '2026-01-05');
     assert.is(moved.runId, 8);
-    assert.equal((await listWatermarks(store, 'dash')).map((w) => w.table), ['dashboard_data', 'evolution_data']);
+    assert.equal(
+      (await listWatermarks(store, 'dash')).map((w) => w.table),
+      ['dashboard_data', 'evolution_data'],
+    );
     assert.ok(await deleteWatermark(store, 'dash', 'dashboard_data'));
     assert.not.ok(await deleteWatermark(store, 'dash', 'dashboard_data'));
     assert.is((await listWatermarks(store)).length, 1);
@@ -84,8 +121,18 @@ for (const engine of engines) {
     const run = await startRun(store, { operation: 'sync.run', pipeline: 'dash' });
     const started = new Date(Date.now() - 1500).toISOString();
     const entry = await logExecution(store, {
-      runId: run.id, pipeline: 'dash', table: 'dashboard_data', status: 'succeeded', startedAt: started, finishedAt: new Date().toISOString(),
-      rowsExtracted: 10, rowsLoaded: 9, rowsRejected: 1, watermarkBefore: '2026-01-01', watermarkAfter: '2026-01-03', details: { window: 7 },
+      runId: run.id,
+      pipeline: 'dash',
+      table: 'dashboard_data',
+      status: 'succeeded',
+      startedAt: started,
+      finishedAt: new Date().toISOString(),
+      rowsExtracted: 10,
+      rowsLoaded: 9,
+      rowsRejected: 1,
+      watermarkBefore: '2026-01-01',
+      watermarkAfter: '2026-01-03',
+      details: { window: 7 },
     });
     assert.is(entry.rowsRejected, 1);
     assert.ok(entry.durationMs! >= 1400);
@@ -95,7 +142,15 @@ for (const engine of engines) {
   });
 
   t('quarantine keeps the reason and the raw payload', async ({ store }) => {
-    await quarantine(store, [{ runId: null, pipeline: 'spotify', table: 'tracks', reason: 'duration_ms: expected number', payload: { id: 't1', duration_ms: 'x' } }]);
+    await quarantine(store, [
+      {
+        runId: null,
+        pipeline: 'spotify',
+        table: 'tracks',
+        reason: 'duration_ms: expected number',
+        payload: { id: 't1', duration_ms: 'x' },
+      },
+    ]);
     const [row] = await listQuarantine(store, { table: 'tracks' });
     assert.is(row!.reason, 'duration_ms: expected number');
     assert.equal(row!.payload, { id: 't1', duration_ms: 'x' });
@@ -126,9 +181,10 @@ for (const engine of engines) {
   t('a lock left by a dead process is taken over, and says from whom', async ({ store }) => {
     const me = currentProcess();
     const pid = deadPid();
-    await store.run('INSERT INTO locks (name, host, pid, process_start, operation, acquired_at, heartbeat_at) VALUES (?, ?, ?, ?, ?, ?, ?)', [
-      'sync:dashboard_data', me.host, pid, null, 'sync.run', new Date().toISOString(), new Date().toISOString(),
-    ]);
+    await store.run(
+      'INSERT INTO locks (name, host, pid, process_start, operation, acquired_at, heartbeat_at) VALUES (?, ?, ?, ?, ?, ?, ?)',
+      ['sync:dashboard_data', me.host, pid, null, 'sync.run', new Date().toISOString(), new Date().toISOString()],
+    );
     const result = await acquireLock(store, 'sync:dashboard_data');
     assert.ok(result.acquired);
     if (result.acquired) assert.is(result.tookOverFrom?.pid, pid);
@@ -136,7 +192,10 @@ for (const engine of engines) {
 
   t('a lock held from another host is taken over only after its heartbeat goes stale', async ({ store }) => {
     const old = new Date(Date.now() - 60_000).toISOString();
-    await store.run('INSERT INTO locks (name, host, pid, operation, acquired_at, heartbeat_at) VALUES (?, ?, ?, ?, ?, ?)', ['x', 'other-host', 4242, 'etl.run', old, old]);
+    await store.run(
+      'INSERT INTO locks (name, host, pid, operation, acquired_at, heartbeat_at) VALUES (?, ?, ?, ?, ?, ?)',
+      ['x', 'other-host', 4242, 'etl.run', old, old],
+    );
     assert.not.ok((await acquireLock(store, 'x', { staleAfterMs: 120_000 })).acquired);
     assert.ok((await acquireLock(store, 'x', { staleAfterMs: 30_000 })).acquired);
   });
@@ -157,23 +216,33 @@ for (const engine of engines) {
     const orphan = await startRun(store, { operation: 'sync.run' });
     await store.run('UPDATE runs SET pid = ?, process_start = NULL WHERE id = ?', [deadPid(), orphan.id]);
     const fixed = await failOrphanedRuns(store);
-    assert.equal(fixed.map((r) => r.id), [orphan.id]);
+    assert.equal(
+      fixed.map((r) => r.id),
+      [orphan.id],
+    );
     assert.match(fixed[0]!.error!, /exited without finishing the run/);
     assert.is((await getRun(store, live.id))!.status, 'running');
   });
 
-  t('migrating again is a no-op, and a store from a newer opsctl is refused with a clear message', async ({ store, url }) => {
-    assert.equal((await migrateState(store, STATE_MIGRATIONS)).applied, []);
-    await store.run('INSERT INTO schema_migrations (id, applied_at, opsctl_version) VALUES (?, ?, ?)', ['future/001_x', new Date().toISOString(), '9.9.9']);
-    try {
-      await openStateStore(url);
-      assert.unreachable('should refuse');
-    } catch (error) {
-      assert.instance(error, StateVersionError);
-      assert.match((error as Error).message, /written by a newer opsctl \(9\.9\.9\).*future\/001_x/);
-      assert.match((error as StateVersionError).hint!, /Upgrade opsctl to 9\.9\.9/);
-    }
-  });
+  t(
+    'migrating again is a no-op, and a store from a newer opsctl is refused with a clear message',
+    async ({ store, url }) => {
+      assert.equal((await migrateState(store, STATE_MIGRATIONS)).applied, []);
+      await store.run('INSERT INTO schema_migrations (id, applied_at, opsctl_version) VALUES (?, ?, ?)', [
+        'future/001_x',
+        new Date().toISOString(),
+        '9.9.9',
+      ]);
+      try {
+        await openStateStore(url);
+        assert.unreachable('should refuse');
+      } catch (error) {
+        assert.instance(error, StateVersionError);
+        assert.match((error as Error).message, /written by a newer opsctl \(9\.9\.9\).*future\/001_x/);
+        assert.match((error as StateVersionError).hint!, /Upgrade opsctl to 9\.9\.9/);
+      }
+    },
+  );
 
   t.run();
 }

@@ -21,7 +21,16 @@ import { tempDir } from './helpers/tmp.js';
  */
 const FACTS = {
   source: { table: 'src.facts' },
-  columns: { fecha: 'date', archivo: 'text', n: 'integer', monto: 'numeric', ratio: 'double precision', activo: 'boolean', visto: 'timestamptz', nota: 'text' },
+  columns: {
+    fecha: 'date',
+    archivo: 'text',
+    n: 'integer',
+    monto: 'numeric',
+    ratio: 'double precision',
+    activo: 'boolean',
+    visto: 'timestamptz',
+    nota: 'text',
+  },
   primary_key: ['fecha', 'archivo'],
   incremental_column: 'fecha',
   lookback_days: 2,
@@ -55,7 +64,9 @@ async function quarantinedOf(ws: SyncWorkspace): Promise<string[]> {
   const { listQuarantine } = await import('../src/state/quarantine.js');
   const store = await openStateStore(`sqlite:${ws.dir}/home/state.db`);
   try {
-    return (await listQuarantine(store, { table: 'facts', limit: 1000 })).map((r) => `${(r.payload as { archivo?: string }).archivo ?? 'null'}: ${r.reason}`).sort();
+    return (await listQuarantine(store, { table: 'facts', limit: 1000 }))
+      .map((r) => `${(r.payload as { archivo?: string }).archivo ?? 'null'}: ${r.reason}`)
+      .sort();
   } finally {
     await store.close();
   }
@@ -94,7 +105,14 @@ async function both(change: string, ...args: string[]) {
   const [bulk, perRow] = outcomes as [(typeof outcomes)[number], (typeof outcomes)[number]];
   assert.is(bulk.details!.path, 'bulk', 'PostgreSQL from DuckDB takes the bulk path');
   assert.is(perRow.details!.path, 'rows', 'PGlite takes the per-row path');
-  const pick = (o: typeof bulk) => ({ extracted: o.extracted, loaded: o.loaded, rejected: o.rejected, after: o.watermarkAfter, ...o.details, path: undefined });
+  const pick = (o: typeof bulk) => ({
+    extracted: o.extracted,
+    loaded: o.loaded,
+    rejected: o.rejected,
+    after: o.watermarkAfter,
+    ...o.details,
+    path: undefined,
+  });
   assert.equal(pick(bulk), pick(perRow));
   const [pgRowsNow, pgliteRowsNow] = [await pgSide.rows(), await pgliteSide.rows()];
   assert.ok(pgRowsNow.length > 0);
@@ -108,9 +126,15 @@ test('first load: the bulk path loads exactly what the per-row path loads (empty
   assert.is(t.loaded, 67);
   assert.is(t.watermarkAfter, '2026-11-10');
   const rows = await pgSide.rows();
-  assert.ok(rows.some((r) => r.startsWith('(2026-11-05,empty,1,0.00,0.1,t,,"")')), rows.join('\n'));
+  assert.ok(
+    rows.some((r) => r.startsWith('(2026-11-05,empty,1,0.00,0.1,t,,"")')),
+    rows.join('\n'),
+  );
   assert.ok(rows.some((r) => r.startsWith('(2026-11-05,null,,,,,,)')));
-  assert.ok(rows.some((r) => r.includes('"back\\\\slash \\\\N"')), 'backslashes are data in CSV');
+  assert.ok(
+    rows.some((r) => r.includes('"back\\\\slash \\\\N"')),
+    'backslashes are data in CSV',
+  );
 });
 
 test('late rows, corrections and bad values: the same rows loaded, the same rows quarantined for the same reasons', async () => {
@@ -128,27 +152,58 @@ INSERT INTO src.facts VALUES (DATE '2026-11-13', 'good', 1, 1, 1, true, NULL, 'g
   assert.is(t.details!.inserted, 2, 'the late row and the good new one');
   assert.is(t.details!.updated, 1, 'the correction inside the window');
   const quarantined = await pgSide.quarantined();
-  assert.equal(quarantined, ['big: n: 3000000000 is out of range', 'inf: ratio: "Infinity" is not a number', 'nan: ratio: "NaN" is not a number', 'nul: nota: text contains a NUL byte', 'null: primary key column archivo is null']);
+  assert.equal(quarantined, [
+    'big: n: 3000000000 is out of range',
+    'inf: ratio: "Infinity" is not a number',
+    'nan: ratio: "NaN" is not a number',
+    'nul: nota: text contains a NUL byte',
+    'null: primary key column archivo is null',
+  ]);
   assert.ok(!(await pgSide.rows()).some((r) => r.includes('too old')), 'outside the window: untouched');
 });
 
 test('--force reloads the whole source through the bulk path; the rows match again', async () => {
-  const t = await both(`DELETE FROM src.facts WHERE archivo IN ('big', 'nan', 'inf', 'nul') OR archivo IS NULL`, '--force');
+  const t = await both(
+    `DELETE FROM src.facts WHERE archivo IN ('big', 'nan', 'inf', 'nul') OR archivo IS NULL`,
+    '--force',
+  );
   assert.is(t.rejected, 0);
   assert.is(t.watermarkAfter, '2026-11-13');
-  assert.ok((await pgSide.rows()).some((r) => r.includes('too old')), 'the old correction is loaded by --force');
+  assert.ok(
+    (await pgSide.rows()).some((r) => r.includes('too old')),
+    'the old correction is loaded by --force',
+  );
 });
 
 test('bulk plan: native types take the bulk path; a source type it does not handle keeps the table row by row', () => {
-  const p = { kind: 'sync', target: 'dash', enabled: true, batchSize: 1000, tables: {} } as unknown as SyncPipelineConfig;
+  const p = {
+    kind: 'sync',
+    target: 'dash',
+    enabled: true,
+    batchSize: 1000,
+    tables: {},
+  } as unknown as SyncPipelineConfig;
   const t = resolveTable('p', p, 'facts', FACTS as never);
-  const native = ['DATE', 'VARCHAR', 'BIGINT', 'DECIMAL(14,2)', 'DOUBLE', 'BOOLEAN', 'TIMESTAMP WITH TIME ZONE', 'VARCHAR'].map((type, i) => ({ name: t.columns[i]!.name, type }));
+  const native = [
+    'DATE',
+    'VARCHAR',
+    'BIGINT',
+    'DECIMAL(14,2)',
+    'DOUBLE',
+    'BOOLEAN',
+    'TIMESTAMP WITH TIME ZONE',
+    'VARCHAR',
+  ].map((type, i) => ({ name: t.columns[i]!.name, type }));
   const plan = bulkPlan(t, 'SELECT 1', native);
   assert.ok(!('reason' in plan), JSON.stringify(plan));
   if (!('reason' in plan)) assert.equal(plan.quote, ['archivo', 'nota']);
   const asText = native.map((c) => (c.name === 'n' ? { ...c, type: 'VARCHAR' } : c));
   assert.equal(bulkPlan(t, 'SELECT 1', asText), { reason: 'column n: VARCHAR into integer is checked row by row' });
-  assert.is(badValueSql('r', 'FLOAT', 'double precision', false), undefined, 'FLOAT: its CSV text is not the float64 the per-row path loads');
+  assert.is(
+    badValueSql('r', 'FLOAT', 'double precision', false),
+    undefined,
+    'FLOAT: its CSV text is not the float64 the per-row path loads',
+  );
   assert.is(badValueSql('n', 'INTEGER', 'integer', false), null);
   assert.is(badValueSql('t', 'TIMESTAMP WITH TIME ZONE', 'timestamp', true), undefined);
 });
@@ -160,10 +215,19 @@ test('FIFO: a failing export releases the COPY waiting to open the pipe, and a f
   const read = () =>
     new Promise<void>((resolve, reject) => {
       const s = createReadStream(fifo);
-      s.on('data', () => undefined).on('end', resolve).on('error', reject);
+      s.on('data', () => undefined)
+        .on('end', resolve)
+        .on('error', reject);
     });
-  const failure = (p: Promise<unknown>) => p.then(() => 'resolved', (e: Error) => e.message);
-  assert.is(await failure(exportThroughFifo(fifo, () => Promise.reject(new Error('binder error')), read)), 'binder error');
+  const failure = (p: Promise<unknown>) =>
+    p.then(
+      () => 'resolved',
+      (e: Error) => e.message,
+    );
+  assert.is(
+    await failure(exportThroughFifo(fifo, () => Promise.reject(new Error('binder error')), read)),
+    'binder error',
+  );
   const write = () =>
     new Promise<number>((resolve, reject) => {
       const s = createWriteStream(fifo);
@@ -176,7 +240,10 @@ test('FIFO: a failing export releases the COPY waiting to open the pipe, and a f
       };
       s.on('open', more);
     });
-  assert.is(await failure(exportThroughFifo(fifo, write, () => Promise.reject(new Error('invalid input syntax')))), 'invalid input syntax');
+  assert.is(
+    await failure(exportThroughFifo(fifo, write, () => Promise.reject(new Error('invalid input syntax')))),
+    'invalid input syntax',
+  );
 });
 
 test.run();

@@ -20,7 +20,10 @@ SELECT (DATE '2026-11-20' - CAST(i % 60 AS INTEGER))::DATE AS fecha, 'F' || (i /
   (i * 1.25)::DECIMAL(14,2) AS monto, CAST(i % 1000 AS ${nType}) AS n, md5(CAST(i AS VARCHAR)) AS nota
 FROM range(0, ${ROWS}) t(i)`;
 
-for (const [label, nType] of [['row by row', 'VARCHAR'], ['bulk', 'INTEGER']] as const) {
+for (const [label, nType] of [
+  ['row by row', 'VARCHAR'],
+  ['bulk', 'INTEGER'],
+] as const) {
   const test = suite(label);
   const seed = seedWith(nType);
 
@@ -41,19 +44,38 @@ for (const [label, nType] of [['row by row', 'VARCHAR'], ['bulk', 'INTEGER']] as
     await killed.drop();
   });
 
-  function start(ws: SyncWorkspace, args: string[] = []): ChildProcess & { done: Promise<{ code: number | null; signal: string | null; stderr: string }> } {
-    const child = spawn(process.execPath, [BIN, 'sync', 'run', '-q', ...args], { cwd: ws.dir, env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '/tmp', NO_COLOR: '1' }, stdio: ['ignore', 'ignore', 'pipe'] });
+  function start(
+    ws: SyncWorkspace,
+    args: string[] = [],
+  ): ChildProcess & { done: Promise<{ code: number | null; signal: string | null; stderr: string }> } {
+    const child = spawn(process.execPath, [BIN, 'sync', 'run', '-q', ...args], {
+      cwd: ws.dir,
+      env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '/tmp', NO_COLOR: '1' },
+      stdio: ['ignore', 'ignore', 'pipe'],
+    });
     let stderr = '';
     child.stderr!.on('data', (c) => (stderr += c));
-    const done = new Promise<{ code: number | null; signal: string | null; stderr: string }>((resolve) => child.on('close', (code, signal) => resolve({ code, signal, stderr })));
+    const done = new Promise<{ code: number | null; signal: string | null; stderr: string }>((resolve) =>
+      child.on('close', (code, signal) => resolve({ code, signal, stderr })),
+    );
     return Object.assign(child, { done });
   }
 
   /** Waits until the target's server runs a statement of opsctl's matching `pattern` (what the child is doing now). */
-  async function waitForQuery(url: string, database: string, pattern: RegExp, child: { exitCode: number | null }, timeoutMs = 60_000): Promise<boolean> {
+  async function waitForQuery(
+    url: string,
+    database: string,
+    pattern: RegExp,
+    child: { exitCode: number | null },
+    timeoutMs = 60_000,
+  ): Promise<boolean> {
     const deadline = Date.now() + timeoutMs;
     while (Date.now() < deadline && child.exitCode === null) {
-      const rows = await pgQuery<{ query: string }>(url, "SELECT query FROM pg_stat_activity WHERE datname = $1 AND application_name = 'opsctl' AND state = 'active'", [database]);
+      const rows = await pgQuery<{ query: string }>(
+        url,
+        "SELECT query FROM pg_stat_activity WHERE datname = $1 AND application_name = 'opsctl' AND state = 'active'",
+        [database],
+      );
       if (rows.some((r) => pattern.test(r.query))) return true;
       await new Promise((r) => setTimeout(r, 5));
     }
@@ -78,13 +100,21 @@ for (const [label, nType] of [['row by row', 'VARCHAR'], ['bulk', 'INTEGER']] as
     assert.ok(await waitForQuery(killed.url, killed.name, /^COPY/, a), 'caught copying');
     a.kill('SIGKILL');
     assert.is((await a.done).signal, 'SIGKILL');
-    assert.is((await pgQuery<{ n: number }>(killed.url, 'SELECT count(*)::int AS n FROM events'))[0]!.n, 0, 'nothing of the killed run is visible');
+    assert.is(
+      (await pgQuery<{ n: number }>(killed.url, 'SELECT count(*)::int AS n FROM events'))[0]!.n,
+      0,
+      'nothing of the killed run is visible',
+    );
 
     const b = start(wsKilled);
     assert.ok(await waitForQuery(killed.url, killed.name, /^WITH src AS/, b), 'caught merging');
     b.kill('SIGKILL');
     assert.is((await b.done).signal, 'SIGKILL');
-    assert.is((await pgQuery<{ n: number }>(killed.url, 'SELECT count(*)::int AS n FROM events'))[0]!.n, 0, 'the merge was rolled back');
+    assert.is(
+      (await pgQuery<{ n: number }>(killed.url, 'SELECT count(*)::int AS n FROM events'))[0]!.n,
+      0,
+      'the merge was rolled back',
+    );
     assert.equal(await pgQuery(killed.url, 'SELECT watermark FROM etl_watermarks'), [], 'no watermark committed');
 
     const cleanup = await wsKilled.cli(['sync', 'cleanup', '--json']);
@@ -99,7 +129,10 @@ for (const [label, nType] of [['row by row', 'VARCHAR'], ['bulk', 'INTEGER']] as
     const after = await pgRows(killed.url);
     assert.is(after.length, ROWS);
     assert.ok(after.join('\n') === reference.join('\n'), 'same rows, same values');
-    assert.equal(await pgQuery(killed.url, 'SELECT watermark FROM etl_watermarks'), await pgQuery(clean.url, 'SELECT watermark FROM etl_watermarks'));
+    assert.equal(
+      await pgQuery(killed.url, 'SELECT watermark FROM etl_watermarks'),
+      await pgQuery(clean.url, 'SELECT watermark FROM etl_watermarks'),
+    );
     assert.is(json<SyncRunResult>(rerun).pipelines[0]!.tables[0]!.details!.path, nType === 'VARCHAR' ? 'rows' : 'bulk');
   });
 

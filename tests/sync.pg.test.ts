@@ -20,7 +20,13 @@ const run = async (...args: string[]) => {
   return json<SyncRunResult>(r).pipelines[0]!.tables[0]!;
 };
 const value = async (fecha: string, archivo: string, cartera: string) =>
-  (await pgQuery<{ monto: string; nota: string }>(db.url, 'SELECT monto::text AS monto, nota FROM events WHERE fecha = $1 AND archivo = $2 AND cartera = $3', [fecha, archivo, cartera]))[0];
+  (
+    await pgQuery<{ monto: string; nota: string }>(
+      db.url,
+      'SELECT monto::text AS monto, nota FROM events WHERE fecha = $1 AND archivo = $2 AND cartera = $3',
+      [fecha, archivo, cartera],
+    )
+  )[0];
 
 test('first run loads the whole source and sets the watermark to the largest date loaded', async () => {
   const t = await run();
@@ -31,7 +37,10 @@ test('first run loads the whole source and sets the watermark to the largest dat
   assert.is(t.watermarkBefore, null);
   assert.is(t.watermarkAfter, '2026-11-20');
   assert.is((await pgRows(db.url)).length, 40);
-  const log = await pgQuery<{ status: string; rows_upserted: number; watermark_after: string }>(db.url, 'SELECT status, rows_upserted::int, watermark_after FROM etl_execution_log');
+  const log = await pgQuery<{ status: string; rows_upserted: number; watermark_after: string }>(
+    db.url,
+    'SELECT status, rows_upserted::int, watermark_after FROM etl_execution_log',
+  );
   assert.equal(log, [{ status: 'ok', rows_upserted: 40, watermark_after: '2026-11-20' }]);
   const mirror = await pgQuery(db.url, 'SELECT watermark FROM etl_watermarks WHERE table_name = $1', ['events']);
   assert.equal(mirror, [{ watermark: '2026-11-20' }]);
@@ -57,7 +66,11 @@ INSERT INTO src.events VALUES (DATE '2026-11-21', 'A1', 'movil', 3, '1', 'new')`
   assert.is(t.watermarkAfter, '2026-11-21');
   assert.equal(await value('2026-11-18', 'LATE', 'movil'), { monto: '1.50', nota: 'late' });
   assert.equal(await value('2026-11-19', 'A1', 'movil'), { monto: '999.00', nota: 'fixed' });
-  assert.equal(await value('2026-11-12', 'A1', 'movil'), { monto: '87.00', nota: 'v1' }, 'outside the window: untouched');
+  assert.equal(
+    await value('2026-11-12', 'A1', 'movil'),
+    { monto: '87.00', nota: 'v1' },
+    'outside the window: untouched',
+  );
 });
 
 test('--force ignores the watermark and reloads the whole source', async () => {

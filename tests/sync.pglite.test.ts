@@ -41,12 +41,28 @@ INSERT INTO src.events VALUES (DATE '2026-11-22', 'A1', 'movil', 1, '2', 'good')
   assert.is(second.details!.updated, 1);
   assert.is(second.rejected, 1);
   assert.is(second.watermarkAfter, '2026-11-21', 'held at the quarantined row');
-  const notes = await pgliteRows(path, "SELECT fecha::text || ' ' || archivo || ' ' || nota AS r FROM events WHERE cartera = 'movil' AND archivo IN ('A1', 'LATE') AND fecha IN ('2026-11-12', '2026-11-18', '2026-11-19', '2026-11-22') ORDER BY 1");
-  assert.equal(notes, ['2026-11-12 A1 v1', '2026-11-18 A1 v1', '2026-11-18 LATE late', '2026-11-19 A1 fixed', '2026-11-22 A1 good']);
+  const notes = await pgliteRows(
+    path,
+    "SELECT fecha::text || ' ' || archivo || ' ' || nota AS r FROM events WHERE cartera = 'movil' AND archivo IN ('A1', 'LATE') AND fecha IN ('2026-11-12', '2026-11-18', '2026-11-19', '2026-11-22') ORDER BY 1",
+  );
+  assert.equal(notes, [
+    '2026-11-12 A1 v1',
+    '2026-11-18 A1 v1',
+    '2026-11-18 LATE late',
+    '2026-11-19 A1 fixed',
+    '2026-11-22 A1 good',
+  ]);
 
   const forced = await run('--force');
   assert.is(forced.details!.updated, 1, 'the old correction');
-  assert.ok((await pgliteRows(path, "SELECT nota AS r FROM events WHERE fecha = '2026-11-12' AND archivo = 'A1' AND cartera = 'movil'"))[0] === 'old-fix');
+  assert.ok(
+    (
+      await pgliteRows(
+        path,
+        "SELECT nota AS r FROM events WHERE fecha = '2026-11-12' AND archivo = 'A1' AND cartera = 'movil'",
+      )
+    )[0] === 'old-fix',
+  );
 
   const dry = await run('--dry-run');
   assert.is(dry.watermarkAfter, dry.watermarkBefore);
@@ -72,7 +88,11 @@ FROM range(0, 12000) t(i)`;
   await victim.duck(seed);
   assert.is((await ref.cli(['sync', 'run'])).code, 0);
 
-  const child = spawn(process.execPath, [BIN, 'sync', 'run', '--log-level', 'info'], { cwd: victim.dir, env: { PATH: process.env.PATH ?? '' }, stdio: ['ignore', 'ignore', 'pipe'] });
+  const child = spawn(process.execPath, [BIN, 'sync', 'run', '--log-level', 'info'], {
+    cwd: victim.dir,
+    env: { PATH: process.env.PATH ?? '' },
+    stdio: ['ignore', 'ignore', 'pipe'],
+  });
   const exited = new Promise<string | null>((resolve) => child.on('close', (_c, signal) => resolve(signal)));
   await new Promise<void>((resolve) => {
     let buf = '';

@@ -17,9 +17,20 @@ test('validate migrations: passes when PostgreSQL and MariaDB are migrated; fail
   const pg = await createPgDatabase('opsctl_valmig');
   const my = await createMysqlDatabase('opsctl_valmig');
   try {
-    const ws = migrationWorkspace({ app: { engine: 'postgres', url: pg.url, pool }, reco: { engine: 'mysql', url: my.url, pool } });
-    const appFile = ws.write('app', '001_invoices.sql', '-- migrate:up\nCREATE TABLE invoices (id INT PRIMARY KEY, organization_id INT, created_at TIMESTAMPTZ, deleted_at TIMESTAMPTZ);\nCREATE INDEX ix_invoices_org_deleted ON invoices (organization_id, deleted_at);\n-- migrate:down\nDROP TABLE invoices;');
-    ws.write('reco', '001_reco.sql', '-- migrate:up\nCREATE TABLE recommendations (id BIGINT PRIMARY KEY, user_id BIGINT NOT NULL, score DOUBLE NOT NULL);\n-- migrate:down\nDROP TABLE recommendations;');
+    const ws = migrationWorkspace({
+      app: { engine: 'postgres', url: pg.url, pool },
+      reco: { engine: 'mysql', url: my.url, pool },
+    });
+    const appFile = ws.write(
+      'app',
+      '001_invoices.sql',
+      '-- migrate:up\nCREATE TABLE invoices (id INT PRIMARY KEY, organization_id INT, created_at TIMESTAMPTZ, deleted_at TIMESTAMPTZ);\nCREATE INDEX ix_invoices_org_deleted ON invoices (organization_id, deleted_at);\n-- migrate:down\nDROP TABLE invoices;',
+    );
+    ws.write(
+      'reco',
+      '001_reco.sql',
+      '-- migrate:up\nCREATE TABLE recommendations (id BIGINT PRIMARY KEY, user_id BIGINT NOT NULL, score DOUBLE NOT NULL);\n-- migrate:down\nDROP TABLE recommendations;',
+    );
 
     const pending = await gate(ws.dir);
     assert.is(pending.code, 1);
@@ -34,12 +45,22 @@ test('validate migrations: passes when PostgreSQL and MariaDB are migrated; fail
     assert.is(ok.byName['migrations reco']!.status, 'pass');
 
     appendFileSync(appFile, '\n-- edited after it ran\n');
-    ws.write('reco', '002_indexes.sql', '-- migrate:up\nCREATE INDEX idx_user ON recommendations (user_id);\nCREATE INDEX idx_score ON recommendations (score);\nCREATE INDEX idx_bad ON recommendations (missing_column);\n-- migrate:down\nDROP INDEX idx_score ON recommendations;\nDROP INDEX idx_user ON recommendations;');
+    ws.write(
+      'reco',
+      '002_indexes.sql',
+      '-- migrate:up\nCREATE INDEX idx_user ON recommendations (user_id);\nCREATE INDEX idx_score ON recommendations (score);\nCREATE INDEX idx_bad ON recommendations (missing_column);\n-- migrate:down\nDROP INDEX idx_score ON recommendations;\nDROP INDEX idx_user ON recommendations;',
+    );
     assert.is((await runCli(['migrate', 'up', 'reco'], { cwd: ws.dir })).code, 1);
     const bad = await gate(ws.dir);
     assert.is(bad.code, 1);
-    assert.match(bad.byName['migrations app']!.reason, /001_invoices changed after it was applied: .*001_invoices\.sql has checksum/);
-    assert.match(bad.byName['migrations reco']!.reason, /002_indexes is dirty: up stopped after 2 of 3 statements; statement 3 failed: .*missing_column/);
+    assert.match(
+      bad.byName['migrations app']!.reason,
+      /001_invoices changed after it was applied: .*001_invoices\.sql has checksum/,
+    );
+    assert.match(
+      bad.byName['migrations reco']!.reason,
+      /002_indexes is dirty: up stopped after 2 of 3 statements; statement 3 failed: .*missing_column/,
+    );
     assert.match(bad.byName['migrations reco']!.hint!, /opsctl migrate repair reco --yes/);
   } finally {
     await pg.drop();

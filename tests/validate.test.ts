@@ -47,7 +47,9 @@ const find = (r: ValidateResult, group: string, name: string) => {
 };
 
 test('a healthy development workspace passes: real PostgreSQL and MariaDB answer on supported versions', async () => {
-  const ws = workspace({ targets: { app: { engine: 'postgres', url: pgDb.url }, reco: { engine: 'mysql', url: myDb.url } } });
+  const ws = workspace({
+    targets: { app: { engine: 'postgres', url: pgDb.url }, reco: { engine: 'mysql', url: myDb.url } },
+  });
   const { code, result, stderr } = await ws.json(['--only', 'config', 'environment', 'connectivity']);
   assert.is(code, 0, stderr);
   assert.ok(result.ok);
@@ -92,17 +94,24 @@ test('production checklist: good values pass, and a missing variable is named', 
     DATABASE_URL: 'postgres://app:aVeryLongPassword123@127.0.0.1:5432/app',
   });
   assert.is(good.code, 0, JSON.stringify(good.result.checks.filter((c) => c.status !== 'pass')));
-  const missing = await ws.json(['--only', 'environment', '--env', 'production'], { CORS_ORIGINS: 'https://a.example.org' });
+  const missing = await ws.json(['--only', 'environment', '--env', 'production'], {
+    CORS_ORIGINS: 'https://a.example.org',
+  });
   assert.is(missing.code, 1);
   assert.match(find(missing.result, 'environment', 'required variables').reason, /not set: SECRET_KEY, DATABASE_URL/);
   const staging = await ws.json(['--only', 'environment', '--env', 'staging'], { DATABASE_URL: 'postgres://a@h/db' });
-  assert.is(find(staging.result, 'environment', 'ENVIRONMENT').status, 'warn', 'ENVIRONMENT=production while validating staging is a warning');
+  assert.is(
+    find(staging.result, 'environment', 'ENVIRONMENT').status,
+    'warn',
+    'ENVIRONMENT=production while validating staging is a warning',
+  );
   assert.is(find(staging.result, 'environment', 'SECRET_KEY').status, 'pass');
 });
 
 test('a .env file tracked by git fails; an untracked one passes', async () => {
   const ws = workspace({}, { '.env': 'SECRET_KEY=abc\n', '.env.example': 'SECRET_KEY=\n' });
-  const git = (...args: string[]) => execFileSync('git', ['-C', ws.dir, '-c', 'user.email=t@t', '-c', 'user.name=t', ...args], { stdio: 'pipe' });
+  const git = (...args: string[]) =>
+    execFileSync('git', ['-C', ws.dir, '-c', 'user.email=t@t', '-c', 'user.name=t', ...args], { stdio: 'pipe' });
   git('init', '-q');
   git('add', '.env.example', 'opsctl.config.json');
   git('commit', '-qm', 'init');
@@ -121,27 +130,47 @@ test('a config with three mistakes is one failed check naming all three, exit 1,
   const dir = tempDir('opsctl-validate-');
   writeFileSync(
     join(dir, 'opsctl.config.json'),
-    JSON.stringify({ environment: 'prod', targets: { app: { engine: 'oracle', url: 'x' } }, warehouse: { kind: 'bigquery' } }),
+    JSON.stringify({
+      environment: 'prod',
+      targets: { app: { engine: 'oracle', url: 'x' } },
+      warehouse: { kind: 'bigquery' },
+    }),
   );
   const junit = join(dir, 'reports', 'validate.xml');
   const r = await runCli(['validate', '--junit', junit], { cwd: dir });
   assert.is(r.code, 1, r.stderr);
   assert.match(r.stdout, /FAIL\s+config\s+schema: invalid configuration \(3 problems\): /);
-  for (const path of ['environment: ', 'targets.app.engine: ', 'warehouse.bigquery.projectId: ']) assert.ok(r.stdout.includes(path), path);
+  for (const path of ['environment: ', 'targets.app.engine: ', 'warehouse.bigquery.projectId: '])
+    assert.ok(r.stdout.includes(path), path);
   const xml = readFileSync(junit, 'utf8');
   assert.is(XMLValidator.validate(xml), true);
   assert.match(xml, /<failure message="invalid configuration \(3 problems\)/);
 });
 
 test('JUnit output is well-formed XML with one test case per check and a failure per failed check', async () => {
-  const ws = workspace({ targets: { app: { engine: 'postgres', url: pgDb.url }, gone: { engine: 'mysql', url: 'mysql://root@127.0.0.1:1/x' } } });
+  const ws = workspace({
+    targets: {
+      app: { engine: 'postgres', url: pgDb.url },
+      gone: { engine: 'mysql', url: 'mysql://root@127.0.0.1:1/x' },
+    },
+  });
   const junit = join(ws.dir, 'validate.xml');
   const { result } = await ws.json(['--junit', junit, '--only', 'config', 'environment', 'connectivity']);
   const xml = readFileSync(junit, 'utf8');
   assert.is(XMLValidator.validate(xml), true);
-  const doc = new XMLParser({ ignoreAttributes: false, isArray: (name) => name === 'testsuite' || name === 'testcase' }).parse(xml);
-  const suites = doc.testsuites.testsuite as Array<{ '@_name': string; '@_failures': string; testcase: Array<{ '@_name': string; failure?: unknown }> }>;
-  assert.equal(suites.map((s) => s['@_name']), ['config', 'environment', 'connectivity']);
+  const doc = new XMLParser({
+    ignoreAttributes: false,
+    isArray: (name) => name === 'testsuite' || name === 'testcase',
+  }).parse(xml);
+  const suites = doc.testsuites.testsuite as Array<{
+    '@_name': string;
+    '@_failures': string;
+    testcase: Array<{ '@_name': string; failure?: unknown }>;
+  }>;
+  assert.equal(
+    suites.map((s) => s['@_name']),
+    ['config', 'environment', 'connectivity'],
+  );
   const cases = suites.flatMap((s) => s.testcase);
   assert.is(cases.length, result.checks.length);
   assert.is(cases.filter((c) => c.failure !== undefined).length, result.counts.fail);
@@ -161,12 +190,23 @@ test('a secret in every field is shown nowhere: text, JSON or JUnit', async () =
     spotify: { clientId: 'id-1234', clientSecret: secret, refreshToken: secret },
     pipelines: { spotify: { kind: 'spotify', source: 'api' } },
     bot: { token: secret, allowedChats: [1] },
-    warehouse: { kind: 'bigquery', bigquery: { projectId: 'proj', accessToken: secret, apiEndpoint: 'http://127.0.0.1:1' } },
+    warehouse: {
+      kind: 'bigquery',
+      bigquery: { projectId: 'proj', accessToken: secret, apiEndpoint: 'http://127.0.0.1:1' },
+    },
   });
-  const env = { SECRET_KEY: secret, DATABASE_URL: `postgres://u:${secret}@127.0.0.1:1/db`, CORS_ORIGINS: '*', TELEGRAM_BOT_TOKEN: secret };
+  const env = {
+    SECRET_KEY: secret,
+    DATABASE_URL: `postgres://u:${secret}@127.0.0.1:1/db`,
+    CORS_ORIGINS: '*',
+    TELEGRAM_BOT_TOKEN: secret,
+  };
   const junit = join(ws.dir, 'out.xml');
   const text = await ws.run(['--env', 'production', '--junit', junit], env);
-  const json = await runCli(['validate', '--json', '--env', 'production', '--log-level', 'debug'], { cwd: ws.dir, env });
+  const json = await runCli(['validate', '--json', '--env', 'production', '--log-level', 'debug'], {
+    cwd: ws.dir,
+    env,
+  });
   assert.is(text.code, 1);
   assert.is(json.code, 1);
   for (const [what, output] of [
@@ -205,7 +245,7 @@ test('placeholders: a warning in development, a failure before staging and produ
   assert.not.ok(looksLikePlaceholder('https://dashboards.acme.io'));
 });
 
-test('server versions: the seeds\' minimums (MySQL 5.7, MariaDB 10.2, PostgreSQL 12)', () => {
+test("server versions: the seeds' minimums (MySQL 5.7, MariaDB 10.2, PostgreSQL 12)", () => {
   assert.is(judgeVersion('MySQL 5.6.51')?.ok, false);
   assert.is(judgeVersion('MySQL 5.7.44')?.ok, true);
   assert.is(judgeVersion('MariaDB 10.1.48')?.ok, false);
@@ -219,7 +259,19 @@ test('server versions: the seeds\' minimums (MySQL 5.7, MariaDB 10.2, PostgreSQL
 test('bigquery: the projection over the budget fails the gate; no usage passes; DuckDB has nothing to check', async () => {
   const { startBigqueryCostsFake } = await import('./fakes/bigquery-costs.js');
   const recent = new Date(Date.now() - 3_600_000).toISOString();
-  const busy = await startBigqueryCostsFake({ jobs: [{ jobId: 'j', user: 'bi@acme.com', createdAt: recent, bytesBilled: 3 * 1024 ** 4, bytesProcessed: 3 * 1024 ** 4, query: 'SELECT *' }], storage: [] });
+  const busy = await startBigqueryCostsFake({
+    jobs: [
+      {
+        jobId: 'j',
+        user: 'bi@acme.com',
+        createdAt: recent,
+        bytesBilled: 3 * 1024 ** 4,
+        bytesProcessed: 3 * 1024 ** 4,
+        query: 'SELECT *',
+      },
+    ],
+    storage: [],
+  });
   const idle = await startBigqueryCostsFake({ jobs: [], storage: [] });
   try {
     const env = { BIGQUERY_ACCESS_TOKEN: 'token-for-the-fake' };

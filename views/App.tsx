@@ -38,7 +38,10 @@ function Shell({ panes, initialPane }: { panes: PaneDefinition[]; initialPane: s
   const { columns, rows } = useTerminalSize();
   const [active, setActive] = useState(initialPane);
   const [help, setHelp] = useState(false);
-  const index = Math.max(0, panes.findIndex((p) => p.id === active));
+  const index = Math.max(
+    0,
+    panes.findIndex((p) => p.id === active),
+  );
   const go = (delta: number) => setActive(panes[(index + delta + panes.length) % panes.length]!.id);
 
   // Ctrl-C quits from anywhere, dialogs included, and still restores the terminal (main.tsx).
@@ -48,7 +51,13 @@ function Shell({ panes, initialPane }: { panes: PaneDefinition[]; initialPane: s
   useKeymap('global', [
     { keys: ['tab'], label: 'next pane', run: () => go(1), enabled: panes.length > 1 },
     { keys: ['shift+tab'], label: 'previous pane', run: () => go(-1), hidden: true, enabled: panes.length > 1 },
-    ...panes.map((p, i) => ({ keys: [String(i + 1)], label: p.title, description: `go to ${p.title}`, hidden: true, run: () => setActive(p.id) })),
+    ...panes.map((p, i) => ({
+      keys: [String(i + 1)],
+      label: p.title,
+      description: `go to ${p.title}`,
+      hidden: true,
+      run: () => setActive(p.id),
+    })),
     { keys: ['?'], label: 'help', description: 'show every key', run: () => setHelp(true) },
     { keys: ['q'], label: 'quit', description: 'quit (also ctrl+c)', run: () => exit() },
   ]);

@@ -20,7 +20,14 @@ export async function startConsole(options: { loaded: LoadedConfig; logLevel: Lo
     loaded: options.loaded,
     logs,
     invoke: (operation, input, opts = {}) =>
-      invoke(operation, withInvocation(runtime, { ...(opts.onProgress ? { progress: opts.onProgress } : {}), ...(opts.signal ? { signal: opts.signal } : {}) }), input),
+      invoke(
+        operation,
+        withInvocation(runtime, {
+          ...(opts.onProgress ? { progress: opts.onProgress } : {}),
+          ...(opts.signal ? { signal: opts.signal } : {}),
+        }),
+        input,
+      ),
   };
 
   let restored = false;

@@ -18,15 +18,22 @@ export const backupCreate = defineOperation({
   async run(ctx, input): Promise<BackupCreateResult> {
     const config = targetConfig(ctx, input.target);
     const started = performance.now();
-    return asRun(ctx, 'backup.create', input.target, async () => {
-      const dumped = await dumpTarget(ctx.config, input.target, config, {
-        signal: ctx.signal,
-        onPhase: (phase, note) => ctx.progress({ phase, ...(note ? { note } : {}) }),
-        onBytes: (bytes) => ctx.progress({ phase: 'dump', done: bytes, note: `${(bytes / 1024 ** 2).toFixed(0)} MiB written` }),
-      });
-      const backup = await insertBackup(await ctx.state(), dumped.manifest, dumped.path);
-      ctx.log.info('backup created', { target: input.target, id: backup.id, bytes: backup.sizeBytes });
-      return { backup, manifestPath: dumped.manifestPath, durationMs: Math.round(performance.now() - started) };
-    }, (r) => ({ id: r.backup.id, sizeBytes: r.backup.sizeBytes }));
+    return asRun(
+      ctx,
+      'backup.create',
+      input.target,
+      async () => {
+        const dumped = await dumpTarget(ctx.config, input.target, config, {
+          signal: ctx.signal,
+          onPhase: (phase, note) => ctx.progress({ phase, ...(note ? { note } : {}) }),
+          onBytes: (bytes) =>
+            ctx.progress({ phase: 'dump', done: bytes, note: `${(bytes / 1024 ** 2).toFixed(0)} MiB written` }),
+        });
+        const backup = await insertBackup(await ctx.state(), dumped.manifest, dumped.path);
+        ctx.log.info('backup created', { target: input.target, id: backup.id, bytes: backup.sizeBytes });
+        return { backup, manifestPath: dumped.manifestPath, durationMs: Math.round(performance.now() - started) };
+      },
+      (r) => ({ id: r.backup.id, sizeBytes: r.backup.sizeBytes }),
+    );
   },
 });

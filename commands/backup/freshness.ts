@@ -33,7 +33,11 @@ export interface BackupFreshnessResult {
 export const backupFreshness = defineOperation({
   name: 'backup.freshness',
   summary: 'Age of the newest verified backup per target (fails past backups.maxAgeHours)',
-  input: z.object({ target: z.string().min(1).optional(), maxAgeHours: z.number().positive().optional(), asOf: z.iso.datetime({ offset: true }).optional() }),
+  input: z.object({
+    target: z.string().min(1).optional(),
+    maxAgeHours: z.number().positive().optional(),
+    asOf: z.iso.datetime({ offset: true }).optional(),
+  }),
   async run(ctx, input): Promise<BackupFreshnessResult> {
     const maxAgeHours = input.maxAgeHours ?? ctx.config.backups.maxAgeHours;
     const now = input.asOf ? new Date(input.asOf) : new Date();
@@ -44,7 +48,9 @@ export const backupFreshness = defineOperation({
       const mine = all.filter((b) => b.target === target);
       const verified = mine.find((b) => b.verified);
       const absent = cfg?.engine === 'pglite' && !!cfg.path && !existsSync(cfg.path) && mine.length === 0;
-      const ageSeconds = verified ? Math.max(0, (now.getTime() - new Date(verified.finishedAt).getTime()) / 1000) : null;
+      const ageSeconds = verified
+        ? Math.max(0, (now.getTime() - new Date(verified.finishedAt).getTime()) / 1000)
+        : null;
       const ageHours = ageSeconds === null ? null : Math.round((ageSeconds / 3600) * 10) / 10;
       const stale = !absent && (ageSeconds === null || ageSeconds > maxAgeHours * 3600);
       const reason = absent

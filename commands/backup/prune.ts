@@ -38,14 +38,27 @@ export const backupPrune = defineOperation({
   }),
   async run(ctx, input): Promise<BackupPruneResult> {
     const r = ctx.config.backups.retention;
-    const policy: RetentionPolicy = { keepLast: input.keepLast ?? r.keepLast, keepDaily: input.keepDaily ?? r.keepDaily, keepWeekly: input.keepWeekly ?? r.keepWeekly };
+    const policy: RetentionPolicy = {
+      keepLast: input.keepLast ?? r.keepLast,
+      keepDaily: input.keepDaily ?? r.keepDaily,
+      keepWeekly: input.keepWeekly ?? r.keepWeekly,
+    };
     const store = await ctx.state();
     const backups = await listBackups(store, input.target ? { target: input.target } : {});
-    const items: PruneItem[] = applyRetention(backups, policy).map((d) => ({ backup: d.backup, keep: d.keep, reasons: d.reasons }));
+    const items: PruneItem[] = applyRetention(backups, policy).map((d) => ({
+      backup: d.backup,
+      keep: d.keep,
+      reasons: d.reasons,
+    }));
     const doomed = items.filter((i) => !i.keep);
     const freedBytes = doomed.reduce((s, i) => s + i.backup.sizeBytes, 0);
-    if (input.dryRun || doomed.length === 0) return { policy, items, deleted: [], freedBytes: input.dryRun ? freedBytes : 0, dryRun: input.dryRun === true };
-    requireConfirmation(input.confirm, `delete ${doomed.length} backup(s) (${doomed.map((d) => d.backup.id).join(', ')})`, { details: { ids: doomed.map((d) => d.backup.id), freedBytes } });
+    if (input.dryRun || doomed.length === 0)
+      return { policy, items, deleted: [], freedBytes: input.dryRun ? freedBytes : 0, dryRun: input.dryRun === true };
+    requireConfirmation(
+      input.confirm,
+      `delete ${doomed.length} backup(s) (${doomed.map((d) => d.backup.id).join(', ')})`,
+      { details: { ids: doomed.map((d) => d.backup.id), freedBytes } },
+    );
     const deleted: string[] = [];
     for (const [i, d] of doomed.entries()) {
       ctx.progress({ phase: 'delete', done: i, total: doomed.length, note: d.backup.id });

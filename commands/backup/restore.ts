@@ -44,41 +44,64 @@ export const backupRestore = defineOperation({
     const to = input.to ?? entry.target;
     const config = targetConfig(ctx, to);
     if (config.engine !== entry.engine) {
-      throw new UsageError(`backup ${entry.id} is a ${entry.engine} backup and target "${to}" is ${config.engine}: refusing to restore across engines`, {
-        hint: `Restore it into a ${entry.engine} target (--to <target>).`,
-      });
+      throw new UsageError(
+        `backup ${entry.id} is a ${entry.engine} backup and target "${to}" is ${config.engine}: refusing to restore across engines`,
+        {
+          hint: `Restore it into a ${entry.engine} target (--to <target>).`,
+        },
+      );
     }
     const production = config.production || ctx.config.environment === 'production';
-    requireConfirmation(input.confirm, `restore ${entry.id} (${entry.finishedAt}) into target "${to}", replacing the tables it holds`, {
-      ...(production ? { typed: to } : {}),
-      details: { backup: entry.id, target: to, production },
-    });
+    requireConfirmation(
+      input.confirm,
+      `restore ${entry.id} (${entry.finishedAt}) into target "${to}", replacing the tables it holds`,
+      {
+        ...(production ? { typed: to } : {}),
+        details: { backup: entry.id, target: to, production },
+      },
+    );
     const started = performance.now();
-    return asRun(ctx, 'backup.restore', to, async () => {
-      ctx.progress({ phase: 'checksum', note: entry.path });
-      const manifest = await readManifest(entry.path);
-      const sum = await sha256File(entry.path, ctx.signal);
-      if (sum.sha256 !== entry.sha256 || sum.sha256 !== manifest.sha256) {
-        throw new OperationFailed(`backup ${entry.id} does not match its checksum: the file changed since it was written; nothing was restored`, {
-          hint: 'Pick another backup (`opsctl backup list`) and verify it first.',
-        });
-      }
-      const counts = await restoreIntoTarget(ctx.config, entry, to, config, ctx.signal, (phase, note) => ctx.progress({ phase, ...(note ? { note } : {}) }));
-      const inBackup = new Set(manifest.tables.map((t) => t.table));
-      const before = new Map(counts.before.map((t) => [t.table, t.rows]));
-      const after = new Map(counts.after.map((t) => [t.table, t.rows]));
-      const mismatches = compareCounts(manifest.tables, counts.after.filter((t) => inBackup.has(t.table)));
-      return {
-        backup: entry,
-        target: to,
-        replaced: counts.before.filter((t) => inBackup.has(t.table)).map((t) => ({ table: t.table, rowsBefore: t.rows, rowsAfter: after.get(t.table) ?? 0 })),
-        created: counts.after.filter((t) => inBackup.has(t.table) && !before.has(t.table)),
-        removed: counts.before.filter((t) => !after.has(t.table)),
-        untouched: counts.before.filter((t) => !inBackup.has(t.table) && after.has(t.table)),
-        matchesManifest: mismatches.length === 0,
-        mismatches,
-        durationMs: Math.round(performance.now() - started),
-      };
-    }, (r) => ({ id: r.backup.id, replaced: r.replaced.length, created: r.created.length }));
+    return asRun(
+      ctx,
+      'backup.restore',
+      to,
+      async () => {
+        ctx.progress({ phase: 'checksum', note: entry.path });
+        const manifest = await readManifest(entry.path);
+        const sum = await sha256File(entry.path, ctx.signal);
+        if (sum.sha256 !== entry.sha256 || sum.sha256 !== manifest.sha256) {
+          throw new OperationFailed(
+            `backup ${entry.id} does not match its checksum: the file changed since it was written; nothing was restored`,
+            {
+              hint: 'Pick another backup (`opsctl backup list`) and verify it first.',
+            },
+          );
+        }
+        const counts = await restoreIntoTarget(ctx.config, entry, to, config, ctx.signal, (phase, note) =>
+          ctx.progress({ phase, ...(note ? { note } : {}) }),
+        );
+        const inBackup = new Set(manifest.tables.map((t) => t.table));
+        const before = new Map(counts.before.map((t) => [t.table, t.rows]));
+        const after = new Map(counts.after.map((t) => [t.table, t.rows]));
+        const mismatches = compareCounts(
+          manifest.tables,
+          counts.after.filter((t) => inBackup.has(t.table)),
+        );
+        return {
+          backup: entry,
+          target: to,
+          replaced: counts.before
+            .filter((t) => inBackup.has(t.table))
+            .map((t) => ({ table: t.table, rowsBefore: t.rows, rowsAfter: after.get(t.table) ?? 0 })),
+          created: counts.after.filter((t) => inBackup.has(t.table) && !before.has(t.table)),
+          removed: counts.before.filter((t) => !after.has(t.table)),
+          untouched: counts.before.filter((t) => !inBackup.has(t.table) && after.has(t.table)),
+          matchesManifest: mismatches.length === 0,
+          mismatches,
+          durationMs: Math.round(performance.now() - started),
+        };
+      },
+      (r) => ({ id: r.backup.id, replaced: r.replaced.length, created: r.created.length }),
+    );
   },
 });

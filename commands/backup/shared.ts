@@ -9,7 +9,9 @@ export function targetConfig(ctx: OperationContext, name: string): TargetConfig 
   if (!t) {
     const known = Object.keys(ctx.config.targets);
     throw new NotFoundError(`target "${name}" is not configured`, {
-      hint: known.length ? `Configured targets: ${known.join(', ')}.` : 'Add it under targets in opsctl.config.json (or set DATABASE_URL).',
+      hint: known.length
+        ? `Configured targets: ${known.join(', ')}.`
+        : 'Add it under targets in opsctl.config.json (or set DATABASE_URL).',
     });
   }
   return t;
@@ -22,7 +24,9 @@ export async function resolveBackup(ctx: OperationContext, ref: string): Promise
   if (exact) return exact;
   const newest = (await listBackups(store, { target: ref }))[0];
   if (newest) return newest;
-  throw new NotFoundError(`no backup "${ref}" in the catalog`, { hint: 'Give a backup id or a target name from `opsctl backup list`.' });
+  throw new NotFoundError(`no backup "${ref}" in the catalog`, {
+    hint: 'Give a backup id or a target name from `opsctl backup list`.',
+  });
 }
 
 /** Records the operation as a run (so the bot's run-failed alert sees a failed backup) around `fn`. */
@@ -39,10 +43,17 @@ export async function asRun<T>(
   try {
     const result = await fn();
     const failed = failure(result);
-    await finishRun(store, run.id, { status: failed ? 'failed' : 'succeeded', summary: summarize(result), error: failed ?? null });
+    await finishRun(store, run.id, {
+      status: failed ? 'failed' : 'succeeded',
+      summary: summarize(result),
+      error: failed ?? null,
+    });
     return result;
   } catch (error) {
-    await finishRun(store, run.id, { status: error instanceof CancelledError ? 'cancelled' : 'failed', error: errorMessage(error) }).catch(() => undefined);
+    await finishRun(store, run.id, {
+      status: error instanceof CancelledError ? 'cancelled' : 'failed',
+      error: errorMessage(error),
+    }).catch(() => undefined);
     throw error;
   }
 }

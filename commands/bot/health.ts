@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { findBot, probeBotAt, type BotComponent } from '../../src/bot/probe.js';
+import { findBot, probeBotAt, type BotComponent } from '../../src/health/checks/bot.js';
 import { defineOperation } from '../operation.js';
 
 export type BotHealthResult = BotComponent;

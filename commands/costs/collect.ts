@@ -15,7 +15,10 @@ export interface CostReportWithTrend extends CostReport {
 }
 
 /** Reads usage from the configured warehouse, prices it, stores today's snapshot and returns the report with its trend. */
-export async function collectReport(ctx: OperationContext, options: { days: number; now: Date }): Promise<CostReportWithTrend> {
+export async function collectReport(
+  ctx: OperationContext,
+  options: { days: number; now: Date },
+): Promise<CostReportWithTrend> {
   const { config } = ctx;
   const { now, days } = options;
   const month = monthWindow(now);
@@ -30,7 +33,9 @@ export async function collectReport(ctx: OperationContext, options: { days: numb
     const raw = await readBigqueryUsage(client, config, since, shownSince);
     report = buildReport(raw, { costs: config.costs, now, days, warehouse: 'bigquery', location });
   } else {
-    const notes = ['DuckDB bills nothing: figures are what the same storage and opsctl\'s own reads would cost on BigQuery at the configured prices.'];
+    const notes = [
+      "DuckDB bills nothing: figures are what the same storage and opsctl's own reads would cost on BigQuery at the configured prices.",
+    ];
     const path = config.warehouse.duckdb.path!;
     let storage: Awaited<ReturnType<typeof readDuckdbStorage>> = [];
     if (existsSync(path)) {
@@ -43,7 +48,10 @@ export async function collectReport(ctx: OperationContext, options: { days: numb
       }
     } else notes.push(`no warehouse file yet at ${path}: run a pipeline first.`);
     const jobs = await meteredUsage(store, 'duckdb', since, shownSince);
-    report = buildReport({ storage, ...jobs }, { costs: config.costs, now, days, warehouse: 'duckdb', location, notes });
+    report = buildReport(
+      { storage, ...jobs },
+      { costs: config.costs, now, days, warehouse: 'duckdb', location, notes },
+    );
   }
   ctx.progress({ phase: 'saving snapshot' });
   const snapshot = await saveSnapshot(store, report);

@@ -40,7 +40,13 @@ export const demo = defineOperation({
     writeWorkspace(configFile, workspace);
 
     const loaded = loadConfig({ fileConfig: workspace, isolated: true, env: { OPSCTL_HOME: home }, cwd: home });
-    const demoCtx = createRuntime({ loaded: { ...loaded, configFile }, log: ctx.log, trigger: 'demo', signal: ctx.signal, progress: ctx.progress });
+    const demoCtx = createRuntime({
+      loaded: { ...loaded, configFile },
+      log: ctx.log,
+      trigger: 'demo',
+      signal: ctx.signal,
+      progress: ctx.progress,
+    });
     try {
       const store = await demoCtx.state();
       const run = await startRun(store, { operation: 'demo', trigger: 'demo' });
@@ -60,10 +66,13 @@ export const demo = defineOperation({
       });
       const result = { home, configFile, runId: run.id, steps };
       if (failed.length) {
-        throw new OperationFailed(`demo: ${failed.length} of ${steps.length} steps failed (${failed.map((s) => s.name).join(', ')})`, {
-          hint: 'Each failed step names its reason above; `opsctl status` shows which component is down.',
-          details: { result },
-        });
+        throw new OperationFailed(
+          `demo: ${failed.length} of ${steps.length} steps failed (${failed.map((s) => s.name).join(', ')})`,
+          {
+            hint: 'Each failed step names its reason above; `opsctl status` shows which component is down.',
+            details: { result },
+          },
+        );
       }
       return result;
     } finally {
@@ -109,4 +118,3 @@ function writeWorkspace(path: string, workspace: Record<string, unknown>): void 
   mkdirSync(join(path, '..'), { recursive: true });
   writeFileSync(path, `${JSON.stringify(workspace, null, 2)}\n`);
 }
-

@@ -28,9 +28,21 @@ export const etlHistory = defineOperation({
   async run(ctx, input): Promise<EtlHistoryResult> {
     const store = await ctx.state();
     const limit = input.limit ?? 20;
-    const filter = { pipelinesOnly: true, ...(input.pipeline ? { pipeline: input.pipeline } : {}), ...(input.status ? { status: input.status } : {}) };
-    const runs = await listRuns(store, { ...filter, limit: limit + 1, ...(input.beforeId ? { beforeId: input.beforeId } : {}) });
+    const filter = {
+      pipelinesOnly: true,
+      ...(input.pipeline ? { pipeline: input.pipeline } : {}),
+      ...(input.status ? { status: input.status } : {}),
+    };
+    const runs = await listRuns(store, {
+      ...filter,
+      limit: limit + 1,
+      ...(input.beforeId ? { beforeId: input.beforeId } : {}),
+    });
     const page = runs.slice(0, limit).map(toRunListItem);
-    return { runs: page, total: await countRuns(store, filter), nextBeforeId: runs.length > limit ? page.at(-1)!.id : null };
+    return {
+      runs: page,
+      total: await countRuns(store, filter),
+      nextBeforeId: runs.length > limit ? page.at(-1)!.id : null,
+    };
   },
 });

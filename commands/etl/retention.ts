@@ -52,25 +52,53 @@ export const etlRetention = defineOperation({
       const counts: EtlRetentionResult['tables'] = [];
       for (const { def, column } of RETENTION_TABLES) {
         ctx.progress({ phase: 'count', done: counts.length, total: RETENTION_TABLES.length, note: def.name });
-        counts.push({ table: def.name, column, rows: await warehouse.deleteOlderThan(def, column, cutoff, { ...job, dryRun: true }) });
+        counts.push({
+          table: def.name,
+          column,
+          rows: await warehouse.deleteOlderThan(def, column, cutoff, { ...job, dryRun: true }),
+        });
       }
       const total = counts.reduce((n, t) => n + t.rows, 0);
-      const base = { warehouse: describeWarehouse(ctx.config), olderThanDays: days, cutoff: cutoff.toISOString(), dryRun: true, tables: counts, total, runId: null };
+      const base = {
+        warehouse: describeWarehouse(ctx.config),
+        olderThanDays: days,
+        cutoff: cutoff.toISOString(),
+        dryRun: true,
+        tables: counts,
+        total,
+        runId: null,
+      };
       if (input.dryRun || total === 0) return { ...base, dryRun: input.dryRun === true };
-      requireConfirmation(input.confirm, `delete ${total} warehouse row${total === 1 ? '' : 's'} older than ${days} days (${counts.map((c) => `${c.table} ${c.rows}`).join(', ')})`);
+      requireConfirmation(
+        input.confirm,
+        `delete ${total} warehouse row${total === 1 ? '' : 's'} older than ${days} days (${counts.map((c) => `${c.table} ${c.rows}`).join(', ')})`,
+      );
       const store = await ctx.state();
-      const run = await startRun(store, { operation: 'etl.retention', trigger: ctx.trigger, summary: { olderThanDays: days, cutoff: base.cutoff } });
+      const run = await startRun(store, {
+        operation: 'etl.retention',
+        trigger: ctx.trigger,
+        summary: { olderThanDays: days, cutoff: base.cutoff },
+      });
       try {
         const deleted: EtlRetentionResult['tables'] = [];
         for (const { def, column } of RETENTION_TABLES) {
           ctx.progress({ phase: 'delete', done: deleted.length, total: RETENTION_TABLES.length, note: def.name });
           deleted.push({ table: def.name, column, rows: await warehouse.deleteOlderThan(def, column, cutoff, job) });
         }
-        const result = { ...base, dryRun: false, tables: deleted, total: deleted.reduce((n, t) => n + t.rows, 0), runId: run.id };
+        const result = {
+          ...base,
+          dryRun: false,
+          tables: deleted,
+          total: deleted.reduce((n, t) => n + t.rows, 0),
+          runId: run.id,
+        };
         await finishRun(store, run.id, { status: 'succeeded', summary: result });
         return result;
       } catch (error) {
-        await finishRun(store, run.id, { status: ctx.signal.aborted ? 'cancelled' : 'failed', error: (error as Error).message }).catch(() => undefined);
+        await finishRun(store, run.id, {
+          status: ctx.signal.aborted ? 'cancelled' : 'failed',
+          error: (error as Error).message,
+        }).catch(() => undefined);
         throw error;
       }
     } finally {

@@ -49,37 +49,65 @@ export const etlRun = defineOperation({
     const configured = ctx.config.pipelines;
     const names = Object.keys(configured);
     if (names.length === 0) {
-      throw new UsageError('no pipelines are configured', { hint: 'Add one under "pipelines" in opsctl.config.json, e.g. { "spotify": { "kind": "spotify" } }.' });
+      throw new UsageError('no pipelines are configured', {
+        hint: 'Add one under "pipelines" in opsctl.config.json, e.g. { "spotify": { "kind": "spotify" } }.',
+      });
     }
     const unknown = (input.pipelines ?? []).filter((n) => !(n in configured));
     if (unknown.length) {
-      throw new UsageError(`unknown pipeline${unknown.length > 1 ? 's' : ''}: ${unknown.join(', ')}`, { hint: `Configured pipelines: ${names.join(', ')}.` });
+      throw new UsageError(`unknown pipeline${unknown.length > 1 ? 's' : ''}: ${unknown.join(', ')}`, {
+        hint: `Configured pipelines: ${names.join(', ')}.`,
+      });
     }
     const selected = input.pipelines?.length ? [...new Set(input.pipelines)] : names;
     const dryRun = input.dryRun ?? false;
     const store = await ctx.state();
     const orphans = await failOrphanedRuns(store, { operation: 'etl.run' });
-    for (const o of orphans) ctx.log.warn('closed an orphaned run', { runId: o.id, pipeline: o.pipeline, reason: o.error });
+    for (const o of orphans)
+      ctx.log.warn('closed an orphaned run', { runId: o.id, pipeline: o.pipeline, reason: o.error });
 
     const executions: EtlRunExecution[] = [];
     for (const name of selected) {
       const pipeline = configured[name]!;
       if (!pipeline.enabled) {
-        executions.push({ pipeline: name, kind: pipeline.kind, status: 'skipped', run: null, error: 'disabled in config' });
+        executions.push({
+          pipeline: name,
+          kind: pipeline.kind,
+          status: 'skipped',
+          run: null,
+          error: 'disabled in config',
+        });
         continue;
       }
-      if (ctx.signal.aborted) throw new CancelledError('cancelled before pipeline ' + name, { hint: 'Re-run the pipelines that did not run.' });
+      if (ctx.signal.aborted)
+        throw new CancelledError('cancelled before pipeline ' + name, {
+          hint: 'Re-run the pipelines that did not run.',
+        });
       ctx.progress({ phase: `pipeline ${name}`, note: pipeline.kind });
       const log = ctx.log.child({ pipeline: name });
       try {
         const done = await executePipeline({ ...ctx, log }, name, pipeline, { dryRun, operation: 'etl.run' });
-        executions.push({ pipeline: name, kind: pipeline.kind, status: 'succeeded', run: toRunListItem(done.run), ...(done.outcome ? { outcome: done.outcome } : {}) });
+        executions.push({
+          pipeline: name,
+          kind: pipeline.kind,
+          status: 'succeeded',
+          run: toRunListItem(done.run),
+          ...(done.outcome ? { outcome: done.outcome } : {}),
+        });
         log.info('pipeline finished', { runId: done.run.id, durationMs: done.run.durationMs });
       } catch (error) {
         if (error instanceof CancelledError || ctx.signal.aborted) throw error;
         const hint = isOpsError(error) ? error.hint : undefined;
         if (error instanceof LockHeldError) {
-          executions.push({ pipeline: name, kind: pipeline.kind, status: 'locked', run: null, error: error.message, ...(hint ? { hint } : {}), holder: error.details?.lock as LockHolder });
+          executions.push({
+            pipeline: name,
+            kind: pipeline.kind,
+            status: 'locked',
+            run: null,
+            error: error.message,
+            ...(hint ? { hint } : {}),
+            holder: error.details?.lock as LockHolder,
+          });
           continue;
         }
         const latest = (await listRuns(store, { pipeline: name, limit: 1 }))[0];
@@ -98,7 +126,12 @@ export const etlRun = defineOperation({
     }
     const failures = executions
       .filter((e) => e.status === 'failed' || e.status === 'locked')
-      .map((e) => `pipeline ${e.pipeline} ${e.status === 'locked' ? 'not started' : 'failed'}${e.run ? ` (run ${e.run.id})` : ''}: ${e.error ?? 'unknown error'}`.replace(/\s*\n\s*/g, ' '));
+      .map((e) =>
+        `pipeline ${e.pipeline} ${e.status === 'locked' ? 'not started' : 'failed'}${e.run ? ` (run ${e.run.id})` : ''}: ${e.error ?? 'unknown error'}`.replace(
+          /\s*\n\s*/g,
+          ' ',
+        ),
+      );
     return { ok: failures.length === 0, dryRun, executions, failures, orphansClosed: orphans.length };
   },
 });

@@ -39,13 +39,26 @@ export const etlShow = defineOperation({
   async run(ctx, input): Promise<EtlShowResult> {
     const store = await ctx.state();
     const run = await getRun(store, input.run);
-    if (!run) throw new NotFoundError(`run ${input.run} does not exist`, { hint: 'List runs with `opsctl etl history`.' });
+    if (!run)
+      throw new NotFoundError(`run ${input.run} does not exist`, { hint: 'List runs with `opsctl etl history`.' });
     const logged = await listExecutions(store, { runId: run.id, limit: 1000 });
-    const tables = logged.length ? logged.reverse().map(fromLog) : summaryTables(run).map((t) => ({
-      table: t.table, status: t.status, extracted: t.extracted, loaded: t.loaded, rejected: t.rejected, reason: t.reason ?? null,
-      watermarkBefore: t.watermarkBefore ?? null, watermarkAfter: t.watermarkAfter ?? null, durationMs: t.durationMs ?? null,
-    }));
-    const byTable = await store.query<{ table_name: string; n: number | string }>('SELECT table_name, COUNT(*) AS n FROM quarantine WHERE run_id = ? GROUP BY table_name ORDER BY table_name', [run.id]);
+    const tables = logged.length
+      ? logged.reverse().map(fromLog)
+      : summaryTables(run).map((t) => ({
+          table: t.table,
+          status: t.status,
+          extracted: t.extracted,
+          loaded: t.loaded,
+          rejected: t.rejected,
+          reason: t.reason ?? null,
+          watermarkBefore: t.watermarkBefore ?? null,
+          watermarkAfter: t.watermarkAfter ?? null,
+          durationMs: t.durationMs ?? null,
+        }));
+    const byTable = await store.query<{ table_name: string; n: number | string }>(
+      'SELECT table_name, COUNT(*) AS n FROM quarantine WHERE run_id = ? GROUP BY table_name ORDER BY table_name',
+      [run.id],
+    );
     const summary = run.summary as { notes?: unknown } | null;
     return {
       run: toRunListItem(run),

@@ -56,6 +56,9 @@ export function toRunListItem(run: Run): RunListItem {
     rowsRejected: sum('rejected'),
     unavailable: tables.filter((t) => t.status === 'unavailable').map((t) => t.table),
     error: run.error,
-    progress: run.status === 'running' && isRecord(summary.progress) && typeof summary.progress.phase === 'string' ? (summary.progress as unknown as NonNullable<RunListItem['progress']>) : null,
+    progress:
+      run.status === 'running' && isRecord(summary.progress) && typeof summary.progress.phase === 'string'
+        ? (summary.progress as unknown as NonNullable<RunListItem['progress']>)
+        : null,
   };
 }

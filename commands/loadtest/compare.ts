@@ -23,12 +23,18 @@ export const loadtestCompare = defineOperation({
   async run(ctx, input): Promise<LoadtestComparison> {
     const store = await ctx.state();
     const run = input.run ? await getRun(store, input.run) : (await listRuns(store, { limit: 1 }))[0];
-    if (!run) throw new NotFoundError('no load-test run is stored yet', { hint: 'Run one with `opsctl loadtest run <url>` first.' });
+    if (!run)
+      throw new NotFoundError('no load-test run is stored yet', {
+        hint: 'Run one with `opsctl loadtest run <url>` first.',
+      });
     const baseline = input.baseline ? await getRun(store, input.baseline) : await previousRun(store, run);
     if (!baseline) {
-      throw new NotFoundError(`run ${run.id} has no earlier run of ${run.profile ? `profile "${run.profile}"` : run.url} to compare with`, {
-        hint: 'Name one with --baseline <run id> (see `opsctl loadtest history`).',
-      });
+      throw new NotFoundError(
+        `run ${run.id} has no earlier run of ${run.profile ? `profile "${run.profile}"` : run.url} to compare with`,
+        {
+          hint: 'Name one with --baseline <run id> (see `opsctl loadtest history`).',
+        },
+      );
     }
     const noisePercent = input.noisePercent ?? ctx.config.loadtest.noisePercent;
     return { ...compareRuns(run, baseline, noisePercent), run, baseline, noisePercent };

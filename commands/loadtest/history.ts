@@ -21,7 +21,13 @@ export const loadtestHistory = defineOperation({
   async run(ctx, input): Promise<LoadtestHistory> {
     const store = await ctx.state();
     const runs = await listRuns(store, { profile: input.profile, url: input.url, limit: input.limit ?? 20 });
-    const profiles = Object.entries(ctx.config.loadtest.profiles).map(([name, p]) => ({ name, url: p.url, model: p.model, gate: p.gate, thresholds: p.thresholds }));
+    const profiles = Object.entries(ctx.config.loadtest.profiles).map(([name, p]) => ({
+      name,
+      url: p.url,
+      model: p.model,
+      gate: p.gate,
+      thresholds: p.thresholds,
+    }));
     return { runs, profiles };
   },
 });

@@ -64,8 +64,12 @@ export const loadtestRun = defineOperation({
         });
       },
     });
-    if (ctx.signal.aborted) throw new CancelledError('load test cancelled: the partial run was not stored', { hint: 'Run it again to completion.' });
-    const errorTotal = result.errors.timeout + result.errors.refused + result.errors.reset + result.errors.other + result.non2xx;
+    if (ctx.signal.aborted)
+      throw new CancelledError('load test cancelled: the partial run was not stored', {
+        hint: 'Run it again to completion.',
+      });
+    const errorTotal =
+      result.errors.timeout + result.errors.refused + result.errors.reset + result.errors.other + result.non2xx;
     const thresholds = evaluateThresholds(plan.thresholds, result);
     const run = {
       profile: plan.profile,

@@ -16,6 +16,11 @@ export const migrateBaseline = defineOperation({
   async run(ctx, input): Promise<MigrateBaselineResult> {
     targetConfig(ctx, input.target);
     const options = migrateOptions(ctx, input.target, input.lockTimeoutMs);
-    return withTarget(ctx, input.target, (target) => baselineTarget(target, { ...options, version: input.version }), options.lockTimeoutMs);
+    return withTarget(
+      ctx,
+      input.target,
+      (target) => baselineTarget(target, { ...options, version: input.version }),
+      options.lockTimeoutMs,
+    );
   },
 });

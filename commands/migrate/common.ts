@@ -8,7 +8,9 @@ import { NotFoundError, UsageError } from '../../src/errors.js';
 import type { MigrateOptions } from '../../src/migrations/runner.js';
 import type { OperationContext } from '../operation.js';
 
-export const targetInput = z.string().regex(/^[a-z][a-z0-9_-]{0,62}$/, { message: 'must be a target name from targets.* in the config' });
+export const targetInput = z
+  .string()
+  .regex(/^[a-z][a-z0-9_-]{0,62}$/, { message: 'must be a target name from targets.* in the config' });
 export const versionInput = z.string().regex(/^\d{1,64}$/, { message: 'must be a migration version (digits)' });
 export const lockTimeoutInput = z.number().int().min(0).max(3_600_000).optional();
 
@@ -17,7 +19,9 @@ export function targetConfig(ctx: OperationContext, name: string): TargetConfig 
   if (!config) {
     const known = Object.keys(ctx.config.targets);
     throw new NotFoundError(`target "${name}" is not configured`, {
-      hint: known.length ? `Known targets: ${known.join(', ')}. Add targets.${name} to opsctl.config.json to migrate it.` : `Add targets.${name} to opsctl.config.json.`,
+      hint: known.length
+        ? `Known targets: ${known.join(', ')}. Add targets.${name} to opsctl.config.json to migrate it.`
+        : `Add targets.${name} to opsctl.config.json.`,
     });
   }
   return config;
@@ -31,7 +35,9 @@ export function pickTarget(ctx: OperationContext, name: string | undefined): str
   }
   const names = Object.keys(ctx.config.targets);
   if (names.length === 1) return names[0]!;
-  throw new UsageError(`name the target: ${names.length ? names.join(', ') : 'none is configured'}`, { hint: 'e.g. `opsctl migrate up app`.' });
+  throw new UsageError(`name the target: ${names.length ? names.join(', ') : 'none is configured'}`, {
+    hint: 'e.g. `opsctl migrate up app`.',
+  });
 }
 
 export function migrationsDir(ctx: OperationContext, name: string): string {
@@ -50,8 +56,16 @@ export function migrateOptions(ctx: OperationContext, name: string, lockTimeout?
 }
 
 /** Opens the target for the length of `fn`. A PGlite directory held by another process is waited for as long as the lock. */
-export async function withTarget<T>(ctx: OperationContext, name: string, fn: (target: SqlTarget) => Promise<T>, waitMs?: number): Promise<T> {
-  const target = await openTarget(name, targetConfig(ctx, name), { signal: ctx.signal, waitMs: waitMs ?? lockTimeoutMs(ctx.config.migrations) });
+export async function withTarget<T>(
+  ctx: OperationContext,
+  name: string,
+  fn: (target: SqlTarget) => Promise<T>,
+  waitMs?: number,
+): Promise<T> {
+  const target = await openTarget(name, targetConfig(ctx, name), {
+    signal: ctx.signal,
+    waitMs: waitMs ?? lockTimeoutMs(ctx.config.migrations),
+  });
   try {
     return await fn(target);
   } finally {

@@ -24,11 +24,18 @@ export const migrateDown = defineOperation({
       async (target) => {
         if (!input.dryRun && input.confirm !== true) {
           const { status } = await readStatus(target, options);
-          const victims = status.applied.slice().sort((a, b) => compareVersions(b.version, a.version)).slice(0, input.steps);
-          requireConfirmation(input.confirm, `roll back ${victims.map((v) => `${v.version}_${v.name}`).join(', ') || 'nothing'} on target "${name}"${options.production ? ' (PRODUCTION)' : ''}`, {
-            ...(options.production ? { typed: name } : {}),
-            details: { target: name, versions: victims.map((v) => v.version) },
-          });
+          const victims = status.applied
+            .slice()
+            .sort((a, b) => compareVersions(b.version, a.version))
+            .slice(0, input.steps);
+          requireConfirmation(
+            input.confirm,
+            `roll back ${victims.map((v) => `${v.version}_${v.name}`).join(', ') || 'nothing'} on target "${name}"${options.production ? ' (PRODUCTION)' : ''}`,
+            {
+              ...(options.production ? { typed: name } : {}),
+              details: { target: name, versions: victims.map((v) => v.version) },
+            },
+          );
         }
         return runDown(target, { ...options, steps: input.steps, dryRun: input.dryRun });
       },

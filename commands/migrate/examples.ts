@@ -1,4 +1,10 @@
-import { createTableSql, EXECUTION_LOG_TABLE, META_TABLES_SQL, qi, WATERMARKS_TABLE } from '../../src/pipelines/sync/ddl.js';
+import {
+  createTableSql,
+  EXECUTION_LOG_TABLE,
+  META_TABLES_SQL,
+  qi,
+  WATERMARKS_TABLE,
+} from '../../src/pipelines/sync/ddl.js';
 import { PULSO_TABLES } from '../../src/pipelines/sync/sample.js';
 
 /**
@@ -19,7 +25,9 @@ export const POSTGRES_EXAMPLES: Record<string, string> = {
 ${DASHBOARD_TABLES.map((t) => `${createTableSql(t)};`).join('\n')}
 
 -- migrate:down
-${DASHBOARD_TABLES.map((t) => `DROP TABLE ${qi(t.name)};`).reverse().join('\n')}
+${DASHBOARD_TABLES.map((t) => `DROP TABLE ${qi(t.name)};`)
+  .reverse()
+  .join('\n')}
 `,
   '002_etl_state.sql': `-- migrate:up
 -- The sync's bookkeeping on the target: the watermark per table and a log row per table run.

@@ -31,10 +31,14 @@ export const migrateRepair = defineOperation({
         if (!input.dryRun && input.confirm !== true) {
           const preview = await repairTarget(target, { ...options, completed: input.completed, dryRun: true });
           if (preview.actions.length === 0) return preview;
-          requireConfirmation(input.confirm, `repair the migration history of target "${name}": ${preview.actions.map((a) => `${a.version} ${a.detail}`).join('; ')}`, {
-            ...(options.production ? { typed: name } : {}),
-            details: { actions: preview.actions },
-          });
+          requireConfirmation(
+            input.confirm,
+            `repair the migration history of target "${name}": ${preview.actions.map((a) => `${a.version} ${a.detail}`).join('; ')}`,
+            {
+              ...(options.production ? { typed: name } : {}),
+              details: { actions: preview.actions },
+            },
+          );
         }
         return repairTarget(target, { ...options, completed: input.completed, dryRun: input.dryRun });
       },

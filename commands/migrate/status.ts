@@ -11,14 +11,17 @@ import { migrationsDir, targetConfig, targetInput, unconfiguredDirs, withTarget 
 
 export type { MigrateStatusResult, TargetMigrationStatus } from '../../src/migrations/types.js';
 
-
 /** One target's status; a PGlite target whose data directory does not exist yet is read without creating it. */
 export async function targetStatus(ctx: OperationContext, name: string): Promise<TargetMigrationStatus> {
   const config = targetConfig(ctx, name);
   const dir = migrationsDir(ctx, name);
   if (config.engine === 'pglite' && config.path && !existsSync(config.path)) {
     const files = readMigrations(dir, 'pglite');
-    return computeStatus({ target: name, engine: 'pglite', location: config.path, production: config.production, dir }, files, { exists: false, rows: [] });
+    return computeStatus(
+      { target: name, engine: 'pglite', location: config.path, production: config.production, dir },
+      files,
+      { exists: false, rows: [] },
+    );
   }
   return (await withTarget(ctx, name, (target) => readStatus(target, { dir, production: config.production }))).status;
 }
@@ -56,12 +59,17 @@ export async function collectStatus(ctx: OperationContext, only: string | undefi
       });
     }
   }
-  return { ok: targets.every((t) => !t.error && problemsOf(t).length === 0), targets, unconfigured: unconfiguredDirs(ctx) };
+  return {
+    ok: targets.every((t) => !t.error && problemsOf(t).length === 0),
+    targets,
+    unconfigured: unconfiguredDirs(ctx),
+  };
 }
 
 export const migrateStatus = defineOperation({
   name: 'migrate.status',
-  summary: 'Applied, pending, drifted and missing migrations per database target; a dirty one says which statements ran',
+  summary:
+    'Applied, pending, drifted and missing migrations per database target; a dirty one says which statements ran',
   input: z.object({ target: targetInput.optional() }),
   async run(ctx, input): Promise<MigrateStatusResult> {
     return collectStatus(ctx, input.target);

@@ -19,6 +19,11 @@ export const migrateUp = defineOperation({
   async run(ctx, input): Promise<MigrateRunResult> {
     const name = pickTarget(ctx, input.target);
     const options = migrateOptions(ctx, name, input.lockTimeoutMs);
-    return withTarget(ctx, name, (target) => runUp(target, { ...options, dryRun: input.dryRun, ...(input.to ? { to: input.to } : {}) }), options.lockTimeoutMs);
+    return withTarget(
+      ctx,
+      name,
+      (target) => runUp(target, { ...options, dryRun: input.dryRun, ...(input.to ? { to: input.to } : {}) }),
+      options.lockTimeoutMs,
+    );
   },
 });

@@ -18,7 +18,13 @@ export const migrateValidate = defineOperation({
     const status = await collectStatus(ctx, input.target);
     const targets = status.targets.map((t) => {
       const problems = t.error ? [t.error] : problemsOf(t);
-      return { target: t.target, ok: problems.length === 0, problems, pending: t.pending.map((p) => `${p.version}_${p.name}`), ...(t.error ? { error: t.error } : {}) };
+      return {
+        target: t.target,
+        ok: problems.length === 0,
+        problems,
+        pending: t.pending.map((p) => `${p.version}_${p.name}`),
+        ...(t.error ? { error: t.error } : {}),
+      };
     });
     return { ok: targets.every((t) => t.ok), targets };
   },

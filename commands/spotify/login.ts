@@ -42,14 +42,28 @@ export const spotifyLoginOp = defineOperation({
       timeoutMs: input.timeoutSeconds * 1000,
       signal: ctx.signal,
       onAuthorizeUrl: (url, redirectUri) => {
-        if (input.logUrl) ctx.log.info('open this URL to authorize opsctl', { url, redirectUri, scopes: SPOTIFY_SCOPES.join(' ') });
-        ctx.progress({ phase: 'login', note: `waiting for the browser (${input.timeoutSeconds} s)`, item: { authorizeUrl: url, redirectUri } });
+        if (input.logUrl)
+          ctx.log.info('open this URL to authorize opsctl', { url, redirectUri, scopes: SPOTIFY_SCOPES.join(' ') });
+        ctx.progress({
+          phase: 'login',
+          note: `waiting for the browser (${input.timeoutSeconds} s)`,
+          item: { authorizeUrl: url, redirectUri },
+        });
         if (input.open) openInBrowser(url);
       },
     });
-    const common = { userId: result.userId, displayName: result.displayName, scope: result.scope, redirectUri: result.redirectUri };
+    const common = {
+      userId: result.userId,
+      displayName: result.displayName,
+      scope: result.scope,
+      redirectUri: result.redirectUri,
+    };
     if (input.print) return { ...common, storedAt: null, refreshToken: result.refreshToken };
-    writeStoredSpotifyToken(ctx.config.home, { refreshToken: result.refreshToken, scope: result.scope, ...(result.userId ? { userId: result.userId } : {}) });
+    writeStoredSpotifyToken(ctx.config.home, {
+      refreshToken: result.refreshToken,
+      scope: result.scope,
+      ...(result.userId ? { userId: result.userId } : {}),
+    });
     return { ...common, storedAt: spotifyTokenPath(ctx.config.home) };
   },
 });

@@ -7,18 +7,33 @@ import { defineOperation, type OperationContext } from '../operation.js';
 
 export interface SyncCheckResult {
   ok: boolean;
-  targets: Array<{ target: string; engine: string | null; pipelines: string[]; error: string | null; tables: Array<TableCheck & { pipeline: string }> }>;
+  targets: Array<{
+    target: string;
+    engine: string | null;
+    pipelines: string[];
+    error: string | null;
+    tables: Array<TableCheck & { pipeline: string }>;
+  }>;
 }
 
 /** Groups tables by target and opens each target once. */
-export async function forEachTarget<R>(ctx: OperationContext, tables: SyncTable[], fn: (target: Awaited<ReturnType<typeof openTarget>>, tables: SyncTable[]) => Promise<R>): Promise<Array<{ target: string; engine: string | null; tables: SyncTable[]; result?: R; error?: string }>> {
+export async function forEachTarget<R>(
+  ctx: OperationContext,
+  tables: SyncTable[],
+  fn: (target: Awaited<ReturnType<typeof openTarget>>, tables: SyncTable[]) => Promise<R>,
+): Promise<Array<{ target: string; engine: string | null; tables: SyncTable[]; result?: R; error?: string }>> {
   const byTarget = new Map<string, SyncTable[]>();
   for (const t of tables) byTarget.set(t.target, [...(byTarget.get(t.target) ?? []), t]);
   const out: Array<{ target: string; engine: string | null; tables: SyncTable[]; result?: R; error?: string }> = [];
   for (const [name, ts] of byTarget) {
     const config = ctx.config.targets[name];
     if (!config) {
-      out.push({ target: name, engine: null, tables: ts, error: `target "${name}" is not configured (targets.${name})` });
+      out.push({
+        target: name,
+        engine: null,
+        tables: ts,
+        error: `target "${name}" is not configured (targets.${name})`,
+      });
       continue;
     }
     try {

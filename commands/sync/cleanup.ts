@@ -22,7 +22,10 @@ export const syncCleanup = defineOperation({
   input: z.object({ staleAfterMs: z.number().int().min(1000).optional() }),
   async run(ctx, input): Promise<SyncCleanupResult> {
     const store = await ctx.state();
-    const failed = await failOrphanedRuns(store, { operation: 'sync.run', ...(input.staleAfterMs ? { staleAfterMs: input.staleAfterMs } : {}) });
+    const failed = await failOrphanedRuns(store, {
+      operation: 'sync.run',
+      ...(input.staleAfterMs ? { staleAfterMs: input.staleAfterMs } : {}),
+    });
     // `etl run` runs the syncs too: its runs of a sync pipeline are cleaned here as well.
     const syncs = new Set(syncPipelines(ctx.config).map(([n]) => n));
     const staleBefore = Date.now() - (input.staleAfterMs ?? 15 * 60_000);
@@ -31,10 +34,20 @@ export const syncCleanup = defineOperation({
       const alive = isProcessAlive({ host: run.host, pid: run.pid, start: null });
       const heartbeat = new Date(run.heartbeatAt ?? run.startedAt).getTime();
       if (alive === false || (alive === undefined && heartbeat < staleBefore)) {
-        failed.push(await finishRun(store, run.id, { status: 'failed', error: alive === false ? `process ${run.pid} on ${run.host} exited without finishing the run` : `no heartbeat from ${run.host} since ${run.heartbeatAt ?? run.startedAt}` }));
+        failed.push(
+          await finishRun(store, run.id, {
+            status: 'failed',
+            error:
+              alive === false
+                ? `process ${run.pid} on ${run.host} exited without finishing the run`
+                : `no heartbeat from ${run.host} since ${run.heartbeatAt ?? run.startedAt}`,
+          }),
+        );
       }
     }
-    const stillRunning = (await listRuns(store, { status: 'running', limit: 1000 })).filter((r) => r.pipeline && syncs.has(r.pipeline));
+    const stillRunning = (await listRuns(store, { status: 'running', limit: 1000 })).filter(
+      (r) => r.pipeline && syncs.has(r.pipeline),
+    );
     return { failed, stillRunning };
   },
 });

@@ -15,7 +15,7 @@ export interface SyncRunResult {
 /** `sync run [--table T] [--force]`: every configured sync table (or one), each in its own transaction. */
 export const syncRun = defineOperation({
   name: 'sync.run',
-  summary: 'Sync warehouse tables into their database target, from each table\'s watermark minus its lookback',
+  summary: "Sync warehouse tables into their database target, from each table's watermark minus its lookback",
   input: z.object({
     /** `table` or `pipeline/table`; default: every table of every enabled sync pipeline. */
     table: z.string().min(1).optional(),
@@ -27,7 +27,9 @@ export const syncRun = defineOperation({
   async run(ctx, input): Promise<SyncRunResult> {
     const selected = selectSyncTables(ctx.config, input.table).filter((t) => input.table || t.enabled);
     if (selected.length === 0) {
-      throw new UsageError('no sync tables are configured', { hint: 'Add a pipeline of kind "sync" with tables to opsctl.config.json (pipelines.<name>.tables); `opsctl demo` writes an example.' });
+      throw new UsageError('no sync tables are configured', {
+        hint: 'Add a pipeline of kind "sync" with tables to opsctl.config.json (pipelines.<name>.tables); `opsctl demo` writes an example.',
+      });
     }
     const byPipeline = new Map<string, string[]>();
     for (const t of selected) byPipeline.set(t.pipeline, [...(byPipeline.get(t.pipeline) ?? []), t.name]);
@@ -42,7 +44,13 @@ export const syncRun = defineOperation({
       });
       const outcomes = (exec.outcome?.tables ?? []) as SyncTableOutcome[];
       if (outcomes.some((o) => o.status === 'failed')) result.ok = false;
-      result.pipelines.push({ pipeline: name, runId: exec.run.id, target: pipeline.kind === 'sync' ? pipeline.target : '', tables: outcomes, notes: exec.outcome?.notes ?? [] });
+      result.pipelines.push({
+        pipeline: name,
+        runId: exec.run.id,
+        target: pipeline.kind === 'sync' ? pipeline.target : '',
+        tables: outcomes,
+        notes: exec.outcome?.notes ?? [],
+      });
     }
     return result;
   },

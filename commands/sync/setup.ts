@@ -51,7 +51,9 @@ export const syncSetup = defineOperation({
             await target.exec('CREATE EXTENSION IF NOT EXISTS timescaledb');
             ts0 = await timescaleState(target);
           } catch (error) {
-            notes.push(`timescaledb ${ts0.available} is available but could not be created: ${errorMessage(error)} (it needs shared_preload_libraries = 'timescaledb')`);
+            notes.push(
+              `timescaledb ${ts0.available} is available but could not be created: ${errorMessage(error)} (it needs shared_preload_libraries = 'timescaledb')`,
+            );
           }
         }
       }
@@ -63,21 +65,48 @@ export const syncSetup = defineOperation({
           ts0 = await timescaleState(target);
         }
       } else {
-        notes.push(target.engine === 'pglite' ? 'PGlite has no TimescaleDB: plain tables (basic)' : 'the timescaledb extension is not installed on this server: plain tables (basic)');
+        notes.push(
+          target.engine === 'pglite'
+            ? 'PGlite has no TimescaleDB: plain tables (basic)'
+            : 'the timescaledb extension is not installed on this server: plain tables (basic)',
+        );
       }
       const tablesOut: Array<TableCheck & { pipeline: string; created: boolean }> = [];
       for (const t of ts) {
         const after = input.check ? before.get(t.name)! : await checkTable(target, t);
-        tablesOut.push({ pipeline: t.pipeline, ...after, created: !input.check && before.get(t.name)!.status === 'missing' && after.status !== 'missing' });
+        tablesOut.push({
+          pipeline: t.pipeline,
+          ...after,
+          created: !input.check && before.get(t.name)!.status === 'missing' && after.status !== 'missing',
+        });
       }
-      const timeTables = ts.filter((t) => t.watermarkType === 'date' || t.watermarkType === 'timestamp').map((t) => t.name);
+      const timeTables = ts
+        .filter((t) => t.watermarkType === 'date' || t.watermarkType === 'timestamp')
+        .map((t) => t.name);
       const optimal = ts0.installed !== null && timeTables.every((n) => ts0.hypertables.includes(n));
-      return { status: optimal ? ('optimal' as const) : ('basic' as const), timescale: ts0, tables: tablesOut, metaTables: await metaTablesPresent(target), statements, notes };
+      return {
+        status: optimal ? ('optimal' as const) : ('basic' as const),
+        timescale: ts0,
+        tables: tablesOut,
+        metaTables: await metaTablesPresent(target),
+        statements,
+        notes,
+      };
     });
     const targets: SyncSetupTarget[] = results.map((r) =>
       r.result
         ? { target: r.target, engine: r.engine, ...r.result, error: null }
-        : { target: r.target, engine: r.engine, status: 'unreachable', timescale: null, tables: [], metaTables: [], statements: [], notes: [], error: r.error ?? 'unknown error' },
+        : {
+            target: r.target,
+            engine: r.engine,
+            status: 'unreachable',
+            timescale: null,
+            tables: [],
+            metaTables: [],
+            statements: [],
+            notes: [],
+            error: r.error ?? 'unknown error',
+          },
     );
     const ok = targets.every((t) => !t.error && t.metaTables.length === 2 && t.tables.every((x) => x.status === 'ok'));
     return { ok, check: input.check, targets };

@@ -22,8 +22,12 @@ export const syncStatus = defineOperation({
     const tables = selectSyncTables(ctx.config, input.table);
     const store = await ctx.state();
     const pipelines = new Set(tables.map((t) => t.pipeline));
-    const running = (await listLocks(store)).filter((l) => pipelines.has(l.name.replace(/^pipeline:/, '')) && l.name.startsWith('pipeline:'));
-    const openRuns = (await listRuns(store, { status: 'running', limit: 100 })).filter((r) => r.pipeline !== null && pipelines.has(r.pipeline));
+    const running = (await listLocks(store)).filter(
+      (l) => pipelines.has(l.name.replace(/^pipeline:/, '')) && l.name.startsWith('pipeline:'),
+    );
+    const openRuns = (await listRuns(store, { status: 'running', limit: 100 })).filter(
+      (r) => r.pipeline !== null && pipelines.has(r.pipeline),
+    );
     return { tables: await tableStatuses(store, tables), running, openRuns, checkedAt: new Date().toISOString() };
   },
 });

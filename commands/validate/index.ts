@@ -34,7 +34,9 @@ export const validate = defineOperation({
     const known = CHECK_GROUPS.map((g) => g.id);
     const unknown = (input.only ?? []).filter((id) => !known.includes(id));
     if (unknown.length) {
-      throw new UsageError(`unknown check group${unknown.length > 1 ? 's' : ''}: ${unknown.join(', ')}`, { hint: `Groups: ${known.join(', ')}.` });
+      throw new UsageError(`unknown check group${unknown.length > 1 ? 's' : ''}: ${unknown.join(', ')}`, {
+        hint: `Groups: ${known.join(', ')}.`,
+      });
     }
     const groups = CHECK_GROUPS.filter((g) => !input.only?.length || input.only.includes(g.id));
     const started = Date.now();
@@ -52,9 +54,22 @@ export const validate = defineOperation({
         ctx.progress({ phase: group.title, done: checks.length, note: `${check.status} ${check.name}`, item: check });
       };
       try {
-        await group.run({ ctx, config: ctx.config, loaded: ctx.loaded, env, emit, ...(input.configError ? { configError: input.configError } : {}) });
+        await group.run({
+          ctx,
+          config: ctx.config,
+          loaded: ctx.loaded,
+          env,
+          emit,
+          ...(input.configError ? { configError: input.configError } : {}),
+        });
       } catch (error) {
-        emit(fail(`${group.id} checks`, `could not finish: ${(error as Error).message}`, 'This is a bug or an unexpected environment; run with --log-level debug.'));
+        emit(
+          fail(
+            `${group.id} checks`,
+            `could not finish: ${(error as Error).message}`,
+            'This is a bug or an unexpected environment; run with --log-level debug.',
+          ),
+        );
       }
     }
     const counts: Record<CheckStatus, number> = { pass: 0, warn: 0, fail: 0 };

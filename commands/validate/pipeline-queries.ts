@@ -31,15 +31,28 @@ export function pipelineQueries(config: Config, now = new Date()): PipelineQuery
 
 function spotifyQueries(config: Config, pipeline: string, now: Date): PipelineQuery[] {
   const bq = config.warehouse.bigquery;
-  const ref = (table: string): TableRef => ({ projectId: bq.projectId ?? 'project', datasetId: bq.dataset, tableId: table });
+  const ref = (table: string): TableRef => ({
+    projectId: bq.projectId ?? 'project',
+    datasetId: bq.dataset,
+    tableId: table,
+  });
   const defs: TableDef[] = Object.values(SPOTIFY_TABLES);
   const cutoff = new Date(now.getTime() - SPOTIFY_RETENTION_DAYS * 86_400_000);
   return [
     // A load's MERGE, with the target standing in for the staging table (which exists only during a load): it reads
     // at least what the real MERGE reads, so a pass here is a safe bound.
-    ...defs.map((def) => ({ name: `${pipeline}/${def.name} merge`, pipeline, sql: mergeSql(ref(def.name), ref(def.name), def, { sequenced: false }) })),
+    ...defs.map((def) => ({
+      name: `${pipeline}/${def.name} merge`,
+      pipeline,
+      sql: mergeSql(ref(def.name), ref(def.name), def, { sequenced: false }),
+    })),
     ...defs
       .filter((def) => def.partitionBy)
-      .map((def) => ({ name: `${pipeline}/${def.name} retention`, pipeline, sql: deleteOlderThanSql(ref(def.name), def, def.partitionBy!.column), params: [cutoff] })),
+      .map((def) => ({
+        name: `${pipeline}/${def.name} retention`,
+        pipeline,
+        sql: deleteOlderThanSql(ref(def.name), def, def.partitionBy!.column),
+        params: [cutoff],
+      })),
   ];
 }

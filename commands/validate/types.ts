@@ -37,5 +37,15 @@ export interface CheckGroup {
 }
 
 export const pass = (name: string, reason: string): CheckOutcome => ({ name, status: 'pass', reason });
-export const warn = (name: string, reason: string, hint: string): CheckOutcome => ({ name, status: 'warn', reason, hint });
-export const fail = (name: string, reason: string, hint: string): CheckOutcome => ({ name, status: 'fail', reason, hint });
+export const warn = (name: string, reason: string, hint: string): CheckOutcome => ({
+  name,
+  status: 'warn',
+  reason,
+  hint,
+});
+export const fail = (name: string, reason: string, hint: string): CheckOutcome => ({
+  name,
+  status: 'fail',
+  reason,
+  hint,
+});

@@ -11,7 +11,7 @@ export interface WatermarksListResult {
 /** Every configured sync table's watermark, lag and last run (the console's Watermarks pane, the bot's /watermarks). */
 export const watermarksList = defineOperation({
   name: 'watermarks.list',
-  summary: 'Every sync table\'s watermark, lag behind now and last run',
+  summary: "Every sync table's watermark, lag behind now and last run",
   input: z.object({ table: z.string().min(1).optional() }),
   async run(ctx, input): Promise<WatermarksListResult> {
     const tables = selectSyncTables(ctx.config, input.table);

@@ -16,27 +16,40 @@ export interface WatermarkChange {
 }
 
 /** Changes a watermark holding the pipeline's lock, so it never races a run (which would overwrite it). */
-async function change(ctx: OperationContext, t: SyncTable, after: string | null, operation: string): Promise<WatermarkChange> {
+async function change(
+  ctx: OperationContext,
+  t: SyncTable,
+  after: string | null,
+  operation: string,
+): Promise<WatermarkChange> {
   const store = await ctx.state();
   return withLock(store, `pipeline:${t.pipeline}`, { operation, what: `pipeline ${t.pipeline}` }, async () => {
     const before = (await getWatermark(store, t.pipeline, t.name))?.value ?? null;
     if (after === null) await deleteWatermark(store, t.pipeline, t.name);
     else await setWatermark(store, { pipeline: t.pipeline, table: t.name, value: after, type: t.watermarkType });
-    const note = after === null ? 'the next run reloads the whole source' : `the next run reads ${t.incremental} ≥ ${after}${t.lookbackDays ? ` minus ${t.lookbackDays} days of lookback` : ''}`;
+    const note =
+      after === null
+        ? 'the next run reloads the whole source'
+        : `the next run reads ${t.incremental} ≥ ${after}${t.lookbackDays ? ` minus ${t.lookbackDays} days of lookback` : ''}`;
     return { pipeline: t.pipeline, table: t.name, before, after, note };
   });
 }
 
 export const watermarksSet = defineOperation({
   name: 'watermarks.set',
-  summary: 'Set a sync table\'s watermark (needs confirmation)',
+  summary: "Set a sync table's watermark (needs confirmation)",
   input: z.object({ table: z.string().min(1), value: z.string().min(1), confirm: z.boolean().optional() }),
   async run(ctx, input): Promise<WatermarkChange> {
     const [t] = selectSyncTables(ctx.config, input.table);
     const value = parseWatermark(input.value, t!.watermarkType);
     if (value === undefined) {
       throw new UsageError(`"${input.value}" is not a ${t!.watermarkType} watermark for ${t!.name}.${t!.incremental}`, {
-        hint: t!.watermarkType === 'date' ? 'Give a date like 2026-11-01.' : t!.watermarkType === 'timestamp' ? 'Give a timestamp like 2026-11-01T00:00:00Z.' : 'Give an integer.',
+        hint:
+          t!.watermarkType === 'date'
+            ? 'Give a date like 2026-11-01.'
+            : t!.watermarkType === 'timestamp'
+              ? 'Give a timestamp like 2026-11-01T00:00:00Z.'
+              : 'Give an integer.',
       });
     }
     requireConfirmation(input.confirm, `set the watermark of ${t!.pipeline}/${t!.name} to ${value}`);
@@ -46,11 +59,14 @@ export const watermarksSet = defineOperation({
 
 export const watermarksReset = defineOperation({
   name: 'watermarks.reset',
-  summary: 'Forget a sync table\'s watermark: the next run reloads its whole source (needs confirmation)',
+  summary: "Forget a sync table's watermark: the next run reloads its whole source (needs confirmation)",
   input: z.object({ table: z.string().min(1), confirm: z.boolean().optional() }),
   async run(ctx, input): Promise<WatermarkChange> {
     const [t] = selectSyncTables(ctx.config, input.table);
-    requireConfirmation(input.confirm, `reset the watermark of ${t!.pipeline}/${t!.name} (the next run reloads the whole source)`);
+    requireConfirmation(
+      input.confirm,
+      `reset the watermark of ${t!.pipeline}/${t!.name} (the next run reloads the whole source)`,
+    );
     return change(ctx, t!, null, 'watermarks.reset');
   },
 });

@@ -51,7 +51,20 @@ export async function insertBackup(db: SqlRunner, m: BackupManifest, path: strin
   await db.run(
     `INSERT INTO backups (id, target, engine, path, format, size_bytes, sha256, server_version, tool, started_at, finished_at, manifest)
      VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-    [m.id, m.target, m.engine, path, m.format, m.sizeBytes, m.sha256, m.serverVersion, m.toolVersion, m.startedAt, m.finishedAt, toJson(m)],
+    [
+      m.id,
+      m.target,
+      m.engine,
+      path,
+      m.format,
+      m.sizeBytes,
+      m.sha256,
+      m.serverVersion,
+      m.toolVersion,
+      m.startedAt,
+      m.finishedAt,
+      toJson(m),
+    ],
   );
   return (await getBackup(db, m.id))!;
 }
@@ -64,19 +77,23 @@ export async function getBackup(db: SqlRunner, id: string): Promise<BackupEntry 
 /** Newest first. */
 export async function listBackups(db: SqlRunner, filter: { target?: string } = {}): Promise<BackupEntry[]> {
   const rows = filter.target
-    ? await db.query<Record<string, unknown>>('SELECT * FROM backups WHERE target = ? ORDER BY finished_at DESC, id DESC', [filter.target])
+    ? await db.query<Record<string, unknown>>(
+        'SELECT * FROM backups WHERE target = ? ORDER BY finished_at DESC, id DESC',
+        [filter.target],
+      )
     : await db.query<Record<string, unknown>>('SELECT * FROM backups ORDER BY target, finished_at DESC, id DESC');
   return rows.map(toEntry);
 }
 
-export async function recordVerification(db: SqlRunner, id: string, outcome: { status: 'passed' | 'failed'; at: string; error?: string | null; details?: unknown }): Promise<void> {
-  await db.run('UPDATE backups SET verify_status = ?, verified_at = ?, verify_error = ?, verify_details = ? WHERE id = ?', [
-    outcome.status,
-    outcome.at,
-    redactText(outcome.error ?? null),
-    toJson(outcome.details ?? null),
-    id,
-  ]);
+export async function recordVerification(
+  db: SqlRunner,
+  id: string,
+  outcome: { status: 'passed' | 'failed'; at: string; error?: string | null; details?: unknown },
+): Promise<void> {
+  await db.run(
+    'UPDATE backups SET verify_status = ?, verified_at = ?, verify_error = ?, verify_details = ? WHERE id = ?',
+    [outcome.status, outcome.at, redactText(outcome.error ?? null), toJson(outcome.details ?? null), id],
+  );
 }
 
 export async function deleteBackupEntry(db: SqlRunner, id: string): Promise<void> {

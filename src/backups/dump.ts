@@ -35,7 +35,12 @@ export interface DumpResult {
  * file holds. MySQL/MariaDB: mariadb-dump --single-transaction, gzip-compressed, counts taken just before. PGlite: the
  * WASM pg_dump of @electric-sql/pglite-tools (plain SQL), gzip-compressed.
  */
-export async function dumpTarget(config: Config, name: string, targetConfig: TargetConfig, options: DumpOptions): Promise<DumpResult> {
+export async function dumpTarget(
+  config: Config,
+  name: string,
+  targetConfig: TargetConfig,
+  options: DumpOptions,
+): Promise<DumpResult> {
   const now = options.now ?? (() => new Date());
   const started = now();
   const id = backupId(name, started);
@@ -71,7 +76,10 @@ export async function dumpTarget(config: Config, name: string, targetConfig: Tar
     };
     const manifestPath = await writeManifest(path, manifest).catch(async (error: unknown) => {
       await rm(path, { force: true });
-      throw new OperationFailed(`writing the manifest of ${path} failed: ${(error as Error).message}`, { hint: 'Check free space and permissions of backups.dir.', cause: error });
+      throw new OperationFailed(`writing the manifest of ${path} failed: ${(error as Error).message}`, {
+        hint: 'Check free space and permissions of backups.dir.',
+        cause: error,
+      });
     });
     return { manifest, path, manifestPath };
   } finally {
@@ -87,7 +95,12 @@ interface Dumped {
   tables: TableCount[];
 }
 
-async function dumpPostgres(config: Config, target: PostgresTarget, path: string, options: DumpOptions): Promise<Dumped> {
+async function dumpPostgres(
+  config: Config,
+  target: PostgresTarget,
+  path: string,
+  options: DumpOptions,
+): Promise<Dumped> {
   const tool = await resolveTool(config, 'pgDump');
   const client = await target.native.connect();
   try {
@@ -101,7 +114,7 @@ async function dumpPostgres(config: Config, target: PostgresTarget, path: string
       path,
       signal: options.signal,
       what: `pg_dump of target "${target.name}"`,
-      hint: 'Read pg_dump\'s message above: permissions (the role must read every table), a pg_dump older than the server (install a matching postgresql-client or set backups.tools.pgDump), or connectivity.',
+      hint: "Read pg_dump's message above: permissions (the role must read every table), a pg_dump older than the server (install a matching postgresql-client or set backups.tools.pgDump), or connectivity.",
       ...(options.onBytes ? { onBytes: options.onBytes } : {}),
     });
     // The counts run in the dump's own snapshot while pg_dump works, so they cost no wall time and match the file.
@@ -110,7 +123,10 @@ async function dumpPostgres(config: Config, target: PostgresTarget, path: string
     if (dumped.status === 'rejected') throw dumped.reason;
     if (tables.status === 'rejected') {
       await rm(path, { force: true });
-      throw new OperationFailed(`counting the rows of target "${target.name}" failed: ${(tables.reason as Error).message}`, { hint: 'The role must be able to read every table.', cause: tables.reason });
+      throw new OperationFailed(
+        `counting the rows of target "${target.name}" failed: ${(tables.reason as Error).message}`,
+        { hint: 'The role must be able to read every table.', cause: tables.reason },
+      );
     }
     return { tool: 'pg_dump', toolVersion: tool.version, ...dumped.value, tables: tables.value };
   } finally {
@@ -125,13 +141,23 @@ async function dumpMysql(config: Config, target: MysqlTarget, path: string, opti
   const tables = await countConsistently(target);
   const dumped = await streamToolToFile({
     tool: tool.path,
-    args: [...conn.args, '--single-transaction', '--routines', '--triggers', '--hex-blob', '--no-tablespaces', '--default-character-set=utf8mb4', '--skip-lock-tables', conn.database],
+    args: [
+      ...conn.args,
+      '--single-transaction',
+      '--routines',
+      '--triggers',
+      '--hex-blob',
+      '--no-tablespaces',
+      '--default-character-set=utf8mb4',
+      '--skip-lock-tables',
+      conn.database,
+    ],
     env: conn.env,
     path,
     transforms: [createGzip({ level: 6 })],
     signal: options.signal,
     what: `${tool.path} of target "${target.name}"`,
-    hint: 'Read the dump tool\'s message above: privileges (SELECT, SHOW VIEW, TRIGGER, and for --routines SELECT on mysql.proc), or connectivity.',
+    hint: "Read the dump tool's message above: privileges (SELECT, SHOW VIEW, TRIGGER, and for --routines SELECT on mysql.proc), or connectivity.",
     ...(options.onBytes ? { onBytes: options.onBytes } : {}),
   });
   return { tool: tool.path, toolVersion: tool.version, ...dumped, tables };
@@ -142,7 +168,10 @@ async function countConsistently(target: MysqlTarget): Promise<TableCount[]> {
   const conn = await target.native.getConnection();
   try {
     await conn.query('START TRANSACTION WITH CONSISTENT SNAPSHOT, READ ONLY');
-    const tables = await countTables({ query: async <T>(sql: string, params: unknown[] = []) => (await conn.query(sql, params))[0] as T[] }, 'mysql');
+    const tables = await countTables(
+      { query: async <T>(sql: string, params: unknown[] = []) => (await conn.query(sql, params))[0] as T[] },
+      'mysql',
+    );
     await conn.query('COMMIT');
     return tables;
   } finally {
@@ -156,18 +185,34 @@ async function dumpPglite(target: PgliteTarget, path: string, options: DumpOptio
   // pglite-tools' WASM pg_dump writes into its virtual file system and hands back a File: the dump is in memory once
   // (PGlite databases are embedded and small); from there it streams through gzip and the hash to disk.
   const file = await pgDump({ pg: target.native, args: ['--no-owner', '--no-privileges'] });
-  if (options.signal.aborted) throw new CancelledError('PGlite dump cancelled', { hint: 'Nothing was kept; run it again.' });
+  if (options.signal.aborted)
+    throw new CancelledError('PGlite dump cancelled', { hint: 'Nothing was kept; run it again.' });
   const partial = `${path}.partial`;
   const tap = new HashTap();
   try {
-    await pipeline(Readable.fromWeb(file.stream() as import('node:stream/web').ReadableStream), createGzip({ level: 6 }), tap, createWriteStream(partial, { mode: 0o600 }), { signal: options.signal });
+    await pipeline(
+      Readable.fromWeb(file.stream() as import('node:stream/web').ReadableStream),
+      createGzip({ level: 6 }),
+      tap,
+      createWriteStream(partial, { mode: 0o600 }),
+      { signal: options.signal },
+    );
     await chmod(partial, 0o600);
     await rename(partial, path);
   } catch (error) {
     await rm(partial, { force: true });
-    throw new OperationFailed(`writing the PGlite dump of "${target.name}" failed: ${(error as Error).message}`, { hint: 'Check free space and permissions of backups.dir.', cause: error });
+    throw new OperationFailed(`writing the PGlite dump of "${target.name}" failed: ${(error as Error).message}`, {
+      hint: 'Check free space and permissions of backups.dir.',
+      cause: error,
+    });
   }
-  return { tool: 'pglite-tools pg_dump', toolVersion: `@electric-sql/pglite-tools pg_dump (PostgreSQL ${await pgliteVersion(target)})`, sha256: tap.digest(), sizeBytes: tap.bytes, tables };
+  return {
+    tool: 'pglite-tools pg_dump',
+    toolVersion: `@electric-sql/pglite-tools pg_dump (PostgreSQL ${await pgliteVersion(target)})`,
+    sha256: tap.digest(),
+    sizeBytes: tap.bytes,
+    tables,
+  };
 }
 
 async function pgliteVersion(target: SqlTarget): Promise<string> {

@@ -60,9 +60,12 @@ export async function readManifest(file: string): Promise<BackupManifest> {
   }
   const parsed = manifestSchema.safeParse(JSON.parse(text));
   if (!parsed.success) {
-    throw new OperationFailed(`manifest ${path} is not a valid opsctl manifest: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`, {
-      hint: 'Take a new backup; do not edit manifests by hand.',
-    });
+    throw new OperationFailed(
+      `manifest ${path} is not a valid opsctl manifest: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`,
+      {
+        hint: 'Take a new backup; do not edit manifests by hand.',
+      },
+    );
   }
   return parsed.data;
 }

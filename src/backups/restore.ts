@@ -21,16 +21,32 @@ export interface RestoreSource {
   path: string;
 }
 
-const RESTORE_HINT = "Read the restore tool's message above; a backup that does not restore is not a backup: take a new one and find out why.";
+const RESTORE_HINT =
+  "Read the restore tool's message above; a backup that does not restore is not a backup: take a new one and find out why.";
 
 /** Loads a backup into a database of the same engine. `replace`: drop what the backup holds first (a real restore). */
-async function loadInto(config: Config, backup: RestoreSource, into: { engine: 'postgres'; url: string } | { engine: 'mysql'; url: string; database: string }, replace: boolean, signal: AbortSignal): Promise<void> {
+async function loadInto(
+  config: Config,
+  backup: RestoreSource,
+  into: { engine: 'postgres'; url: string } | { engine: 'mysql'; url: string; database: string },
+  replace: boolean,
+  signal: AbortSignal,
+): Promise<void> {
   if (into.engine === 'postgres') {
     const tool = await resolveTool(config, 'pgRestore');
     const conn = pgConnection(into.url);
     await runTool({
       tool: tool.path,
-      args: ['--no-owner', '--no-privileges', '--exit-on-error', '--single-transaction', '--no-password', ...(replace ? ['--clean', '--if-exists'] : []), ...conn.args, backup.path],
+      args: [
+        '--no-owner',
+        '--no-privileges',
+        '--exit-on-error',
+        '--single-transaction',
+        '--no-password',
+        ...(replace ? ['--clean', '--if-exists'] : []),
+        ...conn.args,
+        backup.path,
+      ],
       env: conn.env,
       signal,
       what: `pg_restore of ${backup.id}`,
@@ -66,9 +82,21 @@ async function execPgliteDump(pg: PGlite, sql: string): Promise<void> {
  * The restore drill: a scratch database opsctl creates on the target's server (PGlite: an in-memory instance),
  * the backup restored into it, every table counted, and the scratch database dropped whatever happened.
  */
-export async function restoreIntoScratch(config: Config, backup: RestoreSource, targetName: string, targetConfig: TargetConfig, signal: AbortSignal, onPhase?: (phase: string, note?: string) => void): Promise<{ scratch: string; tables: TableCount[] }> {
+export async function restoreIntoScratch(
+  config: Config,
+  backup: RestoreSource,
+  targetName: string,
+  targetConfig: TargetConfig,
+  signal: AbortSignal,
+  onPhase?: (phase: string, note?: string) => void,
+): Promise<{ scratch: string; tables: TableCount[] }> {
   if (targetConfig.engine !== backup.engine) {
-    throw new OperationFailed(`backup ${backup.id} is ${backup.engine} but target "${targetName}" is now ${targetConfig.engine}`, { hint: 'The drill runs on the server of the backup\'s target; point that target back at a server of the same engine.' });
+    throw new OperationFailed(
+      `backup ${backup.id} is ${backup.engine} but target "${targetName}" is now ${targetConfig.engine}`,
+      {
+        hint: "The drill runs on the server of the backup's target; point that target back at a server of the same engine.",
+      },
+    );
   }
   if (backup.engine === 'pglite') {
     const { PGlite } = await import('@electric-sql/pglite');
@@ -77,9 +105,18 @@ export async function restoreIntoScratch(config: Config, backup: RestoreSource, 
       onPhase?.('restore', 'in-memory PGlite');
       await execPgliteDump(pg, await pgliteSql(backup.path));
       onPhase?.('count', 'in-memory PGlite');
-      return { scratch: 'in-memory PGlite', tables: await countTables({ query: async (sql, params) => (await pg.query(sql, params)).rows as never }, 'pglite') };
+      return {
+        scratch: 'in-memory PGlite',
+        tables: await countTables(
+          { query: async (sql, params) => (await pg.query(sql, params)).rows as never },
+          'pglite',
+        ),
+      };
     } catch (error) {
-      throw new OperationFailed(`restoring ${backup.id} into a scratch PGlite failed: ${(error as Error).message}`, { hint: RESTORE_HINT, cause: error });
+      throw new OperationFailed(`restoring ${backup.id} into a scratch PGlite failed: ${(error as Error).message}`, {
+        hint: RESTORE_HINT,
+        cause: error,
+      });
     } finally {
       await pg.close().catch(() => undefined);
     }
@@ -94,11 +131,19 @@ export async function restoreIntoScratch(config: Config, backup: RestoreSource, 
     created = true;
     const url = urlWithDatabase((server as PostgresTarget | MysqlTarget).url, scratch);
     onPhase?.('restore', scratch);
-    await loadInto(config, backup, backup.engine === 'postgres' ? { engine: 'postgres', url } : { engine: 'mysql', url, database: scratch }, false, signal);
+    await loadInto(
+      config,
+      backup,
+      backup.engine === 'postgres' ? { engine: 'postgres', url } : { engine: 'mysql', url, database: scratch },
+      false,
+      signal,
+    );
     onPhase?.('count', scratch);
     const scratchTarget = await openTarget(
       `${targetName} (scratch)`,
-      backup.engine === 'postgres' ? postgresTargetSchema.parse({ engine: 'postgres', url, pool: { max: 1 } }) : mysqlTargetSchema.parse({ engine: 'mysql', url, pool: { max: 1 } }),
+      backup.engine === 'postgres'
+        ? postgresTargetSchema.parse({ engine: 'postgres', url, pool: { max: 1 } })
+        : mysqlTargetSchema.parse({ engine: 'mysql', url, pool: { max: 1 } }),
       { signal },
     );
     try {
@@ -138,7 +183,14 @@ export interface RestoreCounts {
  * in one transaction (a failure leaves the target as it was). MySQL: the dump's DROP TABLE IF EXISTS + CREATE per
  * table. PGlite: every user schema is dropped and the dump replayed, in one transaction.
  */
-export async function restoreIntoTarget(config: Config, backup: RestoreSource, targetName: string, targetConfig: TargetConfig, signal: AbortSignal, onPhase?: (phase: string, note?: string) => void): Promise<RestoreCounts> {
+export async function restoreIntoTarget(
+  config: Config,
+  backup: RestoreSource,
+  targetName: string,
+  targetConfig: TargetConfig,
+  signal: AbortSignal,
+  onPhase?: (phase: string, note?: string) => void,
+): Promise<RestoreCounts> {
   const target = await openTarget(targetName, targetConfig, { signal });
   try {
     onPhase?.('count', 'before');
@@ -158,7 +210,15 @@ export async function restoreIntoTarget(config: Config, backup: RestoreSource, t
       await pg.exec('RESET search_path');
     } else {
       const url = (target as PostgresTarget | MysqlTarget).url;
-      await loadInto(config, backup, target.engine === 'postgres' ? { engine: 'postgres', url } : { engine: 'mysql', url, database: mysqlConnection(url).database }, true, signal);
+      await loadInto(
+        config,
+        backup,
+        target.engine === 'postgres'
+          ? { engine: 'postgres', url }
+          : { engine: 'mysql', url, database: mysqlConnection(url).database },
+        true,
+        signal,
+      );
     }
     onPhase?.('count', 'after');
     return { before, after: await countTables(target, target.engine) };

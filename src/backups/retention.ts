@@ -35,12 +35,17 @@ export function isoWeek(iso: string): string {
  * kept by any rule stays. The newest verified backup of each target always stays: pruning never leaves a target
  * without a proven restore.
  */
-export function applyRetention<T extends RetentionCandidate>(backups: T[], policy: RetentionPolicy): RetentionDecision<T>[] {
+export function applyRetention<T extends RetentionCandidate>(
+  backups: T[],
+  policy: RetentionPolicy,
+): RetentionDecision<T>[] {
   const byTarget = new Map<string, T[]>();
   for (const b of backups) byTarget.set(b.target, [...(byTarget.get(b.target) ?? []), b]);
   const out: RetentionDecision<T>[] = [];
   for (const list of byTarget.values()) {
-    const sorted = [...list].sort((a, b) => (a.finishedAt < b.finishedAt ? 1 : a.finishedAt > b.finishedAt ? -1 : a.id < b.id ? 1 : -1));
+    const sorted = [...list].sort((a, b) =>
+      a.finishedAt < b.finishedAt ? 1 : a.finishedAt > b.finishedAt ? -1 : a.id < b.id ? 1 : -1,
+    );
     const reasons = new Map<string, string[]>(sorted.map((b) => [b.id, []]));
     sorted.slice(0, policy.keepLast).forEach((b, i) => reasons.get(b.id)!.push(`last ${i + 1}`));
     const bucket = (key: (b: T) => string, limit: number, label: string) => {

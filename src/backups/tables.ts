@@ -40,7 +40,9 @@ export async function countTables(db: Queryable, engine: 'postgres' | 'pglite' |
   }
   const tables = await db.query<{ schema_name: string; table_name: string }>(PG_TABLES);
   for (const t of tables) {
-    const [row] = await db.query<{ n: number | string }>(`SELECT COUNT(*) AS n FROM ${quotePg(t.schema_name)}.${quotePg(t.table_name)}`);
+    const [row] = await db.query<{ n: number | string }>(
+      `SELECT COUNT(*) AS n FROM ${quotePg(t.schema_name)}.${quotePg(t.table_name)}`,
+    );
     out.push({ table: `${t.schema_name}.${t.table_name}`, rows: Number(row?.n ?? 0) });
   }
   return out;
@@ -57,7 +59,8 @@ export function compareCounts(expected: TableCount[], actual: TableCount[]): Cou
   const a = new Map(actual.map((t) => [t.table, t.rows]));
   const e = new Map(expected.map((t) => [t.table, t.rows]));
   const out: CountMismatch[] = [];
-  for (const t of expected) if (a.get(t.table) !== t.rows) out.push({ table: t.table, expected: t.rows, actual: a.get(t.table) ?? null });
+  for (const t of expected)
+    if (a.get(t.table) !== t.rows) out.push({ table: t.table, expected: t.rows, actual: a.get(t.table) ?? null });
   for (const t of actual) if (!e.has(t.table)) out.push({ table: t.table, expected: null, actual: t.rows });
   return out;
 }

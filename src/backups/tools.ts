@@ -29,7 +29,11 @@ export function mysqlConnection(url: string, database?: string): ToolConnection 
   const password = decodeURIComponent(u.password);
   const db = database ?? decodeURIComponent(u.pathname.replace(/^\//, ''));
   return {
-    args: [`--host=${u.hostname || '127.0.0.1'}`, `--port=${u.port || '3306'}`, `--user=${decodeURIComponent(u.username || 'root')}`],
+    args: [
+      `--host=${u.hostname || '127.0.0.1'}`,
+      `--port=${u.port || '3306'}`,
+      `--user=${decodeURIComponent(u.username || 'root')}`,
+    ],
     env: password ? { MYSQL_PWD: password } : {},
     database: db,
   };
@@ -43,13 +47,20 @@ export function urlWithDatabase(url: string, database: string): string {
 }
 
 export type ToolName = 'pgDump' | 'pgRestore' | 'mysqlDump' | 'mysql';
-const MYSQL_CANDIDATES: Record<'mysqlDump' | 'mysql', string[]> = { mysqlDump: ['mariadb-dump', 'mysqldump'], mysql: ['mariadb', 'mysql'] };
+const MYSQL_CANDIDATES: Record<'mysqlDump' | 'mysql', string[]> = {
+  mysqlDump: ['mariadb-dump', 'mysqldump'],
+  mysql: ['mariadb', 'mysql'],
+};
 const resolved = new Map<string, { path: string; version: string }>();
 
 /** The configured program, or the first candidate that runs; with its `--version` line. */
 export async function resolveTool(config: Config, name: ToolName): Promise<{ path: string; version: string }> {
   const configured = config.backups.tools[name];
-  const candidates = configured ? [configured] : name === 'pgDump' || name === 'pgRestore' ? [config.backups.tools[name]] : MYSQL_CANDIDATES[name];
+  const candidates = configured
+    ? [configured]
+    : name === 'pgDump' || name === 'pgRestore'
+      ? [config.backups.tools[name]]
+      : MYSQL_CANDIDATES[name];
   const tried: string[] = [];
   for (const candidate of candidates) {
     if (!candidate) continue;
@@ -63,9 +74,12 @@ export async function resolveTool(config: Config, name: ToolName): Promise<{ pat
     }
     tried.push(candidate);
   }
-  throw new OperationFailed(`no ${name === 'pgDump' ? 'pg_dump' : name === 'pgRestore' ? 'pg_restore' : name === 'mysqlDump' ? 'mariadb-dump/mysqldump' : 'mariadb/mysql client'} found (tried ${tried.join(', ')})`, {
-    hint: `Install the client tools (Debian: postgresql-client, mariadb-client) or set backups.tools.${name} to the program's path.`,
-  });
+  throw new OperationFailed(
+    `no ${name === 'pgDump' ? 'pg_dump' : name === 'pgRestore' ? 'pg_restore' : name === 'mysqlDump' ? 'mariadb-dump/mysqldump' : 'mariadb/mysql client'} found (tried ${tried.join(', ')})`,
+    {
+      hint: `Install the client tools (Debian: postgresql-client, mariadb-client) or set backups.tools.${name} to the program's path.`,
+    },
+  );
 }
 
 /** Passes bytes through, hashing and counting them. */
@@ -84,17 +98,25 @@ export class HashTap extends Transform {
 
 export async function sha256File(path: string, signal?: AbortSignal): Promise<{ sha256: string; bytes: number }> {
   const tap = new HashTap();
-  await pipeline(createReadStream(path, { highWaterMark: 1 << 20 }), tap, async function* (source) {
-    for await (const _ of source) {
-      /* drain */
-    }
-  }, signal ? { signal } : {});
+  await pipeline(
+    createReadStream(path, { highWaterMark: 1 << 20 }),
+    tap,
+    async function* (source) {
+      for await (const _ of source) {
+        /* drain */
+      }
+    },
+    signal ? { signal } : {},
+  );
   return { sha256: tap.digest(), bytes: tap.bytes };
 }
 
 function toolFailure(what: string, stderr: string, exitCode: number | undefined, hint: string): OperationFailed {
   const text = redactor.redact(stderr.trim()).split('\n').slice(-20).join('\n');
-  return new OperationFailed(`${what} failed${exitCode === undefined ? '' : ` (exit ${exitCode})`}${text ? `: ${text}` : ''}`, { hint, details: { stderr: text } });
+  return new OperationFailed(
+    `${what} failed${exitCode === undefined ? '' : ` (exit ${exitCode})`}${text ? `: ${text}` : ''}`,
+    { hint, details: { stderr: text } },
+  );
 }
 
 export interface StreamToFileOptions {
@@ -141,11 +163,18 @@ export async function streamToolToFile(options: StreamToFileOptions): Promise<{ 
   const writing = pipeline([sub.stdout as Readable, ...(options.transforms ?? []), tap, progress, out]);
   const [result, written] = await Promise.allSettled([sub, writing]);
   try {
-    if (options.signal.aborted) throw new CancelledError(`${options.what} cancelled`, { hint: 'Nothing was kept; run it again.' });
-    if (result.status === 'rejected') throw toolFailure(options.what, String((result.reason as Error).message), undefined, options.hint);
+    if (options.signal.aborted)
+      throw new CancelledError(`${options.what} cancelled`, { hint: 'Nothing was kept; run it again.' });
+    if (result.status === 'rejected')
+      throw toolFailure(options.what, String((result.reason as Error).message), undefined, options.hint);
     const r = result.value;
-    if (r.exitCode !== 0 || r.failed) throw toolFailure(options.what, String(r.stderr ?? r.message ?? ''), r.exitCode, options.hint);
-    if (written.status === 'rejected') throw new OperationFailed(`${options.what}: writing ${partial} failed: ${(written.reason as Error).message}`, { hint: 'Check free space and permissions of backups.dir.', cause: written.reason });
+    if (r.exitCode !== 0 || r.failed)
+      throw toolFailure(options.what, String(r.stderr ?? r.message ?? ''), r.exitCode, options.hint);
+    if (written.status === 'rejected')
+      throw new OperationFailed(`${options.what}: writing ${partial} failed: ${(written.reason as Error).message}`, {
+        hint: 'Check free space and permissions of backups.dir.',
+        cause: written.reason,
+      });
     await chmod(partial, 0o600);
     await rename(partial, options.path);
     return { sha256: tap.digest(), sizeBytes: tap.bytes };
@@ -157,7 +186,15 @@ export async function streamToolToFile(options: StreamToFileOptions): Promise<{ 
 }
 
 /** Runs a program that reads the stream on stdin (a restore), failing with its stderr. */
-export async function streamFileToTool(options: { tool: string; args: string[]; env: Record<string, string>; input: Readable; signal: AbortSignal; what: string; hint: string }): Promise<void> {
+export async function streamFileToTool(options: {
+  tool: string;
+  args: string[];
+  env: Record<string, string>;
+  input: Readable;
+  signal: AbortSignal;
+  what: string;
+  hint: string;
+}): Promise<void> {
   const sub = execa(options.tool, options.args, {
     env: options.env,
     stdin: 'pipe',
@@ -170,14 +207,40 @@ export async function streamFileToTool(options: { tool: string; args: string[]; 
   const feeding = pipeline(options.input, sub.stdin!);
   const [result, fed] = await Promise.allSettled([sub, feeding]);
   if (options.signal.aborted) throw new CancelledError(`${options.what} cancelled`, { hint: 'Run it again.' });
-  if (result.status === 'rejected') throw toolFailure(options.what, String((result.reason as Error).message), undefined, options.hint);
-  if (result.value.exitCode !== 0 || result.value.failed) throw toolFailure(options.what, String(result.value.stderr ?? result.value.message ?? ''), result.value.exitCode, options.hint);
-  if (fed.status === 'rejected') throw new OperationFailed(`${options.what}: reading the backup failed: ${(fed.reason as Error).message}`, { hint: options.hint, cause: fed.reason });
+  if (result.status === 'rejected')
+    throw toolFailure(options.what, String((result.reason as Error).message), undefined, options.hint);
+  if (result.value.exitCode !== 0 || result.value.failed)
+    throw toolFailure(
+      options.what,
+      String(result.value.stderr ?? result.value.message ?? ''),
+      result.value.exitCode,
+      options.hint,
+    );
+  if (fed.status === 'rejected')
+    throw new OperationFailed(`${options.what}: reading the backup failed: ${(fed.reason as Error).message}`, {
+      hint: options.hint,
+      cause: fed.reason,
+    });
 }
 
 /** Runs a program to completion (pg_restore from a file), failing with its stderr. */
-export async function runTool(options: { tool: string; args: string[]; env: Record<string, string>; signal: AbortSignal; what: string; hint: string }): Promise<void> {
-  const r = await execa(options.tool, options.args, { env: options.env, stdin: 'ignore', stdout: 'ignore', reject: false, cancelSignal: options.signal, forceKillAfterDelay: 5_000 });
+export async function runTool(options: {
+  tool: string;
+  args: string[];
+  env: Record<string, string>;
+  signal: AbortSignal;
+  what: string;
+  hint: string;
+}): Promise<void> {
+  const r = await execa(options.tool, options.args, {
+    env: options.env,
+    stdin: 'ignore',
+    stdout: 'ignore',
+    reject: false,
+    cancelSignal: options.signal,
+    forceKillAfterDelay: 5_000,
+  });
   if (options.signal.aborted) throw new CancelledError(`${options.what} cancelled`, { hint: 'Run it again.' });
-  if (r.exitCode !== 0 || r.failed) throw toolFailure(options.what, String(r.stderr ?? r.message ?? ''), r.exitCode, options.hint);
+  if (r.exitCode !== 0 || r.failed)
+    throw toolFailure(options.what, String(r.stderr ?? r.message ?? ''), r.exitCode, options.hint);
 }

@@ -7,12 +7,20 @@ import { BOT_COMMANDS } from './commands/index.js';
 import type { BotCommand, CommandRequest, ConfirmableAction } from './commands/types.js';
 import { code, esc, italic, lines } from './format.js';
 import { botRuntime, type OperationResolver } from './operations.js';
-import type { OutgoingMessage, TelegramCallbackQuery, TelegramClient, TelegramMessage, TelegramUpdate, TelegramUser } from './telegram.js';
+import type {
+  OutgoingMessage,
+  TelegramCallbackQuery,
+  TelegramClient,
+  TelegramMessage,
+  TelegramUpdate,
+  TelegramUser,
+} from './telegram.js';
 
 /** How a message ended, for the log and the `opsctl_bot_messages_total` counter. */
-export type Outcome = 'answered' | 'failed' | 'refused' | 'unavailable' | 'unknown' | 'ignored' | 'confirmed' | 'cancelled' | 'expired';
+export type Outcome =
+  'answered' | 'failed' | 'refused' | 'unavailable' | 'unknown' | 'ignored' | 'confirmed' | 'cancelled' | 'expired';
 
-export const REFUSAL = '⛔ This bot only answers its team\'s chats.';
+export const REFUSAL = "⛔ This bot only answers its team's chats.";
 const PROGRESS_EDIT_MS = 3_000;
 
 export interface DispatcherOptions {
@@ -62,7 +70,10 @@ export class Dispatcher {
   /** Starts handling an update; never throws (failures are logged and answered). */
   handle(update: TelegramUpdate): Promise<void> {
     const work = this.dispatch(update).catch((error: unknown) => {
-      this.options.log.error('bot: handling an update failed', { updateId: update.update_id, error: errorMessage(error) });
+      this.options.log.error('bot: handling an update failed', {
+        updateId: update.update_id,
+        error: errorMessage(error),
+      });
     });
     const tracked = work.finally(() => this.inFlight.delete(tracked));
     this.inFlight.add(tracked);
@@ -83,7 +94,12 @@ export class Dispatcher {
     return chatId !== undefined && this.allowed.has(Number(chatId));
   }
 
-  private refuse(kind: string, chatId: number | undefined, from: TelegramUser | undefined, what: string | undefined): void {
+  private refuse(
+    kind: string,
+    chatId: number | undefined,
+    from: TelegramUser | undefined,
+    what: string | undefined,
+  ): void {
     this.options.log.warn('bot: refused a chat that is not in the allowlist', {
       chatId,
       userId: from?.id,
@@ -94,9 +110,19 @@ export class Dispatcher {
     });
   }
 
-  private count(command: string, outcome: Outcome, started: number, chatId: number, extra: Record<string, unknown> = {}): void {
+  private count(
+    command: string,
+    outcome: Outcome,
+    started: number,
+    chatId: number,
+    extra: Record<string, unknown> = {},
+  ): void {
     this.options.onHandled?.(command, outcome);
-    this.options.log.info(`bot: /${command} ${outcome}`, { chatId, durationMs: Math.round(performance.now() - started), ...extra });
+    this.options.log.info(`bot: /${command} ${outcome}`, {
+      chatId,
+      durationMs: Math.round(performance.now() - started),
+      ...extra,
+    });
   }
 
   private async onMessage(message: TelegramMessage): Promise<void> {
@@ -112,14 +138,18 @@ export class Dispatcher {
     const parsed = parseCommand(text);
     if (!parsed) {
       this.options.onHandled?.('none', 'ignored');
-      await this.options.telegram.sendMessage(chatId, { text: `${esc('Send')} ${code('/help')} ${esc('for the commands.')}` });
+      await this.options.telegram.sendMessage(chatId, {
+        text: `${esc('Send')} ${code('/help')} ${esc('for the commands.')}`,
+      });
       return;
     }
     if (parsed.bot && this.username && parsed.bot.toLowerCase() !== this.username.toLowerCase()) return; // meant for another bot in the group
     const command = this.commands.find((c) => c.name === parsed.name);
     if (!command) {
       this.count('unknown', 'unknown', started, chatId, { asked: parsed.name.slice(0, 32) });
-      await this.options.telegram.sendMessage(chatId, { text: `${esc('Unknown command')} ${code(`/${parsed.name}`)}. ${esc('Send')} ${code('/help')}.` });
+      await this.options.telegram.sendMessage(chatId, {
+        text: `${esc('Unknown command')} ${code(`/${parsed.name}`)}. ${esc('Send')} ${code('/help')}.`,
+      });
       return;
     }
     const missing = [];
@@ -127,7 +157,9 @@ export class Dispatcher {
     if (missing.length) {
       this.count(command.name, 'unavailable', started, chatId, { missing });
       await this.options.telegram.sendMessage(chatId, {
-        text: lines(`ℹ️ ${code(`/${command.name}`)} ${esc('is not available in this build of opsctl')} ${italic(`(no ${missing.join(', ')} operation)`)}.`),
+        text: lines(
+          `ℹ️ ${code(`/${command.name}`)} ${esc('is not available in this build of opsctl')} ${italic(`(no ${missing.join(', ')} operation)`)}.`,
+        ),
       });
       return;
     }
@@ -136,7 +168,9 @@ export class Dispatcher {
     let outcome: Outcome = 'answered';
     let confirmationId: string | undefined;
     try {
-      const answer = await command.run(this.request(chatId, parsed.args, user, command.name, (id) => (confirmationId = id)));
+      const answer = await command.run(
+        this.request(chatId, parsed.args, user, command.name, (id) => (confirmationId = id)),
+      );
       reply = typeof answer === 'string' ? { text: answer } : answer;
     } catch (error) {
       outcome = 'failed';
@@ -151,7 +185,13 @@ export class Dispatcher {
     this.count(command.name, outcome, started, chatId, { user });
   }
 
-  private request(chatId: number, args: string, user: string, command: string, onConfirm: (id: string) => void): CommandRequest {
+  private request(
+    chatId: number,
+    args: string,
+    user: string,
+    command: string,
+    onConfirm: (id: string) => void,
+  ): CommandRequest {
     return {
       chatId,
       args,
@@ -165,17 +205,34 @@ export class Dispatcher {
         const id = randomBytes(6).toString('base64url');
         this.pending.set(id, { chatId, action, expiresAt: Date.now() + (this.options.confirmTtlMs ?? 300_000) });
         onConfirm(id);
-        return { text: action.question, buttons: [[{ text: action.button, data: `ok:${id}` }, { text: 'Cancel', data: `no:${id}` }]] };
+        return {
+          text: action.question,
+          buttons: [
+            [
+              { text: action.button, data: `ok:${id}` },
+              { text: 'Cancel', data: `no:${id}` },
+            ],
+          ],
+        };
       },
     };
   }
 
   /** Runs an operation by name on the bot's runtime, with trigger `bot` and the bot's cancellation. */
-  private async invoke(name: string, input: Record<string, unknown>, command: string, progress?: (p: Progress) => void): Promise<unknown> {
+  private async invoke(
+    name: string,
+    input: Record<string, unknown>,
+    command: string,
+    progress?: (p: Progress) => void,
+  ): Promise<unknown> {
     const operation = await this.options.resolve(name);
     if (!operation) throw new Error(`operation ${name} is not part of this build of opsctl`);
     const base = this.options.runtime;
-    const ctx = botRuntime(base, { signal: this.options.signal ?? base.signal, log: base.log.child({ bot: command }), ...(progress ? { progress } : {}) });
+    const ctx = botRuntime(base, {
+      signal: this.options.signal ?? base.signal,
+      log: base.log.child({ bot: command }),
+      ...(progress ? { progress } : {}),
+    });
     return invoke(operation, ctx, input);
   }
 
@@ -196,10 +253,21 @@ export class Dispatcher {
     }
     const match = /^(ok|no):([A-Za-z0-9_-]+)$/.exec(query.data ?? '');
     const pending = match ? this.pending.get(match[2]!) : undefined;
-    if (!match || !pending || pending.expiresAt < Date.now() || pending.chatId !== chatId || (pending.messageId && query.message && pending.messageId !== query.message.message_id)) {
+    if (
+      !match ||
+      !pending ||
+      pending.expiresAt < Date.now() ||
+      pending.chatId !== chatId ||
+      (pending.messageId && query.message && pending.messageId !== query.message.message_id)
+    ) {
       this.count('button', 'expired', started, chatId!);
       await tg.answerCallback(query.id, 'This button has expired: send the command again.');
-      if (query.message) await tg.editMessage(chatId!, query.message.message_id, { text: `${query.message.text ? esc(query.message.text) : ''}\n${italic('⌛ expired')}` }).catch(() => undefined);
+      if (query.message)
+        await tg
+          .editMessage(chatId!, query.message.message_id, {
+            text: `${query.message.text ? esc(query.message.text) : ''}\n${italic('⌛ expired')}`,
+          })
+          .catch(() => undefined);
       return;
     }
     this.pending.delete(match[2]!); // one press, one run
@@ -207,7 +275,12 @@ export class Dispatcher {
     const messageId = query.message?.message_id ?? pending.messageId;
     if (match[1] === 'no') {
       await tg.answerCallback(query.id, 'Cancelled.');
-      if (messageId) await tg.editMessage(chatId!, messageId, { text: `✖ ${esc('Cancelled by')} ${esc(user)}: ${pending.action.question.split('\n')[0]}` }).catch(() => undefined);
+      if (messageId)
+        await tg
+          .editMessage(chatId!, messageId, {
+            text: `✖ ${esc('Cancelled by')} ${esc(user)}: ${pending.action.question.split('\n')[0]}`,
+          })
+          .catch(() => undefined);
       this.count('button', 'cancelled', started, chatId!, { operation: pending.action.operation, user });
       return;
     }
@@ -222,7 +295,11 @@ export class Dispatcher {
     } catch (error) {
       outcome = 'failed';
       text = failureText(pending.action.button.replace(/^▶\s*/, ''), error);
-      this.options.log.warn('bot: confirmed action failed', { chatId, operation: pending.action.operation, error: errorMessage(error) });
+      this.options.log.warn('bot: confirmed action failed', {
+        chatId,
+        operation: pending.action.operation,
+        error: errorMessage(error),
+      });
     } finally {
       await edits?.stop();
     }
@@ -257,7 +334,10 @@ export function displayName(user: TelegramUser | undefined): string {
 /** An error for the chat: the message and the hint, never a stack. */
 export function failureText(what: string, error: unknown): string {
   if (error instanceof ConfirmationRequired && error.typed) {
-    return lines(`⛔ ${esc(what)}: ${esc(error.action)}`, italic(`needs the word "${error.typed}" typed: run it from the console or the CLI.`));
+    return lines(
+      `⛔ ${esc(what)}: ${esc(error.action)}`,
+      italic(`needs the word "${error.typed}" typed: run it from the console or the CLI.`),
+    );
   }
   const hint = isOpsError(error) ? error.hint : undefined;
   return lines(`❌ ${esc(what)} failed: ${esc(errorMessage(error).slice(0, 600))}`, hint ? italic(hint) : undefined);

@@ -16,7 +16,15 @@ export const bold = (text: unknown) => `<b>${esc(text)}</b>`;
 export const code = (text: unknown) => `<code>${esc(text)}</code>`;
 export const italic = (text: unknown) => `<i>${esc(text)}</i>`;
 
-export const ICON = { ok: '✅', failed: '❌', running: '⏳', warn: '⚠️', info: 'ℹ️', cancelled: '⏹', unknown: '•' } as const;
+export const ICON = {
+  ok: '✅',
+  failed: '❌',
+  running: '⏳',
+  warn: '⚠️',
+  info: 'ℹ️',
+  cancelled: '⏹',
+  unknown: '•',
+} as const;
 
 export function statusIcon(status: string | undefined): string {
   switch ((status ?? '').toLowerCase()) {

@@ -100,8 +100,19 @@ function readBody(req: IncomingMessage): Promise<string> {
   });
 }
 
-function send(res: ServerResponse, status: number, body: string, contentType: string, headers: Record<string, string> = {}): void {
-  res.writeHead(status, { 'content-type': contentType, 'content-length': Buffer.byteLength(body), 'cache-control': 'no-store', ...headers });
+function send(
+  res: ServerResponse,
+  status: number,
+  body: string,
+  contentType: string,
+  headers: Record<string, string> = {},
+): void {
+  res.writeHead(status, {
+    'content-type': contentType,
+    'content-length': Buffer.byteLength(body),
+    'cache-control': 'no-store',
+    ...headers,
+  });
   res.end(res.req.method === 'HEAD' ? undefined : body);
 }
 
@@ -115,10 +126,13 @@ export function listen(server: Server, port: number, host: string): Promise<Addr
     const onError = (error: NodeJS.ErrnoException) => {
       server.off('listening', onListening);
       reject(
-        new ConnectionError(`cannot listen on ${host}:${port}: ${error.code === 'EADDRINUSE' ? 'the port is in use' : error.message}`, {
-          hint: 'Pick another port with bot.port (OPSCTL_BOT_PORT) or --port, or stop what listens there.',
-          cause: error,
-        }),
+        new ConnectionError(
+          `cannot listen on ${host}:${port}: ${error.code === 'EADDRINUSE' ? 'the port is in use' : error.message}`,
+          {
+            hint: 'Pick another port with bot.port (OPSCTL_BOT_PORT) or --port, or stop what listens there.',
+            cause: error,
+          },
+        ),
       );
     };
     const onListening = () => {

@@ -5,9 +5,18 @@ import { withTimeout } from '../util/timeout.js';
 
 /** Gauges set by the alert sources from other capabilities' operations; unset while their source is absent. */
 export const OBSERVED_METRICS = {
-  opsctl_watermark_lag_seconds: { help: 'How far each sync watermark lags behind now (from watermarks.list)', labels: ['pipeline', 'table'] },
-  opsctl_cost_usd: { help: 'BigQuery cost in USD: period="month_to_date" so far, "projected_month" at the end of the month (from costs.check)', labels: ['period'] },
-  opsctl_backup_newest_age_seconds: { help: 'Age of the newest backup of each target (from backup.freshness)', labels: ['target'] },
+  opsctl_watermark_lag_seconds: {
+    help: 'How far each sync watermark lags behind now (from watermarks.list)',
+    labels: ['pipeline', 'table'],
+  },
+  opsctl_cost_usd: {
+    help: 'BigQuery cost in USD: period="month_to_date" so far, "projected_month" at the end of the month (from costs.check)',
+    labels: ['period'],
+  },
+  opsctl_backup_newest_age_seconds: {
+    help: 'Age of the newest backup of each target (from backup.freshness)',
+    labels: ['target'],
+  },
 } as const;
 export type ObservedMetric = keyof typeof OBSERVED_METRICS;
 
@@ -49,15 +58,56 @@ export class BotMetrics {
   constructor(private readonly options: BotMetricsOptions) {
     const registers = [this.registry];
     collectDefaultMetrics({ register: this.registry });
-    this.messages = new Counter({ name: 'opsctl_bot_messages_total', help: 'Telegram messages and button presses the bot handled, by command and outcome', labelNames: ['command', 'outcome'], registers });
-    this.alerts = new Counter({ name: 'opsctl_bot_alerts_total', help: 'Alerts sent, by source and event (opened or cleared)', labelNames: ['source', 'event'], registers });
-    this.runs = new Gauge({ name: 'opsctl_runs', help: 'Runs recorded in the state store, by operation and status', labelNames: ['operation', 'status'], registers });
-    this.lastDuration = new Gauge({ name: 'opsctl_last_run_duration_seconds', help: 'Duration of the newest finished run of each operation and pipeline', labelNames: ['operation', 'pipeline'], registers });
-    this.lastSuccess = new Gauge({ name: 'opsctl_last_run_success', help: '1 when the newest finished run succeeded, 0 when it failed', labelNames: ['operation', 'pipeline'], registers });
-    this.lastFinished = new Gauge({ name: 'opsctl_last_run_finished_timestamp_seconds', help: 'When the newest finished run ended (Unix time)', labelNames: ['operation', 'pipeline'], registers });
-    this.rowsLoaded = new Gauge({ name: 'opsctl_last_run_rows_loaded', help: 'Rows loaded into each table by its newest execution', labelNames: ['pipeline', 'table'], registers });
-    this.stateUp = new Gauge({ name: 'opsctl_state_store_up', help: '1 when the state store answered this scrape', registers });
-    for (const [name, def] of Object.entries(OBSERVED_METRICS) as Array<[ObservedMetric, (typeof OBSERVED_METRICS)[ObservedMetric]]>) {
+    this.messages = new Counter({
+      name: 'opsctl_bot_messages_total',
+      help: 'Telegram messages and button presses the bot handled, by command and outcome',
+      labelNames: ['command', 'outcome'],
+      registers,
+    });
+    this.alerts = new Counter({
+      name: 'opsctl_bot_alerts_total',
+      help: 'Alerts sent, by source and event (opened or cleared)',
+      labelNames: ['source', 'event'],
+      registers,
+    });
+    this.runs = new Gauge({
+      name: 'opsctl_runs',
+      help: 'Runs recorded in the state store, by operation and status',
+      labelNames: ['operation', 'status'],
+      registers,
+    });
+    this.lastDuration = new Gauge({
+      name: 'opsctl_last_run_duration_seconds',
+      help: 'Duration of the newest finished run of each operation and pipeline',
+      labelNames: ['operation', 'pipeline'],
+      registers,
+    });
+    this.lastSuccess = new Gauge({
+      name: 'opsctl_last_run_success',
+      help: '1 when the newest finished run succeeded, 0 when it failed',
+      labelNames: ['operation', 'pipeline'],
+      registers,
+    });
+    this.lastFinished = new Gauge({
+      name: 'opsctl_last_run_finished_timestamp_seconds',
+      help: 'When the newest finished run ended (Unix time)',
+      labelNames: ['operation', 'pipeline'],
+      registers,
+    });
+    this.rowsLoaded = new Gauge({
+      name: 'opsctl_last_run_rows_loaded',
+      help: 'Rows loaded into each table by its newest execution',
+      labelNames: ['pipeline', 'table'],
+      registers,
+    });
+    this.stateUp = new Gauge({
+      name: 'opsctl_state_store_up',
+      help: '1 when the state store answered this scrape',
+      registers,
+    });
+    for (const [name, def] of Object.entries(OBSERVED_METRICS) as Array<
+      [ObservedMetric, (typeof OBSERVED_METRICS)[ObservedMetric]]
+    >) {
       this.observed.set(name, new Gauge({ name, help: def.help, labelNames: [...def.labels], registers }));
     }
     const telegramUp = options.telegramUp;
@@ -71,12 +121,25 @@ export class BotMetrics {
         },
       });
     }
-    new Gauge({ name: 'opsctl_bot_commands_in_flight', help: 'Telegram commands being handled now', registers, collect: function (this: Gauge) { this.set(options.inFlight()); } });
-    new Gauge({ name: 'opsctl_build_info', help: 'opsctl version of the bot', labelNames: ['version'], registers }).set({ version: options.version }, 1);
+    new Gauge({
+      name: 'opsctl_bot_commands_in_flight',
+      help: 'Telegram commands being handled now',
+      registers,
+      collect: function (this: Gauge) {
+        this.set(options.inFlight());
+      },
+    });
+    new Gauge({ name: 'opsctl_build_info', help: 'opsctl version of the bot', labelNames: ['version'], registers }).set(
+      { version: options.version },
+      1,
+    );
   }
 
   /** Replaces every series of a source's metrics with its latest samples. */
-  observe(metrics: readonly ObservedMetric[], samples: ReadonlyArray<{ metric: ObservedMetric; labels?: Record<string, string>; value: number }>): void {
+  observe(
+    metrics: readonly ObservedMetric[],
+    samples: ReadonlyArray<{ metric: ObservedMetric; labels?: Record<string, string>; value: number }>,
+  ): void {
     for (const name of metrics) this.observed.get(name)?.reset();
     for (const s of samples) this.observed.get(s.metric)?.set(s.labels ?? {}, s.value);
   }
@@ -96,7 +159,9 @@ export class BotMetrics {
       const snapshot = await withTimeout(this.options.stateTimeoutMs ?? 2_000, 'state store', async () => {
         const db = await this.options.state();
         const [counts, last, rows] = await Promise.all([
-          db.query<{ operation: string; status: string; n: number }>('SELECT operation, status, COUNT(*) AS n FROM runs GROUP BY operation, status'),
+          db.query<{ operation: string; status: string; n: number }>(
+            'SELECT operation, status, COUNT(*) AS n FROM runs GROUP BY operation, status',
+          ),
           db.query<LastRunRow>(
             `SELECT operation, pipeline, status, duration_ms, finished_at FROM runs
              WHERE id IN (SELECT MAX(id) FROM runs WHERE status IN ('succeeded', 'failed') GROUP BY operation, pipeline)`,
@@ -116,7 +181,8 @@ export class BotMetrics {
         this.lastSuccess.set(labels, r.status === 'succeeded' ? 1 : 0);
         if (r.finished_at) this.lastFinished.set(labels, Math.round(Date.parse(r.finished_at) / 1000));
       }
-      for (const r of snapshot.rows) this.rowsLoaded.set({ pipeline: r.pipeline, table: r.table_name }, num(r.rows_loaded));
+      for (const r of snapshot.rows)
+        this.rowsLoaded.set({ pipeline: r.pipeline, table: r.table_name }, num(r.rows_loaded));
       this.stateUp.set(1);
     } catch {
       for (const g of [this.runs, this.lastDuration, this.lastSuccess, this.lastFinished, this.rowsLoaded]) g.reset();

@@ -8,17 +8,23 @@ import type { Logger } from '../log/logger.js';
 export type OperationResolver = (name: string) => Promise<Operation | undefined>;
 
 export const catalogResolver: OperationResolver = async (name) => {
-  const { hasOperation, loadOperation } = await import('../../commands/catalog.js');
-  return hasOperation(name) ? loadOperation(name) : undefined;
+  const { isOperationName, loadOperation } = await import('../../commands/catalog.js');
+  return isOperationName(name) ? ((await loadOperation(name)) as Operation) : undefined;
 };
 
 /** `operations` answer first (by name); anything else goes to `base`. */
-export function overlayResolver(operations: Record<string, Operation>, base: OperationResolver = catalogResolver): OperationResolver {
+export function overlayResolver(
+  operations: Record<string, Operation>,
+  base: OperationResolver = catalogResolver,
+): OperationResolver {
   return async (name) => operations[name] ?? base(name);
 }
 
 /** The context an operation runs in when the bot starts it: the bot's runtime with trigger `bot` and the bot's cancellation. */
-export function botRuntime(base: OperationContext, options: { signal: AbortSignal; log?: Logger; progress?: (p: Progress) => void }): OperationContext {
+export function botRuntime(
+  base: OperationContext,
+  options: { signal: AbortSignal; log?: Logger; progress?: (p: Progress) => void },
+): OperationContext {
   return {
     ...base,
     trigger: 'bot',

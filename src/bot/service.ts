@@ -1,12 +1,15 @@
 import { invoke } from '../../commands/operation.js';
 import type { OperationContext } from '../../commands/operation.js';
-import { probeTarget } from '../db/probe.js';
-import { ConfigError, errorMessage, isOpsError } from '../errors.js';
-import { heartbeatBotInstance, pruneDeadBotInstances, registerBotInstance, unregisterBotInstance } from '../state/bot.js';
-import type { ComponentHealth } from '../util/health.js';
-import { withTimeout } from '../util/timeout.js';
+import { ConfigError, errorMessage } from '../errors.js';
+import { checkHealth, healthChecks, runCheck } from '../health/registry.js';
+import type { ComponentHealth } from '../health/types.js';
+import {
+  heartbeatBotInstance,
+  pruneDeadBotInstances,
+  registerBotInstance,
+  unregisterBotInstance,
+} from '../state/bot.js';
 import { OPSCTL_VERSION } from '../version.js';
-import { probeWarehouse } from '../warehouse/probe.js';
 import { AlertEngine, type AlertRound } from './alerts/engine.js';
 import { ALERT_SOURCE_BY_NAME } from './alerts/sources.js';
 import type { AlertContext, AlertSource } from './alerts/types.js';
@@ -43,8 +46,8 @@ export interface HealthReport {
   uptimeSeconds: number;
   state: ComponentHealth;
   telegram: { status: TelegramStatus; mode: string; username?: string; lastOkAt?: string; error?: string };
-  warehouse?: ComponentHealth;
-  targets: ComponentHealth[];
+  /** Every other component of the health-check registry (warehouse, targets…), probed at most every 30 s. */
+  components: ComponentHealth[];
   alerts: { enabled: boolean; lastCheckAt?: string; sources?: AlertRound['sources'] };
   commandsInFlight: number;
 }
@@ -106,7 +109,10 @@ export async function startBotService(options: BotServiceOptions): Promise<BotSe
   let reportFailure!: (error: Error) => void;
   const failure = new Promise<Error>((r) => (reportFailure = r));
 
-  const telegram: HealthReport['telegram'] = { status: telegramEnabled ? 'starting' : 'disabled', mode: telegramEnabled ? bot.mode : 'disabled' };
+  const telegram: HealthReport['telegram'] = {
+    status: telegramEnabled ? 'starting' : 'disabled',
+    mode: telegramEnabled ? bot.mode : 'disabled',
+  };
   const markUp = () => {
     telegram.status = 'up';
     telegram.lastOkAt = new Date().toISOString();
@@ -118,7 +124,9 @@ export async function startBotService(options: BotServiceOptions): Promise<BotSe
     telegram.error = errorMessage(error);
   };
 
-  const client: TelegramClient | undefined = telegramEnabled ? createTelegramClient({ token: bot.token!, apiUrl: bot.apiUrl }) : undefined;
+  const client: TelegramClient | undefined = telegramEnabled
+    ? createTelegramClient({ token: bot.token!, apiUrl: bot.apiUrl })
+    : undefined;
   const metrics = new BotMetrics({
     state: () => runtime.state(),
     version: OPSCTL_VERSION,
@@ -151,7 +159,13 @@ export async function startBotService(options: BotServiceOptions): Promise<BotSe
     async invoke(name, input = {}) {
       const operation = await resolve(name);
       if (!operation) return undefined;
-      return { result: await invoke(operation, botRuntime(runtime, { signal: opsAbort.signal, log: log.child({ alerts: name }) }), input) };
+      return {
+        result: await invoke(
+          operation,
+          botRuntime(runtime, { signal: opsAbort.signal, log: log.child({ alerts: name }) }),
+          input,
+        ),
+      };
     },
   };
   const sources = options.sources ?? bot.alerts.sources.map((name) => ALERT_SOURCE_BY_NAME[name]);
@@ -160,7 +174,14 @@ export async function startBotService(options: BotServiceOptions): Promise<BotSe
     sources,
     context: alertContext,
     store: () => runtime.state(),
-    ...(client && bot.allowedChats.length ? { notifier: { chats: bot.allowedChats, send: async (chat, html) => void (await client.sendMessage(chat, { text: html })) } } : {}),
+    ...(client && bot.allowedChats.length
+      ? {
+          notifier: {
+            chats: bot.allowedChats,
+            send: async (chat, html) => void (await client.sendMessage(chat, { text: html })),
+          },
+        }
+      : {}),
     log,
     onGauges: (source, samples) => metrics.observe(source.metrics ?? [], samples),
     onAlert: (source, event) => {
@@ -170,28 +191,19 @@ export async function startBotService(options: BotServiceOptions): Promise<BotSe
   });
 
   // --- health --------------------------------------------------------------------------------------------------
-  const probeState = async (): Promise<ComponentHealth> => {
-    const url = config.state.url;
-    const kind = url.startsWith('sqlite:') ? 'sqlite' : 'postgres';
-    const started = performance.now();
-    try {
-      const store = await withTimeout(PROBE_TIMEOUT_MS, 'state store', () => runtime.state());
-      const version = await withTimeout(PROBE_TIMEOUT_MS, 'state store', () => store.serverVersion());
-      return { name: 'state', kind, location: store.location, status: 'up', version, latencyMs: Math.round(performance.now() - started) };
-    } catch (error) {
-      return { name: 'state', kind, location: kind, status: 'down', error: errorMessage(error), ...(isOpsError(error) && error.hint ? { hint: error.hint } : {}) };
-    }
-  };
-  // Warehouse and targets are probed at most every 30 s; /health waits a moment for a fresh probe, else shows the last.
-  type Components = { warehouse: ComponentHealth; targets: ComponentHealth[] };
+  // The state store is probed on every request (readiness depends on it); the bot itself is not its own component.
+  const stateCheck = healthChecks(config, { filter: (c) => c.id === 'state' })[0]!;
+  const probeState = () => runCheck(stateCheck, runtime, { timeoutMs: PROBE_TIMEOUT_MS });
+  // The other components are probed at most every 30 s; /health waits a moment for a fresh probe, else shows the last.
+  type Components = ComponentHealth[];
   let components: { at: number; value: Promise<Components> } | undefined;
   let lastComponents: Components | undefined;
   const probeComponents = () => {
     if (!components || Date.now() - components.at > COMPONENTS_TTL_MS) {
-      const value = Promise.all([
-        probeWarehouse(config, { timeoutMs: PROBE_TIMEOUT_MS }),
-        Promise.all(Object.entries(config.targets).map(([name, target]) => probeTarget(name, target, { timeoutMs: PROBE_TIMEOUT_MS }))),
-      ]).then(([warehouse, targets]) => (lastComponents = { warehouse, targets }));
+      const value = checkHealth(runtime, {
+        timeoutMs: PROBE_TIMEOUT_MS,
+        filter: (c) => c.id !== 'state' && c.group !== 'bot',
+      }).then((all) => (lastComponents = all));
       components = { at: Date.now(), value };
       value.catch(() => (components = undefined));
     }
@@ -202,12 +214,13 @@ export async function startBotService(options: BotServiceOptions): Promise<BotSe
     const state = await probeState();
     const reasons: string[] = [];
     if (state.status !== 'up') reasons.push(`state store down: ${state.error ?? 'no answer'}`);
-    if (telegramEnabled && telegram.status !== 'up') reasons.push(`telegram ${telegram.status}${telegram.error ? `: ${telegram.error}` : ''}`);
+    if (telegramEnabled && telegram.status !== 'up')
+      reasons.push(`telegram ${telegram.status}${telegram.error ? `: ${telegram.error}` : ''}`);
     return { state, reasons, ready: reasons.length === 0 };
   };
   const health = async (): Promise<HealthReport> => {
     const [ready, parts] = await Promise.all([readiness(), probeComponents().catch(() => lastComponents)]);
-    const degraded = parts ? [parts.warehouse, ...parts.targets].some((c) => c.status === 'down') : false;
+    const degraded = parts ? parts.some((c) => c.status === 'down') : false;
     return {
       status: ready.ready ? (degraded ? 'degraded' : 'ok') : 'down',
       ready: ready.ready,
@@ -217,9 +230,11 @@ export async function startBotService(options: BotServiceOptions): Promise<BotSe
       uptimeSeconds: Math.round((Date.now() - startedAt.getTime()) / 1000),
       state: ready.state,
       telegram: { ...telegram },
-      ...(parts ? { warehouse: parts.warehouse } : {}),
-      targets: parts?.targets ?? [],
-      alerts: { enabled: alertsEnabled, ...(alerts.last ? { lastCheckAt: alerts.last.at, sources: alerts.last.sources } : {}) },
+      components: parts ?? [],
+      alerts: {
+        enabled: alertsEnabled,
+        ...(alerts.last ? { lastCheckAt: alerts.last.at, sources: alerts.last.sources } : {}),
+      },
       commandsInFlight: dispatcher?.busy ?? 0,
     };
   };
@@ -232,7 +247,10 @@ export async function startBotService(options: BotServiceOptions): Promise<BotSe
     },
     ready: async () => {
       const r = await readiness();
-      return { ready: r.ready, body: { ready: r.ready, reasons: r.reasons, state: r.state.status, telegram: telegram.status } };
+      return {
+        ready: r.ready,
+        body: { ready: r.ready, reasons: r.reasons, state: r.state.status, telegram: telegram.status },
+      };
     },
     metrics: async () => ({ contentType: metrics.contentType, body: await metrics.render() }),
     ...(dispatcher && bot.mode === 'webhook'
@@ -251,10 +269,18 @@ export async function startBotService(options: BotServiceOptions): Promise<BotSe
   });
   const host = options.host ?? bot.host;
   const address = await listen(server, options.port ?? bot.port, host);
-  const shownHost = host === '0.0.0.0' || host === '::' || host === '' ? '127.0.0.1' : address.family === 'IPv6' ? `[${address.address}]` : address.address;
+  const shownHost =
+    host === '0.0.0.0' || host === '::' || host === ''
+      ? '127.0.0.1'
+      : address.family === 'IPv6'
+        ? `[${address.address}]`
+        : address.address;
   const url = `http://${shownHost}:${address.port}`;
   const publicUrl = bot.publicUrl?.replace(/\/+$/, '') ?? url;
-  log.info('bot: health and metrics server listening', { url, paths: ['/health', '/health/live', '/health/ready', '/metrics'] });
+  log.info('bot: health and metrics server listening', {
+    url,
+    paths: ['/health', '/health/live', '/health/ready', '/metrics'],
+  });
   void probeComponents().catch(() => undefined); // so the first /health has the targets
 
   // --- registration in the state store (so `opsctl status` finds us) ------------------------------------------------
@@ -263,7 +289,11 @@ export async function startBotService(options: BotServiceOptions): Promise<BotSe
       const store = await runtime.state();
       if (instanceId && (await heartbeatBotInstance(store, instanceId))) return;
       await pruneDeadBotInstances(store);
-      instanceId = await registerBotInstance(store, { healthUrl: publicUrl, telegram: telegramEnabled ? bot.mode : 'disabled', opsctlVersion: OPSCTL_VERSION });
+      instanceId = await registerBotInstance(store, {
+        healthUrl: publicUrl,
+        telegram: telegramEnabled ? bot.mode : 'disabled',
+        opsctlVersion: OPSCTL_VERSION,
+      });
     } catch (error) {
       log.warn('bot: could not record this bot in the state store', { error: errorMessage(error) });
     }
@@ -284,7 +314,10 @@ export async function startBotService(options: BotServiceOptions): Promise<BotSe
         telegram.username = me.username;
         markUp();
         await client
-          .setCommands(BOT_COMMANDS.map((c) => ({ command: c.name, description: c.description })), signal)
+          .setCommands(
+            BOT_COMMANDS.map((c) => ({ command: c.name, description: c.description })),
+            signal,
+          )
           .catch((error: unknown) => log.warn('bot: could not set the command menu', { error: errorMessage(error) }));
         if (bot.mode === 'webhook') {
           await client.setWebhook(bot.webhook.url!, bot.webhook.secretToken!, signal);
@@ -294,7 +327,10 @@ export async function startBotService(options: BotServiceOptions): Promise<BotSe
         }
         await client.deleteWebhook(signal);
         log.info('bot: polling Telegram for updates', { username: me.username, allowedChats: bot.allowedChats.length });
-        for await (const update of client.updates({ timeoutSec: bot.pollTimeoutSec, onError: markDown, onPoll: markUp }, signal)) {
+        for await (const update of client.updates(
+          { timeoutSec: bot.pollTimeoutSec, onError: markDown, onPoll: markUp },
+          signal,
+        )) {
           lastUpdateId = Math.max(lastUpdateId, update.update_id);
           dispatcher.handle(update);
         }
@@ -336,7 +372,10 @@ export async function startBotService(options: BotServiceOptions): Promise<BotSe
       await telegramDone;
       let cancelledInFlight = 0;
       if (dispatcher?.busy) {
-        log.info('bot: stopping; waiting for the commands in flight', { count: dispatcher.busy, graceSec: bot.shutdownGraceSec });
+        log.info('bot: stopping; waiting for the commands in flight', {
+          count: dispatcher.busy,
+          graceSec: bot.shutdownGraceSec,
+        });
         if (!(await within(dispatcher.idle(), bot.shutdownGraceSec * 1000))) {
           cancelledInFlight = dispatcher.busy;
           log.warn('bot: grace period over; cancelling the commands still running', { count: cancelledInFlight });
@@ -377,7 +416,13 @@ export async function startBotService(options: BotServiceOptions): Promise<BotSe
 async function within(promise: Promise<unknown>, ms: number): Promise<boolean> {
   const timer = new AbortController();
   try {
-    return await Promise.race([promise.then(() => true, () => true), sleep(ms, timer.signal).then(() => false)]);
+    return await Promise.race([
+      promise.then(
+        () => true,
+        () => true,
+      ),
+      sleep(ms, timer.signal).then(() => false),
+    ]);
   } finally {
     timer.abort();
   }

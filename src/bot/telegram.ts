@@ -68,7 +68,10 @@ export interface TelegramClient {
   deleteWebhook(signal?: AbortSignal): Promise<void>;
   setWebhook(url: string, secretToken: string, signal?: AbortSignal): Promise<void>;
   /** Long-polls getUpdates until the signal aborts (the request in flight is aborted with it). */
-  updates(options: { timeoutSec: number; onError: (error: unknown) => void; onPoll?: () => void }, signal: AbortSignal): AsyncIterable<TelegramUpdate>;
+  updates(
+    options: { timeoutSec: number; onError: (error: unknown) => void; onPoll?: () => void },
+    signal: AbortSignal,
+  ): AsyncIterable<TelegramUpdate>;
   /** Tells Telegram every update below `offset` was handled (getUpdates with that offset and no wait). */
   confirmOffset(offset: number, signal?: AbortSignal): Promise<void>;
 }
@@ -107,24 +110,40 @@ export function createTelegramClient(options: TelegramClientOptions): TelegramCl
     getMe: (signal) => call('getMe', () => api.getMe(signal) as Promise<TelegramUser>),
     async sendMessage(chatId, message, signal) {
       const reply_markup = markup(message.buttons);
-      return call('sendMessage', async () =>
-        (await api.sendMessage(
-          { chat_id: chatId, text: fitMessage(message.text), parse_mode: 'HTML', link_preview_options: { is_disabled: true }, ...(reply_markup ? { reply_markup } : {}) },
-          signal,
-        )) as TelegramMessage,
+      return call(
+        'sendMessage',
+        async () =>
+          (await api.sendMessage(
+            {
+              chat_id: chatId,
+              text: fitMessage(message.text),
+              parse_mode: 'HTML',
+              link_preview_options: { is_disabled: true },
+              ...(reply_markup ? { reply_markup } : {}),
+            },
+            signal,
+          )) as TelegramMessage,
       );
     },
     async editMessage(chatId, messageId, message, signal) {
       const reply_markup = markup(message.buttons);
       await call('editMessageText', () =>
         api.editMessageText(
-          { chat_id: chatId, message_id: messageId, text: fitMessage(message.text), parse_mode: 'HTML', ...(reply_markup ? { reply_markup } : {}) },
+          {
+            chat_id: chatId,
+            message_id: messageId,
+            text: fitMessage(message.text),
+            parse_mode: 'HTML',
+            ...(reply_markup ? { reply_markup } : {}),
+          },
           signal,
         ),
       );
     },
     async answerCallback(callbackQueryId, text, signal) {
-      await call('answerCallbackQuery', () => api.answerCallbackQuery({ callback_query_id: callbackQueryId, ...(text ? { text } : {}) }, signal));
+      await call('answerCallbackQuery', () =>
+        api.answerCallbackQuery({ callback_query_id: callbackQueryId, ...(text ? { text } : {}) }, signal),
+      );
     },
     async setCommands(commands, signal) {
       await call('setMyCommands', () => api.setMyCommands({ commands }, signal));
@@ -133,7 +152,9 @@ export function createTelegramClient(options: TelegramClientOptions): TelegramCl
       await call('deleteWebhook', () => api.deleteWebhook({ drop_pending_updates: false }, signal));
     },
     async setWebhook(url, secretToken, signal) {
-      await call('setWebhook', () => api.setWebhook({ url, secret_token: secretToken, allowed_updates: ['message', 'callback_query'] }, signal));
+      await call('setWebhook', () =>
+        api.setWebhook({ url, secret_token: secretToken, allowed_updates: ['message', 'callback_query'] }, signal),
+      );
     },
     async *updates(opts, signal) {
       // The library's longPoll, plus a hook on every successful poll (an empty one too), so the bot knows it is
@@ -145,7 +166,10 @@ export function createTelegramClient(options: TelegramClientOptions): TelegramCl
         let batch: TelegramUpdate[];
         try {
           const timeout = recovering ? 0 : opts.timeoutSec;
-          batch = (await api.getUpdates({ ...(offset === undefined ? {} : { offset }), timeout, allowed_updates: ['message', 'callback_query'] }, signal)) as unknown as TelegramUpdate[];
+          batch = (await api.getUpdates(
+            { ...(offset === undefined ? {} : { offset }), timeout, allowed_updates: ['message', 'callback_query'] },
+            signal,
+          )) as unknown as TelegramUpdate[];
           recovering = false;
         } catch (error) {
           if (signal.aborted) return;

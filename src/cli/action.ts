@@ -40,7 +40,9 @@ export function action<R>(spec: CommandSpec<R>) {
     const command = args.at(-1) as Command;
     // With the parent's options too: `opsctl costs check --as-of X` hands --as-of to `costs`, which defines it as well.
     const options = command.optsWithGlobals();
-    const positional = (args.slice(0, -2) as Array<string | string[] | undefined>).flatMap((a) => (a === undefined ? [] : a));
+    const positional = (args.slice(0, -2) as Array<string | string[] | undefined>).flatMap((a) =>
+      a === undefined ? [] : a,
+    );
     const session = createSession(command);
     lastSession = session;
     const controller = new AbortController();
@@ -70,7 +72,13 @@ export function action<R>(spec: CommandSpec<R>) {
         }
         reporter.report(p);
       };
-      const ctx = createRuntime({ loaded, log, trigger: triggerFromEnv(), signal: controller.signal, progress: report });
+      const ctx = createRuntime({
+        loaded,
+        log,
+        trigger: triggerFromEnv(),
+        signal: controller.signal,
+        progress: report,
+      });
       runtime = ctx;
       const operation = await spec.operation();
       const input: Record<string, unknown> = spec.input ? spec.input(positional, options) : {};
@@ -82,7 +90,9 @@ export function action<R>(spec: CommandSpec<R>) {
         if (!(error instanceof ConfirmationRequired) || !canPrompt() || input.confirm === true) throw error;
         progress.clear();
         if (!(await confirmOnTerminal(error.action, error.typed))) {
-          throw new UsageError('not confirmed: nothing was changed', { hint: 'Answer the prompt, or pass --yes in scripts.' });
+          throw new UsageError('not confirmed: nothing was changed', {
+            hint: 'Answer the prompt, or pass --yes in scripts.',
+          });
         }
         result = await invoke(operation, ctx, { ...input, confirm: true });
       }
@@ -109,7 +119,10 @@ export function action<R>(spec: CommandSpec<R>) {
 }
 
 /** Loads the config; in `tolerant` mode a ConfigError becomes `configError` and the embedded defaults load instead. */
-function loadTolerantly(session: CliSession, mode: 'normal' | 'isolated' | 'tolerant'): { loaded: LoadedConfig; configError?: { message: string; hint?: string } } {
+function loadTolerantly(
+  session: CliSession,
+  mode: 'normal' | 'isolated' | 'tolerant',
+): { loaded: LoadedConfig; configError?: { message: string; hint?: string } } {
   if (mode !== 'tolerant') return { loaded: loadForSession(session, mode) };
   try {
     return { loaded: loadForSession(session, 'normal') };
@@ -119,6 +132,9 @@ function loadTolerantly(session: CliSession, mode: 'normal' | 'isolated' | 'tole
     const message = problems.length
       ? `invalid configuration (${problems.length} problem${problems.length === 1 ? '' : 's'}): ${problems.map((p) => `${p.path || '(root)'}: ${p.message}`).join('; ')}`
       : error.message.replace(/\n\s*/g, ' ');
-    return { loaded: loadForSession(session, 'isolated'), configError: { message, ...(error.hint ? { hint: error.hint } : {}) } };
+    return {
+      loaded: loadForSession(session, 'isolated'),
+      configError: { message, ...(error.hint ? { hint: error.hint } : {}) },
+    };
   }
 }

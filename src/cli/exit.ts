@@ -9,7 +9,12 @@ export function exitCodeFor(error: unknown): ExitCode {
   return EXIT.failed;
 }
 
-export function describeError(error: unknown): { code: string; message: string; hint?: string; details?: Record<string, unknown> } {
+export function describeError(error: unknown): {
+  code: string;
+  message: string;
+  hint?: string;
+  details?: Record<string, unknown>;
+} {
   if (isOpsError(error)) {
     return {
       code: error.code,
@@ -19,7 +24,11 @@ export function describeError(error: unknown): { code: string; message: string; 
     };
   }
   const e = error as Error;
-  return { code: 'INTERNAL', message: e?.message ?? String(error), hint: 'This is a bug in opsctl; run with --log-level debug and report it.' };
+  return {
+    code: 'INTERNAL',
+    message: e?.message ?? String(error),
+    hint: 'This is a bug in opsctl; run with --log-level debug and report it.',
+  };
 }
 
 export function reportError(

@@ -33,7 +33,14 @@ export function createTextOut(write: (s: string) => void, colors: Colors): TextO
         const gap = ' '.repeat(Math.max(0, widths[i]! - visibleLength(text)));
         return columns[i]!.align === 'right' ? gap + text : text + gap;
       };
-      line(colors.bold(columns.map((col, i) => pad(col.header, i)).join('  ').trimEnd()));
+      line(
+        colors.bold(
+          columns
+            .map((col, i) => pad(col.header, i))
+            .join('  ')
+            .trimEnd(),
+        ),
+      );
       rows.forEach((row, r) => {
         line(
           columns

@@ -42,7 +42,9 @@ export function createSession(command: Command): CliSession {
 
 export function loadForSession(session: CliSession, mode: 'normal' | 'isolated'): LoadedConfig {
   const { globals } = session;
-  const overrides = globals.logLevel ? [{ path: ['logLevel'], value: globals.logLevel, source: 'flag:--log-level' }] : [];
+  const overrides = globals.logLevel
+    ? [{ path: ['logLevel'], value: globals.logLevel, source: 'flag:--log-level' }]
+    : [];
   if (mode === 'isolated') return loadConfig({ isolated: true, overrides });
   return loadConfig({
     ...(globals.config ? { configPath: globals.config } : {}),

@@ -83,7 +83,13 @@ export function loadConfig(options: LoadConfigOptions = {}): LoadedConfig {
     try {
       parsed = binding.parse ? binding.parse(value) : value;
     } catch (error) {
-      problems.push({ path: binding.path, source, message: (error as Error).message, received: value, secret: binding.secret });
+      problems.push({
+        path: binding.path,
+        source,
+        message: (error as Error).message,
+        received: value,
+        secret: binding.secret,
+      });
       continue;
     }
     setAt(raw, binding.path, parsed);
@@ -116,7 +122,8 @@ export function loadConfig(options: LoadConfigOptions = {}): LoadedConfig {
   }
   for (const leaf of leaves(config)) {
     const key = dotted(leaf.path);
-    if (leaf.path.length && key !== 'baseDir' && !(key in sources) && !hasSourcedAncestor(key, sources)) sources[key] = 'default';
+    if (leaf.path.length && key !== 'baseDir' && !(key in sources) && !hasSourcedAncestor(key, sources))
+      sources[key] = 'default';
   }
   registerSecrets(options.redactor ?? globalRedactor, config, env);
   return { config, sources, configFile, envFile, env };
@@ -133,7 +140,9 @@ function mergeEnvFile(processEnv: Record<string, string | undefined>, explicit: 
   const candidate = explicit ? resolve(cwd, explicit) : join(cwd, '.env');
   if (!existsSync(candidate)) {
     if (explicit) {
-      throw new ConfigError(`env file not found: ${candidate}`, { hint: 'Check the --env-file path, or leave it out to read ./.env.' });
+      throw new ConfigError(`env file not found: ${candidate}`, {
+        hint: 'Check the --env-file path, or leave it out to read ./.env.',
+      });
     }
     return { env: { ...processEnv }, envFile: undefined, envFileKeys: new Set<string>() };
   }
@@ -149,7 +158,11 @@ function mergeEnvFile(processEnv: Record<string, string | undefined>, explicit: 
   return { env: { ...parsed, ...processEnv }, envFile: candidate, envFileKeys: new Set(Object.keys(parsed)) };
 }
 
-function findConfigFile(explicit: string | undefined, env: Record<string, string | undefined>, cwd: string): string | undefined {
+function findConfigFile(
+  explicit: string | undefined,
+  env: Record<string, string | undefined>,
+  cwd: string,
+): string | undefined {
   const chosen = explicit ?? env.OPSCTL_CONFIG;
   if (chosen) {
     const path = resolve(cwd, chosen);
@@ -179,13 +192,20 @@ function readConfigFile(path: string): Record<string, unknown> {
     });
   }
   if (!isPlainObject(parsed)) {
-    throw new ConfigError(`${path} must hold a JSON object`, { hint: 'The file starts with { and holds the sections described in the README.' });
+    throw new ConfigError(`${path} must hold a JSON object`, {
+      hint: 'The file starts with { and holds the sections described in the README.',
+    });
   }
   return parsed;
 }
 
 /** `${NAME}` in a string of the config file is replaced by that environment variable. */
-function interpolateEnv(raw: Record<string, unknown>, env: Record<string, string | undefined>, sources: Record<string, string>, problems: Problem[]) {
+function interpolateEnv(
+  raw: Record<string, unknown>,
+  env: Record<string, string | undefined>,
+  sources: Record<string, string>,
+  problems: Problem[],
+) {
   for (const leaf of leaves(raw)) {
     if (typeof leaf.value !== 'string' || !leaf.value.includes('${')) continue;
     const names: string[] = [];
@@ -193,7 +213,12 @@ function interpolateEnv(raw: Record<string, unknown>, env: Record<string, string
       names.push(name);
       const v = env[name];
       if (v === undefined) {
-        problems.push({ path: leaf.path, source: 'file', message: `refers to \${${name}}, which is not set`, hint: `set ${name} in the environment or the .env file` });
+        problems.push({
+          path: leaf.path,
+          source: 'file',
+          message: `refers to \${${name}}, which is not set`,
+          hint: `set ${name} in the environment or the .env file`,
+        });
         return '';
       }
       return v;
@@ -221,7 +246,12 @@ function problemFromIssue(issue: Issue, raw: Record<string, unknown>, sources: R
     const keys = issue.keys;
     path = [...path, ...(keys.length === 1 ? [keys[0]!] : [])];
     message = keys.length === 1 ? 'is not a known field' : `has unknown fields ${keys.map((k) => `"${k}"`).join(', ')}`;
-    return { path, source: sourceOf(path, sources), message, hint: 'remove it or check its spelling against the README' };
+    return {
+      path,
+      source: sourceOf(path, sources),
+      message,
+      hint: 'remove it or check its spelling against the README',
+    };
   }
   if (issue.code === 'invalid_key') {
     const inner = issue.issues[0]?.message;
@@ -271,21 +301,27 @@ function fixFor(problem: Problem): string {
 function configErrorFrom(problems: Problem[], configFile: string | undefined): ConfigError {
   const lines = problems.map((p) => {
     const received =
-      p.received === undefined || isPlainObject(p.received) || p.secret
-        ? ''
-        : `, got ${JSON.stringify(p.received)}`;
+      p.received === undefined || isPlainObject(p.received) || p.secret ? '' : `, got ${JSON.stringify(p.received)}`;
     return `  - ${dotted(p.path) || '(root)'} (${describeSource(p.source, configFile)}): ${p.message}${received}; ${fixFor(p)}`;
   });
   const count = problems.length === 1 ? '1 problem' : `${problems.length} problems`;
   return new ConfigError(`invalid configuration (${count}):\n${lines.join('\n')}`, {
     hint: `Fix the fields named above${configFile ? ` in ${configFile}` : ''} or the environment variables; \`opsctl config show\` prints the effective config once it loads.`,
     details: {
-      problems: problems.map((p) => ({ path: dotted(p.path), source: p.source ?? 'missing', message: p.message, fix: fixFor(p) })),
+      problems: problems.map((p) => ({
+        path: dotted(p.path),
+        source: p.source ?? 'missing',
+        message: p.message,
+        fix: fixFor(p),
+      })),
     },
   });
 }
 
-function resolveConfig(parsed: ParsedConfig, ctx: { cwd: string; baseDir: string; sources: Record<string, string> }): Config {
+function resolveConfig(
+  parsed: ParsedConfig,
+  ctx: { cwd: string; baseDir: string; sources: Record<string, string> },
+): Config {
   // Paths from the config file are relative to the file; paths from the environment or defaults to the cwd.
   const rel = (path: string, key: string) =>
     isAbsolute(path) ? path : resolve(ctx.sources[key]?.startsWith('file') ? ctx.baseDir : ctx.cwd, path);
@@ -307,10 +343,17 @@ function resolveConfig(parsed: ParsedConfig, ctx: { cwd: string; baseDir: string
     state: { url: stateUrl },
     warehouse: {
       ...parsed.warehouse,
-      duckdb: { path: parsed.warehouse.duckdb.path ? rel(parsed.warehouse.duckdb.path, 'warehouse.duckdb.path') : join(home, 'warehouse.duckdb') },
+      duckdb: {
+        path: parsed.warehouse.duckdb.path
+          ? rel(parsed.warehouse.duckdb.path, 'warehouse.duckdb.path')
+          : join(home, 'warehouse.duckdb'),
+      },
     },
     targets,
-    backups: { ...parsed.backups, dir: parsed.backups.dir ? rel(parsed.backups.dir, 'backups.dir') : join(home, 'backups') },
+    backups: {
+      ...parsed.backups,
+      dir: parsed.backups.dir ? rel(parsed.backups.dir, 'backups.dir') : join(home, 'backups'),
+    },
     migrations: { ...parsed.migrations, dir: rel(parsed.migrations.dir, 'migrations.dir') },
   };
 }

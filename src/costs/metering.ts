@@ -56,7 +56,14 @@ export function meteredWarehouse(
   record: (job: WarehouseJob) => Promise<void>,
 ): Warehouse {
   const meter = (query: string, bytesScanned: number, rowsRead: number) =>
-    record({ warehouse: warehouse.kind, operation: context.operation, pipeline: context.pipeline ?? null, bytesScanned, rowsRead, query });
+    record({
+      warehouse: warehouse.kind,
+      operation: context.operation,
+      pipeline: context.pipeline ?? null,
+      bytesScanned,
+      rowsRead,
+      query,
+    });
   return {
     ...warehouse,
     kind: warehouse.kind,
@@ -71,7 +78,8 @@ export function meteredWarehouse(
     async upsert(def: TableDef, rows: Row[], options?: WarehouseJobOptions): Promise<UpsertResult> {
       const result = await warehouse.upsert(def, rows, options);
       // The load itself is free in BigQuery; the MERGE reads the staged rows.
-      if (rows.length) await meter(`MERGE INTO ${def.name} (${rows.length} staged rows)`, sampledBytes(rows), rows.length);
+      if (rows.length)
+        await meter(`MERGE INTO ${def.name} (${rows.length} staged rows)`, sampledBytes(rows), rows.length);
       return result;
     },
     deleteOlderThan: (def, column, before, options) => warehouse.deleteOlderThan(def, column, before, options),
@@ -94,7 +102,10 @@ export function meteredWarehouse(
           // The rows never pass through opsctl: their bytes are estimated from the first rows of the same query.
           async exportCsv(sql: string, params: unknown[], file: string, options?: CsvExportOptions) {
             const rows = await warehouse.exportCsv!(sql, params, file, options);
-            const sample = rows > 0 ? await warehouse.query(`SELECT * FROM (${sql}) AS opsctl_sample LIMIT ${EXPORT_SAMPLE_ROWS}`, params) : [];
+            const sample =
+              rows > 0
+                ? await warehouse.query(`SELECT * FROM (${sql}) AS opsctl_sample LIMIT ${EXPORT_SAMPLE_ROWS}`, params)
+                : [];
             await meter(sql, sample.length ? Math.round((sampledBytes(sample) / sample.length) * rows) : 0, rows);
             return rows;
           },
@@ -108,7 +119,11 @@ export function meteredWarehouse(
  * The configured warehouse for one operation. DuckDB bills nothing, so its reads and loads are metered into
  * costs_jobs (the cost report prices them at BigQuery's rates); BigQuery reports its own bytes in JOBS_BY_PROJECT.
  */
-export async function openMeteredWarehouse(config: Config, store: SqlRunner, context: { operation: string; pipeline?: string | null }): Promise<Warehouse> {
+export async function openMeteredWarehouse(
+  config: Config,
+  store: SqlRunner,
+  context: { operation: string; pipeline?: string | null },
+): Promise<Warehouse> {
   const warehouse = await openWarehouse(config);
   if (warehouse.kind !== 'duckdb') return warehouse;
   return meteredWarehouse(warehouse, context, (job) => recordWarehouseJob(store, job));

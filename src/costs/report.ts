@@ -19,7 +19,12 @@ export interface CostReport {
   generatedAt: string;
   days: number;
   month: MonthWindow;
-  storage: { tables: Array<TableStorage & { monthlyUsd: number }>; activeBytes: number; longTermBytes: number; monthlyUsd: number };
+  storage: {
+    tables: Array<TableStorage & { monthlyUsd: number }>;
+    activeBytes: number;
+    longTermBytes: number;
+    monthlyUsd: number;
+  };
   daily: Array<DailyUsage & { usd: number }>;
   byUser: UsageBreakdown[];
   byLabel: UsageBreakdown[];
@@ -55,16 +60,26 @@ export function storageCostUsd(activeBytes: number, longTermBytes: number, costs
   const active = Math.max(0, activeBytes - free);
   free = Math.max(0, free - activeBytes);
   const longTerm = Math.max(0, longTermBytes - free);
-  return roundUsd((active / GIB) * costs.prices.storageActivePerGiB + (longTerm / GIB) * costs.prices.storageLongTermPerGiB);
+  return roundUsd(
+    (active / GIB) * costs.prices.storageActivePerGiB + (longTerm / GIB) * costs.prices.storageLongTermPerGiB,
+  );
 }
 
 /** Percent of an allowance; a zero allowance with any use reports 1,000,000 % (JSON has no Infinity). */
-const percentOf = (value: number, of: number) => Math.round((of > 0 ? (value / of) * 100 : value > 0 ? 1e6 : 0) * 1e4) / 1e4;
+const percentOf = (value: number, of: number) =>
+  Math.round((of > 0 ? (value / of) * 100 : value > 0 ? 1e6 : 0) * 1e4) / 1e4;
 
 /** Prices the raw usage, projects it to month end and sets the levels. Pure: the tests assert it to the byte and cent. */
 export function buildReport(
   raw: RawUsage,
-  options: { costs: CostsConfig; now: Date; days: number; warehouse: CostReport['warehouse']; location: string; notes?: string[] },
+  options: {
+    costs: CostsConfig;
+    now: Date;
+    days: number;
+    warehouse: CostReport['warehouse'];
+    location: string;
+    notes?: string[];
+  },
 ): CostReport {
   const { costs, now } = options;
   const month = monthWindow(now);
@@ -96,7 +111,9 @@ export function buildReport(
     ['storage free tier', freeTier.storagePercent],
   ];
   const levels = [...costs.levels].sort((a, b) => a - b);
-  const levelStates = subjects.flatMap(([subject, percent]) => levels.map((level) => ({ subject, level, percent, crossed: percent >= level })));
+  const levelStates = subjects.flatMap(([subject, percent]) =>
+    levels.map((level) => ({ subject, level, percent, crossed: percent >= level })),
+  );
   const crossed = subjects.flatMap(([subject]) => {
     const top = levelStates.filter((l) => l.subject === subject && l.crossed).at(-1);
     return top ? [top] : [];
@@ -115,7 +132,13 @@ export function buildReport(
     days: options.days,
     month,
     storage: {
-      tables: raw.storage.map((t) => ({ ...t, monthlyUsd: storageCostUsd(t.activeBytes, t.longTermBytes, { ...costs, freeTier: { ...costs.freeTier, storageGiB: 0 } }) })),
+      tables: raw.storage.map((t) => ({
+        ...t,
+        monthlyUsd: storageCostUsd(t.activeBytes, t.longTermBytes, {
+          ...costs,
+          freeTier: { ...costs.freeTier, storageGiB: 0 },
+        }),
+      })),
       activeBytes,
       longTermBytes,
       monthlyUsd: storageMonthly,
@@ -125,8 +148,19 @@ export function buildReport(
     byLabel: raw.byLabel,
     opsctl: { bytesBilled: raw.opsctlBytesBilled, otherBytesBilled: Math.max(0, shownBytes - raw.opsctlBytesBilled) },
     top: raw.top,
-    monthToDate: { bytesBilled: mtdBytes, queryUsd: mtdQueryUsd, storageUsd: storageMtd, totalUsd: roundUsd(mtdQueryUsd + storageMtd) },
-    projection: { bytesBilled: projectedBytes, queryUsd: projQueryUsd, storageUsd: storageMonthly, totalUsd: projectedTotal, method: PROJECTION_METHOD },
+    monthToDate: {
+      bytesBilled: mtdBytes,
+      queryUsd: mtdQueryUsd,
+      storageUsd: storageMtd,
+      totalUsd: roundUsd(mtdQueryUsd + storageMtd),
+    },
+    projection: {
+      bytesBilled: projectedBytes,
+      queryUsd: projQueryUsd,
+      storageUsd: storageMonthly,
+      totalUsd: projectedTotal,
+      method: PROJECTION_METHOD,
+    },
     freeTier,
     budget: { usd: costs.budgetUsd, percent: budgetPercent },
     levels: levelStates,

@@ -32,13 +32,26 @@ export async function saveSnapshot(db: SqlRunner, report: CostReport): Promise<C
   await db.run(
     `INSERT INTO costs_snapshots (warehouse, day, taken_at, storage_bytes, bytes_billed_day, bytes_billed_mtd, mtd_usd, projected_usd, budget_percent)
      VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-    [snapshot.warehouse, day, snapshot.takenAt, snapshot.storageBytes, snapshot.bytesBilledDay, snapshot.bytesBilledMtd, snapshot.mtdUsd, snapshot.projectedUsd, snapshot.budgetPercent],
+    [
+      snapshot.warehouse,
+      day,
+      snapshot.takenAt,
+      snapshot.storageBytes,
+      snapshot.bytesBilledDay,
+      snapshot.bytesBilledMtd,
+      snapshot.mtdUsd,
+      snapshot.projectedUsd,
+      snapshot.budgetPercent,
+    ],
   );
   return snapshot;
 }
 
 export async function listSnapshots(db: SqlRunner, warehouse: string, sinceDay: string): Promise<CostSnapshot[]> {
-  const rows = await db.query<Record<string, unknown>>('SELECT * FROM costs_snapshots WHERE warehouse = ? AND day >= ? ORDER BY day', [warehouse, sinceDay]);
+  const rows = await db.query<Record<string, unknown>>(
+    'SELECT * FROM costs_snapshots WHERE warehouse = ? AND day >= ? ORDER BY day',
+    [warehouse, sinceDay],
+  );
   return rows.map((r) => ({
     warehouse: String(r.warehouse),
     day: String(r.day),
@@ -65,14 +78,25 @@ export interface WarehouseJob {
 export async function recordWarehouseJob(db: SqlRunner, job: WarehouseJob): Promise<void> {
   await db.run(
     'INSERT INTO costs_jobs (warehouse, created_at, operation, pipeline, bytes_scanned, rows_read, query) VALUES (?, ?, ?, ?, ?, ?, ?)',
-    [job.warehouse, job.createdAt ?? new Date().toISOString(), job.operation, job.pipeline ?? null, Math.round(job.bytesScanned), job.rowsRead, job.query.slice(0, 2000)],
+    [
+      job.warehouse,
+      job.createdAt ?? new Date().toISOString(),
+      job.operation,
+      job.pipeline ?? null,
+      Math.round(job.bytesScanned),
+      job.rowsRead,
+      job.query.slice(0, 2000),
+    ],
   );
 }
 
 /** opsctl's metered jobs since a day, in the same shape as BigQuery's JOBS_BY_PROJECT aggregates. */
 export async function meteredUsage(db: SqlRunner, warehouse: string, since: string, shownSince: string) {
   const jobs = (
-    await db.query<Record<string, unknown>>('SELECT * FROM costs_jobs WHERE warehouse = ? AND created_at >= ? ORDER BY created_at', [warehouse, since])
+    await db.query<Record<string, unknown>>(
+      'SELECT * FROM costs_jobs WHERE warehouse = ? AND created_at >= ? ORDER BY created_at',
+      [warehouse, since],
+    )
   ).map((r) => ({
     id: Number(r.id),
     createdAt: String(r.created_at),
@@ -105,7 +129,14 @@ export async function meteredUsage(db: SqlRunner, warehouse: string, since: stri
   const top: QueryJob[] = [...shown]
     .sort((a, b) => b.bytes - a.bytes)
     .slice(0, 10)
-    .map((j) => ({ jobId: `opsctl-${j.id}`, user: 'opsctl', createdAt: j.createdAt, bytesBilled: j.bytes, query: j.query, labels: { app: 'opsctl', ...(j.pipeline ? { pipeline: j.pipeline } : {}) } }));
+    .map((j) => ({
+      jobId: `opsctl-${j.id}`,
+      user: 'opsctl',
+      createdAt: j.createdAt,
+      bytesBilled: j.bytes,
+      query: j.query,
+      labels: { app: 'opsctl', ...(j.pipeline ? { pipeline: j.pipeline } : {}) },
+    }));
   return {
     daily: [...days.values()],
     byUser: group(() => 'opsctl'),

@@ -13,7 +13,11 @@ export interface MysqlTarget extends SqlTarget {
 }
 
 /** mysql2 speaks to MySQL and MariaDB alike; `mariadb://` URLs are accepted and treated as `mysql://`. */
-export async function openMysqlTarget(name: string, config: MysqlConfig, options: OpenTargetOptions = {}): Promise<MysqlTarget> {
+export async function openMysqlTarget(
+  name: string,
+  config: MysqlConfig,
+  options: OpenTargetOptions = {},
+): Promise<MysqlTarget> {
   const location = redactUrlPasswords(config.url);
   const url = new URL(config.url.replace(/^mariadb:/i, 'mysql:'));
   const pool = mysql.createPool({
@@ -37,7 +41,14 @@ export async function openMysqlTarget(name: string, config: MysqlConfig, options
   } catch (error) {
     await pool.end().catch(() => undefined);
     const e = error as { code?: string; message?: string };
-    const why = e.code === 'ECONNREFUSED' ? 'connection refused' : e.code === 'ER_BAD_DB_ERROR' ? 'database does not exist' : e.code === 'ER_ACCESS_DENIED_ERROR' ? 'authentication failed' : (e.message ?? String(error));
+    const why =
+      e.code === 'ECONNREFUSED'
+        ? 'connection refused'
+        : e.code === 'ER_BAD_DB_ERROR'
+          ? 'database does not exist'
+          : e.code === 'ER_ACCESS_DENIED_ERROR'
+            ? 'authentication failed'
+            : (e.message ?? String(error));
     throw new ConnectionError(`target "${name}" (${location}) is unreachable: ${why}`, {
       hint: `Check that the server is running and targets.${name}.url is right.`,
       cause: error,

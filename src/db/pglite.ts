@@ -2,7 +2,7 @@ import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import type { PGlite } from '@electric-sql/pglite';
 import type { TargetConfig } from '../config/schema.js';
-import { ConnectionError } from '../errors.js';
+import { BusyError, ConnectionError } from '../errors.js';
 import { acquireFileLock } from '../util/file-lock.js';
 import type { OpenTargetOptions, SqlTarget } from './target.js';
 
@@ -18,14 +18,25 @@ export interface PgliteTarget extends SqlTarget {
  * PGlite serves one process: two processes opening the same data directory would corrupt it. A lock file beside the
  * directory makes the second one wait (up to `waitMs`) and then say who holds it.
  */
-export async function openPgliteTarget(name: string, config: PgliteConfig, options: OpenTargetOptions = {}): Promise<PgliteTarget> {
+export async function openPgliteTarget(
+  name: string,
+  config: PgliteConfig,
+  options: OpenTargetOptions = {},
+): Promise<PgliteTarget> {
   const path = config.path;
   if (!path) throw new ConnectionError(`target "${name}" has no data directory`, { hint: `Set targets.${name}.path.` });
-  const lock = await acquireFileLock(`${path}.lock`, { purpose: `pglite target ${name}`, waitMs: options.waitMs ?? 15_000, ...(options.signal ? { signal: options.signal } : {}) });
+  const lock = await acquireFileLock(`${path}.lock`, {
+    purpose: `pglite target ${name}`,
+    waitMs: options.waitMs ?? 15_000,
+    ...(options.signal ? { signal: options.signal } : {}),
+  });
   if ('holder' in lock) {
-    throw new ConnectionError(`target "${name}" (${path}) is in use by pid ${lock.holder.pid} on ${lock.holder.host} since ${lock.holder.since}`, {
-      hint: 'PGlite serves one process at a time; wait for that process to finish.',
-    });
+    throw new BusyError(
+      `target "${name}" (${path}) is in use by pid ${lock.holder.pid} on ${lock.holder.host} since ${lock.holder.since}`,
+      {
+        hint: 'PGlite serves one process at a time; wait for that process to finish.',
+      },
+    );
   }
   let db: PGlite;
   try {

@@ -13,7 +13,11 @@ export interface PostgresTarget extends SqlTarget {
   readonly url: string;
 }
 
-export async function openPostgresTarget(name: string, config: PostgresConfig, options: OpenTargetOptions = {}): Promise<PostgresTarget> {
+export async function openPostgresTarget(
+  name: string,
+  config: PostgresConfig,
+  options: OpenTargetOptions = {},
+): Promise<PostgresTarget> {
   const location = redactUrlPasswords(config.url);
   const pool = new pg.Pool({
     connectionString: config.url,
@@ -56,7 +60,13 @@ export async function openPostgresTarget(name: string, config: PostgresConfig, o
 export function connectionError(name: string, location: string, error: unknown): ConnectionError {
   const e = error as { code?: string; message?: string };
   const why =
-    e.code === 'ECONNREFUSED' ? 'connection refused' : e.code === '3D000' ? 'database does not exist' : e.code === '28P01' || e.code === '28000' ? 'authentication failed' : (e.message ?? String(error));
+    e.code === 'ECONNREFUSED'
+      ? 'connection refused'
+      : e.code === '3D000'
+        ? 'database does not exist'
+        : e.code === '28P01' || e.code === '28000'
+          ? 'authentication failed'
+          : (e.message ?? String(error));
   return new ConnectionError(`target "${name}" (${location}) is unreachable: ${why}`, {
     hint: `Check that the server is running and targets.${name}.url (or DATABASE_URL) is right.`,
     cause: error,

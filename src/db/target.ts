@@ -27,7 +27,11 @@ export interface OpenTargetOptions {
   connectTimeoutMs?: number;
 }
 
-export async function openTarget(name: string, config: TargetConfig, options: OpenTargetOptions = {}): Promise<SqlTarget> {
+export async function openTarget(
+  name: string,
+  config: TargetConfig,
+  options: OpenTargetOptions = {},
+): Promise<SqlTarget> {
   switch (config.engine) {
     case 'postgres':
       return (await import('./postgres.js')).openPostgresTarget(name, config, options);

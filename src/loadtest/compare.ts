@@ -52,26 +52,73 @@ export function compareRuns(current: LoadTestRun, baseline: LoadTestRun, noisePe
   const cs = fullSeconds(current.samples);
   const bs = fullSeconds(baseline.samples);
   const metrics: MetricDelta[] = [];
-  const add = (metric: MetricDelta['metric'], unit: MetricDelta['unit'], b: number, c: number, noise: number, higherIsBetter: boolean) => {
+  const add = (
+    metric: MetricDelta['metric'],
+    unit: MetricDelta['unit'],
+    b: number,
+    c: number,
+    noise: number,
+    higherIsBetter: boolean,
+  ) => {
     const delta = c - b;
-    const change = Math.abs(delta) <= noise ? 'same' : (delta > 0) === higherIsBetter ? 'better' : 'worse';
-    metrics.push({ metric, unit, baseline: b, current: c, delta, deltaPercent: unit === '%' ? delta : b ? (delta / b) * 100 : 0, noise, change });
+    const change = Math.abs(delta) <= noise ? 'same' : delta > 0 === higherIsBetter ? 'better' : 'worse';
+    metrics.push({
+      metric,
+      unit,
+      baseline: b,
+      current: c,
+      delta,
+      deltaPercent: unit === '%' ? delta : b ? (delta / b) * 100 : 0,
+      noise,
+      change,
+    });
   };
   const rel = (v: number) => (Math.abs(v) * noisePercent) / 100;
-  add('rps', 'req/s', baseline.rps, current.rps, Math.max(rel(baseline.rps), jitterBand(bs.map((s) => s.requests), cs.map((s) => s.requests))), true);
+  add(
+    'rps',
+    'req/s',
+    baseline.rps,
+    current.rps,
+    Math.max(
+      rel(baseline.rps),
+      jitterBand(
+        bs.map((s) => s.requests),
+        cs.map((s) => s.requests),
+      ),
+    ),
+    true,
+  );
   for (const p of ['p50', 'p95', 'p99'] as const) {
-    add(p, 'ms', baseline.latency[p], current.latency[p], Math.max(rel(baseline.latency[p]), jitterBand(bs.map((s) => s[p]), cs.map((s) => s[p])), 0.01), false);
+    add(
+      p,
+      'ms',
+      baseline.latency[p],
+      current.latency[p],
+      Math.max(
+        rel(baseline.latency[p]),
+        jitterBand(
+          bs.map((s) => s[p]),
+          cs.map((s) => s[p]),
+        ),
+        0.01,
+      ),
+      false,
+    );
   }
   const pb = baseline.errorRate / 100;
   const pc = current.errorRate / 100;
   const pooled = (baseline.errorTotal + current.errorTotal) / Math.max(1, baseline.requests + current.requests);
-  const se = Math.sqrt(pooled * (1 - pooled) * (1 / Math.max(1, baseline.requests) + 1 / Math.max(1, current.requests))) * 100;
+  const se =
+    Math.sqrt(pooled * (1 - pooled) * (1 / Math.max(1, baseline.requests) + 1 / Math.max(1, current.requests))) * 100;
   add('error rate', '%', pb * 100, pc * 100, Math.max(2 * se, 0.1), false);
 
   const worse = metrics.filter((m) => m.change === 'worse');
   const better = metrics.filter((m) => m.change === 'better');
   const verdict: Verdict = worse.length ? 'regression' : better.length ? 'better' : 'same';
-  const reasons = [...worse, ...better].map((m) => `${m.metric} ${m.change}: ${fmt(m.baseline, m.unit)} → ${fmt(m.current, m.unit)} (${signed(m)}, noise ±${fmt(m.noise, m.unit)})`);
+  const reasons = [...worse, ...better].map(
+    (m) =>
+      `${m.metric} ${m.change}: ${fmt(m.baseline, m.unit)} → ${fmt(m.current, m.unit)} (${signed(m)}, noise ±${fmt(m.noise, m.unit)})`,
+  );
   return { verdict, reasons, metrics };
 }
 

@@ -26,7 +26,9 @@ export async function runClosedAutocannon(plan: EnginePlan): Promise<EngineResul
   const run = (options: Parameters<typeof autocannon>[0], counted: boolean) =>
     new Promise<void>((resolve, reject) => {
       const instance = autocannon(options, (error) => (error ? reject(error) : resolve()));
-      instance.on('response', (_client: unknown, status: number, bytes: number, ms: number) => rec.response(counted, status, ms, bytes));
+      instance.on('response', (_client: unknown, status: number, bytes: number, ms: number) =>
+        rec.response(counted, status, ms, bytes),
+      );
       instance.on('reqError', (error: Error) => rec.failure(counted, error));
       const stop = () => instance.stop();
       plan.signal?.addEventListener('abort', stop, { once: true });
@@ -34,7 +36,21 @@ export async function runClosedAutocannon(plan: EnginePlan): Promise<EngineResul
     });
 
   if (plan.warmupMs > 0 && !plan.signal?.aborted) {
-    const ticker = setInterval(() => plan.onTick?.({ phase: 'warmup', elapsedMs: performance.now() - t0, done: performance.now() - t0, total: plan.warmupMs, completed: 0, rps: 0, latency: summarize(rec.histogram), errors: 0, non2xx: 0 }), plan.tickMs ?? 250);
+    const ticker = setInterval(
+      () =>
+        plan.onTick?.({
+          phase: 'warmup',
+          elapsedMs: performance.now() - t0,
+          done: performance.now() - t0,
+          total: plan.warmupMs,
+          completed: 0,
+          rps: 0,
+          latency: summarize(rec.histogram),
+          errors: 0,
+          non2xx: 0,
+        }),
+      plan.tickMs ?? 250,
+    );
     try {
       await run({ ...base, duration: plan.warmupMs / 1000 }, false);
     } finally {
@@ -53,7 +69,9 @@ export async function runClosedAutocannon(plan: EnginePlan): Promise<EngineResul
     plan.onTick?.({
       phase: 'measure',
       elapsedMs: now - t0,
-      ...(model.durationMs ? { done: Math.min(model.durationMs, now - start), total: model.durationMs } : { done: rec.completed, total: model.requests ?? 0 }),
+      ...(model.durationMs
+        ? { done: Math.min(model.durationMs, now - start), total: model.durationMs }
+        : { done: rec.completed, total: model.requests ?? 0 }),
       completed: rec.completed,
       rps: rec.lastRps,
       latency: summarize(rec.histogram),
@@ -63,7 +81,13 @@ export async function runClosedAutocannon(plan: EnginePlan): Promise<EngineResul
   }, plan.tickMs ?? 250);
   try {
     if (!plan.signal?.aborted) {
-      await run({ ...base, ...(model.requests ? { amount: model.requests } : { duration: (model.durationMs ?? 10_000) / 1000 }) }, true);
+      await run(
+        {
+          ...base,
+          ...(model.requests ? { amount: model.requests } : { duration: (model.durationMs ?? 10_000) / 1000 }),
+        },
+        true,
+      );
     }
   } finally {
     clearInterval(ticker);

@@ -163,7 +163,14 @@ export class Recorder {
     second.subtract(this.secondStart);
     this.secondStart.add(second);
     const s = summarize(second);
-    this.samples.push({ t: this.samples.length + 1, requests: this.secondRequests, errors: this.secondErrors, p50: s.p50, p95: s.p95, p99: s.p99 });
+    this.samples.push({
+      t: this.samples.length + 1,
+      requests: this.secondRequests,
+      errors: this.secondErrors,
+      p50: s.p50,
+      p95: s.p95,
+      p99: s.p99,
+    });
     this.lastRps = this.secondRequests;
     this.secondRequests = 0;
     this.secondErrors = 0;
@@ -312,7 +319,12 @@ export async function runLoad(plan: EnginePlan): Promise<EngineResult> {
     idempotent: false,
     blocking: false,
   };
-  const clientOptions = { pipelining: 1, connect: { timeout: plan.timeoutMs }, keepAliveTimeout: 30_000, keepAliveMaxTimeout: 60_000 };
+  const clientOptions = {
+    pipelining: 1,
+    connect: { timeout: plan.timeoutMs },
+    keepAliveTimeout: 30_000,
+    keepAliveMaxTimeout: 60_000,
+  };
   const dispatchers: Dispatcher[] =
     model.kind === 'closed'
       ? Array.from({ length: model.connections }, () => new Client(origin, clientOptions))
@@ -340,7 +352,8 @@ export async function runLoad(plan: EnginePlan): Promise<EngineResult> {
     if (inFlight === 0 && resolveDrained) resolveDrained();
   };
 
-  const wantsMore = (now: number) => !stopped && (phase === 'warmup' || ((!model.requests || issued < model.requests) && now < measureEnd));
+  const wantsMore = (now: number) =>
+    !stopped && (phase === 'warmup' || ((!model.requests || issued < model.requests) && now < measureEnd));
 
   // Closed model: each connection sends its next request when its previous one ends.
   const loop = (client: Dispatcher) => {
@@ -391,9 +404,13 @@ export async function runLoad(plan: EnginePlan): Promise<EngineResult> {
       const counted = phase === 'measure';
       if (counted) issued++;
       inFlight++;
-      send(dispatchers[0]!, dispatchOptions, deadlines, (error, status, bytes) => complete(counted, error, status, bytes, due));
+      send(dispatchers[0]!, dispatchOptions, deadlines, (error, status, bytes) =>
+        complete(counted, error, status, bytes, due),
+      );
     }
-    const finished = phase === 'measure' && ((model.requests && issued >= model.requests) || phaseStart + dueIndex * interval >= measureEnd);
+    const finished =
+      phase === 'measure' &&
+      ((model.requests && issued >= model.requests) || phaseStart + dueIndex * interval >= measureEnd);
     if (finished) {
       stopSending();
       return;
@@ -426,7 +443,9 @@ export async function runLoad(plan: EnginePlan): Promise<EngineResult> {
     }
     if (model.kind === 'closed' && phase === 'measure' && !wantsMore(now)) stopSending();
     if (plan.onTick) {
-      const bounded = model.durationMs ? { done: Math.min(model.durationMs, now - measureStart), total: model.durationMs } : { done: rec.completed, total: model.requests ?? 0 };
+      const bounded = model.durationMs
+        ? { done: Math.min(model.durationMs, now - measureStart), total: model.durationMs }
+        : { done: rec.completed, total: model.requests ?? 0 };
       plan.onTick({
         phase: stopped ? 'drain' : phase,
         elapsedMs: now - t0,
@@ -464,9 +483,17 @@ export async function runLoad(plan: EnginePlan): Promise<EngineResult> {
     await Promise.all(dispatchers.map((d) => d.destroy().catch(() => undefined)));
   }
 
-  const durationMs = Math.max(1, (model.kind === 'open' && model.durationMs ? Math.max(lastCompletion, measureEnd) : lastCompletion) - measureStart);
+  const durationMs = Math.max(
+    1,
+    (model.kind === 'open' && model.durationMs ? Math.max(lastCompletion, measureEnd) : lastCompletion) - measureStart,
+  );
   return {
     ...rec.result(durationMs),
-    ...(model.kind === 'open' ? { sentRate: Math.round((issued / Math.max(1, Math.min(measureEnd, performance.now()) - measureStart)) * 1000 * 10) / 10 } : {}),
+    ...(model.kind === 'open'
+      ? {
+          sentRate:
+            Math.round((issued / Math.max(1, Math.min(measureEnd, performance.now()) - measureStart)) * 1000 * 10) / 10,
+        }
+      : {}),
   };
 }

@@ -9,7 +9,13 @@ export type LatencyHistogram = ReturnType<typeof hdr.build>;
 const HOUR_US = 3_600_000_000;
 
 export function createHistogram(): LatencyHistogram {
-  return hdr.build({ bitBucketSize: 32, lowestDiscernibleValue: 1, highestTrackableValue: HOUR_US, numberOfSignificantValueDigits: 3, autoResize: true });
+  return hdr.build({
+    bitBucketSize: 32,
+    lowestDiscernibleValue: 1,
+    highestTrackableValue: HOUR_US,
+    numberOfSignificantValueDigits: 3,
+    autoResize: true,
+  });
 }
 
 export function recordMs(h: LatencyHistogram, ms: number): void {
@@ -36,7 +42,12 @@ const ms = (us: number) => Math.round(us) / 1000;
 
 export function summarize(h: LatencyHistogram): LatencySummary {
   if (h.totalCount === 0) return { min: 0, mean: 0, stdev: 0, p50: 0, p90: 0, p95: 0, p99: 0, p999: 0, max: 0 };
-  const out = { min: ms(h.minNonZeroValue), mean: ms(h.mean), stdev: ms(h.stdDeviation), max: ms(h.maxValue) } as LatencySummary;
+  const out = {
+    min: ms(h.minNonZeroValue),
+    mean: ms(h.mean),
+    stdev: ms(h.stdDeviation),
+    max: ms(h.maxValue),
+  } as LatencySummary;
   for (const key of PERCENTILES) out[key] = ms(h.getValueAtPercentile(PERCENTILE_VALUES[key]));
   return out;
 }

@@ -50,7 +50,8 @@ export function redactHeaders(headers: Record<string, string>): Record<string, s
 function duration(value: string | undefined, what: string): number | undefined {
   if (value === undefined) return undefined;
   const ms = parseDuration(value);
-  if (ms === undefined) throw new UsageError(`${what} "${value}" is not a duration`, { hint: 'Write durations like 30s, 2m or 500ms.' });
+  if (ms === undefined)
+    throw new UsageError(`${what} "${value}" is not a duration`, { hint: 'Write durations like 30s, 2m or 500ms.' });
   return ms;
 }
 
@@ -62,26 +63,39 @@ export function resolvePlan(config: Config, request: RunRequest, cwd = process.c
     if (!profile) {
       const names = Object.keys(config.loadtest.profiles);
       throw new NotFoundError(`load-test profile "${request.profile}" is not in the config`, {
-        hint: names.length ? `Profiles: ${names.join(', ')}.` : 'Add one under loadtest.profiles in opsctl.config.json, or give a URL.',
+        hint: names.length
+          ? `Profiles: ${names.join(', ')}.`
+          : 'Add one under loadtest.profiles in opsctl.config.json, or give a URL.',
       });
     }
   }
   const url = request.url ?? profile?.url;
-  if (!url) throw new UsageError('give a URL or --profile <name>', { hint: 'e.g. opsctl loadtest run http://127.0.0.1:8080/health -d 10s' });
+  if (!url)
+    throw new UsageError('give a URL or --profile <name>', {
+      hint: 'e.g. opsctl loadtest run http://127.0.0.1:8080/health -d 10s',
+    });
   let parsed: URL;
   try {
     parsed = new URL(url);
   } catch {
-    throw new UsageError(`"${url}" is not a URL`, { hint: 'Give a full URL such as http://127.0.0.1:8080/api/recommendations.' });
+    throw new UsageError(`"${url}" is not a URL`, {
+      hint: 'Give a full URL such as http://127.0.0.1:8080/api/recommendations.',
+    });
   }
-  if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:') throw new UsageError(`"${url}" is not an http(s) URL`, { hint: 'Only HTTP and HTTPS services can be load-tested.' });
+  if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:')
+    throw new UsageError(`"${url}" is not an http(s) URL`, {
+      hint: 'Only HTTP and HTTPS services can be load-tested.',
+    });
 
   const method = (request.method ?? profile?.method ?? 'GET').toUpperCase();
   const headers: Record<string, string> = { ...(profile?.headers ?? {}), ...(request.headers ?? {}) };
 
   let body: Buffer | undefined;
   if (request.body !== undefined || request.bodyFile !== undefined) {
-    body = request.bodyFile !== undefined ? readBody(isAbsolute(request.bodyFile) ? request.bodyFile : resolve(cwd, request.bodyFile)) : Buffer.from(request.body!);
+    body =
+      request.bodyFile !== undefined
+        ? readBody(isAbsolute(request.bodyFile) ? request.bodyFile : resolve(cwd, request.bodyFile))
+        : Buffer.from(request.body!);
   } else if (profile?.bodyFile !== undefined) {
     body = readBody(isAbsolute(profile.bodyFile) ? profile.bodyFile : resolve(config.baseDir, profile.bodyFile));
   } else if (profile?.body !== undefined) {
@@ -92,27 +106,54 @@ export function resolvePlan(config: Config, request: RunRequest, cwd = process.c
   }
 
   const rate = request.rate ?? (request.model === 'closed' ? undefined : profile?.rate);
-  const kind = request.model ?? (request.rate !== undefined ? 'open' : profile?.model ?? 'closed');
-  if (kind === 'open' && !rate) throw new UsageError('the open model needs a rate', { hint: 'Give --rate <requests per second>.' });
+  const kind = request.model ?? (request.rate !== undefined ? 'open' : (profile?.model ?? 'closed'));
+  if (kind === 'open' && !rate)
+    throw new UsageError('the open model needs a rate', { hint: 'Give --rate <requests per second>.' });
   const connections = request.connections ?? profile?.connections ?? 10;
   const requests = request.requests ?? (request.duration !== undefined ? undefined : profile?.requests);
-  let durationMs = duration(request.duration, '--duration') ?? (request.requests !== undefined ? undefined : duration(profile?.duration, 'duration'));
+  let durationMs =
+    duration(request.duration, '--duration') ??
+    (request.requests !== undefined ? undefined : duration(profile?.duration, 'duration'));
   if (!requests && !durationMs) durationMs = DEFAULT_DURATION_MS;
   if (durationMs !== undefined && (durationMs < 100 || durationMs > MAX_DURATION_MS)) {
-    throw new UsageError(`a run lasts between 100ms and 1h, not ${durationMs} ms`, { hint: 'Give -d 30s, for example.' });
+    throw new UsageError(`a run lasts between 100ms and 1h, not ${durationMs} ms`, {
+      hint: 'Give -d 30s, for example.',
+    });
   }
-  if (requests !== undefined && (!Number.isInteger(requests) || requests < 1)) throw new UsageError('-n takes a positive number of requests', { hint: 'e.g. -n 1000' });
-  if (kind === 'open' && requests && !durationMs) durationMs = Math.min(MAX_DURATION_MS, Math.ceil((requests / rate!) * 1000) + 1000);
-  if (!Number.isInteger(connections) || connections < 1 || connections > 1000) throw new UsageError('-c takes 1 to 1000 connections', { hint: 'e.g. -c 100' });
+  if (requests !== undefined && (!Number.isInteger(requests) || requests < 1))
+    throw new UsageError('-n takes a positive number of requests', { hint: 'e.g. -n 1000' });
+  if (kind === 'open' && requests && !durationMs)
+    durationMs = Math.min(MAX_DURATION_MS, Math.ceil((requests / rate!) * 1000) + 1000);
+  if (!Number.isInteger(connections) || connections < 1 || connections > 1000)
+    throw new UsageError('-c takes 1 to 1000 connections', { hint: 'e.g. -c 100' });
   const timeoutMs = duration(request.timeout, '--timeout') ?? duration(profile?.timeout, 'timeout') ?? 10_000;
   const warmupMs = duration(request.warmup, '--warmup') ?? duration(profile?.warmup, 'warmup') ?? 1000;
 
-  const thresholds = mergeThresholds((profile?.thresholds ?? []).map(parseThreshold), (request.thresholds ?? []).map(parseThreshold));
+  const thresholds = mergeThresholds(
+    (profile?.thresholds ?? []).map(parseThreshold),
+    (request.thresholds ?? []).map(parseThreshold),
+  );
   const model: LoadModel =
     kind === 'open'
-      ? { kind: 'open', rate: rate!, connections, ...(requests ? { requests } : {}), ...(durationMs ? { durationMs } : {}) }
+      ? {
+          kind: 'open',
+          rate: rate!,
+          connections,
+          ...(requests ? { requests } : {}),
+          ...(durationMs ? { durationMs } : {}),
+        }
       : { kind: 'closed', connections, ...(requests ? { requests } : {}), ...(durationMs ? { durationMs } : {}) };
-  return { profile: request.profile ?? null, url: parsed.toString(), method, headers, body, timeoutMs, warmupMs, model, thresholds };
+  return {
+    profile: request.profile ?? null,
+    url: parsed.toString(),
+    method,
+    headers,
+    body,
+    timeoutMs,
+    warmupMs,
+    model,
+    thresholds,
+  };
 }
 
 /** A threshold given on the command line replaces the profile's on the same metric and comparison direction. */
@@ -126,7 +167,9 @@ function readBody(path: string): Buffer {
   try {
     return readFileSync(path);
   } catch (error) {
-    throw new UsageError(`cannot read the body file ${path}: ${(error as Error).message}`, { hint: 'Check the path given to --body-file (or the profile\'s bodyFile).' });
+    throw new UsageError(`cannot read the body file ${path}: ${(error as Error).message}`, {
+      hint: "Check the path given to --body-file (or the profile's bodyFile).",
+    });
   }
 }
 

@@ -27,9 +27,17 @@ export async function probeReachable(url: string, timeoutMs: number): Promise<vo
     });
   }).catch((error: unknown) => {
     const code = (error as { code?: string }).code;
-    const why = code === 'ECONNREFUSED' ? 'connection refused' : code === 'ENOTFOUND' || code === 'EAI_AGAIN' ? 'host not found' : describeError(error);
+    const why =
+      code === 'ECONNREFUSED'
+        ? 'connection refused'
+        : code === 'ENOTFOUND' || code === 'EAI_AGAIN'
+          ? 'host not found'
+          : describeError(error);
     throw new ConnectionError(`cannot reach ${u.host} (${url}): ${why}`, {
-      hint: code === 'ECONNREFUSED' ? 'Nothing listens on that port: start the service, or check the URL and port.' : 'Check the URL, DNS and that the service is up.',
+      hint:
+        code === 'ECONNREFUSED'
+          ? 'Nothing listens on that port: start the service, or check the URL and port.'
+          : 'Check the URL, DNS and that the service is up.',
       details: { url, code: code ?? null },
     });
   });

@@ -26,7 +26,15 @@ export interface SampleServer {
   close(): Promise<void>;
 }
 
-const BODY = Buffer.from(JSON.stringify({ recommendations: [{ id: 1, score: 0.93 }, { id: 7, score: 0.88 }, { id: 42, score: 0.81 }] }));
+const BODY = Buffer.from(
+  JSON.stringify({
+    recommendations: [
+      { id: 1, score: 0.93 },
+      { id: 7, score: 0.88 },
+      { id: 42, score: 0.81 },
+    ],
+  }),
+);
 
 export async function startSampleServer(options: SampleServerOptions = {}): Promise<SampleServer> {
   let count = 0;

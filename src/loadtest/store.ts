@@ -90,8 +90,13 @@ function toRun(row: Record<string, unknown>): LoadTestRun {
 }
 
 export async function getRun(db: SqlRunner, id: number): Promise<LoadTestRun> {
-  const rows = await db.query<Record<string, unknown>>('SELECT id, passed, report FROM loadtest_runs WHERE id = ?', [id]);
-  if (!rows[0]) throw new NotFoundError(`load-test run ${id} does not exist`, { hint: 'List the stored runs with `opsctl loadtest history`.' });
+  const rows = await db.query<Record<string, unknown>>('SELECT id, passed, report FROM loadtest_runs WHERE id = ?', [
+    id,
+  ]);
+  if (!rows[0])
+    throw new NotFoundError(`load-test run ${id} does not exist`, {
+      hint: 'List the stored runs with `opsctl loadtest history`.',
+    });
   return toRun(rows[0]);
 }
 

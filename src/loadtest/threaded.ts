@@ -28,11 +28,19 @@ export async function runLoadIsolated(plan: EnginePlan): Promise<EngineResult> {
   signal?.addEventListener('abort', stop, { once: true });
   try {
     return await new Promise<EngineResult>((resolve, reject) => {
-      worker.on('message', (m: { type: 'tick'; tick: LiveTick } | { type: 'done'; result: Omit<EngineResult, 'histogram'>; histogram: string } | { type: 'error'; message: string }) => {
-        if (m.type === 'tick') onTick?.(m.tick);
-        else if (m.type === 'done') resolve({ ...m.result, histogram: decodeHistogram(m.histogram) });
-        else reject(new Error(m.message));
-      });
+      worker.on(
+        'message',
+        (
+          m:
+            | { type: 'tick'; tick: LiveTick }
+            | { type: 'done'; result: Omit<EngineResult, 'histogram'>; histogram: string }
+            | { type: 'error'; message: string },
+        ) => {
+          if (m.type === 'tick') onTick?.(m.tick);
+          else if (m.type === 'done') resolve({ ...m.result, histogram: decodeHistogram(m.histogram) });
+          else reject(new Error(m.message));
+        },
+      );
       worker.once('error', reject);
       worker.once('exit', (code) => reject(new Error(`the load-test worker exited (${code}) before it reported`)));
     });

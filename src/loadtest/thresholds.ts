@@ -6,7 +6,20 @@ import type { LatencySummary } from './histogram.js';
  * Thresholds, k6-style: `p95<150ms`, `p99<=1s`, `max<2s`, `rps>200`, `errors<1%`, `errors=0`, `non2xx=0`,
  * `timeouts<0.5%`. Latencies default to milliseconds; error metrics are a count, or a share of all requests with `%`.
  */
-export type ThresholdMetric = 'p50' | 'p90' | 'p95' | 'p99' | 'p999' | 'max' | 'mean' | 'rps' | 'errors' | 'non2xx' | 'timeouts' | 'refused' | 'resets';
+export type ThresholdMetric =
+  | 'p50'
+  | 'p90'
+  | 'p95'
+  | 'p99'
+  | 'p999'
+  | 'max'
+  | 'mean'
+  | 'rps'
+  | 'errors'
+  | 'non2xx'
+  | 'timeouts'
+  | 'refused'
+  | 'resets';
 export type ThresholdOp = '<' | '<=' | '>' | '>=' | '=';
 
 export interface Threshold {
@@ -38,7 +51,9 @@ const LATENCY = new Set<ThresholdMetric>(['p50', 'p90', 'p95', 'p99', 'p999', 'm
 export function parseThreshold(text: string): Threshold {
   const m = THRESHOLD_PATTERN.exec(text);
   if (!m) {
-    throw new UsageError(`threshold "${text}" is not understood`, { hint: 'Write thresholds like p95<150ms, rps>200, errors<1% or non2xx=0.' });
+    throw new UsageError(`threshold "${text}" is not understood`, {
+      hint: 'Write thresholds like p95<150ms, rps>200, errors<1% or non2xx=0.',
+    });
   }
   let metric = m[1]!.toLowerCase();
   if (metric === 'p99.9') metric = 'p999';
@@ -49,11 +64,14 @@ export function parseThreshold(text: string): Threshold {
   let value = Number(m[3]);
   const latency = LATENCY.has(metric as ThresholdMetric);
   if (latency) {
-    if (unit === '%') throw new UsageError(`threshold "${text}": a latency takes ms, s or us, not %`, { hint: 'e.g. p95<150ms' });
+    if (unit === '%')
+      throw new UsageError(`threshold "${text}": a latency takes ms, s or us, not %`, { hint: 'e.g. p95<150ms' });
     if (unit === 's') value *= 1000;
     if (unit === 'us' || unit === 'µs') value /= 1000;
   } else if (unit && unit !== '%') {
-    throw new UsageError(`threshold "${text}": ${metric} takes no time unit`, { hint: metric === 'rps' ? 'e.g. rps>200' : `e.g. ${metric}<1% or ${metric}=0` });
+    throw new UsageError(`threshold "${text}": ${metric} takes no time unit`, {
+      hint: metric === 'rps' ? 'e.g. rps>200' : `e.g. ${metric}<1% or ${metric}=0`,
+    });
   } else if (unit === '%' && metric === 'rps') {
     throw new UsageError(`threshold "${text}": rps is requests per second, not a percent`, { hint: 'e.g. rps>200' });
   }
@@ -97,9 +115,16 @@ export function formatMetric(t: Pick<Threshold, 'metric' | 'percent'>, value: nu
   return t.percent ? `${round(value)}%` : String(value);
 }
 
-const round = (v: number) => (Math.abs(v) >= 100 ? v.toFixed(0) : Math.abs(v) >= 10 ? v.toFixed(1) : v.toFixed(2).replace(/\.?0+$/, '') || '0');
+const round = (v: number) =>
+  Math.abs(v) >= 100 ? v.toFixed(0) : Math.abs(v) >= 10 ? v.toFixed(1) : v.toFixed(2).replace(/\.?0+$/, '') || '0';
 
-const WORDS: Record<ThresholdOp, string> = { '<': 'not under', '<=': 'over', '>': 'not over', '>=': 'under', '=': 'not' };
+const WORDS: Record<ThresholdOp, string> = {
+  '<': 'not under',
+  '<=': 'over',
+  '>': 'not over',
+  '>=': 'under',
+  '=': 'not',
+};
 
 export function evaluateThresholds(thresholds: Threshold[], run: MeasuredRun): ThresholdResult[] {
   return thresholds.map((t) => {

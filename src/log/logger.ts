@@ -50,7 +50,9 @@ export function createLogger(options: LoggerOptions): Logger {
   const sink =
     options.sink ??
     ((record: LogRecord) => {
-      stream.write(redactor.redact(format === 'json' ? JSON.stringify(record) : pretty(record, options.color ?? false)) + '\n');
+      stream.write(
+        redactor.redact(format === 'json' ? JSON.stringify(record) : pretty(record, options.color ?? false)) + '\n',
+      );
     });
   const make = (fields: LogFields): Logger => {
     const emit = (level: Exclude<LogLevel, 'silent'>, msg: string, extra?: LogFields) => {
@@ -78,7 +80,12 @@ function serializeFields(fields: LogFields | undefined): LogFields {
   return out;
 }
 
-const LEVEL_COLOR: Record<string, string> = { debug: '\x1b[90m', info: '\x1b[36m', warn: '\x1b[33m', error: '\x1b[31m' };
+const LEVEL_COLOR: Record<string, string> = {
+  debug: '\x1b[90m',
+  info: '\x1b[36m',
+  warn: '\x1b[33m',
+  error: '\x1b[31m',
+};
 
 function pretty(record: LogRecord, color: boolean): string {
   const { time, level, msg, ...rest } = record;

@@ -21,24 +21,36 @@ export function compareVersions(a: string, b: string): number {
 }
 
 /** Parses one migration file's text (dbmate's format: `-- migrate:up`, `-- migrate:down`). */
-export function parseMigration(text: string, engine: Engine, where: string): { up: MigrationSection; down: MigrationSection | undefined } {
+export function parseMigration(
+  text: string,
+  engine: Engine,
+  where: string,
+): { up: MigrationSection; down: MigrationSection | undefined } {
   const sections: Record<string, { options: string; lines: string[] }> = {};
   let current: string | undefined;
   for (const line of text.replace(/\r\n/g, '\n').split('\n')) {
     const m = MARKER.exec(line.trim());
     if (m) {
       const dir = m[1]!;
-      if (sections[dir]) throw new UsageError(`${where}: "-- migrate:${dir}" appears twice`, { hint: 'One up and at most one down section per file.' });
+      if (sections[dir])
+        throw new UsageError(`${where}: "-- migrate:${dir}" appears twice`, {
+          hint: 'One up and at most one down section per file.',
+        });
       sections[dir] = { options: m[2]!.trim(), lines: [] };
       current = dir;
       continue;
     }
     if (current) sections[current]!.lines.push(line);
     else if (line.trim() && !line.trim().startsWith('--')) {
-      throw new UsageError(`${where}: SQL before "-- migrate:up"`, { hint: 'Start the file with a "-- migrate:up" line.' });
+      throw new UsageError(`${where}: SQL before "-- migrate:up"`, {
+        hint: 'Start the file with a "-- migrate:up" line.',
+      });
     }
   }
-  if (!sections.up) throw new UsageError(`${where} has no "-- migrate:up" section`, { hint: 'Each file needs "-- migrate:up" and, for rollback, "-- migrate:down".' });
+  if (!sections.up)
+    throw new UsageError(`${where} has no "-- migrate:up" section`, {
+      hint: 'Each file needs "-- migrate:up" and, for rollback, "-- migrate:down".',
+    });
   const section = (s: { options: string; lines: string[] }, dir: string): MigrationSection => {
     const options = parseOptions(s.options, `${where} (migrate:${dir})`);
     return { transaction: options.transaction ?? true, statements: splitStatements(s.lines.join('\n'), engine) };
@@ -52,7 +64,10 @@ function parseOptions(text: string, where: string): { transaction?: boolean } {
   for (const part of text.split(/\s+/).filter(Boolean)) {
     const [k, v] = part.split(':');
     if (k === 'transaction' && (v === 'true' || v === 'false')) out.transaction = v === 'true';
-    else throw new UsageError(`${where}: unknown option "${part}"`, { hint: 'The only option is transaction:false (for CREATE INDEX CONCURRENTLY and the like).' });
+    else
+      throw new UsageError(`${where}: unknown option "${part}"`, {
+        hint: 'The only option is transaction:false (for CREATE INDEX CONCURRENTLY and the like).',
+      });
   }
   return out;
 }
@@ -137,7 +152,10 @@ export function readMigrations(dir: string, engine: Engine): MigrationFile[] {
     }
     const version = m[1]!;
     const key = BigInt(version).toString();
-    if (seen.has(key)) throw new UsageError(`${path}: version ${version} is also used by ${seen.get(key)}`, { hint: 'Give each migration its own version.' });
+    if (seen.has(key))
+      throw new UsageError(`${path}: version ${version} is also used by ${seen.get(key)}`, {
+        hint: 'Give each migration its own version.',
+      });
     seen.set(key, entry);
     const text = readFileSync(path, 'utf8');
     files.push({ version, name: m[2]!, path, checksum: checksumOf(text), ...parseMigration(text, engine, path) });
@@ -149,13 +167,20 @@ export function readMigrations(dir: string, engine: Engine): MigrationFile[] {
  * The next file for a target: sequential numbers when the folder already uses short ones (001, 002…), else a UTC
  * timestamp (YYYYMMDDHHMMSS, as dbmate does), always greater than every existing version.
  */
-export function createMigrationFile(dir: string, rawName: string, options: { now?: Date; engine: Engine }): { path: string; version: string; name: string } {
+export function createMigrationFile(
+  dir: string,
+  rawName: string,
+  options: { now?: Date; engine: Engine },
+): { path: string; version: string; name: string } {
   const name = rawName
     .trim()
     .toLowerCase()
     .replace(/[^a-z0-9]+/g, '_')
     .replace(/^_+|_+$/g, '');
-  if (!name) throw new UsageError(`"${rawName}" is not a usable migration name`, { hint: 'Use words, e.g. `add_invoice_indexes`.' });
+  if (!name)
+    throw new UsageError(`"${rawName}" is not a usable migration name`, {
+      hint: 'Use words, e.g. `add_invoice_indexes`.',
+    });
   const existing = readMigrations(dir, options.engine);
   const max = existing.at(-1)?.version;
   let version: string;

@@ -90,18 +90,47 @@ export interface HistoryWrite {
 export async function insertHistory(s: Query, w: HistoryWrite): Promise<void> {
   await s.query(
     `INSERT INTO ${HISTORY_TABLE} (version, name, checksum, applied_at, duration_ms, applied_by, status, operation, statements_total, statements_done, error) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-    [w.version, w.name, w.checksum, new Date().toISOString(), Math.round(w.durationMs), w.appliedBy.slice(0, 255), w.status, w.operation, w.statementsTotal, w.statementsDone, w.error ?? null],
+    [
+      w.version,
+      w.name,
+      w.checksum,
+      new Date().toISOString(),
+      Math.round(w.durationMs),
+      w.appliedBy.slice(0, 255),
+      w.status,
+      w.operation,
+      w.statementsTotal,
+      w.statementsDone,
+      w.error ?? null,
+    ],
   );
 }
 
-export async function updateHistory(s: Query, version: string, fields: Partial<Pick<HistoryWrite, 'status' | 'operation' | 'statementsDone' | 'statementsTotal' | 'durationMs' | 'error' | 'checksum'>>): Promise<void> {
-  const cols: Record<string, string> = { status: 'status', operation: 'operation', statementsDone: 'statements_done', statementsTotal: 'statements_total', durationMs: 'duration_ms', error: 'error', checksum: 'checksum' };
+export async function updateHistory(
+  s: Query,
+  version: string,
+  fields: Partial<
+    Pick<
+      HistoryWrite,
+      'status' | 'operation' | 'statementsDone' | 'statementsTotal' | 'durationMs' | 'error' | 'checksum'
+    >
+  >,
+): Promise<void> {
+  const cols: Record<string, string> = {
+    status: 'status',
+    operation: 'operation',
+    statementsDone: 'statements_done',
+    statementsTotal: 'statements_total',
+    durationMs: 'duration_ms',
+    error: 'error',
+    checksum: 'checksum',
+  };
   const entries = Object.entries(fields).filter(([, v]) => v !== undefined);
   if (!entries.length) return;
-  await s.query(
-    `UPDATE ${HISTORY_TABLE} SET ${entries.map(([k]) => `${cols[k]} = ?`).join(', ')} WHERE version = ?`,
-    [...entries.map(([k, v]) => (k === 'durationMs' ? Math.round(v as number) : v)), version],
-  );
+  await s.query(`UPDATE ${HISTORY_TABLE} SET ${entries.map(([k]) => `${cols[k]} = ?`).join(', ')} WHERE version = ?`, [
+    ...entries.map(([k, v]) => (k === 'durationMs' ? Math.round(v as number) : v)),
+    version,
+  ]);
 }
 
 export async function deleteHistory(s: Query, version: string): Promise<void> {

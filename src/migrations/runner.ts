@@ -5,7 +5,14 @@ import { compareVersions, readMigrations } from './files.js';
 import { deleteHistory, ensureHistory, insertHistory, readHistory, updateHistory } from './history.js';
 import { openSession, whoAmI, type MigrationSession } from './session.js';
 import { computeStatus, problemsOf } from './status.js';
-import type { AppliedMigration, MigrateRunResult, MigrationFile, MigrationSection, PlannedMigration, TargetMigrationStatus } from './types.js';
+import type {
+  AppliedMigration,
+  MigrateRunResult,
+  MigrationFile,
+  MigrationSection,
+  PlannedMigration,
+  TargetMigrationStatus,
+} from './types.js';
 
 export interface MigrationProgress {
   phase: string;
@@ -28,11 +35,20 @@ const preview = (sql: string) => sql.replace(/\s+/g, ' ').trim().slice(0, 80);
 const label = (m: { version: string; name: string }) => `${m.version}_${m.name}`;
 
 function baseOf(target: SqlTarget, options: MigrateOptions) {
-  return { target: target.name, engine: target.engine, location: target.location, production: options.production ?? false, dir: options.dir };
+  return {
+    target: target.name,
+    engine: target.engine,
+    location: target.location,
+    production: options.production ?? false,
+    dir: options.dir,
+  };
 }
 
 /** Reads files and history (never writes: the history table is not created) and merges them. */
-export async function readStatus(target: SqlTarget, options: Pick<MigrateOptions, 'dir' | 'production'>): Promise<{ status: TargetMigrationStatus; files: MigrationFile[] }> {
+export async function readStatus(
+  target: SqlTarget,
+  options: Pick<MigrateOptions, 'dir' | 'production'>,
+): Promise<{ status: TargetMigrationStatus; files: MigrationFile[] }> {
   const o = { ...options, lockTimeoutMs: 0 };
   return withSession(target, o, false, async (session) => {
     const read = await statusIn(session, target, o);
@@ -46,7 +62,12 @@ export async function readStatus(target: SqlTarget, options: Pick<MigrateOptions
   });
 }
 
-async function withSession<T>(target: SqlTarget, options: MigrateOptions, lock: boolean, fn: (s: MigrationSession) => Promise<T>): Promise<T> {
+async function withSession<T>(
+  target: SqlTarget,
+  options: MigrateOptions,
+  lock: boolean,
+  fn: (s: MigrationSession) => Promise<T>,
+): Promise<T> {
   const session = await openSession(target);
   let locked = false;
   try {
@@ -80,20 +101,32 @@ function refuseOnProblems(status: TargetMigrationStatus, what: string): void {
 }
 
 /** Applies pending migrations in version order (up to `to`); with dryRun, returns the plan and changes nothing. */
-export async function migrateUp(target: SqlTarget, options: MigrateOptions & { to?: string; dryRun?: boolean }): Promise<MigrateRunResult> {
+export async function migrateUp(
+  target: SqlTarget,
+  options: MigrateOptions & { to?: string; dryRun?: boolean },
+): Promise<MigrateRunResult> {
   return withSession(target, options, !options.dryRun, async (session) => {
     const { files, status } = await statusIn(session, target, options);
     refuseOnProblems(status, 'migrate up');
     if (options.to !== undefined && !files.some((f) => compareVersions(f.version, options.to!) === 0)) {
-      throw new UsageError(`--to ${options.to}: no migration file with that version in ${options.dir}`, { hint: 'See `opsctl migrate status` for the versions.' });
+      throw new UsageError(`--to ${options.to}: no migration file with that version in ${options.dir}`, {
+        hint: 'See `opsctl migrate status` for the versions.',
+      });
     }
     const pendingVersions = new Set(status.pending.map((p) => p.version));
-    const todo = files.filter((f) => pendingVersions.has(f.version) && (options.to === undefined || compareVersions(f.version, options.to) <= 0));
+    const todo = files.filter(
+      (f) =>
+        pendingVersions.has(f.version) && (options.to === undefined || compareVersions(f.version, options.to) <= 0),
+    );
     for (const f of todo) {
-      if (f.up.statements.length === 0) throw new UsageError(`${f.path}: the up section is empty`, { hint: 'Write the SQL under "-- migrate:up", or delete the file.' });
+      if (f.up.statements.length === 0)
+        throw new UsageError(`${f.path}: the up section is empty`, {
+          hint: 'Write the SQL under "-- migrate:up", or delete the file.',
+        });
     }
     const plan = todo.map((f) => planOf(f, 'up', f.up, target.engine));
-    if (options.dryRun) return { target: target.name, engine: target.engine, dryRun: true, plan, done: [], current: status.current };
+    if (options.dryRun)
+      return { target: target.name, engine: target.engine, dryRun: true, plan, done: [], current: status.current };
     await ensureHistory(session);
     const done: AppliedMigration[] = [];
     for (const [i, f] of todo.entries()) {
@@ -101,39 +134,77 @@ export async function migrateUp(target: SqlTarget, options: MigrateOptions & { t
       done.push(await runSection(session, f, 'up', f.up, { ...options, index: i, count: todo.length }));
     }
     const after = await readHistory(session);
-    const current = after.rows.filter((r) => r.status !== 'dirty').map((r) => r.version).sort(compareVersions).at(-1) ?? null;
+    const current =
+      after.rows
+        .filter((r) => r.status !== 'dirty')
+        .map((r) => r.version)
+        .sort(compareVersions)
+        .at(-1) ?? null;
     return { target: target.name, engine: target.engine, dryRun: false, plan, done, current };
   });
 }
 
 /** Rolls back the newest `steps` applied migrations with their down sections. */
-export async function migrateDown(target: SqlTarget, options: MigrateOptions & { steps: number; dryRun?: boolean }): Promise<MigrateRunResult> {
+export async function migrateDown(
+  target: SqlTarget,
+  options: MigrateOptions & { steps: number; dryRun?: boolean },
+): Promise<MigrateRunResult> {
   return withSession(target, options, !options.dryRun, async (session) => {
     const { files, status } = await statusIn(session, target, options);
     refuseOnProblems(status, 'migrate down');
-    const applied = status.applied.slice().sort((a, b) => compareVersions(b.version, a.version)).slice(0, options.steps);
-    if (applied.length === 0) throw new UsageError(`target "${target.name}" has no applied migration to roll back`, { hint: 'See `opsctl migrate status`.' });
+    const applied = status.applied
+      .slice()
+      .sort((a, b) => compareVersions(b.version, a.version))
+      .slice(0, options.steps);
+    if (applied.length === 0)
+      throw new UsageError(`target "${target.name}" has no applied migration to roll back`, {
+        hint: 'See `opsctl migrate status`.',
+      });
     const todo = applied.map((e) => {
-      if (e.state === 'baseline') throw new UsageError(`${label(e)} is the baseline: the schema before it was not made by opsctl, so down stops there`, { hint: `Use --steps ${applied.indexOf(e)} or fewer.` });
+      if (e.state === 'baseline')
+        throw new UsageError(
+          `${label(e)} is the baseline: the schema before it was not made by opsctl, so down stops there`,
+          { hint: `Use --steps ${applied.indexOf(e)} or fewer.` },
+        );
       const f = files.find((x) => compareVersions(x.version, e.version) === 0)!;
-      if (!f.down || f.down.statements.length === 0) throw new UsageError(`${f.path} has no "-- migrate:down" section: ${label(f)} cannot be rolled back`, { hint: 'Write the rollback SQL under "-- migrate:down" (editing an applied file is drift: run `opsctl migrate repair` after).' });
+      if (!f.down || f.down.statements.length === 0)
+        throw new UsageError(`${f.path} has no "-- migrate:down" section: ${label(f)} cannot be rolled back`, {
+          hint: 'Write the rollback SQL under "-- migrate:down" (editing an applied file is drift: run `opsctl migrate repair` after).',
+        });
       return f;
     });
     const plan = todo.map((f) => planOf(f, 'down', f.down!, target.engine));
-    if (options.dryRun) return { target: target.name, engine: target.engine, dryRun: true, plan, done: [], current: status.current };
+    if (options.dryRun)
+      return { target: target.name, engine: target.engine, dryRun: true, plan, done: [], current: status.current };
     const done: AppliedMigration[] = [];
     for (const [i, f] of todo.entries()) {
       throwIfAborted(options.signal);
       done.push(await runSection(session, f, 'down', f.down!, { ...options, index: i, count: todo.length }));
     }
     const after = await readHistory(session);
-    const current = after.rows.filter((r) => r.status !== 'dirty').map((r) => r.version).sort(compareVersions).at(-1) ?? null;
+    const current =
+      after.rows
+        .filter((r) => r.status !== 'dirty')
+        .map((r) => r.version)
+        .sort(compareVersions)
+        .at(-1) ?? null;
     return { target: target.name, engine: target.engine, dryRun: false, plan, done, current };
   });
 }
 
-function planOf(f: MigrationFile, direction: 'up' | 'down', section: MigrationSection, engine: SqlTarget['engine']): PlannedMigration {
-  return { version: f.version, name: f.name, direction, transaction: engine !== 'mysql' && section.transaction, statements: section.statements };
+function planOf(
+  f: MigrationFile,
+  direction: 'up' | 'down',
+  section: MigrationSection,
+  engine: SqlTarget['engine'],
+): PlannedMigration {
+  return {
+    version: f.version,
+    name: f.name,
+    direction,
+    transaction: engine !== 'mysql' && section.transaction,
+    statements: section.statements,
+  };
 }
 
 /**
@@ -141,7 +212,13 @@ function planOf(f: MigrationFile, direction: 'up' | 'down', section: MigrationSe
  * DDL commits at once, or `transaction:false`) each statement is recorded as it finishes, so a failure leaves a dirty
  * row that says exactly which statements ran.
  */
-async function runSection(session: MigrationSession, f: MigrationFile, direction: 'up' | 'down', section: MigrationSection, options: MigrateOptions & { index: number; count: number }): Promise<AppliedMigration> {
+async function runSection(
+  session: MigrationSession,
+  f: MigrationFile,
+  direction: 'up' | 'down',
+  section: MigrationSection,
+  options: MigrateOptions & { index: number; count: number },
+): Promise<AppliedMigration> {
   const total = section.statements.length;
   const transactional = session.engine !== 'mysql' && section.transaction;
   const phase = `${direction} ${label(f)} (${options.index + 1}/${options.count})`;
@@ -162,21 +239,51 @@ async function runSection(session: MigrationSession, f: MigrationFile, direction
     try {
       await step();
       if (direction === 'up') {
-        await insertHistory(session, { version: f.version, name: f.name, checksum: f.checksum, status: 'applied', operation: 'up', statementsTotal: total, statementsDone: total, durationMs: performance.now() - started, appliedBy: by });
+        await insertHistory(session, {
+          version: f.version,
+          name: f.name,
+          checksum: f.checksum,
+          status: 'applied',
+          operation: 'up',
+          statementsTotal: total,
+          statementsDone: total,
+          durationMs: performance.now() - started,
+          appliedBy: by,
+        });
       } else await deleteHistory(session, f.version);
       await session.run('COMMIT');
     } catch (error) {
       await session.run('ROLLBACK').catch(() => undefined);
-      throw new OperationFailed(`${direction} ${label(f)} failed at statement ${i + 1} of ${total}: ${(error as Error).message}; rolled back, nothing of it was applied`, {
-        hint: `Fix ${f.path} and run it again.`,
-        cause: error,
-        details: { version: f.version, statement: i + 1, sql: section.statements[i] },
-      });
+      throw new OperationFailed(
+        `${direction} ${label(f)} failed at statement ${i + 1} of ${total}: ${(error as Error).message}; rolled back, nothing of it was applied`,
+        {
+          hint: `Fix ${f.path} and run it again.`,
+          cause: error,
+          details: { version: f.version, statement: i + 1, sql: section.statements[i] },
+        },
+      );
     }
   } else {
     if (direction === 'up') {
-      await insertHistory(session, { version: f.version, name: f.name, checksum: f.checksum, status: 'dirty', operation: 'up', statementsTotal: total, statementsDone: 0, durationMs: 0, appliedBy: by });
-    } else await updateHistory(session, f.version, { status: 'dirty', operation: 'down', statementsTotal: total, statementsDone: 0, error: null });
+      await insertHistory(session, {
+        version: f.version,
+        name: f.name,
+        checksum: f.checksum,
+        status: 'dirty',
+        operation: 'up',
+        statementsTotal: total,
+        statementsDone: 0,
+        durationMs: 0,
+        appliedBy: by,
+      });
+    } else
+      await updateHistory(session, f.version, {
+        status: 'dirty',
+        operation: 'down',
+        statementsTotal: total,
+        statementsDone: 0,
+        error: null,
+      });
     try {
       await step();
     } catch (error) {
@@ -188,39 +295,82 @@ async function runSection(session: MigrationSession, f: MigrationFile, direction
         {
           hint: 'Undo (or finish) those statements by hand, then run `opsctl migrate repair --yes` (add --completed if you finished them). `opsctl migrate status` lists them.',
           cause: error,
-          details: { version: f.version, statement: i + 1, ran: section.statements.slice(0, i), failed: section.statements[i] },
+          details: {
+            version: f.version,
+            statement: i + 1,
+            ran: section.statements.slice(0, i),
+            failed: section.statements[i],
+          },
         },
       );
     }
-    if (direction === 'up') await updateHistory(session, f.version, { status: 'applied', durationMs: performance.now() - started, error: null });
+    if (direction === 'up')
+      await updateHistory(session, f.version, {
+        status: 'applied',
+        durationMs: performance.now() - started,
+        error: null,
+      });
     else await deleteHistory(session, f.version);
   }
-  return { version: f.version, name: f.name, direction, statements: total, durationMs: Math.round(performance.now() - started) };
+  return {
+    version: f.version,
+    name: f.name,
+    direction,
+    statements: total,
+    durationMs: Math.round(performance.now() - started),
+  };
 }
 
 /** Records every file up to `version` as applied without running it, for a database that already has the schema. */
-export async function baselineTarget(target: SqlTarget, options: MigrateOptions & { version: string }): Promise<{ target: string; version: string; baselined: Array<{ version: string; name: string }> }> {
+export async function baselineTarget(
+  target: SqlTarget,
+  options: MigrateOptions & { version: string },
+): Promise<{ target: string; version: string; baselined: Array<{ version: string; name: string }> }> {
   return withSession(target, options, true, async (session) => {
     const { files, status } = await statusIn(session, target, options);
     if (status.migrations.some((m) => m.state !== 'pending')) {
-      throw new UsageError(`target "${target.name}" already has migration history (current ${status.current ?? 'none'}): baseline is for a database that has none`, { hint: 'Use `opsctl migrate status` to see it.' });
+      throw new UsageError(
+        `target "${target.name}" already has migration history (current ${status.current ?? 'none'}): baseline is for a database that has none`,
+        { hint: 'Use `opsctl migrate status` to see it.' },
+      );
     }
     if (!files.some((f) => compareVersions(f.version, options.version) === 0)) {
-      throw new UsageError(`no migration file with version ${options.version} in ${options.dir}`, { hint: 'Baseline at the version of the newest file whose schema the database already has.' });
+      throw new UsageError(`no migration file with version ${options.version} in ${options.dir}`, {
+        hint: 'Baseline at the version of the newest file whose schema the database already has.',
+      });
     }
     const chosen = files.filter((f) => compareVersions(f.version, options.version) <= 0);
     await ensureHistory(session);
     for (const f of chosen) {
-      await insertHistory(session, { version: f.version, name: f.name, checksum: f.checksum, status: 'baseline', operation: 'up', statementsTotal: f.up.statements.length, statementsDone: 0, durationMs: 0, appliedBy: whoAmI() });
+      await insertHistory(session, {
+        version: f.version,
+        name: f.name,
+        checksum: f.checksum,
+        status: 'baseline',
+        operation: 'up',
+        statementsTotal: f.up.statements.length,
+        statementsDone: 0,
+        durationMs: 0,
+        appliedBy: whoAmI(),
+      });
     }
-    return { target: target.name, version: options.version, baselined: chosen.map((f) => ({ version: f.version, name: f.name })) };
+    return {
+      target: target.name,
+      version: options.version,
+      baselined: chosen.map((f) => ({ version: f.version, name: f.name })),
+    };
   });
 }
 
 export interface RepairAction {
   version: string;
   name: string;
-  action: 'cleared-dirty-now-pending' | 'cleared-dirty-now-applied' | 'cleared-dirty-rolled-back' | 'realigned-checksum' | 'removed-missing';
+  action:
+    | 'cleared-dirty-now-pending'
+    | 'cleared-dirty-now-applied'
+    | 'cleared-dirty-rolled-back'
+    | 'realigned-checksum'
+    | 'removed-missing';
   detail: string;
 }
 
@@ -228,7 +378,10 @@ export interface RepairAction {
  * Makes the history agree with reality after the operator fixed things by hand: clears the dirty flag (the partial
  * statements were undone, or with `completed` finished), records the files' current checksums, forgets missing files.
  */
-export async function repairTarget(target: SqlTarget, options: MigrateOptions & { completed?: boolean; dryRun?: boolean }): Promise<{ target: string; actions: RepairAction[]; dryRun: boolean }> {
+export async function repairTarget(
+  target: SqlTarget,
+  options: MigrateOptions & { completed?: boolean; dryRun?: boolean },
+): Promise<{ target: string; actions: RepairAction[]; dryRun: boolean }> {
   return withSession(target, options, !options.dryRun, async (session) => {
     const { files, status } = await statusIn(session, target, options);
     const actions: RepairAction[] = [];
@@ -237,20 +390,52 @@ export async function repairTarget(target: SqlTarget, options: MigrateOptions & 
       const undoneUp = d.operation === 'up' && !options.completed;
       const finishedDown = d.operation === 'down' && options.completed;
       if (undoneUp || finishedDown) {
-        actions.push({ version: d.version, name: d.name, action: undoneUp ? 'cleared-dirty-now-pending' : 'cleared-dirty-rolled-back', detail: undoneUp ? 'removed from history: it is pending again' : 'the rollback was finished by hand: removed from history' });
+        actions.push({
+          version: d.version,
+          name: d.name,
+          action: undoneUp ? 'cleared-dirty-now-pending' : 'cleared-dirty-rolled-back',
+          detail: undoneUp
+            ? 'removed from history: it is pending again'
+            : 'the rollback was finished by hand: removed from history',
+        });
         if (!options.dryRun) await deleteHistory(session, d.version);
       } else {
         const file = files.find((f) => compareVersions(f.version, d.version) === 0);
-        actions.push({ version: d.version, name: d.name, action: 'cleared-dirty-now-applied', detail: d.operation === 'up' ? 'finished by hand: recorded as applied' : 'the rollback was undone by hand: recorded as applied again' });
-        if (!options.dryRun) await updateHistory(session, d.version, { status: 'applied', operation: 'up', error: null, statementsDone: d.statementsTotal, ...(file ? { checksum: file.checksum } : {}) });
+        actions.push({
+          version: d.version,
+          name: d.name,
+          action: 'cleared-dirty-now-applied',
+          detail:
+            d.operation === 'up'
+              ? 'finished by hand: recorded as applied'
+              : 'the rollback was undone by hand: recorded as applied again',
+        });
+        if (!options.dryRun)
+          await updateHistory(session, d.version, {
+            status: 'applied',
+            operation: 'up',
+            error: null,
+            statementsDone: d.statementsTotal,
+            ...(file ? { checksum: file.checksum } : {}),
+          });
       }
     }
     for (const e of status.drifted) {
-      actions.push({ version: e.version, name: e.name, action: 'realigned-checksum', detail: `recorded checksum ${e.checksum?.recorded?.slice(0, 12)} → ${e.checksum?.file?.slice(0, 12)} (the file's)` });
+      actions.push({
+        version: e.version,
+        name: e.name,
+        action: 'realigned-checksum',
+        detail: `recorded checksum ${e.checksum?.recorded?.slice(0, 12)} → ${e.checksum?.file?.slice(0, 12)} (the file's)`,
+      });
       if (!options.dryRun) await updateHistory(session, e.version, { checksum: e.checksum!.file! });
     }
     for (const e of status.missing) {
-      actions.push({ version: e.version, name: e.name, action: 'removed-missing', detail: 'its file is gone: removed from history (its schema stays)' });
+      actions.push({
+        version: e.version,
+        name: e.name,
+        action: 'removed-missing',
+        detail: 'its file is gone: removed from history (its schema stays)',
+      });
       if (!options.dryRun) await deleteHistory(session, e.version);
     }
     return { target: target.name, actions, dryRun: options.dryRun ?? false };

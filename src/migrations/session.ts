@@ -55,7 +55,13 @@ export async function openSession(target: SqlTarget): Promise<MigrationSession> 
   }
 }
 
-async function pollLock(timeoutMs: number, signal: AbortSignal | undefined, tryLock: () => Promise<boolean>, holder: () => Promise<string | null>, target: string): Promise<void> {
+async function pollLock(
+  timeoutMs: number,
+  signal: AbortSignal | undefined,
+  tryLock: () => Promise<boolean>,
+  holder: () => Promise<string | null>,
+  target: string,
+): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     throwIfAborted(signal);
@@ -77,10 +83,17 @@ async function postgresSession(target: PostgresTarget): Promise<MigrationSession
   let broken = false;
   const onError = () => (broken = true);
   client.on('error', onError);
-  const query = async <T>(sql: string, params: unknown[] = []) => (await client.query(toNumberedPlaceholders(sql), params)).rows as T[];
+  const query = async <T>(sql: string, params: unknown[] = []) =>
+    (await client.query(toNumberedPlaceholders(sql), params)).rows as T[];
   let named = false;
   const holder = async (): Promise<string | null> => {
-    const rows = await query<{ pid: number; app: string | null; addr: string | null; since: string | null; usename: string | null }>(
+    const rows = await query<{
+      pid: number;
+      app: string | null;
+      addr: string | null;
+      since: string | null;
+      usename: string | null;
+    }>(
       `SELECT a.pid, a.application_name AS app, a.client_addr::text AS addr, a.backend_start AS since, a.usename
          FROM pg_locks l JOIN pg_stat_activity a ON a.pid = l.pid
         WHERE l.locktype = 'advisory' AND l.granted AND l.classid = ?::oid AND l.objid = ?::oid AND l.objsubid = 2
@@ -89,7 +102,9 @@ async function postgresSession(target: PostgresTarget): Promise<MigrationSession
     );
     const r = rows[0];
     if (!r) return null;
-    const app = r.app?.startsWith('opsctl migrate ') ? r.app.slice('opsctl migrate '.length) : `${r.app || 'a client'} (user ${r.usename ?? '?'}${r.addr ? ` from ${r.addr}` : ''})`;
+    const app = r.app?.startsWith('opsctl migrate ')
+      ? r.app.slice('opsctl migrate '.length)
+      : `${r.app || 'a client'} (user ${r.usename ?? '?'}${r.addr ? ` from ${r.addr}` : ''})`;
     return `${app}, PostgreSQL backend ${r.pid}${r.since ? ` connected ${String(r.since)}` : ''}`;
   };
   return {
@@ -106,7 +121,9 @@ async function postgresSession(target: PostgresTarget): Promise<MigrationSession
       return pollLock(
         timeoutMs,
         signal,
-        async () => (await query<{ ok: boolean }>('SELECT pg_try_advisory_lock(?::int4, ?::int4) AS ok', [...PG_LOCK]))[0]?.ok === true,
+        async () =>
+          (await query<{ ok: boolean }>('SELECT pg_try_advisory_lock(?::int4, ?::int4) AS ok', [...PG_LOCK]))[0]?.ok ===
+          true,
         holder,
         target.name,
       );
@@ -129,16 +146,24 @@ async function mysqlSession(target: MysqlTarget): Promise<MigrationSession> {
     const [rows] = await conn.query(sql, params);
     return (Array.isArray(rows) ? rows : []) as T[];
   };
-  const [{ db } = { db: '' }] = await query<{ db: string | null }>('SELECT DATABASE() AS db').then((r) => r.map((x) => ({ db: x.db ?? '' })));
+  const [{ db } = { db: '' }] = await query<{ db: string | null }>('SELECT DATABASE() AS db').then((r) =>
+    r.map((x) => ({ db: x.db ?? '' })),
+  );
   // GET_LOCK names are server-wide (64 characters at most): one per database.
   const lockName = `opsctl_migrate:${db}`.slice(0, 64);
   const me = whoAmI();
   const holder = async (): Promise<string | null> => {
     const id = (await query<{ id: number | null }>('SELECT IS_USED_LOCK(?) AS id', [lockName]))[0]?.id;
     if (id === null || id === undefined) return null;
-    const mine = await query<{ holder: string; since: string }>(`SELECT holder, since FROM ${LOCK_TABLE} WHERE lock_name = ? AND connection_id = ?`, [lockName, id]).catch(() => []);
+    const mine = await query<{ holder: string; since: string }>(
+      `SELECT holder, since FROM ${LOCK_TABLE} WHERE lock_name = ? AND connection_id = ?`,
+      [lockName, id],
+    ).catch(() => []);
     if (mine[0]) return `${mine[0].holder} (connection ${id}, since ${mine[0].since})`;
-    const proc = await query<{ USER: string; HOST: string; TIME: number }>('SELECT USER, HOST, TIME FROM information_schema.PROCESSLIST WHERE ID = ?', [id]).catch(() => []);
+    const proc = await query<{ USER: string; HOST: string; TIME: number }>(
+      'SELECT USER, HOST, TIME FROM information_schema.PROCESSLIST WHERE ID = ?',
+      [id],
+    ).catch(() => []);
     return proc[0] ? `connection ${id} (${proc[0].USER}@${proc[0].HOST}, ${proc[0].TIME}s)` : `connection ${id}`;
   };
   return {
@@ -153,10 +178,16 @@ async function mysqlSession(target: MysqlTarget): Promise<MigrationSession> {
         timeoutMs,
         signal,
         async () => {
-          const got = Number((await query<{ ok: number | null }>('SELECT GET_LOCK(?, 0) AS ok', [lockName]))[0]?.ok) === 1;
+          const got =
+            Number((await query<{ ok: number | null }>('SELECT GET_LOCK(?, 0) AS ok', [lockName]))[0]?.ok) === 1;
           if (got) {
-            await query(`CREATE TABLE IF NOT EXISTS ${LOCK_TABLE} (lock_name VARCHAR(64) PRIMARY KEY, holder VARCHAR(255) NOT NULL, connection_id BIGINT NOT NULL, since VARCHAR(32) NOT NULL)`);
-            await query(`REPLACE INTO ${LOCK_TABLE} (lock_name, holder, connection_id, since) VALUES (?, ?, CONNECTION_ID(), ?)`, [lockName, me, new Date().toISOString()]);
+            await query(
+              `CREATE TABLE IF NOT EXISTS ${LOCK_TABLE} (lock_name VARCHAR(64) PRIMARY KEY, holder VARCHAR(255) NOT NULL, connection_id BIGINT NOT NULL, since VARCHAR(32) NOT NULL)`,
+            );
+            await query(
+              `REPLACE INTO ${LOCK_TABLE} (lock_name, holder, connection_id, since) VALUES (?, ?, CONNECTION_ID(), ?)`,
+              [lockName, me, new Date().toISOString()],
+            );
           }
           return got;
         },

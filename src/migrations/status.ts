@@ -13,11 +13,21 @@ export function computeStatus(
   const rows = new Map(history.rows.map((r) => [key(r.version), r]));
   const entries: MigrationEntry[] = [];
   let dirty: DirtyMigration | null = null;
-  const done = history.rows.filter((r) => r.status !== 'dirty').map((r) => r.version).sort(compareVersions);
+  const done = history.rows
+    .filter((r) => r.status !== 'dirty')
+    .map((r) => r.version)
+    .sort(compareVersions);
   const current = done.at(-1) ?? null;
   for (const r of history.rows) {
     const file = byVersion.get(key(r.version));
-    const common = { version: r.version, name: r.name, appliedAt: r.appliedAt, durationMs: r.durationMs, appliedBy: r.appliedBy, ...(file ? { file: file.path } : {}) };
+    const common = {
+      version: r.version,
+      name: r.name,
+      appliedAt: r.appliedAt,
+      durationMs: r.durationMs,
+      appliedBy: r.appliedBy,
+      ...(file ? { file: file.path } : {}),
+    };
     if (r.status === 'dirty') {
       dirty = dirtyOf(r, file);
       entries.push({ ...common, state: 'dirty' });
@@ -31,7 +41,13 @@ export function computeStatus(
   }
   for (const f of files) {
     if (rows.has(key(f.version))) continue;
-    entries.push({ version: f.version, name: f.name, state: 'pending', file: f.path, ...(current !== null && compareVersions(f.version, current) < 0 ? { outOfOrder: true } : {}) });
+    entries.push({
+      version: f.version,
+      name: f.name,
+      state: 'pending',
+      file: f.path,
+      ...(current !== null && compareVersions(f.version, current) < 0 ? { outOfOrder: true } : {}),
+    });
   }
   entries.sort((a, b) => compareVersions(a.version, b.version));
   const of = (...states: MigrationEntry['state'][]) => entries.filter((e) => states.includes(e.state));
@@ -61,7 +77,9 @@ function dirtyOf(r: HistoryRow, file: MigrationFile | undefined): DirtyMigration
     failedStatement,
     error: r.error,
     ran: statements.slice(0, r.statementsDone),
-    ...(failedStatement !== null && statements[failedStatement - 1] ? { failed: statements[failedStatement - 1]! } : {}),
+    ...(failedStatement !== null && statements[failedStatement - 1]
+      ? { failed: statements[failedStatement - 1]! }
+      : {}),
     notRun: statements.slice(failedStatement ?? r.statementsDone),
   };
 }
@@ -71,15 +89,22 @@ export function problemsOf(s: TargetMigrationStatus): string[] {
   const out: string[] = [];
   if (s.dirty?.runningBy) {
     const d = s.dirty;
-    out.push(`${d.version}_${d.name} is being ${d.operation === 'up' ? 'applied' : 'rolled back'} by ${d.runningBy}: ${d.statementsDone} of ${d.statementsTotal} statements done`);
+    out.push(
+      `${d.version}_${d.name} is being ${d.operation === 'up' ? 'applied' : 'rolled back'} by ${d.runningBy}: ${d.statementsDone} of ${d.statementsTotal} statements done`,
+    );
   } else if (s.dirty) {
     const d = s.dirty;
     out.push(
       `${d.version}_${d.name} is dirty: ${d.operation} stopped after ${d.statementsDone} of ${d.statementsTotal} statements` +
-        (d.failedStatement ? `; statement ${d.failedStatement} failed: ${d.error ?? '?'}` : ' (the process stopped between statements)'),
+        (d.failedStatement
+          ? `; statement ${d.failedStatement} failed: ${d.error ?? '?'}`
+          : ' (the process stopped between statements)'),
     );
   }
-  for (const e of s.drifted) out.push(`${e.version}_${e.name} changed after it was applied: ${e.file} has checksum ${e.checksum?.file?.slice(0, 12)}, the database recorded ${e.checksum?.recorded?.slice(0, 12)}`);
+  for (const e of s.drifted)
+    out.push(
+      `${e.version}_${e.name} changed after it was applied: ${e.file} has checksum ${e.checksum?.file?.slice(0, 12)}, the database recorded ${e.checksum?.recorded?.slice(0, 12)}`,
+    );
   for (const e of s.missing) out.push(`${e.version}_${e.name} is applied but its file is missing from ${s.dir}`);
   return out;
 }

@@ -35,7 +35,12 @@ export async function executePipeline(
   const store = await ctx.state();
   const operation = options.operation ?? 'etl.run';
   return withLock(store, `pipeline:${name}`, { operation, what: `pipeline ${name}` }, async () => {
-    const run = await startRun(store, { operation, pipeline: name, trigger: ctx.trigger, summary: { kind: pipeline.kind, dryRun: options.dryRun } });
+    const run = await startRun(store, {
+      operation,
+      pipeline: name,
+      trigger: ctx.trigger,
+      summary: { kind: pipeline.kind, dryRun: options.dryRun },
+    });
     const heartbeat = setInterval(() => void heartbeatRun(store, run.id).catch(() => undefined), 15_000);
     heartbeat.unref();
     const startedAt = new Date().toISOString();
@@ -62,7 +67,10 @@ export async function executePipeline(
     try {
       const outcome = await runner(ctx, name, pipeline, { ...options, runId: run.id });
       await logTables(outcome, startedAt);
-      const finished = await finishRun(store, run.id, { status: 'succeeded', summary: { kind: pipeline.kind, dryRun: options.dryRun, ...outcome } });
+      const finished = await finishRun(store, run.id, {
+        status: 'succeeded',
+        summary: { kind: pipeline.kind, dryRun: options.dryRun, ...outcome },
+      });
       return { pipeline: name, kind: pipeline.kind, run: finished, outcome };
     } catch (error) {
       const cancelled = error instanceof CancelledError || ctx.signal.aborted;

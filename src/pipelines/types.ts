@@ -39,4 +39,9 @@ export interface PipelineRunOptions {
  * the runner extracts, validates, quarantines and loads, reporting progress through ctx.progress. A runner throws
  * when the pipeline as a whole failed; partial trouble (a quarantined row, an unavailable table) is in the outcome.
  */
-export type PipelineRunner = (ctx: OperationContext, name: string, pipeline: PipelineConfig, options: PipelineRunOptions) => Promise<PipelineOutcome>;
+export type PipelineRunner = (
+  ctx: OperationContext,
+  name: string,
+  pipeline: PipelineConfig,
+  options: PipelineRunOptions,
+) => Promise<PipelineOutcome>;

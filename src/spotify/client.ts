@@ -3,7 +3,14 @@ import type { Params, RequestBuilder } from 'spotify-web-api-node/src/base-reque
 import * as WebApiRequest from 'spotify-web-api-node/src/webapi-request.js';
 import { z } from 'zod';
 import { ConfigError } from '../errors.js';
-import { DEFAULT_RETRY, sendWithRetry, SpotifyApiError, spotifyErrorText, type HttpResult, type RetryPolicy } from './http.js';
+import {
+  DEFAULT_RETRY,
+  sendWithRetry,
+  SpotifyApiError,
+  spotifyErrorText,
+  type HttpResult,
+  type RetryPolicy,
+} from './http.js';
 
 /**
  * The Spotify Web API client: spotify-web-api-node's request builders (auth header, paths, query and body
@@ -62,15 +69,33 @@ function basicAuth(clientId: string, clientSecret: string): string {
 
 /** POST to the accounts service's /api/token; shared by the refresh and the authorization-code exchange. */
 export async function requestToken(
-  options: { accountsBaseUrl?: string; clientId: string; clientSecret: string; retry?: Partial<RetryPolicy>; onAttempt?: () => void },
+  options: {
+    accountsBaseUrl?: string;
+    clientId: string;
+    clientSecret: string;
+    retry?: Partial<RetryPolicy>;
+    onAttempt?: () => void;
+  },
   body: Params,
   signal: AbortSignal,
 ): Promise<TokenResponse> {
-  const request = pointAt(AuthenticationRequest.builder(), options.accountsBaseUrl ?? SPOTIFY_ACCOUNTS_BASE_URL, '/api/token')
+  const request = pointAt(
+    AuthenticationRequest.builder(),
+    options.accountsBaseUrl ?? SPOTIFY_ACCOUNTS_BASE_URL,
+    '/api/token',
+  )
     .withBodyParameters(body)
-    .withHeaders({ Authorization: basicAuth(options.clientId, options.clientSecret), 'Content-Type': 'application/x-www-form-urlencoded' })
+    .withHeaders({
+      Authorization: basicAuth(options.clientId, options.clientSecret),
+      'Content-Type': 'application/x-www-form-urlencoded',
+    })
     .build();
-  const result = await sendWithRetry(request, { method: 'POST', signal, policy: { ...DEFAULT_RETRY, ...options.retry }, onAttempt: options.onAttempt });
+  const result = await sendWithRetry(request, {
+    method: 'POST',
+    signal,
+    policy: { ...DEFAULT_RETRY, ...options.retry },
+    onAttempt: options.onAttempt,
+  });
   if (result.status >= 400) {
     const text = spotifyErrorText(result.body);
     const grant = body.grant_type === 'refresh_token' ? 'the refresh token' : 'the authorization code';
@@ -82,11 +107,18 @@ export async function requestToken(
             : 'Check the client id and secret, and that the redirect URI is registered in the app settings on developer.spotify.com; then run `opsctl spotify login` again.',
       });
     }
-    throw new SpotifyApiError(`Spotify's accounts service failed (HTTP ${result.status}: ${text})`, result.status, result.body, { hint: 'Spotify may be having trouble; run again later.' });
+    throw new SpotifyApiError(
+      `Spotify's accounts service failed (HTTP ${result.status}: ${text})`,
+      result.status,
+      result.body,
+      { hint: 'Spotify may be having trouble; run again later.' },
+    );
   }
   const parsed = tokenResponse.safeParse(result.body);
   if (!parsed.success) {
-    throw new SpotifyApiError('Spotify\'s accounts service answered without an access token', result.status, undefined, { hint: 'Check SPOTIFY_ACCOUNTS_BASE_URL if it is set.' });
+    throw new SpotifyApiError("Spotify's accounts service answered without an access token", result.status, undefined, {
+      hint: 'Check SPOTIFY_ACCOUNTS_BASE_URL if it is set.',
+    });
   }
   return parsed.data;
 }
@@ -172,11 +204,16 @@ function apiError(path: string, result: HttpResult): SpotifyApiError {
     result.status === 401
       ? 'The access token was refused twice; get a new refresh token with `opsctl spotify login`.'
       : result.status === 403
-        ? 'The app or the user lacks access to this endpoint (scopes granted at login, or Spotify\'s restrictions for new apps).'
+        ? "The app or the user lacks access to this endpoint (scopes granted at login, or Spotify's restrictions for new apps)."
         : result.status === 429
           ? 'Spotify kept rate-limiting after the retries; run again later.'
           : result.status >= 500
             ? 'Spotify kept failing after the retries; run again later.'
             : 'Check the request limits in the pipeline config.';
-  return new SpotifyApiError(`Spotify GET ${path} failed: HTTP ${result.status} (${text})`, result.status, result.body, { hint });
+  return new SpotifyApiError(
+    `Spotify GET ${path} failed: HTTP ${result.status} (${text})`,
+    result.status,
+    result.body,
+    { hint },
+  );
 }

@@ -4,7 +4,16 @@ import type { Row } from '../warehouse/warehouse.js';
 import type { SpotifyApi } from './client.js';
 import { SpotifyApiError, spotifyErrorText } from './http.js';
 import {
-  artistModel, audioFeaturesModel, playlistModel, playlistTrackModel, playModel, reasonOf, topEntryModel, toRow, trackModel, userModel,
+  artistModel,
+  audioFeaturesModel,
+  playlistModel,
+  playlistTrackModel,
+  playModel,
+  reasonOf,
+  topEntryModel,
+  toRow,
+  trackModel,
+  userModel,
 } from './models.js';
 import { SPOTIFY_TABLE_NAMES, type SpotifyTableName } from './tables.js';
 import type { RejectedRecord, SpotifyExtract, SpotifyExtractOptions } from './types.js';
@@ -15,10 +24,21 @@ import type { RejectedRecord, SpotifyExtract, SpotifyExtractOptions } from './ty
  * returned in full by the top-artists calls are not fetched again). Every record goes through its zod model; one that
  * fails is rejected with the reason and its raw payload, and the run goes on.
  */
-export const SPOTIFY_PAGE = { playlists: 50, playlistItems: 100, audioFeatures: 100, artists: 50, recentlyPlayed: 50, top: 50 } as const;
+export const SPOTIFY_PAGE = {
+  playlists: 50,
+  playlistItems: 100,
+  audioFeatures: 100,
+  artists: 50,
+  recentlyPlayed: 50,
+  top: 50,
+} as const;
 export const TIME_RANGES = ['short_term', 'medium_term', 'long_term'] as const;
 
-const paging = z.object({ items: z.array(z.unknown()), next: z.string().nullish(), offset: z.number().int().optional() });
+const paging = z.object({
+  items: z.array(z.unknown()),
+  next: z.string().nullish(),
+  offset: z.number().int().optional(),
+});
 const cursorPaging = z.object({ items: z.array(z.unknown()) });
 
 const forbiddenDetail = (error: SpotifyApiError) => {
@@ -27,16 +47,26 @@ const forbiddenDetail = (error: SpotifyApiError) => {
 };
 
 const recordId = (raw: unknown): string | undefined =>
-  raw && typeof raw === 'object' && typeof (raw as { id?: unknown }).id === 'string' ? (raw as { id: string }).id : undefined;
+  raw && typeof raw === 'object' && typeof (raw as { id?: unknown }).id === 'string'
+    ? (raw as { id: string }).id
+    : undefined;
 
-export async function extractSpotify(api: SpotifyApi, options: SpotifyExtractOptions, now: () => number = Date.now): Promise<SpotifyExtract> {
+export async function extractSpotify(
+  api: SpotifyApi,
+  options: SpotifyExtractOptions,
+  now: () => number = Date.now,
+): Promise<SpotifyExtract> {
   const { signal, limits } = options;
   const at = new Date(now()).toISOString();
-  const tables = Object.fromEntries(SPOTIFY_TABLE_NAMES.map((t) => [t, [] as Row[]])) as Record<SpotifyTableName, Row[]>;
+  const tables = Object.fromEntries(SPOTIFY_TABLE_NAMES.map((t) => [t, [] as Row[]])) as Record<
+    SpotifyTableName,
+    Row[]
+  >;
   const rejected: RejectedRecord[] = [];
   const unavailable: SpotifyExtract['unavailable'] = [];
   const rejectedKeys = new Set<string>();
-  const progress = (phase: string, done?: number, total?: number, note?: string) => options.onProgress?.({ phase, done, total, note });
+  const progress = (phase: string, done?: number, total?: number, note?: string) =>
+    options.onProgress?.({ phase, done, total, note });
 
   const reject = (table: SpotifyTableName, reason: string, payload: unknown) => {
     const key = recordId(payload);
@@ -46,17 +76,30 @@ export async function extractSpotify(api: SpotifyApi, options: SpotifyExtractOpt
     }
     rejected.push({ table, reason, payload });
   };
-  const parse = <S extends z.ZodType>(table: SpotifyTableName, model: S, raw: unknown, where = ''): z.output<S> | undefined => {
+  const parse = <S extends z.ZodType>(
+    table: SpotifyTableName,
+    model: S,
+    raw: unknown,
+    where = '',
+  ): z.output<S> | undefined => {
     const result = model.safeParse(raw);
     if (result.success) return result.data;
     reject(table, `${where}${reasonOf(result.error)}`, raw);
     return undefined;
   };
-  const page = async <S extends z.ZodType>(shape: S, what: string, pathOrUrl: string, query: Record<string, string | number | undefined> = {}) => {
+  const page = async <S extends z.ZodType>(
+    shape: S,
+    what: string,
+    pathOrUrl: string,
+    query: Record<string, string | number | undefined> = {},
+  ) => {
     throwIfAborted(signal);
     const body = await api.get(pathOrUrl, query, signal);
     const parsed = shape.safeParse(body);
-    if (!parsed.success) throw new OperationFailed(`Spotify answered ${what} with an unexpected shape: ${reasonOf(parsed.error)}`, { hint: 'Check SPOTIFY_API_BASE_URL if it is set; otherwise the Web API changed.' });
+    if (!parsed.success)
+      throw new OperationFailed(`Spotify answered ${what} with an unexpected shape: ${reasonOf(parsed.error)}`, {
+        hint: 'Check SPOTIFY_API_BASE_URL if it is set; otherwise the Web API changed.',
+      });
     return parsed.data as z.output<S>;
   };
 
@@ -78,7 +121,10 @@ export async function extractSpotify(api: SpotifyApi, options: SpotifyExtractOpt
   const me = await api.get('/v1/me', {}, signal);
   const user = parse('users', userModel, me);
   const userId = user?.id ?? recordId(me);
-  if (!userId) throw new OperationFailed('Spotify\'s profile (/v1/me) has no user id', { hint: 'Check that the refresh token belongs to a user (authorization-code flow: `opsctl spotify login`).' });
+  if (!userId)
+    throw new OperationFailed("Spotify's profile (/v1/me) has no user id", {
+      hint: 'Check that the refresh token belongs to a user (authorization-code flow: `opsctl spotify login`).',
+    });
   if (user) tables.users.push(toRow.users(user, at));
 
   // Playlists, following `next` up to the limit
@@ -126,7 +172,12 @@ export async function extractSpotify(api: SpotifyApi, options: SpotifyExtractOpt
       q = {};
       const offset = body.offset ?? got;
       body.items.slice(0, want - got).forEach((raw, i) => {
-        const entry = parse('playlist_tracks', playlistTrackModel, raw, `playlist ${playlist.id} position ${offset + i}: `);
+        const entry = parse(
+          'playlist_tracks',
+          playlistTrackModel,
+          raw,
+          `playlist ${playlist.id} position ${offset + i}: `,
+        );
         if (!entry) return;
         tables.playlist_tracks.push(toRow.playlist_tracks(playlist.id, offset + i, entry, at));
         const { track, item } = raw as { track?: unknown; item?: unknown };
@@ -141,7 +192,12 @@ export async function extractSpotify(api: SpotifyApi, options: SpotifyExtractOpt
   // Recently played: the last N, or what came after the previous run's cursor
   let cursor = options.recentlyPlayedAfter;
   if (limits.recentlyPlayed > 0) {
-    progress('recently played', undefined, undefined, cursor === null ? 'first run: last plays' : `after ${new Date(cursor).toISOString()}`);
+    progress(
+      'recently played',
+      undefined,
+      undefined,
+      cursor === null ? 'first run: last plays' : `after ${new Date(cursor).toISOString()}`,
+    );
     const body = await page(cursorPaging, 'recently played', '/v1/me/player/recently-played', {
       limit: Math.min(SPOTIFY_PAGE.recentlyPlayed, limits.recentlyPlayed),
       after: cursor ?? undefined,
@@ -162,13 +218,19 @@ export async function extractSpotify(api: SpotifyApi, options: SpotifyExtractOpt
     let calls = 0;
     for (const kind of ['tracks', 'artists'] as const) {
       for (const range of TIME_RANGES) {
-        const body = await page(paging, `top ${kind} (${range})`, `/v1/me/top/${kind}`, { time_range: range, limit: Math.min(SPOTIFY_PAGE.top, limits.topPerRange), offset: 0 });
+        const body = await page(paging, `top ${kind} (${range})`, `/v1/me/top/${kind}`, {
+          time_range: range,
+          limit: Math.min(SPOTIFY_PAGE.top, limits.topPerRange),
+          offset: 0,
+        });
         const offset = body.offset ?? 0;
         body.items.slice(0, limits.topPerRange).forEach((raw, i) => {
           const table = kind === 'tracks' ? 'top_tracks' : 'top_artists';
           const entry = parse(table, topEntryModel, raw);
           if (!entry) return;
-          tables[table].push(toRow.top(userId, range, offset + i + 1, entry.id, kind === 'tracks' ? 'track_id' : 'artist_id', at));
+          tables[table].push(
+            toRow.top(userId, range, offset + i + 1, entry.id, kind === 'tracks' ? 'track_id' : 'artist_id', at),
+          );
           if (kind === 'tracks') addTrack(raw);
           else if (!artists.has(entry.id)) {
             const artist = parse('artists', artistModel, raw);
@@ -202,7 +264,10 @@ export async function extractSpotify(api: SpotifyApi, options: SpotifyExtractOpt
       throw error;
     }
     const list = z.object({ audio_features: z.array(z.unknown()) }).safeParse(body);
-    if (!list.success) throw new OperationFailed('Spotify answered audio features without `audio_features`', { hint: 'Check SPOTIFY_API_BASE_URL if it is set.' });
+    if (!list.success)
+      throw new OperationFailed('Spotify answered audio features without `audio_features`', {
+        hint: 'Check SPOTIFY_API_BASE_URL if it is set.',
+      });
     for (const raw of list.data.audio_features) {
       if (raw === null) continue; // Spotify has no features for this track
       const features = parse('track_audio_features', audioFeaturesModel, raw);
@@ -220,11 +285,13 @@ export async function extractSpotify(api: SpotifyApi, options: SpotifyExtractOpt
     if (artist && !artists.has(artist.id)) artists.set(artist.id, toRow.artists(artist, at));
   };
   let batches = true;
-  for (let i = 0; i < missing.length; ) {
+  for (let i = 0; i < missing.length;) {
     if (batches) {
       const ids = missing.slice(i, i + SPOTIFY_PAGE.artists);
       try {
-        const body = await page(z.object({ artists: z.array(z.unknown()) }), 'artists', '/v1/artists', { ids: ids.join(',') });
+        const body = await page(z.object({ artists: z.array(z.unknown()) }), 'artists', '/v1/artists', {
+          ids: ids.join(','),
+        });
         body.artists.forEach(addArtist);
         i += ids.length;
       } catch (error) {

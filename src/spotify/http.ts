@@ -19,7 +19,13 @@ export interface RetryPolicy {
   timeoutMs: number;
 }
 
-export const DEFAULT_RETRY: RetryPolicy = { maxRetries: 3, baseDelayMs: 500, maxDelayMs: 8_000, maxRetryAfterSeconds: 120, timeoutMs: 30_000 };
+export const DEFAULT_RETRY: RetryPolicy = {
+  maxRetries: 3,
+  baseDelayMs: 500,
+  maxDelayMs: 8_000,
+  maxRetryAfterSeconds: 120,
+  timeoutMs: 30_000,
+};
 
 export interface HttpResult {
   status: number;
@@ -43,7 +49,10 @@ export function spotifyErrorText(body: unknown): string {
   if (body && typeof body === 'object' && 'error' in body) {
     const e = (body as { error: unknown; error_description?: unknown }).error;
     if (e && typeof e === 'object' && 'message' in e) return String((e as { message: unknown }).message);
-    if (typeof e === 'string') return (body as { error_description?: unknown }).error_description ? `${e}: ${String((body as { error_description?: unknown }).error_description)}` : e;
+    if (typeof e === 'string')
+      return (body as { error_description?: unknown }).error_description
+        ? `${e}: ${String((body as { error_description?: unknown }).error_description)}`
+        : e;
   }
   if (typeof body === 'string' && body.trim()) return body.trim().slice(0, 200);
   return 'no details';
@@ -79,7 +88,12 @@ async function attempt(request: BuiltRequest, options: SendOptions): Promise<Htt
     headers['Content-Type'] ??= 'application/x-www-form-urlencoded';
   }
   const signal = AbortSignal.any([options.signal, AbortSignal.timeout(options.policy.timeoutMs)]);
-  const response = await fetch(urlOf(request), { method: options.method, headers: { Accept: 'application/json', ...headers }, body, signal });
+  const response = await fetch(urlOf(request), {
+    method: options.method,
+    headers: { Accept: 'application/json', ...headers },
+    body,
+    signal,
+  });
   const text = await response.text();
   let parsed: unknown = text;
   if (text && (response.headers.get('content-type') ?? '').includes('json')) {
@@ -134,13 +148,19 @@ export async function sendWithRetry(request: BuiltRequest, options: SendOptions)
       if (options.signal.aborted) throw cancelled();
       failure = error;
     }
-    const backoff = Math.min(policy.maxDelayMs, policy.baseDelayMs * 2 ** retry) + Math.floor(random() * policy.baseDelayMs);
+    const backoff =
+      Math.min(policy.maxDelayMs, policy.baseDelayMs * 2 ** retry) + Math.floor(random() * policy.baseDelayMs);
     if (result && result.status === 429) {
       const seconds = retryAfterSeconds(result.headers.get('retry-after'));
       if (seconds !== undefined && seconds > policy.maxRetryAfterSeconds) {
-        throw new SpotifyApiError(`Spotify rate limit: it asks to wait ${seconds} s before ${request.getPath()}`, 429, result.body, {
-          hint: `That is longer than the ${policy.maxRetryAfterSeconds} s opsctl waits; run again later (the app's rolling 30-second quota is exhausted).`,
-        });
+        throw new SpotifyApiError(
+          `Spotify rate limit: it asks to wait ${seconds} s before ${request.getPath()}`,
+          429,
+          result.body,
+          {
+            hint: `That is longer than the ${policy.maxRetryAfterSeconds} s opsctl waits; run again later (the app's rolling 30-second quota is exhausted).`,
+          },
+        );
       }
       if (retry >= policy.maxRetries) return result;
       const ms = seconds !== undefined ? seconds * 1000 : backoff;
@@ -151,12 +171,18 @@ export async function sendWithRetry(request: BuiltRequest, options: SendOptions)
     if (result && result.status < 500) return result;
     if (retry >= policy.maxRetries) {
       if (result) return result;
-      throw new ConnectionError(`cannot reach Spotify at ${request.getURI()}: ${(failure as Error)?.message ?? String(failure)} (after ${policy.maxRetries} retries)`, {
-        hint: 'Check the network (and SPOTIFY_API_BASE_URL / SPOTIFY_ACCOUNTS_BASE_URL if set), then run again.',
-        cause: failure,
-      });
+      throw new ConnectionError(
+        `cannot reach Spotify at ${request.getURI()}: ${(failure as Error)?.message ?? String(failure)} (after ${policy.maxRetries} retries)`,
+        {
+          hint: 'Check the network (and SPOTIFY_API_BASE_URL / SPOTIFY_ACCOUNTS_BASE_URL if set), then run again.',
+          cause: failure,
+        },
+      );
     }
-    options.onWait?.(backoff, result ? `HTTP ${result.status}` : `network error: ${(failure as Error)?.message ?? String(failure)}`);
+    options.onWait?.(
+      backoff,
+      result ? `HTTP ${result.status}` : `network error: ${(failure as Error)?.message ?? String(failure)}`,
+    );
     await sleep(backoff, options.signal);
   }
 }

@@ -108,7 +108,10 @@ export function routeSpotifyApi(lib: SpotifyLibrary, url: URL, base: string): Ro
         href: self,
         items: plays,
         limit,
-        next: before !== null && plays.length === limit ? new URL(`${url.pathname}?before=${before}&limit=${limit}`, base).toString() : null,
+        next:
+          before !== null && plays.length === limit
+            ? new URL(`${url.pathname}?before=${before}&limit=${limit}`, base).toString()
+            : null,
         cursors: times.length ? { after: String(Math.max(...times)), before: String(before) } : null,
       },
     };

@@ -49,7 +49,9 @@ function listen(server: Server, port: number): Promise<number> {
     server.once('error', (error: NodeJS.ErrnoException) => {
       reject(
         error.code === 'EADDRINUSE'
-          ? new UsageError(`port ${port} on 127.0.0.1 is in use`, { hint: 'Free it or pass --port N (and register http://127.0.0.1:N/callback as a redirect URI of the app).' })
+          ? new UsageError(`port ${port} on 127.0.0.1 is in use`, {
+              hint: 'Free it or pass --port N (and register http://127.0.0.1:N/callback as a redirect URI of the app).',
+            })
           : error,
       );
     });
@@ -66,7 +68,11 @@ function awaitCode(server: Server, state: string, timeoutMs: number, signal: Abo
     };
     const timer = setTimeout(() => {
       settle();
-      reject(new OperationFailed(`no answer from the browser within ${Math.round(timeoutMs / 1000)} s`, { hint: 'Open the printed URL in a browser on this machine and approve the app; pass --timeout to wait longer.' }));
+      reject(
+        new OperationFailed(`no answer from the browser within ${Math.round(timeoutMs / 1000)} s`, {
+          hint: 'Open the printed URL in a browser on this machine and approve the app; pass --timeout to wait longer.',
+        }),
+      );
     }, timeoutMs);
     const onAbort = () => {
       settle();
@@ -82,20 +88,39 @@ function awaitCode(server: Server, state: string, timeoutMs: number, signal: Abo
       res.setHeader('content-type', 'text/html; charset=utf-8');
       res.setHeader('connection', 'close');
       if (url.searchParams.get('state') !== state) {
-        res.writeHead(400).end(page('Login failed', 'The state parameter does not match this login. Run <code>opsctl spotify login</code> again.'));
+        res
+          .writeHead(400)
+          .end(
+            page(
+              'Login failed',
+              'The state parameter does not match this login. Run <code>opsctl spotify login</code> again.',
+            ),
+          );
         settle();
-        reject(new OperationFailed('the callback\'s state parameter does not match this login (a stale or forged redirect)', { hint: 'Run `opsctl spotify login` again and use the URL it prints.' }));
+        reject(
+          new OperationFailed("the callback's state parameter does not match this login (a stale or forged redirect)", {
+            hint: 'Run `opsctl spotify login` again and use the URL it prints.',
+          }),
+        );
         return;
       }
       const refused = url.searchParams.get('error');
       const code = url.searchParams.get('code');
       if (refused || !code) {
-        res.writeHead(400).end(page('Login refused', `Spotify answered: ${refused ?? 'no code'}. You can close this tab.`));
+        res
+          .writeHead(400)
+          .end(page('Login refused', `Spotify answered: ${refused ?? 'no code'}. You can close this tab.`));
         settle();
-        reject(new OperationFailed(`Spotify did not authorize opsctl: ${refused ?? 'no code in the callback'}`, { hint: 'Approve the app on the consent page; run `opsctl spotify login` again.' }));
+        reject(
+          new OperationFailed(`Spotify did not authorize opsctl: ${refused ?? 'no code in the callback'}`, {
+            hint: 'Approve the app on the consent page; run `opsctl spotify login` again.',
+          }),
+        );
         return;
       }
-      res.writeHead(200).end(page('opsctl is connected to Spotify', 'You can close this tab and return to the terminal.'));
+      res
+        .writeHead(200)
+        .end(page('opsctl is connected to Spotify', 'You can close this tab and return to the terminal.'));
       settle();
       resolve(code);
     });
@@ -104,7 +129,9 @@ function awaitCode(server: Server, state: string, timeoutMs: number, signal: Abo
 
 export async function spotifyLogin(options: SpotifyLoginOptions): Promise<SpotifyLoginResult> {
   if (!options.clientId || !options.clientSecret) {
-    const missing = [!options.clientId && 'SPOTIFY_CLIENT_ID', !options.clientSecret && 'SPOTIFY_CLIENT_SECRET'].filter(Boolean).join(' and ');
+    const missing = [!options.clientId && 'SPOTIFY_CLIENT_ID', !options.clientSecret && 'SPOTIFY_CLIENT_SECRET']
+      .filter(Boolean)
+      .join(' and ');
     throw new ConfigError(`${missing} must be set to log in`, {
       hint: 'Create an app at developer.spotify.com/dashboard, add http://127.0.0.1:8888/callback as a redirect URI, and set its Client ID and secret.',
     });
@@ -114,16 +141,35 @@ export async function spotifyLogin(options: SpotifyLoginOptions): Promise<Spotif
     const port = await listen(server, options.port);
     const redirectUri = `http://127.0.0.1:${port}/callback`;
     const state = randomBytes(16).toString('hex');
-    const authorize = pointAt(AuthenticationRequest.builder(), options.accountsBaseUrl ?? SPOTIFY_ACCOUNTS_BASE_URL, '/authorize')
-      .withQueryParameters({ client_id: options.clientId, response_type: 'code', redirect_uri: redirectUri, scope: SPOTIFY_SCOPES.join(' '), state })
+    const authorize = pointAt(
+      AuthenticationRequest.builder(),
+      options.accountsBaseUrl ?? SPOTIFY_ACCOUNTS_BASE_URL,
+      '/authorize',
+    )
+      .withQueryParameters({
+        client_id: options.clientId,
+        response_type: 'code',
+        redirect_uri: redirectUri,
+        scope: SPOTIFY_SCOPES.join(' '),
+        state,
+      })
       .build();
     const waiting = awaitCode(server, state, options.timeoutMs, options.signal);
     waiting.catch(() => undefined); // awaited below; this keeps a failure before that from being unhandled
     options.onAuthorizeUrl(urlOf(authorize), redirectUri);
     const code = await waiting;
-    const token = await requestToken(options, { grant_type: 'authorization_code', code, redirect_uri: redirectUri }, options.signal);
-    if (!token.refresh_token) throw new OperationFailed('Spotify returned no refresh token', { hint: 'Run `opsctl spotify login` again.' });
-    const client = new SpotifyClient({ ...options, refreshToken: token.refresh_token, accessToken: { token: token.access_token, expiresIn: token.expires_in } });
+    const token = await requestToken(
+      options,
+      { grant_type: 'authorization_code', code, redirect_uri: redirectUri },
+      options.signal,
+    );
+    if (!token.refresh_token)
+      throw new OperationFailed('Spotify returned no refresh token', { hint: 'Run `opsctl spotify login` again.' });
+    const client = new SpotifyClient({
+      ...options,
+      refreshToken: token.refresh_token,
+      accessToken: { token: token.access_token, expiresIn: token.expires_in },
+    });
     const me = (await client.get('/v1/me', {}, options.signal)) as { id?: unknown; display_name?: unknown };
     return {
       refreshToken: token.refresh_token,
@@ -140,7 +186,12 @@ export async function spotifyLogin(options: SpotifyLoginOptions): Promise<Spotif
 
 /** Best effort: open the URL in the desktop's browser (xdg-open, open, start). Failing is fine: the URL is printed. */
 export function openInBrowser(url: string): void {
-  const [cmd, args] = process.platform === 'darwin' ? ['open', [url]] : process.platform === 'win32' ? ['cmd', ['/c', 'start', '', url]] : ['xdg-open', [url]];
+  const [cmd, args] =
+    process.platform === 'darwin'
+      ? ['open', [url]]
+      : process.platform === 'win32'
+        ? ['cmd', ['/c', 'start', '', url]]
+        : ['xdg-open', [url]];
   try {
     const child = spawn(cmd as string, args as string[], { stdio: 'ignore', detached: true });
     child.on('error', () => {});

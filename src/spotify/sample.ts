@@ -40,12 +40,93 @@ function mix(a: number, b: number): number {
 }
 
 const BASE62 = '0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz';
-const WORDS = ['Neon', 'Velvet', 'Echo', 'Paper', 'Golden', 'Midnight', 'Silver', 'Wild', 'Quiet', 'Electric', 'Lunar', 'Saffron', 'Glass', 'Northern', 'Honey', 'Static', 'Coral', 'Hollow', 'Amber', 'Distant'];
-const NOUNS = ['Harbor', 'Lights', 'Rivers', 'Tides', 'Machines', 'Gardens', 'Signals', 'Hearts', 'Cities', 'Waves', 'Foxes', 'Engines', 'Stories', 'Shadows', 'Dreams', 'Canyons'];
-const GENRES = ['indie pop', 'synthwave', 'neo soul', 'dream pop', 'latin pop', 'lo-fi beats', 'post-punk', 'afrobeats', 'chillhop', 'art rock', 'k-pop', 'jazz fusion', 'reggaeton', 'ambient'];
-const PLAYLIST_NAMES = ['Morning Run', 'Deep Focus', 'Sunday Coffee', 'Night Drive', 'Throwbacks', 'Empty For Now', 'Road Trip', 'Rainy Days', 'Workout', 'Dinner Party', 'Discover Mix', 'Chill Vibes', 'Coding Flow', 'Summer 2025', 'Late Night Jazz', 'Party Starters', 'Acoustic', 'Release Radar', 'Old Favourites', 'Dance Floor', 'Study Beats', 'Commute', 'Weekend', 'Sleep'];
+const WORDS = [
+  'Neon',
+  'Velvet',
+  'Echo',
+  'Paper',
+  'Golden',
+  'Midnight',
+  'Silver',
+  'Wild',
+  'Quiet',
+  'Electric',
+  'Lunar',
+  'Saffron',
+  'Glass',
+  'Northern',
+  'Honey',
+  'Static',
+  'Coral',
+  'Hollow',
+  'Amber',
+  'Distant',
+];
+const NOUNS = [
+  'Harbor',
+  'Lights',
+  'Rivers',
+  'Tides',
+  'Machines',
+  'Gardens',
+  'Signals',
+  'Hearts',
+  'Cities',
+  'Waves',
+  'Foxes',
+  'Engines',
+  'Stories',
+  'Shadows',
+  'Dreams',
+  'Canyons',
+];
+const GENRES = [
+  'indie pop',
+  'synthwave',
+  'neo soul',
+  'dream pop',
+  'latin pop',
+  'lo-fi beats',
+  'post-punk',
+  'afrobeats',
+  'chillhop',
+  'art rock',
+  'k-pop',
+  'jazz fusion',
+  'reggaeton',
+  'ambient',
+];
+const PLAYLIST_NAMES = [
+  'Morning Run',
+  'Deep Focus',
+  'Sunday Coffee',
+  'Night Drive',
+  'Throwbacks',
+  'Empty For Now',
+  'Road Trip',
+  'Rainy Days',
+  'Workout',
+  'Dinner Party',
+  'Discover Mix',
+  'Chill Vibes',
+  'Coding Flow',
+  'Summer 2025',
+  'Late Night Jazz',
+  'Party Starters',
+  'Acoustic',
+  'Release Radar',
+  'Old Favourites',
+  'Dance Floor',
+  'Study Beats',
+  'Commute',
+  'Weekend',
+  'Sleep',
+];
 
-export function generateSampleLibrary(seed: number = SAMPLE_SEED, anchor = Date.UTC(2026, 0, 1)): SpotifyLibrary & { trackList: Json[] } {
+export function generateSampleLibrary(
+  seed: number = SAMPLE_SEED,
+  anchor = Date.UTC(2026, 0, 1),
+): SpotifyLibrary & { trackList: Json[] } {
   const rnd = mulberry32(seed);
   const int = (lo: number, hi: number) => lo + Math.floor(rnd() * (hi - lo + 1));
   const pick = <T>(list: readonly T[]): T => list[Math.floor(rnd() * list.length)] as T;
@@ -54,8 +135,16 @@ export function generateSampleLibrary(seed: number = SAMPLE_SEED, anchor = Date.
 
   const userId = 'opsctl.demo';
   const user: Json = {
-    id: userId, display_name: 'opsctl demo listener', email: 'listener@example.com', country: 'CL', product: 'premium', type: 'user',
-    uri: `spotify:user:${userId}`, followers: { href: null, total: int(3, 400) }, images: [], external_urls: { spotify: `https://open.spotify.com/user/${userId}` },
+    id: userId,
+    display_name: 'opsctl demo listener',
+    email: 'listener@example.com',
+    country: 'CL',
+    product: 'premium',
+    type: 'user',
+    uri: `spotify:user:${userId}`,
+    followers: { href: null, total: int(3, 400) },
+    images: [],
+    external_urls: { spotify: `https://open.spotify.com/user/${userId}` },
   };
 
   const artists = new Map<string, Json>();
@@ -63,8 +152,15 @@ export function generateSampleLibrary(seed: number = SAMPLE_SEED, anchor = Date.
   for (let i = 0; i < 160; i++) {
     const id = newId();
     const artist: Json = {
-      id, name: `${pick(WORDS)} ${pick(NOUNS)}`, type: 'artist', uri: `spotify:artist:${id}`, genres: Array.from({ length: int(0, 3) }, () => pick(GENRES)),
-      popularity: int(5, 95), followers: { href: null, total: int(100, 5_000_000) }, images: [], external_urls: { spotify: `https://open.spotify.com/artist/${id}` },
+      id,
+      name: `${pick(WORDS)} ${pick(NOUNS)}`,
+      type: 'artist',
+      uri: `spotify:artist:${id}`,
+      genres: Array.from({ length: int(0, 3) }, () => pick(GENRES)),
+      popularity: int(5, 95),
+      followers: { href: null, total: int(100, 5_000_000) },
+      images: [],
+      external_urls: { spotify: `https://open.spotify.com/artist/${id}` },
     };
     if (i === 11) artist.popularity = 'very high'; // malformed on purpose: quarantined
     artists.set(id, artist);
@@ -79,8 +175,16 @@ export function generateSampleLibrary(seed: number = SAMPLE_SEED, anchor = Date.
     const albumArtists = [pick(artistList), ...(rnd() < 0.15 ? [pick(artistList)] : [])];
     const year = int(1975, 2026);
     const albumObj = {
-      id: albumId, name: `${pick(WORDS)} ${pick(NOUNS)}`, album_type: 'album', release_date: `${year}-${String(int(1, 12)).padStart(2, '0')}-${String(int(1, 28)).padStart(2, '0')}`,
-      release_date_precision: 'day', total_tracks: 0, type: 'album', uri: `spotify:album:${albumId}`, artists: albumArtists.map(simple), images: [],
+      id: albumId,
+      name: `${pick(WORDS)} ${pick(NOUNS)}`,
+      album_type: 'album',
+      release_date: `${year}-${String(int(1, 12)).padStart(2, '0')}-${String(int(1, 28)).padStart(2, '0')}`,
+      release_date_precision: 'day',
+      total_tracks: 0,
+      type: 'album',
+      uri: `spotify:album:${albumId}`,
+      artists: albumArtists.map(simple),
+      images: [],
     };
     const count = int(2, 6);
     albumObj.total_tracks = count;
@@ -89,18 +193,43 @@ export function generateSampleLibrary(seed: number = SAMPLE_SEED, anchor = Date.
       const i = trackList.length;
       const featured = rnd() < 0.2 ? [pick(artistList)] : [];
       const track: Json = {
-        id, name: `${pick(NOUNS)} of ${pick(WORDS)}`, type: 'track', uri: `spotify:track:${id}`, album: albumObj, artists: [...albumArtists, ...featured].map(simple),
-        duration_ms: int(95_000, 420_000), explicit: rnd() < 0.2, popularity: int(0, 100), disc_number: 1, track_number: n, is_local: false,
-        external_ids: { isrc: `US${String.fromCharCode(65 + (i % 26))}${String(year % 100).padStart(2, '0')}${String(i).padStart(7, '0')}` },
+        id,
+        name: `${pick(NOUNS)} of ${pick(WORDS)}`,
+        type: 'track',
+        uri: `spotify:track:${id}`,
+        album: albumObj,
+        artists: [...albumArtists, ...featured].map(simple),
+        duration_ms: int(95_000, 420_000),
+        explicit: rnd() < 0.2,
+        popularity: int(0, 100),
+        disc_number: 1,
+        track_number: n,
+        is_local: false,
+        external_ids: {
+          isrc: `US${String.fromCharCode(65 + (i % 26))}${String(year % 100).padStart(2, '0')}${String(i).padStart(7, '0')}`,
+        },
       };
       if (i === 7) track.duration_ms = '3:41'; // malformed on purpose: quarantined
       trackList.push(track);
       if (i % 97 === 50) continue; // Spotify has no audio features for some tracks (null in the batch)
       audioFeatures.set(id, {
-        id, type: 'audio_features', uri: `spotify:track:${id}`, track_href: `${SPOTIFY_API_BASE_URL}/v1/tracks/${id}`,
-        danceability: i === 13 ? 1.7 /* malformed on purpose */ : round(rnd()), energy: round(rnd()), key: int(-1, 11), loudness: round(-30 + rnd() * 29, 2),
-        mode: int(0, 1), speechiness: round(rnd() * 0.5), acousticness: round(rnd()), instrumentalness: round(rnd() * rnd()), liveness: round(rnd() * 0.8),
-        valence: round(rnd()), tempo: round(60 + rnd() * 120, 2), time_signature: pick([3, 4, 4, 4, 5]), duration_ms: track.duration_ms,
+        id,
+        type: 'audio_features',
+        uri: `spotify:track:${id}`,
+        track_href: `${SPOTIFY_API_BASE_URL}/v1/tracks/${id}`,
+        danceability: i === 13 ? 1.7 /* malformed on purpose */ : round(rnd()),
+        energy: round(rnd()),
+        key: int(-1, 11),
+        loudness: round(-30 + rnd() * 29, 2),
+        mode: int(0, 1),
+        speechiness: round(rnd() * 0.5),
+        acousticness: round(rnd()),
+        instrumentalness: round(rnd() * rnd()),
+        liveness: round(rnd() * 0.8),
+        valence: round(rnd()),
+        tempo: round(60 + rnd() * 120, 2),
+        time_signature: pick([3, 4, 4, 4, 5]),
+        duration_ms: track.duration_ms,
       });
     }
   }
@@ -112,22 +241,41 @@ export function generateSampleLibrary(seed: number = SAMPLE_SEED, anchor = Date.
     for (let k = 0; k < size; k++) {
       const track = p === 0 && k === 3 ? trackList[7] : p === 0 && k === 4 ? trackList[13] : pick(trackList);
       items.push({
-        added_at: new Date(anchor - int(0, 700) * 86_400_000 - int(0, 86_399) * 1000).toISOString().replace('.000Z', 'Z'),
-        added_by: { id: userId, type: 'user', uri: `spotify:user:${userId}` }, is_local: false, primary_color: null,
+        added_at: new Date(anchor - int(0, 700) * 86_400_000 - int(0, 86_399) * 1000)
+          .toISOString()
+          .replace('.000Z', 'Z'),
+        added_by: { id: userId, type: 'user', uri: `spotify:user:${userId}` },
+        is_local: false,
+        primary_color: null,
         track: p === 2 && k === 1 ? null /* a removed track: quarantined */ : track,
       });
     }
     const playlist: Json = {
-      id, name, description: p % 3 === 0 ? '' : `${name}, curated by the opsctl sample source`, collaborative: p === 8, public: p % 4 !== 0,
-      snapshot_id: `${newId()}${newId()}`, type: 'playlist', uri: `spotify:playlist:${id}`, owner: { id: userId, display_name: 'opsctl demo listener', type: 'user' }, images: [],
+      id,
+      name,
+      description: p % 3 === 0 ? '' : `${name}, curated by the opsctl sample source`,
+      collaborative: p === 8,
+      public: p % 4 !== 0,
+      snapshot_id: `${newId()}${newId()}`,
+      type: 'playlist',
+      uri: `spotify:playlist:${id}`,
+      owner: { id: userId, display_name: 'opsctl demo listener', type: 'user' },
+      images: [],
     };
     return { playlist, items };
   });
 
   const ranked = (list: Json[]) =>
-    Object.fromEntries(TIME_RANGE_NAMES.map((r) => [r, Array.from({ length: 50 }, (_, i) => list[(mix(seed + r.length, i) + i * 7) % list.length] as Json)])) as Record<TimeRangeName, Json[]>;
+    Object.fromEntries(
+      TIME_RANGE_NAMES.map((r) => [
+        r,
+        Array.from({ length: 50 }, (_, i) => list[(mix(seed + r.length, i) + i * 7) % list.length] as Json),
+      ]),
+    ) as Record<TimeRangeName, Json[]>;
   const dedupe = (rec: Record<TimeRangeName, Json[]>) =>
-    Object.fromEntries(Object.entries(rec).map(([r, list]) => [r, [...new Map(list.map((x) => [x.id, x])).values()]])) as Record<TimeRangeName, Json[]>;
+    Object.fromEntries(
+      Object.entries(rec).map(([r, list]) => [r, [...new Map(list.map((x) => [x.id, x])).values()]]),
+    ) as Record<TimeRangeName, Json[]>;
   const top = { tracks: dedupe(ranked(trackList)), artists: dedupe(ranked(artistList)) };
 
   // recentlyPlayed is bound per run by createSampleExtractor (plays depend on the run's clock).
@@ -138,17 +286,32 @@ export function generateSampleLibrary(seed: number = SAMPLE_SEED, anchor = Date.
 export function samplePlays(seed: number, tracks: Json[], now: number, after: number | null, limit: number): Json[] {
   const plays: Json[] = [];
   const floor = after ?? -Infinity;
-  for (let slot = Math.floor(now / SLOT_MS); plays.length < limit && slot * SLOT_MS + SLOT_MS > floor && slot > 0; slot--) {
+  for (
+    let slot = Math.floor(now / SLOT_MS);
+    plays.length < limit && slot * SLOT_MS + SLOT_MS > floor && slot > 0;
+    slot--
+  ) {
     const h = mix(seed, slot);
     if (h % 10 >= 8) continue;
-    const at = slot * SLOT_MS + (h >>> 8) % (SLOT_MS - 1000);
+    const at = slot * SLOT_MS + ((h >>> 8) % (SLOT_MS - 1000));
     if (at > now || at <= floor) continue;
     const track = tracks[mix(seed + 1, slot) % Math.min(tracks.length, 400)] as Json;
     const kind = h % 3;
     plays.push({
       track,
       played_at: new Date(at).toISOString(),
-      context: kind === 0 ? null : { type: kind === 1 ? 'playlist' : 'album', uri: kind === 1 ? `spotify:playlist:37i9dQZF1DX${String(h % 6).padStart(11, '0')}` : (track.album as Json).uri, href: null, external_urls: {} },
+      context:
+        kind === 0
+          ? null
+          : {
+              type: kind === 1 ? 'playlist' : 'album',
+              uri:
+                kind === 1
+                  ? `spotify:playlist:37i9dQZF1DX${String(h % 6).padStart(11, '0')}`
+                  : (track.album as Json).uri,
+              href: null,
+              external_urls: {},
+            },
     });
   }
   return plays;
@@ -164,7 +327,12 @@ export class SampleSpotifyApi implements SpotifyApi {
     const url = new URL(pathOrUrl, SPOTIFY_API_BASE_URL);
     for (const [k, v] of Object.entries(query)) if (v !== undefined) url.searchParams.set(k, String(v));
     const { status, body } = routeSpotifyApi(this.library, url, SPOTIFY_API_BASE_URL);
-    if (status >= 400) throw new SpotifyApiError(`sample source: GET ${url.pathname} failed: HTTP ${status} (${spotifyErrorText(body)})`, status, body);
+    if (status >= 400)
+      throw new SpotifyApiError(
+        `sample source: GET ${url.pathname} failed: HTTP ${status} (${spotifyErrorText(body)})`,
+        status,
+        body,
+      );
     return body;
   }
 }
@@ -182,7 +350,10 @@ export function createSampleExtractor(options: SampleOptions = {}): SpotifyExtra
   return async (extractOptions) => {
     const after = extractOptions.recentlyPlayedAfter;
     const now = Math.max(clock(), after === null ? -Infinity : after + HOUR_MS);
-    const api = new SampleSpotifyApi({ ...library, recentlyPlayed: (a, limit) => samplePlays(seed, library.trackList, now, a, limit) });
+    const api = new SampleSpotifyApi({
+      ...library,
+      recentlyPlayed: (a, limit) => samplePlays(seed, library.trackList, now, a, limit),
+    });
     return extractSpotify(api, extractOptions, () => now);
   };
 }

@@ -30,17 +30,28 @@ const toIncident = (r: IncidentRow): OpenIncident => ({
 
 export async function listOpenIncidents(db: SqlRunner, source?: string): Promise<OpenIncident[]> {
   const rows = source
-    ? await db.query<IncidentRow>('SELECT * FROM bot_incidents WHERE source = ? ORDER BY opened_at, incident_key', [source])
+    ? await db.query<IncidentRow>('SELECT * FROM bot_incidents WHERE source = ? ORDER BY opened_at, incident_key', [
+        source,
+      ])
     : await db.query<IncidentRow>('SELECT * FROM bot_incidents ORDER BY opened_at, incident_key');
   return rows.map(toIncident);
 }
 
 /** Records an incident as open (sent). Opening one that is already open keeps its first opening time. */
-export async function openIncident(db: SqlRunner, incident: { source: string; key: string; text: string; notifiedChats: number[] }): Promise<void> {
+export async function openIncident(
+  db: SqlRunner,
+  incident: { source: string; key: string; text: string; notifiedChats: number[] },
+): Promise<void> {
   await db.run(
     `INSERT INTO bot_incidents (source, incident_key, text, opened_at, notified_chats) VALUES (?, ?, ?, ?, ?)
      ON CONFLICT (source, incident_key) DO UPDATE SET text = excluded.text, notified_chats = excluded.notified_chats`,
-    [incident.source, incident.key, redactText(incident.text), new Date().toISOString(), toJson(incident.notifiedChats)],
+    [
+      incident.source,
+      incident.key,
+      redactText(incident.text),
+      new Date().toISOString(),
+      toJson(incident.notifiedChats),
+    ],
   );
 }
 

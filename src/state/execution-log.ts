@@ -20,8 +20,32 @@ export interface ExecutionEntry {
   details: unknown;
 }
 
-export type NewExecutionEntry = Omit<ExecutionEntry, 'id' | 'durationMs' | 'rowsExtracted' | 'rowsLoaded' | 'rowsRejected' | 'watermarkBefore' | 'watermarkAfter' | 'finishedAt' | 'error' | 'details'> &
-  Partial<Pick<ExecutionEntry, 'rowsExtracted' | 'rowsLoaded' | 'rowsRejected' | 'watermarkBefore' | 'watermarkAfter' | 'finishedAt' | 'error' | 'details'>>;
+export type NewExecutionEntry = Omit<
+  ExecutionEntry,
+  | 'id'
+  | 'durationMs'
+  | 'rowsExtracted'
+  | 'rowsLoaded'
+  | 'rowsRejected'
+  | 'watermarkBefore'
+  | 'watermarkAfter'
+  | 'finishedAt'
+  | 'error'
+  | 'details'
+> &
+  Partial<
+    Pick<
+      ExecutionEntry,
+      | 'rowsExtracted'
+      | 'rowsLoaded'
+      | 'rowsRejected'
+      | 'watermarkBefore'
+      | 'watermarkAfter'
+      | 'finishedAt'
+      | 'error'
+      | 'details'
+    >
+  >;
 
 interface Row {
   id: number;
@@ -66,9 +90,20 @@ export async function logExecution(db: SqlRunner, e: NewExecutionEntry): Promise
        watermark_before, watermark_after, started_at, finished_at, duration_ms, error, details)
      VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING *`,
     [
-      e.runId, e.pipeline, e.table, e.status, e.rowsExtracted ?? 0, e.rowsLoaded ?? 0, e.rowsRejected ?? 0,
-      e.watermarkBefore ?? null, e.watermarkAfter ?? null, e.startedAt, e.finishedAt ?? null, duration,
-      redactText(e.error), toJson(e.details),
+      e.runId,
+      e.pipeline,
+      e.table,
+      e.status,
+      e.rowsExtracted ?? 0,
+      e.rowsLoaded ?? 0,
+      e.rowsRejected ?? 0,
+      e.watermarkBefore ?? null,
+      e.watermarkAfter ?? null,
+      e.startedAt,
+      e.finishedAt ?? null,
+      duration,
+      redactText(e.error),
+      toJson(e.details),
     ],
   );
   return toEntry(rows[0]!);

@@ -13,9 +13,7 @@ export interface LockHolder {
   heartbeatAt: string;
 }
 
-export type AcquireResult =
-  | { acquired: true; tookOverFrom?: LockHolder }
-  | { acquired: false; holder: LockHolder };
+export type AcquireResult = { acquired: true; tookOverFrom?: LockHolder } | { acquired: false; holder: LockHolder };
 
 interface Row {
   name: string;
@@ -63,7 +61,9 @@ export async function acquireLock(
       if (existing) {
         const mine = existing.host === me.host && num(existing.pid) === me.pid;
         const alive = isProcessAlive({ host: existing.host, pid: num(existing.pid), start: existing.process_start });
-        const stale = alive === false || (alive === undefined && Date.now() - new Date(existing.heartbeat_at).getTime() > staleAfterMs);
+        const stale =
+          alive === false ||
+          (alive === undefined && Date.now() - new Date(existing.heartbeat_at).getTime() > staleAfterMs);
         if (!mine && !stale) return { acquired: false as const, holder: toHolder(existing) };
         if (!mine) tookOverFrom = toHolder(existing);
         await tx.run('DELETE FROM locks WHERE name = ?', [name]);
@@ -101,7 +101,12 @@ export async function releaseLock(store: StateStore, name: string): Promise<void
 
 export async function heartbeatLock(store: StateStore, name: string): Promise<void> {
   const me = currentProcess();
-  await store.run('UPDATE locks SET heartbeat_at = ? WHERE name = ? AND host = ? AND pid = ?', [new Date().toISOString(), name, me.host, me.pid]);
+  await store.run('UPDATE locks SET heartbeat_at = ? WHERE name = ? AND host = ? AND pid = ?', [
+    new Date().toISOString(),
+    name,
+    me.host,
+    me.pid,
+  ]);
 }
 
 export async function listLocks(store: StateStore): Promise<LockHolder[]> {
@@ -116,7 +121,10 @@ export async function withLock<T>(
   fn: () => Promise<T>,
 ): Promise<T> {
   await acquireLockOrThrow(store, name, options);
-  const timer = setInterval(() => void heartbeatLock(store, name).catch(() => undefined), options.heartbeatMs ?? 30_000);
+  const timer = setInterval(
+    () => void heartbeatLock(store, name).catch(() => undefined),
+    options.heartbeatMs ?? 30_000,
+  );
   timer.unref();
   try {
     return await fn();

@@ -24,7 +24,9 @@ export async function migrateState(store: StateStore, migrations: StateMigration
       await tx.execScript(
         `CREATE TABLE IF NOT EXISTS schema_migrations (id TEXT PRIMARY KEY, applied_at ${tx.dialect.timestamp} NOT NULL, opsctl_version TEXT NOT NULL)`,
       );
-      const rows = await tx.query<{ id: string; opsctl_version: string }>('SELECT id, opsctl_version FROM schema_migrations');
+      const rows = await tx.query<{ id: string; opsctl_version: string }>(
+        'SELECT id, opsctl_version FROM schema_migrations',
+      );
       const applied = new Map(rows.map((r) => [r.id, r.opsctl_version]));
       refuseNewer(store, applied, known);
       const done: string[] = [];
@@ -45,14 +47,17 @@ export async function migrateState(store: StateStore, migrations: StateMigration
 }
 
 async function readApplied(store: StateStore): Promise<Map<string, string>> {
-  const rows = await store.query<{ id: string; opsctl_version: string }>('SELECT id, opsctl_version FROM schema_migrations');
+  const rows = await store.query<{ id: string; opsctl_version: string }>(
+    'SELECT id, opsctl_version FROM schema_migrations',
+  );
   return new Map(rows.map((r) => [r.id, r.opsctl_version]));
 }
 
 function refuseNewer(store: StateStore, applied: Map<string, string> | Set<string>, known: Set<string>): void {
   const unknown = [...applied.keys()].filter((id) => !known.has(id));
   if (unknown.length === 0) return;
-  const versions = applied instanceof Map ? [...new Set(unknown.map((id) => applied.get(id)))].join(', ') : 'a newer version';
+  const versions =
+    applied instanceof Map ? [...new Set(unknown.map((id) => applied.get(id)))].join(', ') : 'a newer version';
   throw new StateVersionError(
     `the state store at ${store.location} was written by a newer opsctl (${versions}); this is opsctl ${OPSCTL_VERSION} and does not know its schema changes: ${unknown.join(', ')}`,
     { hint: `Upgrade opsctl to ${versions} or later, or point OPSCTL_STATE_URL at another store.` },

@@ -13,7 +13,9 @@ export async function openPostgresStore(url: string): Promise<StateStore> {
   const parsed = new URL(url);
   const schema = parsed.searchParams.get('schema') ?? 'opsctl';
   if (!/^[a-z_][a-z0-9_]{0,62}$/.test(schema)) {
-    throw new ConnectionError(`invalid state schema name "${schema}"`, { hint: 'Use lowercase letters, digits and _ in ?schema=.' });
+    throw new ConnectionError(`invalid state schema name "${schema}"`, {
+      hint: 'Use lowercase letters, digits and _ in ?schema=.',
+    });
   }
   parsed.searchParams.delete('schema');
   const location = redactUrlPasswords(url);
@@ -52,11 +54,17 @@ export async function openPostgresStore(url: string): Promise<StateStore> {
   const runnerFor = (q: pg.Pool | pg.PoolClient): SqlRunner => ({
     dialect: postgresDialect,
     async query<T>(sql: string, params: unknown[] = []) {
-      const res = await q.query(toNumberedPlaceholders(sql), params.map((p) => normalizeParam(p, 'postgres')));
+      const res = await q.query(
+        toNumberedPlaceholders(sql),
+        params.map((p) => normalizeParam(p, 'postgres')),
+      );
       return res.rows as T[];
     },
     async run(sql: string, params: unknown[] = []) {
-      const res = await q.query(toNumberedPlaceholders(sql), params.map((p) => normalizeParam(p, 'postgres')));
+      const res = await q.query(
+        toNumberedPlaceholders(sql),
+        params.map((p) => normalizeParam(p, 'postgres')),
+      );
       return res.rowCount ?? 0;
     },
     async execScript(sql: string) {
@@ -73,7 +81,8 @@ export async function openPostgresStore(url: string): Promise<StateStore> {
       const client = await pool.connect().catch(fail);
       try {
         await client.query('BEGIN');
-        if (options?.lockKey) await client.query('SELECT pg_advisory_xact_lock(hashtext($1))', [`opsctl:${options.lockKey}`]);
+        if (options?.lockKey)
+          await client.query('SELECT pg_advisory_xact_lock(hashtext($1))', [`opsctl:${options.lockKey}`]);
         const result = await fn(runnerFor(client));
         await client.query('COMMIT');
         return result;

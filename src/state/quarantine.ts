@@ -18,9 +18,10 @@ export async function quarantine(
 ): Promise<number> {
   const now = new Date().toISOString();
   for (const r of records) {
-    await db.run('INSERT INTO quarantine (run_id, pipeline, table_name, reason, payload, created_at) VALUES (?, ?, ?, ?, ?, ?)', [
-      r.runId, r.pipeline, r.table, redactText(r.reason), toJson(r.payload), now,
-    ]);
+    await db.run(
+      'INSERT INTO quarantine (run_id, pipeline, table_name, reason, payload, created_at) VALUES (?, ?, ?, ?, ?, ?)',
+      [r.runId, r.pipeline, r.table, redactText(r.reason), toJson(r.payload), now],
+    );
   }
   return records.length;
 }

@@ -39,7 +39,8 @@ interface RunRow {
   error: string | null;
 }
 
-const COLUMNS = 'id, operation, pipeline, status, trigger, host, pid, process_start, started_at, heartbeat_at, finished_at, duration_ms, summary, error';
+const COLUMNS =
+  'id, operation, pipeline, status, trigger, host, pid, process_start, started_at, heartbeat_at, finished_at, duration_ms, summary, error';
 
 function toRun(row: RunRow): Run {
   return {
@@ -68,7 +69,17 @@ export async function startRun(
   const rows = await db.query<RunRow>(
     `INSERT INTO runs (operation, pipeline, status, trigger, host, pid, process_start, started_at, heartbeat_at, summary)
      VALUES (?, ?, 'running', ?, ?, ?, ?, ?, ?, ?) RETURNING ${COLUMNS}`,
-    [input.operation, input.pipeline ?? null, input.trigger ?? 'cli', me.host, me.pid, me.start, now, now, toJson(input.summary)],
+    [
+      input.operation,
+      input.pipeline ?? null,
+      input.trigger ?? 'cli',
+      me.host,
+      me.pid,
+      me.start,
+      now,
+      now,
+      toJson(input.summary),
+    ],
   );
   return toRun(rows[0]!);
 }
@@ -92,7 +103,11 @@ export async function finishRun(
 
 /** Progress of a long run, so `sync cleanup` and other processes can tell it is alive. */
 export async function heartbeatRun(db: SqlRunner, id: number, summary?: unknown): Promise<void> {
-  await db.run('UPDATE runs SET heartbeat_at = ?, summary = COALESCE(?, summary) WHERE id = ?', [new Date().toISOString(), toJson(summary), id]);
+  await db.run('UPDATE runs SET heartbeat_at = ?, summary = COALESCE(?, summary) WHERE id = ?', [
+    new Date().toISOString(),
+    toJson(summary),
+    id,
+  ]);
 }
 
 export async function getRun(db: SqlRunner, id: number): Promise<Run | undefined> {
@@ -120,7 +135,8 @@ function where(filter: RunFilter): { sql: string; params: unknown[] } {
   if (filter.operation) (clauses.push('operation = ?'), params.push(filter.operation));
   if (filter.pipeline) (clauses.push('pipeline = ?'), params.push(filter.pipeline));
   if (filter.status) (clauses.push('status = ?'), params.push(filter.status));
-  if (filter.pipelinesOnly) clauses.push("pipeline IS NOT NULL AND (operation LIKE 'etl.%' OR operation LIKE 'sync.%')");
+  if (filter.pipelinesOnly)
+    clauses.push("pipeline IS NOT NULL AND (operation LIKE 'etl.%' OR operation LIKE 'sync.%')");
   if (filter.beforeId) (clauses.push('id < ?'), params.push(filter.beforeId));
   return { sql: clauses.length ? `WHERE ${clauses.join(' AND ')}` : '', params };
 }
@@ -128,7 +144,10 @@ function where(filter: RunFilter): { sql: string; params: unknown[] } {
 /** Newest first. */
 export async function listRuns(db: SqlRunner, filter: RunFilter = {}): Promise<Run[]> {
   const w = where(filter);
-  const rows = await db.query<RunRow>(`SELECT ${COLUMNS} FROM runs ${w.sql} ORDER BY id DESC LIMIT ?`, [...w.params, filter.limit ?? 50]);
+  const rows = await db.query<RunRow>(`SELECT ${COLUMNS} FROM runs ${w.sql} ORDER BY id DESC LIMIT ?`, [
+    ...w.params,
+    filter.limit ?? 50,
+  ]);
   return rows.map(toRun);
 }
 
@@ -142,7 +161,10 @@ export async function countRuns(db: SqlRunner, filter: Omit<RunFilter, 'limit' |
  * Runs still marked running whose process is provably gone (same host, pid dead or recycled), or, on another host,
  * whose heartbeat is older than `staleAfterMs`. They become failed with a reason.
  */
-export async function failOrphanedRuns(db: SqlRunner, options: { operation?: string; staleAfterMs?: number } = {}): Promise<Run[]> {
+export async function failOrphanedRuns(
+  db: SqlRunner,
+  options: { operation?: string; staleAfterMs?: number } = {},
+): Promise<Run[]> {
   const running = await db.query<RunRow>(
     `SELECT ${COLUMNS} FROM runs WHERE status = 'running'${options.operation ? ' AND operation = ?' : ''} ORDER BY id`,
     options.operation ? [options.operation] : [],

@@ -21,6 +21,9 @@ declare module 'autocannon' {
     stop(): void;
   }
 
-  function autocannon(options: AutocannonOptions, done: (error: Error | null, result: unknown) => void): AutocannonInstance;
+  function autocannon(
+    options: AutocannonOptions,
+    done: (error: Error | null, result: unknown) => void,
+  ): AutocannonInstance;
   export default autocannon;
 }

@@ -26,7 +26,8 @@ export function toJunit(result: ValidateResult): string {
     const cases = checks.map((c) => {
       const attrs = `classname="opsctl.validate.${xmlEscape(group)}" name="${xmlEscape(c.name)}" time="${seconds(c.durationMs)}"`;
       const text = `${c.reason}${c.hint ? `\nhint: ${c.hint}` : ''}`;
-      if (c.status === 'fail') return `    <testcase ${attrs}>\n      <failure message="${xmlEscape(c.reason)}" type="fail">${xmlEscape(text)}</failure>\n    </testcase>`;
+      if (c.status === 'fail')
+        return `    <testcase ${attrs}>\n      <failure message="${xmlEscape(c.reason)}" type="fail">${xmlEscape(text)}</failure>\n    </testcase>`;
       return `    <testcase ${attrs}>\n      <system-out>${xmlEscape(`${c.status.toUpperCase()}: ${text}`)}</system-out>\n    </testcase>`;
     });
     return `  <testsuite name="${xmlEscape(group)}" tests="${checks.length}" failures="${failures}" errors="0" skipped="0" time="${seconds(time)}" timestamp="${xmlEscape(result.startedAt.replace(/Z$/, ''))}">\n${cases.join('\n')}\n  </testsuite>`;

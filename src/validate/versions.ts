@@ -22,7 +22,12 @@ export function judgeVersion(printed: string): VersionVerdict | undefined {
   if (!match) return undefined;
   const [, product, version] = match as unknown as [string, string, string];
   const minimum = MINIMUM_VERSIONS[product];
-  return { product, version, ...(minimum ? { minimum } : {}), ok: minimum ? compareVersions(version, minimum) >= 0 : true };
+  return {
+    product,
+    version,
+    ...(minimum ? { minimum } : {}),
+    ok: minimum ? compareVersions(version, minimum) >= 0 : true,
+  };
 }
 
 export function compareVersions(a: string, b: string): number {

@@ -12,7 +12,9 @@ export type BigqueryConfig = Config['warehouse']['bigquery'];
  */
 export function createBigqueryClient(config: BigqueryConfig): BigQuery {
   if (!config.projectId) {
-    throw new ConfigError('warehouse.bigquery.projectId is not set', { hint: 'Set BIGQUERY_PROJECT_ID or warehouse.bigquery.projectId.' });
+    throw new ConfigError('warehouse.bigquery.projectId is not set', {
+      hint: 'Set BIGQUERY_PROJECT_ID or warehouse.bigquery.projectId.',
+    });
   }
   const options: ConstructorParameters<typeof BigQuery>[0] = {
     projectId: config.projectId,
@@ -38,11 +40,18 @@ export function jobLabels(config: BigqueryConfig, pipeline?: string): Record<str
 
 /** BigQuery label values: lowercase letters, digits, `_` and `-`, at most 63 characters. */
 export function labelValue(value: string): string {
-  return value.toLowerCase().replace(/[^a-z0-9_-]/g, '_').slice(0, 63);
+  return value
+    .toLowerCase()
+    .replace(/[^a-z0-9_-]/g, '_')
+    .slice(0, 63);
 }
 
 /** Query options with the guard every opsctl query carries: labels and the maximumBytesBilled cap from config. */
-export function guardedQuery(config: BigqueryConfig, query: string, extra: Partial<Query> & { pipeline?: string } = {}): Query {
+export function guardedQuery(
+  config: BigqueryConfig,
+  query: string,
+  extra: Partial<Query> & { pipeline?: string } = {},
+): Query {
   const { pipeline, ...rest } = extra;
   return {
     query,
@@ -70,7 +79,13 @@ function paramType(value: unknown): ParamType {
 export function bindParams(params: unknown[]): Pick<Query, 'params' | 'types'> {
   if (params.length === 0) return {};
   return {
-    params: params.map((v) => (typeof v === 'bigint' ? v.toString() : Array.isArray(v) ? v.map((x) => (typeof x === 'bigint' ? x.toString() : x)) : v ?? null)),
+    params: params.map((v) =>
+      typeof v === 'bigint'
+        ? v.toString()
+        : Array.isArray(v)
+          ? v.map((x) => (typeof x === 'bigint' ? x.toString() : x))
+          : (v ?? null),
+    ),
     types: params.map(paramType) as Query['types'],
   };
 }
@@ -89,10 +104,13 @@ export function explainBigqueryError(error: unknown, what: string): Error {
   const e = error as ApiErrorLike;
   const reasons = (e.errors ?? []).map((x) => x.reason);
   if (reasons.includes('bytesBilledLimitExceeded')) {
-    return new ThresholdBreached(`BigQuery refused ${what}: it would bill more than maximumBytesBilled (${e.message ?? 'limit exceeded'}); nothing was charged`, {
-      hint: 'Narrow the query (partition filter, fewer columns) or raise warehouse.bigquery.maximumBytesBilled.',
-      cause: error,
-    });
+    return new ThresholdBreached(
+      `BigQuery refused ${what}: it would bill more than maximumBytesBilled (${e.message ?? 'limit exceeded'}); nothing was charged`,
+      {
+        hint: 'Narrow the query (partition filter, fewer columns) or raise warehouse.bigquery.maximumBytesBilled.',
+        cause: error,
+      },
+    );
   }
   if (e.code === 401 || e.code === 403 || reasons.includes('accessDenied')) {
     return new ConnectionError(`BigQuery denied ${what}: ${e.message ?? 'access denied'}`, {
@@ -101,7 +119,10 @@ export function explainBigqueryError(error: unknown, what: string): Error {
     });
   }
   if (typeof e.code === 'number' && e.code >= 400 && e.code < 500) {
-    return new OperationFailed(`BigQuery rejected ${what}: ${e.message ?? 'bad request'}`, { hint: 'Check the SQL and the dataset and region names.', cause: error });
+    return new OperationFailed(`BigQuery rejected ${what}: ${e.message ?? 'bad request'}`, {
+      hint: 'Check the SQL and the dataset and region names.',
+      cause: error,
+    });
   }
   return new ConnectionError(`BigQuery call failed for ${what}: ${(error as Error).message}`, {
     hint: 'Check the network and warehouse.bigquery (projectId, location, apiEndpoint).',
@@ -118,14 +139,26 @@ export interface DryRun {
 }
 
 /** A dry run: BigQuery plans the query, reports the bytes it would scan, and neither runs nor bills it. */
-export async function dryRunQuery(client: BigQuery, config: BigqueryConfig, sql: string, pipeline = 'estimate', params: unknown[] = []): Promise<DryRun> {
+export async function dryRunQuery(
+  client: BigQuery,
+  config: BigqueryConfig,
+  sql: string,
+  pipeline = 'estimate',
+  params: unknown[] = [],
+): Promise<DryRun> {
   let job;
   try {
-    [job] = await client.createQueryJob({ ...guardedQuery(config, sql, { pipeline }), ...bindParams(params), dryRun: true });
+    [job] = await client.createQueryJob({
+      ...guardedQuery(config, sql, { pipeline }),
+      ...bindParams(params),
+      dryRun: true,
+    });
   } catch (error) {
     throw explainBigqueryError(error, 'the dry run');
   }
-  const stats = (job.metadata as { statistics?: { totalBytesProcessed?: string; query?: { totalBytesProcessed?: string } } }).statistics;
+  const stats = (
+    job.metadata as { statistics?: { totalBytesProcessed?: string; query?: { totalBytesProcessed?: string } } }
+  ).statistics;
   const bytesProcessed = Number(stats?.totalBytesProcessed ?? stats?.query?.totalBytesProcessed ?? 0);
   const MIB = 1024 ** 2;
   const bytesBilled = bytesProcessed === 0 ? 0 : Math.max(10 * MIB, Math.ceil(bytesProcessed / MIB) * MIB);

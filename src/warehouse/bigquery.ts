@@ -4,7 +4,19 @@ import type { Config } from '../config/load.js';
 import { CancelledError, OperationFailed, UsageError } from '../errors.js';
 import { createBigqueryClient, explainBigqueryError } from './bigquery-client.js';
 import { labelsFor, loadNdjson, ndjsonLine, resultPages, runDml, startQuery, type JobScope } from './bigquery/jobs.js';
-import { countOlderThanSql, deleteOlderThanSql, mergeSql, prunableColumn, pruneRange, schemaFields, SEQ_COLUMN, tableMetadata, validateDef, type SchemaField, type TableRef } from './bigquery/sql.js';
+import {
+  countOlderThanSql,
+  deleteOlderThanSql,
+  mergeSql,
+  prunableColumn,
+  pruneRange,
+  schemaFields,
+  SEQ_COLUMN,
+  tableMetadata,
+  validateDef,
+  type SchemaField,
+  type TableRef,
+} from './bigquery/sql.js';
 import type { TableDef, UpsertResult, WarehouseJobOptions } from './tables.js';
 import type { Row, Warehouse } from './warehouse.js';
 
@@ -116,7 +128,10 @@ export async function openBigqueryWarehouse(config: BigqueryConfig): Promise<Big
         const [exists] = await dataset.exists();
         if (!exists) {
           await client
-            .createDataset(config.dataset, { location: config.location, labels: labelsFor(config, 'ensure_tables', options.labels) })
+            .createDataset(config.dataset, {
+              location: config.location,
+              labels: labelsFor(config, 'ensure_tables', options.labels),
+            })
             .catch((error: { code?: number }) => {
               if (error.code !== 409) throw error;
             });
@@ -125,7 +140,10 @@ export async function openBigqueryWarehouse(config: BigqueryConfig): Promise<Big
         throw explainBigqueryError(error, `creating dataset ${config.dataset} in ${config.location}`);
       }
       for (const def of defs) {
-        if (options.signal?.aborted) throw new CancelledError('creating the warehouse tables was cancelled', { hint: 'Re-run it: tables already created are kept.' });
+        if (options.signal?.aborted)
+          throw new CancelledError('creating the warehouse tables was cancelled', {
+            hint: 'Re-run it: tables already created are kept.',
+          });
         const fields = await existingFields(def.name);
         if (fields) await addMissingColumns(def, fields);
         else await createTable(def.name, tableMetadata(def), `creating table ${config.dataset}.${def.name}`);
@@ -142,27 +160,48 @@ export async function openBigqueryWarehouse(config: BigqueryConfig): Promise<Big
       const staging = ref(`${def.name}__staging_${Date.now().toString(36)}${randomBytes(4).toString('hex')}`);
       await createTable(
         staging.tableId,
-        { schema: { fields }, expirationTime: String(Date.now() + STAGING_TTL_MS), labels: labelsFor(config, 'staging', options.labels) },
+        {
+          schema: { fields },
+          expirationTime: String(Date.now() + STAGING_TTL_MS),
+          labels: labelsFor(config, 'staging', options.labels),
+        },
         `creating the staging table for ${def.name}`,
       );
       try {
-        const loaded = await loadNdjson(scope('load', `the load job into ${def.name}'s staging table`, options), staging, fields, ndjson);
+        const loaded = await loadNdjson(
+          scope('load', `the load job into ${def.name}'s staging table`, options),
+          staging,
+          fields,
+          ndjson,
+        );
         if (loaded !== rows.length) {
-          throw new OperationFailed(`the load job into ${def.name}'s staging table loaded ${loaded} of ${rows.length} rows; nothing was merged`, {
-            hint: 'Re-run the pipeline; if it repeats, look the load job up in the BigQuery console (label operation=load).',
-          });
+          throw new OperationFailed(
+            `the load job into ${def.name}'s staging table loaded ${loaded} of ${rows.length} rows; nothing was merged`,
+            {
+              hint: 'Re-run the pipeline; if it repeats, look the load job up in the BigQuery console (label operation=load).',
+            },
+          );
         }
         const pcol = prunableColumn(def);
         // Encoding has checked these values (a key column: present and a valid time).
         const params = pcol ? pruneRange(rows.map((r) => r[pcol.name])) : [];
-        const stats = await runDml(scope('merge', `the MERGE into ${def.name}`, options), mergeSql(ref(def.name), staging, def, { prune: Boolean(pcol) }), params);
+        const stats = await runDml(
+          scope('merge', `the MERGE into ${def.name}`, options),
+          mergeSql(ref(def.name), staging, def, { prune: Boolean(pcol) }),
+          params,
+        );
         return { inserted: stats.inserted, updated: stats.updated };
       } finally {
         await dropTable(staging.tableId);
       }
     },
 
-    async deleteOlderThan(def: TableDef, column: string, before: Date, options: WarehouseJobOptions & { dryRun?: boolean } = {}) {
+    async deleteOlderThan(
+      def: TableDef,
+      column: string,
+      before: Date,
+      options: WarehouseJobOptions & { dryRun?: boolean } = {},
+    ) {
       const target = ref(def.name);
       const sql = options.dryRun ? countOlderThanSql(target, def, column) : deleteOlderThanSql(target, def, column);
       if (!(await existingFields(def.name))) return 0;
@@ -178,7 +217,8 @@ export async function openBigqueryWarehouse(config: BigqueryConfig): Promise<Big
 
     async *stream(sql: string, params: unknown[] = [], options: WarehouseJobOptions & { batchSize?: number } = {}) {
       const batchSize = options.batchSize ?? DEFAULT_BATCH;
-      if (!Number.isInteger(batchSize) || batchSize < 1) throw new UsageError(`batchSize must be a positive integer, not ${batchSize}`);
+      if (!Number.isInteger(batchSize) || batchSize < 1)
+        throw new UsageError(`batchSize must be a positive integer, not ${batchSize}`);
       const s = scope('stream', 'the streamed query', options);
       const job = await startQuery(s, sql, params);
       yield* resultPages(s, job, batchSize);

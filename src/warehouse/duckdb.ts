@@ -1,7 +1,7 @@
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { DuckDBInstance, type DuckDBConnection, type DuckDBValue } from '@duckdb/node-api';
-import { ConnectionError } from '../errors.js';
+import { BusyError, ConnectionError } from '../errors.js';
 import { ensureDuckdbTables } from './duckdb/ddl.js';
 import { deleteOlderThanDuckdb } from './duckdb/retention.js';
 import { upsertDuckdb } from './duckdb/upsert.js';
@@ -26,10 +26,15 @@ export async function openDuckdbWarehouse(path: string): Promise<DuckdbWarehouse
   } catch (error) {
     const message = (error as Error).message;
     const pid = /PID (\d+)/.exec(message)?.[1];
-    throw new ConnectionError(
-      pid ? `warehouse ${path} is in use by pid ${pid}` : `cannot open the DuckDB warehouse ${path}: ${message}`,
-      { hint: pid ? 'DuckDB allows one writing process at a time; wait for it to finish.' : 'Check that OPSCTL_HOME is writable.', cause: error },
-    );
+    if (pid)
+      throw new BusyError(`warehouse ${path} is in use by pid ${pid}`, {
+        hint: 'DuckDB allows one writing process at a time; wait for it to finish.',
+        cause: error,
+      });
+    throw new ConnectionError(`cannot open the DuckDB warehouse ${path}: ${message}`, {
+      hint: 'Check that OPSCTL_HOME is writable.',
+      cause: error,
+    });
   }
   return {
     kind: 'duckdb',

@@ -30,7 +30,12 @@ export interface Warehouse {
   /** Stage `rows` and MERGE them into `def` on its key in one statement; re-loading the same rows changes nothing. */
   upsert(def: TableDef, rows: Row[], options?: WarehouseJobOptions): Promise<UpsertResult>;
   /** Delete rows whose `column` is before `before` (retention); `dryRun` counts without deleting. */
-  deleteOlderThan(def: TableDef, column: string, before: Date, options?: WarehouseJobOptions & { dryRun?: boolean }): Promise<number>;
+  deleteOlderThan(
+    def: TableDef,
+    column: string,
+    before: Date,
+    options?: WarehouseJobOptions & { dryRun?: boolean },
+  ): Promise<number>;
   /** Stream a query's rows in batches of at most `batchSize`, in bounded memory whatever the row count. */
   stream(sql: string, params?: unknown[], options?: WarehouseJobOptions & { batchSize?: number }): AsyncIterable<Row[]>;
   /** Optional (DuckDB): a query's result columns and their types, without running it. */
@@ -45,10 +50,13 @@ export interface Warehouse {
 
 export function describeWarehouse(config: Config): string {
   const w = config.warehouse;
-  return w.kind === 'duckdb' ? `duckdb ${w.duckdb.path}` : `bigquery ${w.bigquery.projectId ?? '?'}.${w.bigquery.dataset} (${w.bigquery.location})`;
+  return w.kind === 'duckdb'
+    ? `duckdb ${w.duckdb.path}`
+    : `bigquery ${w.bigquery.projectId ?? '?'}.${w.bigquery.dataset} (${w.bigquery.location})`;
 }
 
 export async function openWarehouse(config: Config): Promise<Warehouse> {
-  if (config.warehouse.kind === 'duckdb') return (await import('./duckdb.js')).openDuckdbWarehouse(config.warehouse.duckdb.path);
+  if (config.warehouse.kind === 'duckdb')
+    return (await import('./duckdb.js')).openDuckdbWarehouse(config.warehouse.duckdb.path);
   return (await import('./bigquery.js')).openBigqueryWarehouse(config.warehouse.bigquery);
 }

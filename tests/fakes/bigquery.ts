@@ -73,8 +73,18 @@ type Job = FakeJobRecord & {
 };
 
 const DUCK_TYPE: Record<string, string> = {
-  STRING: 'VARCHAR', INT64: 'BIGINT', INTEGER: 'BIGINT', FLOAT64: 'DOUBLE', FLOAT: 'DOUBLE', BOOL: 'BOOLEAN', BOOLEAN: 'BOOLEAN',
-  TIMESTAMP: 'TIMESTAMP', DATE: 'DATE', JSON: 'VARCHAR', NUMERIC: 'DOUBLE', BYTES: 'BLOB',
+  STRING: 'VARCHAR',
+  INT64: 'BIGINT',
+  INTEGER: 'BIGINT',
+  FLOAT64: 'DOUBLE',
+  FLOAT: 'DOUBLE',
+  BOOL: 'BOOLEAN',
+  BOOLEAN: 'BOOLEAN',
+  TIMESTAMP: 'TIMESTAMP',
+  DATE: 'DATE',
+  JSON: 'VARCHAR',
+  NUMERIC: 'DOUBLE',
+  BYTES: 'BLOB',
 };
 
 export async function startBigqueryFake(options: BigqueryFakeOptions = {}): Promise<BigqueryFake> {
@@ -91,9 +101,17 @@ export async function startBigqueryFake(options: BigqueryFakeOptions = {}): Prom
     const chunks: Buffer[] = [];
     req.on('data', (c: Buffer) => chunks.push(c));
     req.on('end', () => {
-      queue = queue.then(() => handle(req, Buffer.concat(chunks).toString('utf8'), res)).catch((error) => {
-        send(res, 500, { error: { code: 500, message: String((error as Error).stack ?? error), errors: [{ reason: 'backendError' }] } });
-      });
+      queue = queue
+        .then(() => handle(req, Buffer.concat(chunks).toString('utf8'), res))
+        .catch((error) => {
+          send(res, 500, {
+            error: {
+              code: 500,
+              message: String((error as Error).stack ?? error),
+              errors: [{ reason: 'backendError' }],
+            },
+          });
+        });
     });
   });
 
@@ -109,12 +127,18 @@ export async function startBigqueryFake(options: BigqueryFakeOptions = {}): Prom
     let m: RegExpExecArray | null;
     if ((m = /^\/upload\/bigquery\/v2\/projects\/([^/]+)\/jobs$/.exec(path)) && method === 'POST') {
       const parts = parseMultipart(raw, contentType);
-      if (query.uploadType !== 'multipart' || parts.length !== 2) return error(res, 400, 'invalid', 'expected a multipart upload of the job resource and the data');
+      if (query.uploadType !== 'multipart' || parts.length !== 2)
+        return error(res, 400, 'invalid', 'expected a multipart upload of the job resource and the data');
       const resource = JSON.parse(parts[0]!);
       record.upload = { resource, data: parts[1]! };
       record.body = resource;
       if (resource.jobReference?.jobId && jobs.has(resource.jobReference.jobId)) {
-        return error(res, 409, 'duplicate', `Already Exists: Job ${m[1]}:${resource.jobReference.location ?? 'US'}.${resource.jobReference.jobId}`);
+        return error(
+          res,
+          409,
+          'duplicate',
+          `Already Exists: Job ${m[1]}:${resource.jobReference.location ?? 'US'}.${resource.jobReference.jobId}`,
+        );
       }
       const failure = uploadFailures.shift();
       if (failure === 'before') return error(res, 503, 'backendError', 'Backend error. Job aborted.');
@@ -122,7 +146,8 @@ export async function startBigqueryFake(options: BigqueryFakeOptions = {}): Prom
       if (failure === 'after') return error(res, 503, 'backendError', 'Backend error.');
       return send(res, 200, answer);
     }
-    if (!(m = /^\/bigquery\/v2\/projects\/([^/]+)(\/.*)?$/.exec(path))) return error(res, 404, 'notFound', `Not found: ${method} ${path}`);
+    if (!(m = /^\/bigquery\/v2\/projects\/([^/]+)(\/.*)?$/.exec(path)))
+      return error(res, 404, 'notFound', `Not found: ${method} ${path}`);
     const project = m[1]!;
     const rest = m[2] ?? '';
     const body = raw ? JSON.parse(raw) : undefined;
@@ -147,11 +172,27 @@ export async function startBigqueryFake(options: BigqueryFakeOptions = {}): Prom
       const key = `${ds}.${id}`;
       if (tables.has(key)) return error(res, 409, 'duplicate', `Already Exists: Table ${project}:${key}`);
       const fields = (body.schema?.fields ?? []) as Array<{ name: string; type: string; mode?: string }>;
-      if (body.timePartitioning?.field && !fields.some((f) => f.name === body.timePartitioning.field && ['TIMESTAMP', 'DATE'].includes(f.type))) {
-        return error(res, 400, 'invalid', `The field specified for time partitioning can only be of type TIMESTAMP, DATE or DATETIME. The type found is: ${fields.find((f) => f.name === body.timePartitioning.field)?.type ?? 'missing'}.`);
+      if (
+        body.timePartitioning?.field &&
+        !fields.some((f) => f.name === body.timePartitioning.field && ['TIMESTAMP', 'DATE'].includes(f.type))
+      ) {
+        return error(
+          res,
+          400,
+          'invalid',
+          `The field specified for time partitioning can only be of type TIMESTAMP, DATE or DATETIME. The type found is: ${fields.find((f) => f.name === body.timePartitioning.field)?.type ?? 'missing'}.`,
+        );
       }
-      await db.run(`CREATE TABLE ${q(ds)}.${q(id)} (${fields.map((f) => `${q(f.name)} ${DUCK_TYPE[f.type] ?? 'VARCHAR'}${f.mode === 'REQUIRED' ? ' NOT NULL' : ''}`).join(', ')})`);
-      const resource = { kind: 'bigquery#table', id: `${project}:${key}`, type: 'TABLE', creationTime: String(Date.now()), ...body };
+      await db.run(
+        `CREATE TABLE ${q(ds)}.${q(id)} (${fields.map((f) => `${q(f.name)} ${DUCK_TYPE[f.type] ?? 'VARCHAR'}${f.mode === 'REQUIRED' ? ' NOT NULL' : ''}`).join(', ')})`,
+      );
+      const resource = {
+        kind: 'bigquery#table',
+        id: `${project}:${key}`,
+        type: 'TABLE',
+        creationTime: String(Date.now()),
+        ...body,
+      };
       tables.set(key, resource);
       return send(res, 200, resource);
     }
@@ -161,13 +202,27 @@ export async function startBigqueryFake(options: BigqueryFakeOptions = {}): Prom
       if (!table) return error(res, 404, 'notFound', `Not found: Table ${project}:${key}`);
       if (method === 'GET') return send(res, 200, { ...table, numRows: String(await count(m[1]!, m[2]!)) });
       if (method === 'PATCH' || method === 'PUT') {
-        const have = new Map((table.schema.fields as Array<{ name: string; type: string; mode?: string }>).map((f) => [f.name, f]));
+        const have = new Map(
+          (table.schema.fields as Array<{ name: string; type: string; mode?: string }>).map((f) => [f.name, f]),
+        );
         const next = (body.schema?.fields ?? []) as Array<{ name: string; type: string; mode?: string }>;
         for (const f of have.values()) {
-          if (!next.some((n) => n.name === f.name)) return error(res, 400, 'invalid', `Provided Schema does not match Table ${project}:${key}. Cannot add fields (field: ${f.name})`);
+          if (!next.some((n) => n.name === f.name))
+            return error(
+              res,
+              400,
+              'invalid',
+              `Provided Schema does not match Table ${project}:${key}. Cannot add fields (field: ${f.name})`,
+            );
         }
         for (const f of next.filter((n) => !have.has(n.name))) {
-          if (f.mode === 'REQUIRED') return error(res, 400, 'invalid', `Provided Schema does not match Table ${project}:${key}. Cannot add required fields to an existing schema. (field: ${f.name})`);
+          if (f.mode === 'REQUIRED')
+            return error(
+              res,
+              400,
+              'invalid',
+              `Provided Schema does not match Table ${project}:${key}. Cannot add required fields to an existing schema. (field: ${f.name})`,
+            );
           await db.run(`ALTER TABLE ${q(m[1]!)}.${q(m[2]!)} ADD COLUMN ${q(f.name)} ${DUCK_TYPE[f.type] ?? 'VARCHAR'}`);
         }
         const updated = { ...table, ...body, schema: { fields: next } };
@@ -182,7 +237,8 @@ export async function startBigqueryFake(options: BigqueryFakeOptions = {}): Prom
       }
     }
     if (rest === '/jobs' && method === 'POST') {
-      if (!body.configuration?.query) return error(res, 400, 'invalid', 'the fake runs query jobs here; load jobs come as uploads');
+      if (!body.configuration?.query)
+        return error(res, 400, 'invalid', 'the fake runs query jobs here; load jobs come as uploads');
       try {
         return send(res, 200, await queryJob(project, body));
       } catch (e) {
@@ -192,18 +248,26 @@ export async function startBigqueryFake(options: BigqueryFakeOptions = {}): Prom
     }
     if ((m = /^\/jobs\/([^/]+)$/.exec(rest)) && method === 'GET') {
       const job = jobs.get(m[1]!);
-      return job ? send(res, 200, jobResource(job, 'DONE')) : error(res, 404, 'notFound', `Not found: Job ${project}:${m[1]}`);
+      return job
+        ? send(res, 200, jobResource(job, 'DONE'))
+        : error(res, 404, 'notFound', `Not found: Job ${project}:${m[1]}`);
     }
     if ((m = /^\/jobs\/([^/]+)\/cancel$/.exec(rest)) && method === 'POST') {
       const job = jobs.get(m[1]!);
-      return job ? send(res, 200, { kind: 'bigquery#jobCancelResponse', job: jobResource(job, 'DONE') }) : error(res, 404, 'notFound', `Not found: Job ${m[1]}`);
+      return job
+        ? send(res, 200, { kind: 'bigquery#jobCancelResponse', job: jobResource(job, 'DONE') })
+        : error(res, 404, 'notFound', `Not found: Job ${m[1]}`);
     }
     if ((m = /^\/queries\/([^/]+)$/.exec(rest)) && method === 'GET') {
       const job = jobs.get(m[1]!);
       if (!job) return error(res, 404, 'notFound', `Not found: Job ${project}:${m[1]}`);
       if (job.polls < (options.pendingPolls ?? 0)) {
         job.polls += 1;
-        return send(res, 200, { kind: 'bigquery#getQueryResultsResponse', jobReference: job.resource.jobReference, jobComplete: false });
+        return send(res, 200, {
+          kind: 'bigquery#getQueryResultsResponse',
+          jobReference: job.resource.jobReference,
+          jobComplete: false,
+        });
       }
       if (job.error) return error(res, 400, job.error.reason, job.error.message);
       const result = job.result ?? { fields: [], rows: [] };
@@ -218,12 +282,17 @@ export async function startBigqueryFake(options: BigqueryFakeOptions = {}): Prom
         jobReference: job.resource.jobReference,
         schema: { fields: result.fields },
         totalRows: String(result.rows.length),
-        ...(page.length ? { rows: page.map((r) => ({ f: r.map((v, i) => ({ v: encode(v, result.fields[i]!.type, micros) })) })) } : {}),
+        ...(page.length
+          ? { rows: page.map((r) => ({ f: r.map((v, i) => ({ v: encode(v, result.fields[i]!.type, micros) })) })) }
+          : {}),
         ...(next < result.rows.length && max > 0 ? { pageToken: Buffer.from(String(next)).toString('base64url') } : {}),
-        totalBytesProcessed: String((job.statistics.query as { totalBytesProcessed?: string })?.totalBytesProcessed ?? '0'),
+        totalBytesProcessed: String(
+          (job.statistics.query as { totalBytesProcessed?: string })?.totalBytesProcessed ?? '0',
+        ),
         jobComplete: true,
         cacheHit: false,
-        ...(job.statistics.query && (job.statistics.query as { numDmlAffectedRows?: string }).numDmlAffectedRows !== undefined
+        ...(job.statistics.query &&
+        (job.statistics.query as { numDmlAffectedRows?: string }).numDmlAffectedRows !== undefined
           ? { numDmlAffectedRows: (job.statistics.query as { numDmlAffectedRows?: string }).numDmlAffectedRows }
           : {}),
       });
@@ -231,10 +300,22 @@ export async function startBigqueryFake(options: BigqueryFakeOptions = {}): Prom
     return error(res, 404, 'notFound', `Not found: ${method} ${path}`);
   }
 
-  function newJob(project: string, body: any, type: 'QUERY' | 'LOAD'): Job { // eslint-disable-line @typescript-eslint/no-explicit-any
+  function newJob(project: string, body: any, type: 'QUERY' | 'LOAD'): Job {
+    // eslint-disable-line @typescript-eslint/no-explicit-any
     const jobId: string = body.jobReference?.jobId ?? `fake_${jobs.size + 1}`;
-    const resource = { ...body, jobReference: { projectId: project, jobId, location: body.jobReference?.location ?? 'US' } };
-    const job: Job = { jobId, type, resource, labels: body.configuration?.labels ?? {}, state: 'RUNNING', statistics: { creationTime: String(Date.now()) }, polls: 0 };
+    const resource = {
+      ...body,
+      jobReference: { projectId: project, jobId, location: body.jobReference?.location ?? 'US' },
+    };
+    const job: Job = {
+      jobId,
+      type,
+      resource,
+      labels: body.configuration?.labels ?? {},
+      state: 'RUNNING',
+      statistics: { creationTime: String(Date.now()) },
+      polls: 0,
+    };
     return job;
   }
 
@@ -244,12 +325,14 @@ export async function startBigqueryFake(options: BigqueryFakeOptions = {}): Prom
       id: `${job.resource.jobReference.projectId}:${job.resource.jobReference.location}.${job.jobId}`,
       jobReference: job.resource.jobReference,
       configuration: { ...job.resource.configuration, jobType: job.type },
-      status: state === 'DONE' ? { state, ...(job.error ? { errorResult: job.error, errors: [job.error] } : {}) } : { state },
+      status:
+        state === 'DONE' ? { state, ...(job.error ? { errorResult: job.error, errors: [job.error] } : {}) } : { state },
       statistics: job.statistics,
     };
   }
 
-  async function queryJob(project: string, body: any) { // eslint-disable-line @typescript-eslint/no-explicit-any
+  async function queryJob(project: string, body: any) {
+    // eslint-disable-line @typescript-eslint/no-explicit-any
     const job = newJob(project, body, 'QUERY');
     const config = body.configuration.query;
     job.sql = String(config.query);
@@ -257,14 +340,21 @@ export async function startBigqueryFake(options: BigqueryFakeOptions = {}): Prom
     const bytes = options.bytesProcessed?.(job.sql) ?? 0;
     const billed = bytes === 0 ? 0 : Math.max(10 * MIB, Math.ceil(bytes / MIB) * MIB);
     const statementType = /^\s*(MERGE|DELETE|INSERT|UPDATE)/i.exec(job.sql)?.[1]?.toUpperCase() ?? 'SELECT';
-    job.statistics.query = { totalBytesProcessed: String(bytes), totalBytesBilled: String(dryRun ? 0 : billed), statementType };
+    job.statistics.query = {
+      totalBytesProcessed: String(bytes),
+      totalBytesBilled: String(dryRun ? 0 : billed),
+      statementType,
+    };
     job.statistics.totalBytesProcessed = String(bytes);
     if (config.useLegacySql !== false) {
       job.error = { reason: 'invalidQuery', message: 'opsctl must send standard SQL (useLegacySql: false)' };
     } else if (dryRun) {
       try {
         const params = (config.queryParameters ?? []) as Array<{ parameterValue?: { value?: string } }>;
-        await db.run(`EXPLAIN ${translate(job.sql, params)}`, params.map((p) => p.parameterValue?.value ?? null));
+        await db.run(
+          `EXPLAIN ${translate(job.sql, params)}`,
+          params.map((p) => p.parameterValue?.value ?? null),
+        );
       } catch (e) {
         return dryRunError(e);
       }
@@ -280,7 +370,10 @@ export async function startBigqueryFake(options: BigqueryFakeOptions = {}): Prom
         await db.run(`SET search_path = '${ds && datasets.has(ds) ? ds.replace(/'/g, "''") : 'main'}'`);
         await execute(job, job.sql, config.queryParameters ?? [], statementType);
       } catch (e) {
-        job.error = { reason: /does not exist|not found/i.test((e as Error).message) ? 'notFound' : 'invalidQuery', message: (e as Error).message };
+        job.error = {
+          reason: /does not exist|not found/i.test((e as Error).message) ? 'notFound' : 'invalidQuery',
+          message: (e as Error).message,
+        };
       }
     }
     jobs.set(job.jobId, job);
@@ -289,10 +382,15 @@ export async function startBigqueryFake(options: BigqueryFakeOptions = {}): Prom
 
   function dryRunError(e: unknown): never {
     const message = (e as Error).message;
-    throw new HttpError(/does not exist/i.test(message) ? 404 : 400, /does not exist/i.test(message) ? 'notFound' : 'invalidQuery', message);
+    throw new HttpError(
+      /does not exist/i.test(message) ? 404 : 400,
+      /does not exist/i.test(message) ? 'notFound' : 'invalidQuery',
+      message,
+    );
   }
 
-  async function execute(job: Job, sql: string, params: any[], statementType: string): Promise<void> { // eslint-disable-line @typescript-eslint/no-explicit-any
+  async function execute(job: Job, sql: string, params: any[], statementType: string): Promise<void> {
+    // eslint-disable-line @typescript-eslint/no-explicit-any
     const text = translate(sql, params);
     const values = params.map((p) => (p.parameterValue?.value === undefined ? null : p.parameterValue.value));
     if (statementType === 'MERGE') {
@@ -303,7 +401,11 @@ export async function startBigqueryFake(options: BigqueryFakeOptions = {}): Prom
       const deleted = actions.filter((a) => a === 'DELETE').length;
       Object.assign(job.statistics.query as object, {
         numDmlAffectedRows: String(actions.length),
-        dmlStats: { insertedRowCount: String(inserted), updatedRowCount: String(updated), deletedRowCount: String(deleted) },
+        dmlStats: {
+          insertedRowCount: String(inserted),
+          updatedRowCount: String(updated),
+          deletedRowCount: String(deleted),
+        },
       });
       return;
     }
@@ -322,10 +424,14 @@ export async function startBigqueryFake(options: BigqueryFakeOptions = {}): Prom
     }
     const reader = await db.runAndReadAll(text, values);
     const types = reader.columnTypes().map((t) => bqType(String(t)));
-    job.result = { fields: reader.columnNames().map((name, i) => ({ name, type: types[i]!, mode: 'NULLABLE' })), rows: reader.getRowsJS() };
+    job.result = {
+      fields: reader.columnNames().map((name, i) => ({ name, type: types[i]!, mode: 'NULLABLE' })),
+      rows: reader.getRowsJS(),
+    };
   }
 
-  async function loadJob(project: string, resource: any, data: string) { // eslint-disable-line @typescript-eslint/no-explicit-any
+  async function loadJob(project: string, resource: any, data: string) {
+    // eslint-disable-line @typescript-eslint/no-explicit-any
     const job = newJob(project, resource, 'LOAD');
     jobs.set(job.jobId, job);
     const load = resource.configuration?.load ?? {};
@@ -336,23 +442,34 @@ export async function startBigqueryFake(options: BigqueryFakeOptions = {}): Prom
       job.error = { reason, message };
       return jobResource(job, 'RUNNING');
     };
-    if (load.sourceFormat !== 'NEWLINE_DELIMITED_JSON') return fail('invalid', `the fake loads NEWLINE_DELIMITED_JSON, not ${load.sourceFormat}`);
+    if (load.sourceFormat !== 'NEWLINE_DELIMITED_JSON')
+      return fail('invalid', `the fake loads NEWLINE_DELIMITED_JSON, not ${load.sourceFormat}`);
     if (!table) return fail('notFound', `Not found: Table ${project}:${key}`);
-    const fields = (table.schema.fields as Array<{ name: string; type: string; mode?: string }>);
+    const fields = table.schema.fields as Array<{ name: string; type: string; mode?: string }>;
     const names = new Set(fields.map((f) => f.name));
     const lines = data.split('\n').filter((l) => l.trim() !== '');
     const rows: unknown[][] = [];
     for (const [i, line] of lines.entries()) {
       const obj = JSON.parse(line) as Record<string, unknown>;
       const unknown = Object.keys(obj).find((k) => !names.has(k));
-      if (unknown && !load.ignoreUnknownValues) return fail('invalid', `Error while reading data, error message: JSON table encountered too many errors, giving up. Rows: ${i + 1}; errors: 1. No such field: ${unknown}.`);
+      if (unknown && !load.ignoreUnknownValues)
+        return fail(
+          'invalid',
+          `Error while reading data, error message: JSON table encountered too many errors, giving up. Rows: ${i + 1}; errors: 1. No such field: ${unknown}.`,
+        );
       const missing = fields.find((f) => f.mode === 'REQUIRED' && (obj[f.name] === undefined || obj[f.name] === null));
-      if (missing) return fail('invalid', `Error while reading data, error message: JSON parsing error in row starting at position 0: Missing required field: ${missing.name}.`);
-      rows.push(fields.map((f) => {
-        const v = obj[f.name];
-        if (v === undefined || v === null) return null;
-        return f.type === 'JSON' || typeof v === 'object' ? JSON.stringify(v) : String(v);
-      }));
+      if (missing)
+        return fail(
+          'invalid',
+          `Error while reading data, error message: JSON parsing error in row starting at position 0: Missing required field: ${missing.name}.`,
+        );
+      rows.push(
+        fields.map((f) => {
+          const v = obj[f.name];
+          if (v === undefined || v === null) return null;
+          return f.type === 'JSON' || typeof v === 'object' ? JSON.stringify(v) : String(v);
+        }),
+      );
     }
     const target = `${q(dest.datasetId)}.${q(dest.tableId)}`;
     try {
@@ -369,14 +486,21 @@ export async function startBigqueryFake(options: BigqueryFakeOptions = {}): Prom
         appender.endRow();
       }
       appender.closeSync();
-      await db.run(`INSERT INTO ${target} SELECT ${fields.map((f) => `CAST(${q(f.name)} AS ${DUCK_TYPE[f.type] ?? 'VARCHAR'})`).join(', ')} FROM main._fake_load`);
+      await db.run(
+        `INSERT INTO ${target} SELECT ${fields.map((f) => `CAST(${q(f.name)} AS ${DUCK_TYPE[f.type] ?? 'VARCHAR'})`).join(', ')} FROM main._fake_load`,
+      );
       await db.run('DROP TABLE main._fake_load');
       await db.run('COMMIT');
     } catch (e) {
       await db.run('ROLLBACK').catch(() => undefined);
       return fail('invalid', (e as Error).message);
     }
-    job.statistics.load = { inputFiles: '1', inputFileBytes: String(Buffer.byteLength(data)), outputRows: String(rows.length), outputBytes: String(Buffer.byteLength(data)) };
+    job.statistics.load = {
+      inputFiles: '1',
+      inputFileBytes: String(Buffer.byteLength(data)),
+      outputRows: String(rows.length),
+      outputBytes: String(Buffer.byteLength(data)),
+    };
     return jobResource(job, 'RUNNING');
   }
 
@@ -391,7 +515,13 @@ export async function startBigqueryFake(options: BigqueryFakeOptions = {}): Prom
     url: `http://127.0.0.1:${port}`,
     requests,
     get jobs() {
-      return [...jobs.values()].map(({ jobId, type, resource, sql, labels }) => ({ jobId, type, resource, sql, labels }));
+      return [...jobs.values()].map(({ jobId, type, resource, sql, labels }) => ({
+        jobId,
+        type,
+        resource,
+        sql,
+        labels,
+      }));
     },
     tables,
     datasets,
@@ -408,7 +538,11 @@ export async function startBigqueryFake(options: BigqueryFakeOptions = {}): Prom
 }
 
 class HttpError extends Error {
-  constructor(readonly status: number, readonly reason: string, message: string) {
+  constructor(
+    readonly status: number,
+    readonly reason: string,
+    message: string,
+  ) {
     super(message);
   }
 }
@@ -418,7 +552,8 @@ function q(name: string): string {
 }
 
 /** GoogleSQL → DuckDB for opsctl's statements: backtick paths, DATE(x), and typed positional parameters. */
-function translate(sql: string, params: any[]): string { // eslint-disable-line @typescript-eslint/no-explicit-any
+function translate(sql: string, params: any[]): string {
+  // eslint-disable-line @typescript-eslint/no-explicit-any
   let i = 0;
   return sql
     .replace(/`([^`]+)`/g, (_, path: string) => {
@@ -470,5 +605,12 @@ function send(res: http.ServerResponse, status: number, doc: unknown): void {
 }
 
 function error(res: http.ServerResponse, status: number, reason: string, message: string): void {
-  send(res, status, { error: { code: status, message, errors: [{ message, domain: 'global', reason }], status: status === 404 ? 'NOT_FOUND' : status === 409 ? 'ALREADY_EXISTS' : 'INVALID_ARGUMENT' } });
+  send(res, status, {
+    error: {
+      code: status,
+      message,
+      errors: [{ message, domain: 'global', reason }],
+      status: status === 404 ? 'NOT_FOUND' : status === 409 ? 'ALREADY_EXISTS' : 'INVALID_ARGUMENT',
+    },
+  });
 }

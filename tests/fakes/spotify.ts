@@ -77,10 +77,13 @@ function readBody(req: IncomingMessage): Promise<string> {
 /** The February 2026 shapes: renamed `tracks` → `items` and `track` → `item`, removed profile and artist fields. */
 function developmentModeBody(path: string, body: unknown): unknown {
   const b = body as Record<string, unknown> & { items?: Array<Record<string, unknown>> };
-  const without = (o: Record<string, unknown>, keys: string[]) => Object.fromEntries(Object.entries(o).filter(([k]) => !keys.includes(k)));
+  const without = (o: Record<string, unknown>, keys: string[]) =>
+    Object.fromEntries(Object.entries(o).filter(([k]) => !keys.includes(k)));
   if (path === '/v1/me') return without(b, ['country', 'email', 'product', 'followers']);
-  if (path === '/v1/me/playlists') return { ...b, items: b.items!.map(({ tracks, ...p }) => ({ ...p, items: tracks })) };
-  if (/^\/v1\/playlists\/[^/]+\/items$/.test(path)) return { ...b, items: b.items!.map(({ track, ...e }) => ({ ...e, item: track })) };
+  if (path === '/v1/me/playlists')
+    return { ...b, items: b.items!.map(({ tracks, ...p }) => ({ ...p, items: tracks })) };
+  if (/^\/v1\/playlists\/[^/]+\/items$/.test(path))
+    return { ...b, items: b.items!.map(({ track, ...e }) => ({ ...e, item: track })) };
   if (/^\/v1\/artists\/[^/]+$/.test(path)) return without(b, ['popularity', 'followers']);
   return body;
 }
@@ -97,7 +100,14 @@ export async function startSpotifyFake(options: SpotifyFakeOptions): Promise<Spo
   let base = '';
 
   const log = (req: IncomingMessage, url: URL, status: number, extra: Partial<FakeRequest> = {}) => {
-    const entry: FakeRequest = { at: Date.now(), method: req.method ?? 'GET', path: url.pathname, query: Object.fromEntries(url.searchParams), status, ...extra };
+    const entry: FakeRequest = {
+      at: Date.now(),
+      method: req.method ?? 'GET',
+      path: url.pathname,
+      query: Object.fromEntries(url.searchParams),
+      status,
+      ...extra,
+    };
     requests.push(entry);
     fake.onRequest?.(entry);
   };
@@ -112,13 +122,19 @@ export async function startSpotifyFake(options: SpotifyFakeOptions): Promise<Spo
     const basic = (req.headers.authorization ?? '').replace(/^Basic /, '');
     const [id, secret] = Buffer.from(basic, 'base64').toString().split(':');
     if (id !== clientId || secret !== clientSecret) return fail(400, 'invalid_client', 'Invalid client secret');
-    if ((req.headers['content-type'] ?? '').split(';')[0] !== 'application/x-www-form-urlencoded') return fail(400, 'invalid_request', 'content type');
+    if ((req.headers['content-type'] ?? '').split(';')[0] !== 'application/x-www-form-urlencoded')
+      return fail(400, 'invalid_request', 'content type');
     const access = issue('access');
     tokens.set(access, Date.now() + (options.expiresIn ?? 3600) * 1000);
     if (grantType === 'refresh_token') {
       const rt = form.get('refresh_token') ?? '';
       if (!fake.refreshTokens.has(rt)) return fail(400, 'invalid_grant', 'Invalid refresh token');
-      const body: Record<string, unknown> = { access_token: access, token_type: 'Bearer', expires_in: options.expiresIn ?? 3600, scope: 'user-read-private user-top-read' };
+      const body: Record<string, unknown> = {
+        access_token: access,
+        token_type: 'Bearer',
+        expires_in: options.expiresIn ?? 3600,
+        scope: 'user-read-private user-top-read',
+      };
       if (options.rotateRefreshToken) {
         const next = issue('refresh');
         fake.refreshTokens.delete(rt);
@@ -137,14 +153,24 @@ export async function startSpotifyFake(options: SpotifyFakeOptions): Promise<Spo
       const refresh = issue('refresh');
       fake.refreshTokens.add(refresh);
       log(req, url, 200, { grantType });
-      return json(res, 200, { access_token: access, token_type: 'Bearer', expires_in: options.expiresIn ?? 3600, refresh_token: refresh, scope: asked.scope });
+      return json(res, 200, {
+        access_token: access,
+        token_type: 'Bearer',
+        expires_in: options.expiresIn ?? 3600,
+        refresh_token: refresh,
+        scope: asked.scope,
+      });
     }
     return fail(400, 'unsupported_grant_type', `grant_type ${grantType} is not supported`);
   };
 
   const authorize = (req: IncomingMessage, res: ServerResponse, url: URL) => {
     const redirect = url.searchParams.get('redirect_uri') ?? '';
-    if (url.searchParams.get('client_id') !== clientId || url.searchParams.get('response_type') !== 'code' || !redirect) {
+    if (
+      url.searchParams.get('client_id') !== clientId ||
+      url.searchParams.get('response_type') !== 'code' ||
+      !redirect
+    ) {
       log(req, url, 400);
       res.writeHead(400, { 'content-type': 'text/plain' }).end('INVALID_CLIENT: Invalid client or redirect URI');
       return;
@@ -173,13 +199,26 @@ export async function startSpotifyFake(options: SpotifyFakeOptions): Promise<Spo
         return;
       }
       log(req, url, answer.status, { token });
-      json(res, answer.status, answer.body ?? { error: { status: answer.status, message: answer.status === 429 ? 'API rate limit exceeded' : 'Server error' } }, answer.headers);
+      json(
+        res,
+        answer.status,
+        answer.body ?? {
+          error: { status: answer.status, message: answer.status === 429 ? 'API rate limit exceeded' : 'Server error' },
+        },
+        answer.headers,
+      );
       return;
     }
     const expires = tokens.get(token);
     if (expires === undefined || Date.now() >= expires) {
       log(req, url, 401, { token });
-      json(res, 401, { error: { status: 401, message: expires === undefined ? (token ? 'Invalid access token' : 'No token provided') : 'The access token expired' } });
+      json(res, 401, {
+        error: {
+          status: 401,
+          message:
+            expires === undefined ? (token ? 'Invalid access token' : 'No token provided') : 'The access token expired',
+        },
+      });
       return;
     }
     if (options.audioFeaturesForbidden && url.pathname.startsWith('/v1/audio-features')) {
@@ -191,9 +230,16 @@ export async function startSpotifyFake(options: SpotifyFakeOptions): Promise<Spo
       const items = url.pathname.match(/^\/v1\/playlists\/([^/]+)\/items$/);
       const owned = (id: string) => {
         const p = options.library.playlists.find((x) => x.playlist.id === id)?.playlist;
-        return !p || (p.owner as { id?: string } | undefined)?.id === options.library.user.id || p.collaborative === true;
+        return (
+          !p || (p.owner as { id?: string } | undefined)?.id === options.library.user.id || p.collaborative === true
+        );
       };
-      if (/^\/v1\/playlists\/[^/]+\/tracks$/.test(url.pathname) || url.pathname === '/v1/artists' || url.pathname.startsWith('/v1/audio-features') || (items && !owned(items[1]!))) {
+      if (
+        /^\/v1\/playlists\/[^/]+\/tracks$/.test(url.pathname) ||
+        url.pathname === '/v1/artists' ||
+        url.pathname.startsWith('/v1/audio-features') ||
+        (items && !owned(items[1]!))
+      ) {
         log(req, url, 403, { token });
         json(res, 403, { error: { status: 403, message: 'Forbidden' } });
         return;
@@ -250,33 +296,96 @@ const pad = (prefix: string, i: number) => `${prefix}${String(i).padStart(6, '0'
 
 /** A regular library of the given size: deterministic ids (trk000001, art000001, pl0000001), valid records. */
 export function makeLibrary(spec: LibrarySpec): SpotifyLibrary & { trackList: Json[]; plays: Json[] } {
-  const user = { id: 'listener', display_name: 'A Listener', email: 'listener@example.com', country: 'SE', product: 'premium', followers: { href: null, total: 7 }, type: 'user', uri: 'spotify:user:listener' };
+  const user = {
+    id: 'listener',
+    display_name: 'A Listener',
+    email: 'listener@example.com',
+    country: 'SE',
+    product: 'premium',
+    followers: { href: null, total: 7 },
+    type: 'user',
+    uri: 'spotify:user:listener',
+  };
   const artistList: Json[] = Array.from({ length: spec.artistPool }, (_, i) => ({
-    id: pad('art', i), name: `Artist ${i}`, genres: [`genre ${i % 5}`], popularity: i % 100, followers: { href: null, total: i * 10 }, type: 'artist', uri: `spotify:artist:${pad('art', i)}`,
+    id: pad('art', i),
+    name: `Artist ${i}`,
+    genres: [`genre ${i % 5}`],
+    popularity: i % 100,
+    followers: { href: null, total: i * 10 },
+    type: 'artist',
+    uri: `spotify:artist:${pad('art', i)}`,
   }));
   const trackList: Json[] = Array.from({ length: spec.trackPool }, (_, i) => {
     const artistIds = [...new Set([i % spec.artistPool, (i * 7 + 3) % spec.artistPool])];
     return {
-      id: pad('trk', i), name: `Track ${i}`, type: 'track', uri: `spotify:track:${pad('trk', i)}`, duration_ms: 180_000 + i, explicit: i % 2 === 0, popularity: i % 100,
+      id: pad('trk', i),
+      name: `Track ${i}`,
+      type: 'track',
+      uri: `spotify:track:${pad('trk', i)}`,
+      duration_ms: 180_000 + i,
+      explicit: i % 2 === 0,
+      popularity: i % 100,
       album: { id: pad('alb', i % 40), name: `Album ${i % 40}`, release_date: '2020-05-01', type: 'album' },
-      artists: artistIds.map((a) => ({ id: pad('art', a), name: `Artist ${a}`, type: 'artist' })), external_ids: { isrc: `SE${String(i).padStart(10, '0')}` },
+      artists: artistIds.map((a) => ({ id: pad('art', a), name: `Artist ${a}`, type: 'artist' })),
+      external_ids: { isrc: `SE${String(i).padStart(10, '0')}` },
     };
   });
   const playlists = spec.playlistSizes.map((size, p) => ({
-    playlist: { id: pad('pl0', p), name: `Playlist ${p}`, description: '', public: true, collaborative: false, snapshot_id: `snap${p}`, owner: { id: spec.foreignPlaylists?.includes(p) ? 'someone.else' : 'listener', type: 'user' }, type: 'playlist' },
-    items: Array.from({ length: size }, (_, k) => ({ added_at: '2025-03-04T05:06:07Z', added_by: { id: 'listener' }, is_local: false, track: trackList[(p * 31 + k) % spec.trackPool] })),
+    playlist: {
+      id: pad('pl0', p),
+      name: `Playlist ${p}`,
+      description: '',
+      public: true,
+      collaborative: false,
+      snapshot_id: `snap${p}`,
+      owner: { id: spec.foreignPlaylists?.includes(p) ? 'someone.else' : 'listener', type: 'user' },
+      type: 'playlist',
+    },
+    items: Array.from({ length: size }, (_, k) => ({
+      added_at: '2025-03-04T05:06:07Z',
+      added_by: { id: 'listener' },
+      is_local: false,
+      track: trackList[(p * 31 + k) % spec.trackPool],
+    })),
   }));
   const end = spec.playsEndAt ?? Date.parse('2026-11-30T12:00:00Z');
   const plays: Json[] = Array.from({ length: spec.plays ?? 60 }, (_, i) => ({
-    track: trackList[i % spec.trackPool], played_at: new Date(end - i * 180_000).toISOString(), context: i % 2 ? null : { type: 'playlist', uri: 'spotify:playlist:pl0000000' },
+    track: trackList[i % spec.trackPool],
+    played_at: new Date(end - i * 180_000).toISOString(),
+    context: i % 2 ? null : { type: 'playlist', uri: 'spotify:playlist:pl0000000' },
   }));
   const n = spec.top ?? 50;
   const range = (list: Json[], shift: number) => list.slice(shift, shift + n);
   return {
-    user, playlists, trackList, plays,
+    user,
+    playlists,
+    trackList,
+    plays,
     artists: new Map(artistList.map((a) => [a.id as string, a])),
-    audioFeatures: new Map(trackList.map((t, i) => [t.id as string, { id: t.id, danceability: 0.5, energy: (i % 10) / 10, key: i % 12, loudness: -6.5, mode: i % 2, speechiness: 0.05, acousticness: 0.1, instrumentalness: 0, liveness: 0.1, valence: 0.4, tempo: 120, time_signature: 4, duration_ms: 180_000 + i, type: 'audio_features' }])),
-    recentlyPlayed: (after, limit) => plays.filter((p) => after === null || Date.parse(p.played_at as string) > after).slice(0, limit),
+    audioFeatures: new Map(
+      trackList.map((t, i) => [
+        t.id as string,
+        {
+          id: t.id,
+          danceability: 0.5,
+          energy: (i % 10) / 10,
+          key: i % 12,
+          loudness: -6.5,
+          mode: i % 2,
+          speechiness: 0.05,
+          acousticness: 0.1,
+          instrumentalness: 0,
+          liveness: 0.1,
+          valence: 0.4,
+          tempo: 120,
+          time_signature: 4,
+          duration_ms: 180_000 + i,
+          type: 'audio_features',
+        },
+      ]),
+    ),
+    recentlyPlayed: (after, limit) =>
+      plays.filter((p) => after === null || Date.parse(p.played_at as string) > after).slice(0, limit),
     top: {
       tracks: { short_term: range(trackList, 0), medium_term: range(trackList, 5), long_term: range(trackList, 10) },
       artists: { short_term: range(artistList, 0), medium_term: range(artistList, 2), long_term: range(artistList, 4) },

@@ -61,7 +61,24 @@ interface PendingPoll {
   timer: NodeJS.Timeout;
 }
 
-const HTML_TAGS = new Set(['b', 'strong', 'i', 'em', 'u', 'ins', 's', 'strike', 'del', 'span', 'tg-spoiler', 'a', 'tg-emoji', 'code', 'pre', 'blockquote']);
+const HTML_TAGS = new Set([
+  'b',
+  'strong',
+  'i',
+  'em',
+  'u',
+  'ins',
+  's',
+  'strike',
+  'del',
+  'span',
+  'tg-spoiler',
+  'a',
+  'tg-emoji',
+  'code',
+  'pre',
+  'blockquote',
+]);
 
 export class FakeTelegram {
   readonly token: string;
@@ -79,7 +96,8 @@ export class FakeTelegram {
   private readonly messages = new Map<string, FakeMessage>();
   private readonly openQueries = new Set<string>();
   private webhookUrl = '';
-  private failures: Array<{ method: string; code: number; description: string; parameters?: Record<string, unknown> }> = [];
+  private failures: Array<{ method: string; code: number; description: string; parameters?: Record<string, unknown> }> =
+    [];
   private down = false;
   private waiters: Array<() => void> = [];
 
@@ -160,7 +178,10 @@ export class FakeTelegram {
     if (!message) throw new Error(`no message ${messageId} in chat ${chatId}`);
     const id = `${this.nextUpdateId}${Math.floor(Math.random() * 1e6)}`;
     this.openQueries.add(id);
-    return this.enqueue({ update_id: this.nextUpdateId++, callback_query: { id, from, message: structuredClone(message), chat_instance: `ci${chatId}`, data } });
+    return this.enqueue({
+      update_id: this.nextUpdateId++,
+      callback_query: { id, from, message: structuredClone(message), chat_instance: `ci${chatId}`, data },
+    });
   }
 
   /** The bot's calls of one method (case-insensitive), in order. */
@@ -187,7 +208,10 @@ export class FakeTelegram {
       const value = predicate();
       if (value) return value;
       const left = deadline - Date.now();
-      if (left <= 0) throw new Error(`fake Telegram: ${what} not met within ${timeoutMs} ms; calls: ${this.calls.map((c) => c.method).join(', ')}`);
+      if (left <= 0)
+        throw new Error(
+          `fake Telegram: ${what} not met within ${timeoutMs} ms; calls: ${this.calls.map((c) => c.method).join(', ')}`,
+        );
       await new Promise<void>((resolve) => {
         const timer = setTimeout(resolve, Math.min(left, 200));
         this.waiters.push(() => {
@@ -238,20 +262,30 @@ export class FakeTelegram {
     const m = /^\/bot([^/]+)\/([A-Za-z]+)$/.exec(url.pathname);
     if (!m) return this.reply(res, 404, { ok: false, error_code: 404, description: 'Not Found' });
     if (this.down) return this.reply(res, 502, { ok: false, error_code: 502, description: 'Bad Gateway' });
-    if (decodeURIComponent(m[1]!) !== this.token) return this.reply(res, 401, { ok: false, error_code: 401, description: 'Unauthorized' });
+    if (decodeURIComponent(m[1]!) !== this.token)
+      return this.reply(res, 401, { ok: false, error_code: 401, description: 'Unauthorized' });
     const method = m[2]!;
     let params: Record<string, unknown>;
     try {
       params = { ...Object.fromEntries(url.searchParams), ...(await readParams(req)) };
     } catch (error) {
-      return this.reply(res, 400, { ok: false, error_code: 400, description: `Bad Request: ${(error as Error).message}` });
+      return this.reply(res, 400, {
+        ok: false,
+        error_code: 400,
+        description: `Bad Request: ${(error as Error).message}`,
+      });
     }
     const failure = this.failures.findIndex((f) => f.method === method.toLowerCase());
     if (failure >= 0) {
       const f = this.failures.splice(failure, 1)[0]!;
       this.calls.push({ method, params, ok: false, error: f.description });
       this.notify();
-      return this.reply(res, f.code, { ok: false, error_code: f.code, description: f.description, ...(f.parameters ? { parameters: f.parameters } : {}) });
+      return this.reply(res, f.code, {
+        ok: false,
+        error_code: f.code,
+        description: f.description,
+        ...(f.parameters ? { parameters: f.parameters } : {}),
+      });
     }
     if (method.toLowerCase() === 'getupdates') return this.getUpdates(params, res);
     try {
@@ -261,7 +295,12 @@ export class FakeTelegram {
     } catch (error) {
       if (!(error instanceof ApiError)) throw error;
       this.calls.push({ method, params, ok: false, error: error.message });
-      this.reply(res, error.code, { ok: false, error_code: error.code, description: error.message, ...(error.parameters ? { parameters: error.parameters } : {}) });
+      this.reply(res, error.code, {
+        ok: false,
+        error_code: error.code,
+        description: error.message,
+        ...(error.parameters ? { parameters: error.parameters } : {}),
+      });
     }
     this.notify();
   }
@@ -269,11 +308,21 @@ export class FakeTelegram {
   private getUpdates(params: Record<string, unknown>, res: ServerResponse): void {
     if (this.webhookUrl) {
       this.calls.push({ method: 'getUpdates', params, ok: false, error: 'webhook active' });
-      return this.reply(res, 409, { ok: false, error_code: 409, description: "Conflict: can't use getUpdates method while webhook is active; use deleteWebhook to delete the webhook first" });
+      return this.reply(res, 409, {
+        ok: false,
+        error_code: 409,
+        description:
+          "Conflict: can't use getUpdates method while webhook is active; use deleteWebhook to delete the webhook first",
+      });
     }
     for (const other of this.polls.splice(0)) {
       clearTimeout(other.timer);
-      this.reply(other.res, 409, { ok: false, error_code: 409, description: 'Conflict: terminated by other getUpdates request; make sure that only one bot instance is running' });
+      this.reply(other.res, 409, {
+        ok: false,
+        error_code: 409,
+        description:
+          'Conflict: terminated by other getUpdates request; make sure that only one bot instance is running',
+      });
     }
     const offset = params.offset === undefined ? undefined : Number(params.offset);
     const limit = Math.min(100, Math.max(1, Number(params.limit ?? 100)));
@@ -307,7 +356,12 @@ export class FakeTelegram {
   private call(method: string, p: Record<string, unknown>): unknown {
     switch (method) {
       case 'getme':
-        return { ...this.bot, can_join_groups: true, can_read_all_group_messages: false, supports_inline_queries: false };
+        return {
+          ...this.bot,
+          can_join_groups: true,
+          can_read_all_group_messages: false,
+          supports_inline_queries: false,
+        };
       case 'sendmessage': {
         const chatId = this.chat(p);
         const html = requireText(p);
@@ -328,12 +382,16 @@ export class FakeTelegram {
       case 'editmessagetext': {
         const chatId = this.chat(p);
         const existing = this.messages.get(`${chatId}:${Number(p.message_id)}`);
-        if (!existing || existing.from?.id !== this.bot.id) throw new ApiError(400, 'Bad Request: message to edit not found');
+        if (!existing || existing.from?.id !== this.bot.id)
+          throw new ApiError(400, 'Bad Request: message to edit not found');
         const html = requireText(p);
         const text = p.parse_mode === 'HTML' ? parseHtml(html) : html;
         const markup = parseMarkup(p.reply_markup);
         if (existing.text === text && JSON.stringify(existing.reply_markup) === JSON.stringify(markup)) {
-          throw new ApiError(400, 'Bad Request: message is not modified: specified new message content and reply markup are exactly the same as a current content and reply markup of the message');
+          throw new ApiError(
+            400,
+            'Bad Request: message is not modified: specified new message content and reply markup are exactly the same as a current content and reply markup of the message',
+          );
         }
         existing.text = text;
         existing.html = html;
@@ -344,7 +402,8 @@ export class FakeTelegram {
       }
       case 'answercallbackquery': {
         const id = String(p.callback_query_id ?? '');
-        if (!this.openQueries.delete(id)) throw new ApiError(400, 'Bad Request: query is too old and response timeout expired or query ID is invalid');
+        if (!this.openQueries.delete(id))
+          throw new ApiError(400, 'Bad Request: query is too old and response timeout expired or query ID is invalid');
         if (typeof p.text === 'string' && p.text.length > 200) throw new ApiError(400, 'Bad Request: MESSAGE_TOO_LONG');
         return true;
       }
@@ -353,7 +412,8 @@ export class FakeTelegram {
         if (!Array.isArray(commands)) throw new ApiError(400, 'Bad Request: parameter "commands" is required');
         for (const c of commands as Array<{ command?: string; description?: string }>) {
           if (!/^[a-z0-9_]{1,32}$/.test(c.command ?? '')) throw new ApiError(400, 'Bad Request: BOT_COMMAND_INVALID');
-          if (!c.description || c.description.length > 256) throw new ApiError(400, 'Bad Request: BOT_COMMAND_DESCRIPTION_INVALID');
+          if (!c.description || c.description.length > 256)
+            throw new ApiError(400, 'Bad Request: BOT_COMMAND_DESCRIPTION_INVALID');
         }
         return true;
       }
@@ -363,12 +423,17 @@ export class FakeTelegram {
         return true;
       case 'setwebhook': {
         const url = String(p.url ?? '');
-        if (url && !url.startsWith('https://')) throw new ApiError(400, 'Bad Request: bad webhook: An HTTPS URL must be provided for webhook');
+        if (url && !url.startsWith('https://'))
+          throw new ApiError(400, 'Bad Request: bad webhook: An HTTPS URL must be provided for webhook');
         this.webhookUrl = url;
         return true;
       }
       case 'getwebhookinfo':
-        return { url: this.webhookUrl, has_custom_certificate: false, pending_update_count: this.webhookUrl ? this.queue.length : 0 };
+        return {
+          url: this.webhookUrl,
+          has_custom_certificate: false,
+          pending_update_count: this.webhookUrl ? this.queue.length : 0,
+        };
       default:
         throw new ApiError(404, 'Not Found');
     }
@@ -397,7 +462,9 @@ async function readParams(req: IncomingMessage): Promise<Record<string, unknown>
   const type = (req.headers['content-type'] ?? '').split(';')[0]!.trim().toLowerCase();
   if (type === 'application/json') return JSON.parse(body) as Record<string, unknown>;
   if (type === 'application/x-www-form-urlencoded') return Object.fromEntries(new URLSearchParams(body));
-  throw new Error(`unsupported content type ${type || '(none)'} (this fake reads query strings, urlencoded and JSON bodies)`);
+  throw new Error(
+    `unsupported content type ${type || '(none)'} (this fake reads query strings, urlencoded and JSON bodies)`,
+  );
 }
 
 function parseJsonParam(value: unknown): unknown {
@@ -419,11 +486,15 @@ function requireText(p: Record<string, unknown>): string {
 function parseMarkup(value: unknown): FakeMessage['reply_markup'] | undefined {
   if (value === undefined || value === '') return undefined;
   const markup = parseJsonParam(value) as FakeMessage['reply_markup'];
-  if (!markup || !Array.isArray(markup.inline_keyboard)) throw new ApiError(400, "Bad Request: can't parse reply keyboard markup JSON object");
+  if (!markup || !Array.isArray(markup.inline_keyboard))
+    throw new ApiError(400, "Bad Request: can't parse reply keyboard markup JSON object");
   for (const row of markup.inline_keyboard) {
     for (const button of row) {
       if (!button.text) throw new ApiError(400, 'Bad Request: text buttons are unallowed in the inline keyboard');
-      if (button.callback_data !== undefined && (Buffer.byteLength(button.callback_data) < 1 || Buffer.byteLength(button.callback_data) > 64)) {
+      if (
+        button.callback_data !== undefined &&
+        (Buffer.byteLength(button.callback_data) < 1 || Buffer.byteLength(button.callback_data) > 64)
+      ) {
         throw new ApiError(400, 'Bad Request: BUTTON_DATA_INVALID');
       }
     }
@@ -437,7 +508,10 @@ export function parseHtml(html: string): string {
   let out = '';
   let i = 0;
   const fail = (what: string): never => {
-    throw new ApiError(400, `Bad Request: can't parse entities: ${what} at byte offset ${Buffer.byteLength(html.slice(0, i))}`);
+    throw new ApiError(
+      400,
+      `Bad Request: can't parse entities: ${what} at byte offset ${Buffer.byteLength(html.slice(0, i))}`,
+    );
   };
   while (i < html.length) {
     const c = html[i]!;
@@ -448,7 +522,8 @@ export function parseHtml(html: string): string {
       const closing = inner.startsWith('/');
       const name = (closing ? inner.slice(1) : inner).trim().split(/\s+/)[0]!.toLowerCase();
       if (closing) {
-        if (stack.at(-1) !== name) fail(stack.length ? `Can't find end tag corresponding to start tag "${stack.at(-1)}"` : `Unexpected end tag`);
+        if (stack.at(-1) !== name)
+          fail(stack.length ? `Can't find end tag corresponding to start tag "${stack.at(-1)}"` : `Unexpected end tag`);
         stack.pop();
       } else {
         if (!HTML_TAGS.has(name)) fail(`Unsupported start tag "${name}"`);
@@ -457,9 +532,18 @@ export function parseHtml(html: string): string {
       i = end + 1;
     } else if (c === '&') {
       const m = /^&(lt|gt|amp|quot|#\d+|#x[0-9a-f]+);/i.exec(html.slice(i));
-      if (!m) fail('Can\'t find end of the entity starting');
+      if (!m) fail("Can't find end of the entity starting");
       const e = m![1]!.toLowerCase();
-      out += e === 'lt' ? '<' : e === 'gt' ? '>' : e === 'amp' ? '&' : e === 'quot' ? '"' : String.fromCodePoint(e.startsWith('#x') ? parseInt(e.slice(2), 16) : Number(e.slice(1)));
+      out +=
+        e === 'lt'
+          ? '<'
+          : e === 'gt'
+            ? '>'
+            : e === 'amp'
+              ? '&'
+              : e === 'quot'
+                ? '"'
+                : String.fromCodePoint(e.startsWith('#x') ? parseInt(e.slice(2), 16) : Number(e.slice(1)));
       i += m![0].length;
     } else {
       out += c;

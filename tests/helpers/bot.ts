@@ -22,7 +22,10 @@ export function fakeOperation(name: string, result: unknown | ((input: Record<st
     input: z.looseObject({}),
     async run(ctx, input) {
       calls.push({ input: input as Record<string, unknown>, trigger: ctx.trigger });
-      const value = typeof result === 'function' ? await (result as (i: Record<string, unknown>) => unknown)(input as Record<string, unknown>) : result;
+      const value =
+        typeof result === 'function'
+          ? await (result as (i: Record<string, unknown>) => unknown)(input as Record<string, unknown>)
+          : result;
       if (value instanceof Error) throw value;
       return value;
     },
@@ -39,22 +42,27 @@ export interface BotHarness {
   /** Waits for a log record (records are written after the answer is sent). */
   waitForLog(predicate: (r: LogRecord) => boolean): Promise<LogRecord>;
   /** Someone in `chatId` writes `text`; resolves with the bot's answer (the next message it sends to that chat). */
-  ask(chatId: number, text: string): Promise<{ text: string; html: string; message_id: number; buttons: Array<{ text: string; data: string }> }>;
+  ask(
+    chatId: number,
+    text: string,
+  ): Promise<{ text: string; html: string; message_id: number; buttons: Array<{ text: string; data: string }> }>;
   close(): Promise<void>;
 }
 
 /** A running bot (its real service, HTTP server and Telegram client) against a fresh fake Telegram. */
-export async function startHarness(options: {
-  operations?: Record<string, Operation>;
-  resolve?: OperationResolver;
-  bot?: Record<string, unknown>;
-  config?: Record<string, unknown>;
-  telegram?: boolean;
-  sources?: AlertSource[];
-  fake?: FakeTelegram;
-  /** Wait until the bot polls (default true). */
-  waitForPolling?: boolean;
-} = {}): Promise<BotHarness> {
+export async function startHarness(
+  options: {
+    operations?: Record<string, Operation>;
+    resolve?: OperationResolver;
+    bot?: Record<string, unknown>;
+    config?: Record<string, unknown>;
+    telegram?: boolean;
+    sources?: AlertSource[];
+    fake?: FakeTelegram;
+    /** Wait until the bot polls (default true). */
+    waitForPolling?: boolean;
+  } = {},
+): Promise<BotHarness> {
   const fake = options.fake ?? (await new FakeTelegram().start());
   fake.knownChats.add(TEAM_CHAT);
   const home = tempDir('opsctl-bot-');
@@ -65,11 +73,22 @@ export async function startHarness(options: {
     fileConfig: {
       home,
       ...options.config,
-      bot: { token: fake.token, apiUrl: fake.url, port: 0, host: '127.0.0.1', allowedChats: [TEAM_CHAT], ...options.bot },
+      bot: {
+        token: fake.token,
+        apiUrl: fake.url,
+        port: 0,
+        host: '127.0.0.1',
+        allowedChats: [TEAM_CHAT],
+        ...options.bot,
+      },
     },
   });
   const logs: LogRecord[] = [];
-  const runtime = createRuntime({ loaded, log: createLogger({ level: 'debug', sink: (r) => logs.push(r) }), trigger: 'cli' });
+  const runtime = createRuntime({
+    loaded,
+    log: createLogger({ level: 'debug', sink: (r) => logs.push(r) }),
+    trigger: 'cli',
+  });
   const service = await startBotService({
     runtime,
     alerts: false,
@@ -77,7 +96,8 @@ export async function startHarness(options: {
     resolve: options.resolve ?? overlayResolver(options.operations ?? {}),
     ...(options.sources ? { sources: options.sources } : {}),
   });
-  if (options.telegram !== false && options.waitForPolling !== false) await fake.waitFor(() => fake.waitingPolls > 0, 10_000, 'polling started');
+  if (options.telegram !== false && options.waitForPolling !== false)
+    await fake.waitFor(() => fake.waitingPolls > 0, 10_000, 'polling started');
   return {
     fake,
     service,
@@ -88,12 +108,18 @@ export async function startHarness(options: {
     async ask(chatId, text) {
       const before = fake.sentTo(chatId).length;
       fake.pushText(chatId, text);
-      const message = await fake.waitFor(() => fake.sentTo(chatId)[before], 15_000, `an answer to ${text} in chat ${chatId}`);
+      const message = await fake.waitFor(
+        () => fake.sentTo(chatId)[before],
+        15_000,
+        `an answer to ${text} in chat ${chatId}`,
+      );
       return {
         text: message.text,
         html: message.html ?? '',
         message_id: message.message_id,
-        buttons: (message.reply_markup?.inline_keyboard ?? []).flat().map((b) => ({ text: b.text, data: b.callback_data ?? '' })),
+        buttons: (message.reply_markup?.inline_keyboard ?? [])
+          .flat()
+          .map((b) => ({ text: b.text, data: b.callback_data ?? '' })),
       };
     },
     async close() {

@@ -14,7 +14,10 @@ export interface CliResult {
  * Runs the built CLI (bin/opsctl → dist/) as a real process with a clean environment: only PATH, HOME and what the
  * test passes, so the developer's own variables never leak in.
  */
-export function runCli(args: string[], options: { env?: Record<string, string>; cwd?: string; input?: string; timeoutMs?: number } = {}): Promise<CliResult> {
+export function runCli(
+  args: string[],
+  options: { env?: Record<string, string>; cwd?: string; input?: string; timeoutMs?: number } = {},
+): Promise<CliResult> {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, [BIN, ...args], {
       cwd: options.cwd ?? ROOT,

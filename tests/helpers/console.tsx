@@ -13,7 +13,11 @@ import { tempDir } from './tmp.js';
 export const tick = (ms = 30) => new Promise((r) => setTimeout(r, ms));
 
 /** Waits until the frame satisfies `predicate` (Ink renders asynchronously). */
-export async function waitFor(frame: () => string | undefined, predicate: (f: string) => boolean, timeoutMs = 3000): Promise<string> {
+export async function waitFor(
+  frame: () => string | undefined,
+  predicate: (f: string) => boolean,
+  timeoutMs = 3000,
+): Promise<string> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const f = frame() ?? '';
@@ -26,13 +30,17 @@ export async function waitFor(frame: () => string | undefined, predicate: (f: st
 export type Handler = (input: Record<string, unknown>, options: InvokeOptions) => unknown | Promise<unknown>;
 
 /** Services whose operations are answered by name; an operation with no handler fails loudly. */
-export function fakeServices(handlers: Record<string, Handler>, loaded?: LoadedConfig): ConsoleServices & { calls: Array<{ name: string; input: Record<string, unknown> }> } {
+export function fakeServices(
+  handlers: Record<string, Handler>,
+  loaded?: LoadedConfig,
+): ConsoleServices & { calls: Array<{ name: string; input: Record<string, unknown> }> } {
   const calls: Array<{ name: string; input: Record<string, unknown> }> = [];
   return {
     loaded: loaded ?? loadConfig({ cwd: tempDir(), env: {}, redactor: new Redactor() }),
     logs: new LogBuffer(),
     calls,
-    async invoke<R>(operation: Operation<any, R>, input: Record<string, unknown>, options: InvokeOptions = {}) { // eslint-disable-line @typescript-eslint/no-explicit-any
+    async invoke<R>(operation: Operation<any, R>, input: Record<string, unknown>, options: InvokeOptions = {}) {
+      // eslint-disable-line @typescript-eslint/no-explicit-any
       calls.push({ name: operation.name, input });
       const handler = handlers[operation.name];
       if (!handler) throw new Error(`no fake for ${operation.name}`);
@@ -41,6 +49,9 @@ export function fakeServices(handlers: Record<string, Handler>, loaded?: LoadedC
   };
 }
 
-export function renderConsole(services: ConsoleServices, options: { panes?: PaneDefinition[]; initialPane?: string } = {}) {
+export function renderConsole(
+  services: ConsoleServices,
+  options: { panes?: PaneDefinition[]; initialPane?: string } = {},
+) {
   return render(<App services={services} {...options} />);
 }

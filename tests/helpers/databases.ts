@@ -72,7 +72,11 @@ export async function createMysqlDatabase(prefix = 'opsctl_t'): Promise<TempData
 }
 
 /** Runs one query on the admin connection (checks from outside opsctl). */
-export async function pgQuery<T = Record<string, unknown>>(url: string, sql: string, params: unknown[] = []): Promise<T[]> {
+export async function pgQuery<T = Record<string, unknown>>(
+  url: string,
+  sql: string,
+  params: unknown[] = [],
+): Promise<T[]> {
   const c = new pg.Client({ connectionString: url });
   await c.connect();
   try {

@@ -17,34 +17,145 @@ const AT = '2026-11-30T10:00:00.000Z';
  */
 export function handMadeExtract(overrides: Partial<Record<SpotifyTableName, Row[]>> = {}): SpotifyExtract {
   const tables: Record<SpotifyTableName, Row[]> = {
-    users: [{ user_id: 'u1', display_name: 'Ana', email: null, country: 'ES', product: 'premium', followers: 12, extracted_at: AT }],
-    playlists: [{ playlist_id: 'p1', name: 'Run', description: null, owner_id: 'u1', public: true, collaborative: false, snapshot_id: 's1', tracks_total: 2, extracted_at: AT }],
+    users: [
+      {
+        user_id: 'u1',
+        display_name: 'Ana',
+        email: null,
+        country: 'ES',
+        product: 'premium',
+        followers: 12,
+        extracted_at: AT,
+      },
+    ],
+    playlists: [
+      {
+        playlist_id: 'p1',
+        name: 'Run',
+        description: null,
+        owner_id: 'u1',
+        public: true,
+        collaborative: false,
+        snapshot_id: 's1',
+        tracks_total: 2,
+        extracted_at: AT,
+      },
+    ],
     tracks: [
-      { track_id: 't1', name: 'One', album_id: 'a1', album_name: 'Al', album_release_date: '2020-01-01', artist_ids: '["ar1"]', duration_ms: 200000, explicit: false, popularity: 50, isrc: 'X1', extracted_at: AT },
-      { track_id: 't2', name: 'Two', album_id: 'a1', album_name: 'Al', album_release_date: '2020-01-01', artist_ids: '["ar1"]', duration_ms: 180000, explicit: true, popularity: 40, isrc: 'X2', extracted_at: AT },
+      {
+        track_id: 't1',
+        name: 'One',
+        album_id: 'a1',
+        album_name: 'Al',
+        album_release_date: '2020-01-01',
+        artist_ids: '["ar1"]',
+        duration_ms: 200000,
+        explicit: false,
+        popularity: 50,
+        isrc: 'X1',
+        extracted_at: AT,
+      },
+      {
+        track_id: 't2',
+        name: 'Two',
+        album_id: 'a1',
+        album_name: 'Al',
+        album_release_date: '2020-01-01',
+        artist_ids: '["ar1"]',
+        duration_ms: 180000,
+        explicit: true,
+        popularity: 40,
+        isrc: 'X2',
+        extracted_at: AT,
+      },
     ],
     track_audio_features: [],
-    artists: [{ artist_id: 'ar1', name: 'Band', genres: '["rock"]', popularity: 60, followers: 1000, extracted_at: AT }],
+    artists: [
+      { artist_id: 'ar1', name: 'Band', genres: '["rock"]', popularity: 60, followers: 1000, extracted_at: AT },
+    ],
     playlist_tracks: [
-      { playlist_id: 'p1', position: 0, track_id: 't1', added_at: '2026-01-01T00:00:00Z', added_by: 'u1', extracted_at: AT },
-      { playlist_id: 'p1', position: 1, track_id: 't2', added_at: '2026-01-02T00:00:00Z', added_by: 'u1', extracted_at: AT },
+      {
+        playlist_id: 'p1',
+        position: 0,
+        track_id: 't1',
+        added_at: '2026-01-01T00:00:00Z',
+        added_by: 'u1',
+        extracted_at: AT,
+      },
+      {
+        playlist_id: 'p1',
+        position: 1,
+        track_id: 't2',
+        added_at: '2026-01-02T00:00:00Z',
+        added_by: 'u1',
+        extracted_at: AT,
+      },
     ],
     recently_played: [
-      { user_id: 'u1', played_at: '2026-11-30T08:00:00.000Z', track_id: 't1', context_type: 'playlist', context_uri: 'spotify:playlist:p1', extracted_at: AT },
-      { user_id: 'u1', played_at: '2026-11-30T08:04:00.000Z', track_id: 't2', context_type: null, context_uri: null, extracted_at: AT },
-      { user_id: 'u1', played_at: '2026-11-30T09:00:00.000Z', track_id: 't1', context_type: null, context_uri: null, extracted_at: AT },
+      {
+        user_id: 'u1',
+        played_at: '2026-11-30T08:00:00.000Z',
+        track_id: 't1',
+        context_type: 'playlist',
+        context_uri: 'spotify:playlist:p1',
+        extracted_at: AT,
+      },
+      {
+        user_id: 'u1',
+        played_at: '2026-11-30T08:04:00.000Z',
+        track_id: 't2',
+        context_type: null,
+        context_uri: null,
+        extracted_at: AT,
+      },
+      {
+        user_id: 'u1',
+        played_at: '2026-11-30T09:00:00.000Z',
+        track_id: 't1',
+        context_type: null,
+        context_uri: null,
+        extracted_at: AT,
+      },
     ],
     top_tracks: [
-      { user_id: 'u1', time_range: 'short_term', snapshot_date: '2026-11-30', rank: 1, track_id: 't1', extracted_at: AT },
-      { user_id: 'u1', time_range: 'short_term', snapshot_date: '2026-11-30', rank: 2, track_id: 't2', extracted_at: AT },
+      {
+        user_id: 'u1',
+        time_range: 'short_term',
+        snapshot_date: '2026-11-30',
+        rank: 1,
+        track_id: 't1',
+        extracted_at: AT,
+      },
+      {
+        user_id: 'u1',
+        time_range: 'short_term',
+        snapshot_date: '2026-11-30',
+        rank: 2,
+        track_id: 't2',
+        extracted_at: AT,
+      },
     ],
-    top_artists: [{ user_id: 'u1', time_range: 'long_term', snapshot_date: '2026-11-30', rank: 1, artist_id: 'ar1', extracted_at: AT }],
+    top_artists: [
+      {
+        user_id: 'u1',
+        time_range: 'long_term',
+        snapshot_date: '2026-11-30',
+        rank: 1,
+        artist_id: 'ar1',
+        extracted_at: AT,
+      },
+    ],
     ...overrides,
   };
   return {
     tables,
     rejected: [{ table: 'tracks', reason: 'name: expected string, received null', payload: { id: 't3', name: null } }],
-    unavailable: [{ table: 'track_audio_features', reason: 'Spotify answered 403 on /audio-features (apps created after November 2024)' }],
+    unavailable: [
+      {
+        table: 'track_audio_features',
+        reason: 'Spotify answered 403 on /audio-features (apps created after November 2024)',
+      },
+    ],
     recentlyPlayedAfter: Date.parse('2026-11-30T09:00:00.000Z'),
     apiCalls: 9,
   };
@@ -81,7 +192,10 @@ export interface EtlWorkspace {
   progress: Array<{ phase: string; done?: number; total?: number; note?: string }>;
 }
 
-export function etlWorkspace(config: Record<string, unknown> = {}, options: { signal?: AbortSignal } = {}): EtlWorkspace {
+export function etlWorkspace(
+  config: Record<string, unknown> = {},
+  options: { signal?: AbortSignal } = {},
+): EtlWorkspace {
   const home = tempDir('opsctl-etl-');
   const loaded = loadConfig({
     cwd: home,

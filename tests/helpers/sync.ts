@@ -27,13 +27,22 @@ export const EVENTS_TABLE = {
   max_lag: '2d',
 };
 
-export function syncWorkspace(target: SyncWorkspace['target'], tables: Record<string, unknown> = { events: EVENTS_TABLE }, extra: Record<string, unknown> = {}): SyncWorkspace {
+export function syncWorkspace(
+  target: SyncWorkspace['target'],
+  tables: Record<string, unknown> = { events: EVENTS_TABLE },
+  extra: Record<string, unknown> = {},
+): SyncWorkspace {
   const dir = tempDir('opsctl-sync-');
   const warehouse = join(dir, 'warehouse.duckdb');
   const config = {
     home: './home',
     warehouse: { kind: 'duckdb', duckdb: { path: warehouse } },
-    targets: { dash: target.engine === 'postgres' ? { engine: 'postgres', url: target.url } : { engine: 'pglite', path: target.path } },
+    targets: {
+      dash:
+        target.engine === 'postgres'
+          ? { engine: 'postgres', url: target.url }
+          : { engine: 'pglite', path: target.path },
+    },
     pipelines: { pulso: { kind: 'sync', target: 'dash', batchSize: 1000, tables, ...extra } },
   };
   writeFileSync(join(dir, 'opsctl.config.json'), JSON.stringify(config, null, 2));
@@ -47,7 +56,11 @@ export function syncWorkspace(target: SyncWorkspace['target'], tables: Record<st
       const c = await instance.connect();
       try {
         let last: Array<Record<string, unknown>> = [];
-        for (const s of sql.split(/;\s*\n/).map((x) => x.trim()).filter(Boolean)) last = (await c.runAndReadAll(s)).getRowObjectsJson() as Array<Record<string, unknown>>;
+        for (const s of sql
+          .split(/;\s*\n/)
+          .map((x) => x.trim())
+          .filter(Boolean))
+          last = (await c.runAndReadAll(s)).getRowObjectsJson() as Array<Record<string, unknown>>;
         return last;
       } finally {
         c.closeSync();

@@ -18,10 +18,31 @@ test.after.each(() => {
   for (const app of apps.splice(0)) app.unmount();
 });
 
-const latency = (p95: number) => ({ min: 1, mean: p95 / 2, stdev: 1, p50: p95 / 2, p90: p95 * 0.9, p95, p99: p95 * 1.4, p999: p95 * 2, max: p95 * 3 });
+const latency = (p95: number) => ({
+  min: 1,
+  mean: p95 / 2,
+  stdev: 1,
+  p50: p95 / 2,
+  p90: p95 * 0.9,
+  p95,
+  p99: p95 * 1.4,
+  p999: p95 * 2,
+  max: p95 * 3,
+});
 
 function run(id: number, p95: number, passed: boolean, profile = 'api'): LoadTestRun {
-  const thresholds = [{ text: 'p95<150ms', metric: 'p95' as const, op: '<' as const, value: 150, percent: false, actual: p95, passed, message: passed ? `p95 = ${p95} ms` : `p95 = ${p95} ms, not under 150 ms` }];
+  const thresholds = [
+    {
+      text: 'p95<150ms',
+      metric: 'p95' as const,
+      op: '<' as const,
+      value: 150,
+      percent: false,
+      actual: p95,
+      passed,
+      message: passed ? `p95 = ${p95} ms` : `p95 = ${p95} ms, not under 150 ms`,
+    },
+  ];
   return {
     id,
     profile,
@@ -29,7 +50,15 @@ function run(id: number, p95: number, passed: boolean, profile = 'api'): LoadTes
     method: 'GET',
     startedAt: new Date(Date.now() - 60_000 * (10 - id)).toISOString(),
     finishedAt: new Date().toISOString(),
-    plan: { model: 'closed', connections: 10, durationMs: 10_000, warmupMs: 1000, timeoutMs: 10_000, headers: {}, bodyBytes: 0 },
+    plan: {
+      model: 'closed',
+      connections: 10,
+      durationMs: 10_000,
+      warmupMs: 1000,
+      timeoutMs: 10_000,
+      headers: {},
+      bodyBytes: 0,
+    },
     durationMs: 10_000,
     requests: 5000,
     responses: 5000,
@@ -43,7 +72,14 @@ function run(id: number, p95: number, passed: boolean, profile = 'api'): LoadTes
     non2xx: 0,
     errorSamples: {},
     warmupRequests: 300,
-    samples: Array.from({ length: 10 }, (_, i) => ({ t: i + 1, requests: 500 + (i % 2 ? 5 : -5), errors: 0, p50: p95 / 2, p95, p99: p95 * 1.4 })),
+    samples: Array.from({ length: 10 }, (_, i) => ({
+      t: i + 1,
+      requests: 500 + (i % 2 ? 5 : -5),
+      errors: 0,
+      p50: p95 / 2,
+      p95,
+      p99: p95 * 1.4,
+    })),
     thresholds,
     passed,
     trigger: 'console',
@@ -59,7 +95,17 @@ const history = (runs: LoadTestRun[]): LoadtestHistory => ({
 });
 
 function liveTick(completed: number, rps: number, p95: number): LoadtestLive {
-  return { phase: 'measure', elapsedMs: completed, done: completed, total: 10_000, completed, rps, latency: latency(p95), errors: 0, non2xx: 0 };
+  return {
+    phase: 'measure',
+    elapsedMs: completed,
+    done: completed,
+    total: 10_000,
+    completed,
+    rps,
+    latency: latency(p95),
+    errors: 0,
+    non2xx: 0,
+  };
 }
 
 test('the Load tests pane lists profiles and runs; running a profile shows live throughput and percentiles, then thresholds', async () => {
@@ -119,7 +165,9 @@ test('compare: the selected run against the marked baseline shows deltas and a v
   await waitFor(app.lastFrame, (f) => f.includes('focus: runs'));
   // Mark run 1 as the baseline, then compare run 3 with it.
   app.stdin.write('G');
-  await waitFor(app.lastFrame, (f) => f.includes('selected run 1: GET http://127.0.0.1:8080/api · closed c10 · 5000 requests · 10s'));
+  await waitFor(app.lastFrame, (f) =>
+    f.includes('selected run 1: GET http://127.0.0.1:8080/api · closed c10 · 5000 requests · 10s'),
+  );
   app.stdin.write('b');
   let frame = await waitFor(app.lastFrame, (f) => f.includes('baseline run 1'));
   assert.match(frame, /\*1/);
@@ -129,13 +177,20 @@ test('compare: the selected run against the marked baseline shows deltas and a v
   frame = await waitFor(app.lastFrame, (f) => f.includes('REGRESSION'));
   assert.match(frame, /run 3 vs baseline 1: REGRESSION/);
   assert.match(frame, /p95\s+30\.0 ms →\s+212 ms\s+\+606\.7%\s+noise ±\S+ ms\s+worse/);
-  assert.equal(services.calls.filter((c) => c.name === 'loadtest.compare').map((c) => c.input), [{ run: 3, baseline: 1 }]);
+  assert.equal(
+    services.calls.filter((c) => c.name === 'loadtest.compare').map((c) => c.input),
+    [{ run: 3, baseline: 1 }],
+  );
   app.stdin.write('\u001B');
   await waitFor(app.lastFrame, (f) => !f.includes('REGRESSION'));
 });
 
 test('a history that cannot be read shows the error and keeps the keys working', async () => {
-  const services = fakeServices({ 'loadtest.history': () => { throw new Error('state store: database is locked'); } });
+  const services = fakeServices({
+    'loadtest.history': () => {
+      throw new Error('state store: database is locked');
+    },
+  });
   const app = open(services, { initialPane: 'loadtests' });
   const frame = await waitFor(app.lastFrame, (f) => f.includes('database is locked'));
   assert.match(frame, /r refresh/);

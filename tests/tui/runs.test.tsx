@@ -16,9 +16,25 @@ const t0 = Date.parse('2026-12-01T00:00:00Z');
 function run(id: number, over: Partial<RunListItem> = {}): RunListItem {
   const failed = id % 10 === 0;
   return {
-    id, pipeline: id % 2 ? 'spotify' : 'dashboards', kind: id % 2 ? 'spotify' : 'sync', operation: 'etl.run', status: failed ? 'failed' : 'succeeded',
-    trigger: 'cron', host: 'box', pid: 100 + id, startedAt: new Date(t0 + id * 60_000).toISOString(), finishedAt: null, durationMs: 1500 + id,
-    dryRun: false, rowsExtracted: id * 10, rowsLoaded: id * 10, rowsRejected: id % 7 === 0 ? 2 : 0, unavailable: [], error: failed ? `boom ${id}` : null, progress: null, ...over,
+    id,
+    pipeline: id % 2 ? 'spotify' : 'dashboards',
+    kind: id % 2 ? 'spotify' : 'sync',
+    operation: 'etl.run',
+    status: failed ? 'failed' : 'succeeded',
+    trigger: 'cron',
+    host: 'box',
+    pid: 100 + id,
+    startedAt: new Date(t0 + id * 60_000).toISOString(),
+    finishedAt: null,
+    durationMs: 1500 + id,
+    dryRun: false,
+    rowsExtracted: id * 10,
+    rowsLoaded: id * 10,
+    rowsRejected: id % 7 === 0 ? 2 : 0,
+    unavailable: [],
+    error: failed ? `boom ${id}` : null,
+    progress: null,
+    ...over,
   };
 }
 
@@ -32,19 +48,70 @@ function history(input: Record<string, unknown>, extra: RunListItem[] = []): Etl
 }
 
 const detail: EtlShowResult = {
-  run: run(5000, { status: 'failed', error: 'spotify: loading recently_played failed: bad timestamp', rowsRejected: 1 }),
+  run: run(5000, {
+    status: 'failed',
+    error: 'spotify: loading recently_played failed: bad timestamp',
+    rowsRejected: 1,
+  }),
   tables: [
-    { table: 'users', status: 'ok', extracted: 1, loaded: 1, rejected: 0, reason: null, watermarkBefore: null, watermarkAfter: null, durationMs: 12 },
-    { table: 'track_audio_features', status: 'unavailable', extracted: 0, loaded: 0, rejected: 0, reason: 'Spotify answered 403', watermarkBefore: null, watermarkAfter: null, durationMs: null },
-    { table: 'recently_played', status: 'failed', extracted: 3, loaded: 0, rejected: 1, reason: 'bad timestamp', watermarkBefore: '1', watermarkAfter: '1', durationMs: 40 },
+    {
+      table: 'users',
+      status: 'ok',
+      extracted: 1,
+      loaded: 1,
+      rejected: 0,
+      reason: null,
+      watermarkBefore: null,
+      watermarkAfter: null,
+      durationMs: 12,
+    },
+    {
+      table: 'track_audio_features',
+      status: 'unavailable',
+      extracted: 0,
+      loaded: 0,
+      rejected: 0,
+      reason: 'Spotify answered 403',
+      watermarkBefore: null,
+      watermarkAfter: null,
+      durationMs: null,
+    },
+    {
+      table: 'recently_played',
+      status: 'failed',
+      extracted: 3,
+      loaded: 0,
+      rejected: 1,
+      reason: 'bad timestamp',
+      watermarkBefore: '1',
+      watermarkAfter: '1',
+      durationMs: 40,
+    },
   ],
   notes: ['1 record failed validation and went to quarantine (tracks 1)'],
-  quarantined: [{ id: 1, runId: 5000, pipeline: 'spotify', table: 'tracks', reason: 'name: expected string', payload: {}, createdAt: '' }],
+  quarantined: [
+    {
+      id: 1,
+      runId: 5000,
+      pipeline: 'spotify',
+      table: 'tracks',
+      reason: 'name: expected string',
+      payload: {},
+      createdAt: '',
+    },
+  ],
   quarantinedByTable: { tracks: 1 },
 };
 
 function loaded() {
-  return loadConfig({ cwd: tempDir(), env: {}, redactor: new Redactor(), fileConfig: { pipelines: { spotify: { kind: 'spotify', source: 'sample' }, dashboards: { kind: 'sync', target: 'app' } } } });
+  return loadConfig({
+    cwd: tempDir(),
+    env: {},
+    redactor: new Redactor(),
+    fileConfig: {
+      pipelines: { spotify: { kind: 'spotify', source: 'sample' }, dashboards: { kind: 'sync', target: 'app' } },
+    },
+  });
 }
 
 test('the Runs pane lists thousands of runs newest first, a page at a time, and Enter opens one', async () => {
@@ -56,7 +123,10 @@ test('the Runs pane lists thousands of runs newest first, a page at a time, and 
     assert.match(frame, /5000\s+dashboards\s+failed\s+2026-12-04 11:20\s+6\.5s\s+50,000\s+-\s+boom 5000/);
     assert.match(frame, /4999\s+spotify\s+succeeded/);
     assert.match(frame, /200 loaded \(pages of 200\)/);
-    assert.equal(services.calls.filter((c) => c.name === 'etl.history').map((c) => c.input), [{ limit: 200 }]);
+    assert.equal(
+      services.calls.filter((c) => c.name === 'etl.history').map((c) => c.input),
+      [{ limit: 200 }],
+    );
 
     // Jumping to the end of what is loaded fetches the next page from the store, not everything.
     app.stdin.write('G');
@@ -82,7 +152,12 @@ test('the Runs pane lists thousands of runs newest first, a page at a time, and 
 });
 
 test('a run in progress in another process (cron) shows its published phase', async () => {
-  const cron = run(5001, { status: 'running', durationMs: null, rowsLoaded: 0, progress: { phase: 'load', done: 3, total: 9, note: 'tracks (120 rows)' } });
+  const cron = run(5001, {
+    status: 'running',
+    durationMs: null,
+    rowsLoaded: 0,
+    progress: { phase: 'load', done: 3, total: 9, note: 'tracks (120 rows)' },
+  });
   const services = fakeServices({ 'etl.history': (input) => history(input, [cron]) }, loaded());
   const app = renderConsole(services, { initialPane: 'runs' });
   try {
@@ -157,7 +232,10 @@ test('s starts the chosen pipeline only after confirmation and shows its live pr
     app.stdin.write('\x1b[C'); // → to Run
     await tick(100);
     app.stdin.write('\r');
-    await waitFor(() => String(services.calls.filter((c) => c.name === 'etl.run').length), (c) => c === '1');
+    await waitFor(
+      () => String(services.calls.filter((c) => c.name === 'etl.run').length),
+      (c) => c === '1',
+    );
     assert.equal(services.calls.find((c) => c.name === 'etl.run')!.input, { pipelines: ['spotify'] });
     report({ phase: 'load', done: 3, total: 9, note: 'tracks (120 rows)' });
     const live = await waitFor(app.lastFrame, (f) => f.includes('running spotify: load · tracks (120 rows)'));
@@ -167,7 +245,21 @@ test('s starts the chosen pipeline only after confirmation and shows its live pr
 
     const newRun = run(5001, { pipeline: 'spotify', status: 'succeeded', rowsLoaded: 13, rowsRejected: 1 });
     started.push(newRun);
-    release({ ok: true, dryRun: false, failures: [], orphansClosed: 0, executions: [{ pipeline: 'spotify', kind: 'spotify', status: 'succeeded', run: newRun, outcome: { tables: [], notes: ['track_audio_features unavailable: 403'] } }] });
+    release({
+      ok: true,
+      dryRun: false,
+      failures: [],
+      orphansClosed: 0,
+      executions: [
+        {
+          pipeline: 'spotify',
+          kind: 'spotify',
+          status: 'succeeded',
+          run: newRun,
+          outcome: { tables: [], notes: ['track_audio_features unavailable: 403'] },
+        },
+      ],
+    });
     const done = await waitFor(app.lastFrame, (f) => f.includes('spotify finished') && f.includes('5,001 runs'));
     assert.match(done, /✔ spotify finished: run 5001, 13 rows loaded, 1 rejected/);
     assert.match(done, /track_audio_features unavailable: 403/);

@@ -12,11 +12,50 @@ const status = (over: Partial<StatusResult> = {}): StatusResult => ({
   environment: 'development',
   configFile: null,
   home: '/tmp/h',
-  state: { name: 'state', kind: 'sqlite', location: '/tmp/h/state.db', status: 'up', version: 'SQLite 3.53.2', latencyMs: 2 },
-  warehouse: { name: 'warehouse', kind: 'duckdb', location: '/tmp/h/warehouse.duckdb', status: 'absent', hint: 'Created by the first pipeline run' },
-  targets: [
-    { name: 'local', kind: 'pglite', location: '/tmp/h/pglite/local', status: 'up', version: 'PGlite (PostgreSQL 18.6)', latencyMs: 400 },
-    { name: 'reco', kind: 'mysql', location: 'mysql://root@db:3306/reco', status: 'down', error: 'target "reco" is unreachable: connection refused', hint: 'Check that the server is running' },
+  components: [
+    {
+      id: 'state',
+      name: 'state',
+      label: 'state store',
+      group: 'core',
+      kind: 'sqlite',
+      location: '/tmp/h/state.db',
+      status: 'up',
+      version: 'SQLite 3.53.2',
+      latencyMs: 2,
+    },
+    {
+      id: 'warehouse',
+      name: 'warehouse',
+      label: 'warehouse',
+      group: 'core',
+      kind: 'duckdb',
+      location: '/tmp/h/warehouse.duckdb',
+      status: 'absent',
+      hint: 'Created by the first pipeline run',
+    },
+    {
+      id: 'target:local',
+      name: 'local',
+      label: 'target local',
+      group: 'target',
+      kind: 'pglite',
+      location: '/tmp/h/pglite/local',
+      status: 'up',
+      version: 'PGlite (PostgreSQL 18.6)',
+      latencyMs: 400,
+    },
+    {
+      id: 'target:reco',
+      name: 'reco',
+      label: 'target reco',
+      group: 'target',
+      kind: 'mysql',
+      location: 'mysql://root@db:3306/reco',
+      status: 'down',
+      error: 'target "reco" is unreachable: connection refused',
+      hint: 'Check that the server is running',
+    },
   ],
   checkedAt: new Date().toISOString(),
   ...over,
@@ -36,7 +75,7 @@ test('the Overview shows every component with its status, and the footer shows t
   app.unmount();
 });
 
-test('moving the selection shows the selected component\'s error and hint; r refreshes', async () => {
+test("moving the selection shows the selected component's error and hint; r refreshes", async () => {
   const services = fakeServices({ status: () => status() });
   const app = renderConsole(services);
   await waitFor(app.lastFrame, (f) => f.includes('target reco'));
@@ -52,11 +91,14 @@ test('moving the selection shows the selected component\'s error and hint; r ref
   app.unmount();
 });
 
-test('? opens the help with the pane\'s and the global keys; esc closes it', async () => {
+test("? opens the help with the pane's and the global keys; esc closes it", async () => {
   const app = renderConsole(fakeServices({ status: () => status() }));
   await waitFor(app.lastFrame, (f) => f.includes('target reco'));
   app.stdin.write('?');
-  const help = await waitFor(app.lastFrame, (f) => f.includes('Keys') && /close help/.test(f) && f.includes('Everywhere'));
+  const help = await waitFor(
+    app.lastFrame,
+    (f) => f.includes('Keys') && /close help/.test(f) && f.includes('Everywhere'),
+  );
   assert.match(help, /This pane/);
   assert.match(help, /check every component again now/);
   assert.match(help, /Everywhere/);

@@ -10,19 +10,54 @@ const status: StatusResult = {
   environment: 'development',
   configFile: null,
   home: '/tmp/h',
-  state: { name: 'state', kind: 'sqlite', location: '/tmp/h/state.db', status: 'up', version: 'SQLite 3.53.2', latencyMs: 2 },
-  warehouse: { name: 'warehouse', kind: 'duckdb', location: '/tmp/h/w.duckdb', status: 'up', version: 'DuckDB v1.5.6', latencyMs: 3 },
-  targets: [],
+  components: [
+    {
+      id: 'state',
+      name: 'state',
+      label: 'state store',
+      group: 'core',
+      kind: 'sqlite',
+      location: '/tmp/h/state.db',
+      status: 'up',
+      version: 'SQLite 3.53.2',
+      latencyMs: 2,
+    },
+    {
+      id: 'warehouse',
+      name: 'warehouse',
+      label: 'warehouse',
+      group: 'core',
+      kind: 'duckdb',
+      location: '/tmp/h/w.duckdb',
+      status: 'up',
+      version: 'DuckDB v1.5.6',
+      latencyMs: 3,
+    },
+  ],
   checkedAt: new Date().toISOString(),
 };
 
 const checks: CheckResult[] = [
   { group: 'config', name: 'schema', status: 'pass', reason: 'embedded defaults match the schema', durationMs: 1 },
-  { group: 'environment', name: 'SECRET_KEY', status: 'fail', reason: 'SECRET_KEY has 9 characters; at least 32 are required', hint: 'Generate a longer one: openssl rand -hex 32', durationMs: 1 },
-  { group: 'connectivity', name: 'state store', status: 'warn', reason: 'embedded SQLite in production', hint: 'Point OPSCTL_STATE_URL at PostgreSQL', durationMs: 1 },
+  {
+    group: 'environment',
+    name: 'SECRET_KEY',
+    status: 'fail',
+    reason: 'SECRET_KEY has 9 characters; at least 32 are required',
+    hint: 'Generate a longer one: openssl rand -hex 32',
+    durationMs: 1,
+  },
+  {
+    group: 'connectivity',
+    name: 'state store',
+    status: 'warn',
+    reason: 'embedded SQLite in production',
+    hint: 'Point OPSCTL_STATE_URL at PostgreSQL',
+    durationMs: 1,
+  },
 ];
 
-test('v on the Overview runs validate; checks stream in, the summary and a failed check\'s hint show; esc goes back', async () => {
+test("v on the Overview runs validate; checks stream in, the summary and a failed check's hint show; esc goes back", async () => {
   let release!: () => void;
   const gate = new Promise<void>((r) => (release = r));
   const services = fakeServices({
@@ -32,7 +67,15 @@ test('v on the Overview runs validate; checks stream in, the summary and a faile
       await gate; // hold the rest until the test has seen the first check on screen
       options.onProgress?.({ phase: 'Environment', done: 2, item: checks[1] });
       options.onProgress?.({ phase: 'Connectivity', done: 3, item: checks[2] });
-      const result: ValidateResult = { env: input.env as ValidateResult['env'], ok: false, counts: { pass: 1, warn: 1, fail: 1 }, groups: ['config', 'environment', 'connectivity'], checks, startedAt: new Date().toISOString(), durationMs: 1200 };
+      const result: ValidateResult = {
+        env: input.env as ValidateResult['env'],
+        ok: false,
+        counts: { pass: 1, warn: 1, fail: 1 },
+        groups: ['config', 'environment', 'connectivity'],
+        checks,
+        startedAt: new Date().toISOString(),
+        durationMs: 1200,
+      };
       return result;
     },
   });
@@ -53,7 +96,10 @@ test('v on the Overview runs validate; checks stream in, the summary and a faile
   assert.ok(selected);
   app.stdin.write('e');
   await waitFor(app.lastFrame, (f) => f.includes('Validate for staging'));
-  await waitFor(() => String(services.calls.filter((c) => c.name === 'validate').length), (n) => n === '2');
+  await waitFor(
+    () => String(services.calls.filter((c) => c.name === 'validate').length),
+    (n) => n === '2',
+  );
   assert.equal(
     services.calls.filter((c) => c.name === 'validate').map((c) => c.input.env),
     ['development', 'staging'],
@@ -69,7 +115,15 @@ test('p shows only the problems', async () => {
     status: () => status,
     validate: async (_input, options) => {
       for (const item of checks) options.onProgress?.({ phase: 'x', item });
-      return { env: 'development', ok: false, counts: { pass: 1, warn: 1, fail: 1 }, groups: [], checks, startedAt: new Date().toISOString(), durationMs: 5 } satisfies ValidateResult;
+      return {
+        env: 'development',
+        ok: false,
+        counts: { pass: 1, warn: 1, fail: 1 },
+        groups: [],
+        checks,
+        startedAt: new Date().toISOString(),
+        durationMs: 5,
+      } satisfies ValidateResult;
     },
   });
   const app = renderConsole(services);

@@ -17,17 +17,70 @@ const row = (table: string, over: Partial<SyncTableStatus> = {}): SyncTableStatu
   lagSeconds: 3600,
   limitSeconds: 2 * 86_400,
   lagging: false,
-  lastRun: { runId: 3, status: 'ok', at: '2026-11-21T01:00:00Z', rowsExtracted: 150, rowsLoaded: 9, rowsRejected: 0, error: null },
+  lastRun: {
+    runId: 3,
+    status: 'ok',
+    at: '2026-11-21T01:00:00Z',
+    rowsExtracted: 150,
+    rowsLoaded: 9,
+    rowsRejected: 0,
+    error: null,
+  },
   ...over,
 });
 
 test('the Watermarks pane: one row per table, lag beyond the limit flagged, next window; enter syncs the selected table', async () => {
   const services = fakeServices({
     'watermarks.list': () => ({
-      watermarks: [row('dashboard_data', { lagSeconds: 5 * 86_400, lagging: true }), row('evolution_data', { windowStart: '2026-11-17', lastRun: { runId: 3, status: 'ok', at: '2026-11-21T01:00:00Z', rowsExtracted: 12, rowsLoaded: 3, rowsRejected: 2, error: null } })],
+      watermarks: [
+        row('dashboard_data', { lagSeconds: 5 * 86_400, lagging: true }),
+        row('evolution_data', {
+          windowStart: '2026-11-17',
+          lastRun: {
+            runId: 3,
+            status: 'ok',
+            at: '2026-11-21T01:00:00Z',
+            rowsExtracted: 12,
+            rowsLoaded: 3,
+            rowsRejected: 2,
+            error: null,
+          },
+        }),
+      ],
       checkedAt: '2026-11-21T02:00:00Z',
     }),
-    'sync.run': (input) => ({ ok: true, force: input.force, dryRun: false, pipelines: [{ pipeline: 'pulso', runId: 4, target: 'local', notes: [], tables: [{ table: 'evolution_data', status: 'ok', extracted: 12, loaded: 1, rejected: 0, watermarkBefore: '2026-11-20', watermarkAfter: '2026-11-21', details: { inserted: 1, updated: 0, unchanged: 11, duplicates: 0, windowStart: '2026-11-17', heldAt: null } }] }] }),
+    'sync.run': (input) => ({
+      ok: true,
+      force: input.force,
+      dryRun: false,
+      pipelines: [
+        {
+          pipeline: 'pulso',
+          runId: 4,
+          target: 'local',
+          notes: [],
+          tables: [
+            {
+              table: 'evolution_data',
+              status: 'ok',
+              extracted: 12,
+              loaded: 1,
+              rejected: 0,
+              watermarkBefore: '2026-11-20',
+              watermarkAfter: '2026-11-21',
+              details: {
+                inserted: 1,
+                updated: 0,
+                unchanged: 11,
+                duplicates: 0,
+                windowStart: '2026-11-17',
+                heldAt: null,
+              },
+            },
+          ],
+        },
+      ],
+    }),
   });
   const app = renderConsole(services, { initialPane: 'watermarks' });
   const frame = await waitFor(app.lastFrame, (f) => f.includes('evolution_data'));
@@ -40,7 +93,10 @@ test('the Watermarks pane: one row per table, lag beyond the limit flagged, next
   app.stdin.write('\r');
   const done = await waitFor(app.lastFrame, (f) => f.includes('1 inserted'));
   assert.match(done, /evolution_data: ok, 1 inserted, 0 updated, 0 quarantined, watermark 2026-11-21/);
-  assert.equal(services.calls.find((c) => c.name === 'sync.run')!.input, { table: 'pulso/evolution_data', force: false });
+  assert.equal(services.calls.find((c) => c.name === 'sync.run')!.input, {
+    table: 'pulso/evolution_data',
+    force: false,
+  });
   app.unmount();
 });
 
@@ -48,12 +104,25 @@ test('set asks for a value and a confirmation; Cancel (the default) changes noth
   const services = fakeServices({
     'watermarks.list': () => ({ watermarks: [row('dashboard_data')], checkedAt: '2026-11-21T02:00:00Z' }),
     'watermarks.set': (input) => {
-      if (input.confirm !== true) throw new ConfirmationRequired(`set the watermark of ${input.table} to ${input.value}`);
-      return { pipeline: 'pulso', table: 'dashboard_data', before: '2026-11-20', after: input.value, note: 'the next run reads fecha_foto ≥ 2026-11-01 minus 7 days of lookback' };
+      if (input.confirm !== true)
+        throw new ConfirmationRequired(`set the watermark of ${input.table} to ${input.value}`);
+      return {
+        pipeline: 'pulso',
+        table: 'dashboard_data',
+        before: '2026-11-20',
+        after: input.value,
+        note: 'the next run reads fecha_foto ≥ 2026-11-01 minus 7 days of lookback',
+      };
     },
     'watermarks.reset': (input) => {
       if (input.confirm !== true) throw new ConfirmationRequired(`reset the watermark of ${input.table}`);
-      return { pipeline: 'pulso', table: 'dashboard_data', before: '2026-11-20', after: null, note: 'the next run reloads the whole source' };
+      return {
+        pipeline: 'pulso',
+        table: 'dashboard_data',
+        before: '2026-11-20',
+        after: null,
+        note: 'the next run reloads the whole source',
+      };
     },
   });
   const app = renderConsole(services, { initialPane: 'watermarks' });
@@ -83,7 +152,10 @@ test('set asks for a value and a confirmation; Cancel (the default) changes noth
   app.stdin.write('\r');
   frame = await waitFor(app.lastFrame, (f) => f.includes('the next run reloads the whole source'));
   assert.match(frame, /pulso\/dashboard_data: 2026-11-20 → \(none\)/);
-  assert.equal(services.calls.filter((c) => c.name === 'watermarks.reset').map((c) => c.input), [{ table: 'pulso/dashboard_data' }, { table: 'pulso/dashboard_data', confirm: true }]);
+  assert.equal(
+    services.calls.filter((c) => c.name === 'watermarks.reset').map((c) => c.input),
+    [{ table: 'pulso/dashboard_data' }, { table: 'pulso/dashboard_data', confirm: true }],
+  );
   app.unmount();
 });
 

@@ -33,7 +33,16 @@ function BigList({ count }: { count: number }) {
   return (
     <Box flexDirection="column">
       <FilterPrompt text={filter.text} editing={filter.editing} />
-      <Table rows={shown} columns={[{ header: 'ID', width: 6, value: (r) => String(r.id) }, { header: 'NAME', value: (r) => r.name }]} selected={nav.selected} height={10} width={40} />
+      <Table
+        rows={shown}
+        columns={[
+          { header: 'ID', width: 6, value: (r) => String(r.id) },
+          { header: 'NAME', value: (r) => r.name },
+        ]}
+        selected={nav.selected}
+        height={10}
+        width={40}
+      />
       <Text>selected={shown[nav.selected]?.name ?? 'none'}</Text>
       <Footer />
     </Box>
@@ -86,7 +95,11 @@ function ConfirmHarness({ typed, onAnswer }: { typed?: string; onAnswer: (yes: b
   const [open, setOpen] = useState(true);
   return open ? (
     <Box flexDirection="column">
-      <Confirm action="Reset the watermark of dashboard_data" typed={typed} onAnswer={(y) => (setOpen(false), onAnswer(y))} />
+      <Confirm
+        action="Reset the watermark of dashboard_data"
+        typed={typed}
+        onAnswer={(y) => (setOpen(false), onAnswer(y))}
+      />
       <Footer />
     </Box>
   ) : (

@@ -33,7 +33,10 @@ export function KeymapProvider({ children }: { children: React.ReactNode }) {
   const touch = useCallback(() => setVersion((v) => v + 1), []);
 
   const live = () => [...regs.current.values()].filter((r) => r.isActive?.() ?? true);
-  const topModal = () => live().filter((r) => r.layer === 'modal').sort((a, b) => b.order - a.order)[0];
+  const topModal = () =>
+    live()
+      .filter((r) => r.layer === 'modal')
+      .sort((a, b) => b.order - a.order)[0];
   const activeRegs = (): Registration[] => {
     const modal = topModal();
     if (modal) return [modal];
@@ -90,7 +93,11 @@ export function useKeymapApi(): KeymapApi {
  * re-registering; the footer refreshes when the visible keys or labels change. `active` may be a function read at
  * each key press, for a layer that a key opens and the next key must already reach (typing right after `/`).
  */
-export function useKeymap(layer: Layer, bindings: Binding[], options: { active?: boolean | (() => boolean); onText?: (input: string) => void } = {}): void {
+export function useKeymap(
+  layer: Layer,
+  bindings: Binding[],
+  options: { active?: boolean | (() => boolean); onText?: (input: string) => void } = {},
+): void {
   const api = useKeymapApi();
   const id = useId();
   const ref = useRef(bindings);
@@ -115,7 +122,9 @@ export function useKeymap(layer: Layer, bindings: Binding[], options: { active?:
     return () => api.unregister(id);
     // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [id, layer, active, hasText, dynamic]);
-  const signature = bindings.map((b) => `${b.keys.join(',')}:${b.label}:${b.enabled !== false}:${b.hidden ? 1 : 0}`).join('|');
+  const signature = bindings
+    .map((b) => `${b.keys.join(',')}:${b.label}:${b.enabled !== false}:${b.hidden ? 1 : 0}`)
+    .join('|');
   const liveNow = dynamic ? (options.active as () => boolean)() : active;
   useEffect(() => {
     if (active) api.touch();

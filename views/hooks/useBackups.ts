@@ -30,7 +30,10 @@ export function useBackups(filter: (text: string) => boolean) {
   const services = useServices();
   const data = useResource<BackupsData>(
     async (signal) => {
-      const [{ backupList }, { backupFreshness }] = await Promise.all([import('../../commands/backup/list.js'), import('../../commands/backup/freshness.js')]);
+      const [{ backupList }, { backupFreshness }] = await Promise.all([
+        import('../../commands/backup/list.js'),
+        import('../../commands/backup/freshness.js'),
+      ]);
       const list = await services.invoke(backupList, {}, { signal });
       const freshness = await services.invoke(backupFreshness, {}, { signal });
       return { list, freshness };
@@ -40,7 +43,9 @@ export function useBackups(filter: (text: string) => boolean) {
   const ops = {
     create: useOperation(useCallback(async () => (await import('../../commands/backup/create.js')).backupCreate, [])),
     verify: useOperation(useCallback(async () => (await import('../../commands/backup/verify.js')).backupVerify, [])),
-    restore: useOperation(useCallback(async () => (await import('../../commands/backup/restore.js')).backupRestore, [])),
+    restore: useOperation(
+      useCallback(async () => (await import('../../commands/backup/restore.js')).backupRestore, []),
+    ),
     prune: useOperation(useCallback(async () => (await import('../../commands/backup/prune.js')).backupPrune, [])),
   };
   const [last, setLast] = useState<BackupAction>();
@@ -66,7 +71,11 @@ export function useBackups(filter: (text: string) => boolean) {
       .map((backup) => {
         const newest = !seen.has(backup.target);
         seen.add(backup.target);
-        return { backup, newest, stale: newest && Date.now() - Date.parse(backup.finishedAt) > list.maxAgeHours * 3_600_000 };
+        return {
+          backup,
+          newest,
+          stale: newest && Date.now() - Date.parse(backup.finishedAt) > list.maxAgeHours * 3_600_000,
+        };
       })
       .filter((r) => filter(`${r.backup.target} ${r.backup.id} ${r.backup.engine}`));
   }, [data.data, filter]);

@@ -17,6 +17,7 @@ export function useCosts() {
     },
     { intervalMs: COSTS_REFRESH_MS, deps: [days] },
   );
-  const cycleDays = () => setDays((d) => DAY_CHOICES[(DAY_CHOICES.indexOf(d as (typeof DAY_CHOICES)[number]) + 1) % DAY_CHOICES.length]!);
+  const cycleDays = () =>
+    setDays((d) => DAY_CHOICES[(DAY_CHOICES.indexOf(d as (typeof DAY_CHOICES)[number]) + 1) % DAY_CHOICES.length]!);
   return { report, days, cycleDays };
 }

@@ -25,7 +25,12 @@ export function useFilter() {
     { active: () => editingRef.current, onText: (input) => setText((t) => t + input) },
   );
   const bindings: Binding[] = [
-    { keys: ['/'], label: 'filter', description: 'filter the list (Enter keeps it, Esc clears it)', run: () => setEditing(true) },
+    {
+      keys: ['/'],
+      label: 'filter',
+      description: 'filter the list (Enter keeps it, Esc clears it)',
+      run: () => setEditing(true),
+    },
     { keys: ['esc'], label: 'clear filter', run: () => setText(''), enabled: text !== '' },
   ];
   const matches = (haystack: string) => !text || haystack.toLowerCase().includes(text.toLowerCase());

@@ -36,7 +36,13 @@ export function useMigrations() {
 
   // After an up or a down finishes (or fails half-way), read the status again.
   useEffect(() => {
-    if (up.state.status === 'done' || up.state.status === 'failed' || down.state.status === 'done' || down.state.status === 'failed') status.refresh();
+    if (
+      up.state.status === 'done' ||
+      up.state.status === 'failed' ||
+      down.state.status === 'done' ||
+      down.state.status === 'failed'
+    )
+      status.refresh();
     // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [up.state.status, down.state.status]);
 

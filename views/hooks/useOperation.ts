@@ -16,9 +16,16 @@ export interface OperationState<R> {
  * Runs one operation from a pane: progress, cancellation and the confirmation round-trip (the operation refuses
  * without `confirm: true`, the pane asks, and only a yes re-runs it confirmed).
  */
-export function useOperation<R>(load: () => Promise<Operation<any, R>>) { // eslint-disable-line @typescript-eslint/no-explicit-any
+export function useOperation<R>(load: () => Promise<Operation<any, R>>) {
+  // eslint-disable-line @typescript-eslint/no-explicit-any
   const services = useServices();
-  const [state, setState] = useState<OperationState<R>>({ status: 'idle', progress: undefined, result: undefined, error: undefined, pendingConfirmation: undefined });
+  const [state, setState] = useState<OperationState<R>>({
+    status: 'idle',
+    progress: undefined,
+    result: undefined,
+    error: undefined,
+    pendingConfirmation: undefined,
+  });
   const pendingInput = useRef<Record<string, unknown>>({});
   const controller = useRef<AbortController>(undefined);
 
@@ -27,10 +34,19 @@ export function useOperation<R>(load: () => Promise<Operation<any, R>>) { // esl
       const ac = new AbortController();
       controller.current = ac;
       pendingInput.current = input;
-      setState((s) => ({ ...s, status: 'running', progress: undefined, error: undefined, pendingConfirmation: undefined }));
+      setState((s) => ({
+        ...s,
+        status: 'running',
+        progress: undefined,
+        error: undefined,
+        pendingConfirmation: undefined,
+      }));
       try {
         const operation = await load();
-        const result = await services.invoke(operation, input, { signal: ac.signal, onProgress: (p) => setState((s) => ({ ...s, progress: p })) });
+        const result = await services.invoke(operation, input, {
+          signal: ac.signal,
+          onProgress: (p) => setState((s) => ({ ...s, progress: p })),
+        });
         setState((s) => ({ ...s, status: 'done', result }));
         return result;
       } catch (e) {

@@ -12,7 +12,10 @@ export interface Resource<T> {
  * Loads data in the background and refreshes it every `intervalMs`; input is never blocked, a refresh that is still
  * running is not started twice, and the last good data stays on screen while the next load runs.
  */
-export function useResource<T>(load: (signal: AbortSignal) => Promise<T>, options: { intervalMs?: number; deps?: unknown[] } = {}): Resource<T> {
+export function useResource<T>(
+  load: (signal: AbortSignal) => Promise<T>,
+  options: { intervalMs?: number; deps?: unknown[] } = {},
+): Resource<T> {
   const [data, setData] = useState<T>();
   const [error, setError] = useState<Error>();
   const [loading, setLoading] = useState(false);

@@ -33,7 +33,8 @@ export function useRunsList(running: boolean) {
   const loaded = useRef<RunListItem[]>([]);
 
   const fetchPage = useCallback(
-    async (beforeId?: number): Promise<EtlHistoryResult> => services.invoke(await loadHistory(), { limit: RUNS_PAGE, ...(beforeId ? { beforeId } : {}) }),
+    async (beforeId?: number): Promise<EtlHistoryResult> =>
+      services.invoke(await loadHistory(), { limit: RUNS_PAGE, ...(beforeId ? { beforeId } : {}) }),
     [services],
   );
 
@@ -112,7 +113,9 @@ export function useRunDetail(runId: number | undefined) {
 /** Starting a pipeline from the console: the pipeline to start, its confirmation, its live progress and its result. */
 export function usePipelineStart() {
   const services = useServices();
-  const pipelines = Object.entries(services.loaded.config.pipelines).filter(([, p]) => p.enabled).map(([name]) => name);
+  const pipelines = Object.entries(services.loaded.config.pipelines)
+    .filter(([, p]) => p.enabled)
+    .map(([name]) => name);
   const [chosen, setChosen] = useState(0);
   const [asking, setAsking] = useState<string>();
   const op = useOperation<EtlRunResult>(loadRun);

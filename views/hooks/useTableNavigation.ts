@@ -9,8 +9,20 @@ export function useTableNavigation(count: number, pageSize: number) {
   }, [count, selected]);
   const move = (delta: number) => setSelected((s) => Math.max(0, Math.min(count - 1, s + delta)));
   const bindings: Binding[] = [
-    { keys: ['up', 'k'], label: 'move', description: 'select the previous row (also k)', run: () => move(-1), hidden: true },
-    { keys: ['down', 'j'], label: 'move', description: 'select the next row (also j)', run: () => move(1), display: '↑/↓' },
+    {
+      keys: ['up', 'k'],
+      label: 'move',
+      description: 'select the previous row (also k)',
+      run: () => move(-1),
+      hidden: true,
+    },
+    {
+      keys: ['down', 'j'],
+      label: 'move',
+      description: 'select the next row (also j)',
+      run: () => move(1),
+      display: '↑/↓',
+    },
     { keys: ['pageup'], label: 'page up', run: () => move(-pageSize), hidden: true },
     { keys: ['pagedown'], label: 'page down', run: () => move(pageSize), hidden: true },
     { keys: ['home', 'g'], label: 'first row', run: () => setSelected(0), hidden: true },

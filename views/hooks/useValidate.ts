@@ -27,14 +27,18 @@ export function useValidate(initialEnv: ValidateEnv) {
       setRunning(true);
       try {
         const { validate } = await import('../../commands/validate/index.js');
-        const r = await services.invoke(validate, { env: forEnv }, {
-          signal: ac.signal,
-          onProgress: (p) => {
-            if (ac.signal.aborted) return;
-            setPhase(p.phase);
-            if (p.item) setChecks((list) => [...list, p.item as CheckResult]);
+        const r = await services.invoke(
+          validate,
+          { env: forEnv },
+          {
+            signal: ac.signal,
+            onProgress: (p) => {
+              if (ac.signal.aborted) return;
+              setPhase(p.phase);
+              if (p.item) setChecks((list) => [...list, p.item as CheckResult]);
+            },
           },
-        });
+        );
         if (!ac.signal.aborted) setResult(r);
       } catch (e) {
         if (!ac.signal.aborted) setError(e instanceof Error ? e : new Error(String(e)));
@@ -50,7 +54,10 @@ export function useValidate(initialEnv: ValidateEnv) {
     return () => controller.current?.abort();
   }, [env, run]);
 
-  const cycleEnv = useCallback(() => setEnv((e) => (e === 'development' ? 'staging' : e === 'staging' ? 'production' : 'development')), []);
+  const cycleEnv = useCallback(
+    () => setEnv((e) => (e === 'development' ? 'staging' : e === 'staging' ? 'production' : 'development')),
+    [],
+  );
   const cancel = useCallback(() => {
     controller.current?.abort();
     setRunning(false);

@@ -24,12 +24,18 @@ export function useWatermarks() {
     },
     { intervalMs: WATERMARKS_REFRESH_MS },
   );
-  const sync = useOperation<SyncRunResult>(useCallback(async () => (await import('../../commands/sync/run.js')).syncRun, []));
-  const set = useOperation<WatermarkChange>(useCallback(async () => (await import('../../commands/watermarks/set.js')).watermarksSet, []));
-  const reset = useOperation<WatermarkChange>(useCallback(async () => (await import('../../commands/watermarks/set.js')).watermarksReset, []));
+  const sync = useOperation<SyncRunResult>(
+    useCallback(async () => (await import('../../commands/sync/run.js')).syncRun, []),
+  );
+  const set = useOperation<WatermarkChange>(
+    useCallback(async () => (await import('../../commands/watermarks/set.js')).watermarksSet, []),
+  );
+  const reset = useOperation<WatermarkChange>(
+    useCallback(async () => (await import('../../commands/watermarks/set.js')).watermarksReset, []),
+  );
   const [editing, setEditing] = useState<{ table: string; text: string } | undefined>(undefined);
 
-  const refreshAfter = <T,>(p: Promise<T>) => void p.then(() => list.refresh());
+  const refreshAfter = <T>(p: Promise<T>) => void p.then(() => list.refresh());
   const key = (w: SyncTableStatus) => `${w.pipeline}/${w.table}`;
 
   useKeymap(
@@ -45,20 +51,34 @@ export function useWatermarks() {
         },
       },
       { keys: ['esc'], label: 'cancel', run: () => setEditing(undefined) },
-      { keys: ['backspace'], label: 'erase', hidden: true, run: () => setEditing((e) => e && { ...e, text: e.text.slice(0, -1) }) },
+      {
+        keys: ['backspace'],
+        label: 'erase',
+        hidden: true,
+        run: () => setEditing((e) => e && { ...e, text: e.text.slice(0, -1) }),
+      },
     ],
     { active: editing !== undefined, onText: (input) => setEditing((e) => e && { ...e, text: e.text + input }) },
   );
 
   const running = sync.state.status === 'running' || set.state.status === 'running' || reset.state.status === 'running';
-  const pending = set.state.pendingConfirmation ? { op: set } : reset.state.pendingConfirmation ? { op: reset } : undefined;
+  const pending = set.state.pendingConfirmation
+    ? { op: set }
+    : reset.state.pendingConfirmation
+      ? { op: reset }
+      : undefined;
   const last = [sync, set, reset].find((o) => o.state.status === 'failed')?.state.error;
   return {
     list,
     sync,
     editing,
     running,
-    pending: pending ? { confirmation: pending.op.state.pendingConfirmation!, answer: (yes: boolean) => pending.op.answerConfirmation(yes) } : undefined,
+    pending: pending
+      ? {
+          confirmation: pending.op.state.pendingConfirmation!,
+          answer: (yes: boolean) => pending.op.answerConfirmation(yes),
+        }
+      : undefined,
     error: last,
     lastChange: set.state.result ?? reset.state.result,
     runTable: (w: SyncTableStatus, force = false) => refreshAfter(sync.run({ table: key(w), force })),

@@ -27,15 +27,25 @@ function outcome(action: BackupAction, result: unknown): { text: string; color: 
     case 'verify': {
       const r = result as BackupVerifyResult;
       const failed = r.steps.find((s) => !s.ok);
-      return r.ok ? { text: `verified ${r.backup.id}: ${r.steps.map((s) => s.detail).at(-1)}`, color: 'green' } : { text: `verify FAILED ${r.backup.id}: ${failed?.step}: ${failed?.detail}`, color: 'red' };
+      return r.ok
+        ? { text: `verified ${r.backup.id}: ${r.steps.map((s) => s.detail).at(-1)}`, color: 'green' }
+        : { text: `verify FAILED ${r.backup.id}: ${failed?.step}: ${failed?.detail}`, color: 'red' };
     }
     case 'restore': {
       const r = result as BackupRestoreResult;
-      return { text: `restored ${r.backup.id} into ${r.target}: ${r.replaced.length} tables replaced, ${r.created.length} created, ${r.removed.length} removed, ${r.untouched.length} untouched`, color: r.matchesManifest ? 'green' : 'red' };
+      return {
+        text: `restored ${r.backup.id} into ${r.target}: ${r.replaced.length} tables replaced, ${r.created.length} created, ${r.removed.length} removed, ${r.untouched.length} untouched`,
+        color: r.matchesManifest ? 'green' : 'red',
+      };
     }
     case 'prune': {
       const r = result as BackupPruneResult;
-      return { text: r.deleted.length ? `pruned ${r.deleted.length} backup(s), ${formatBytes(r.freedBytes)} freed` : 'nothing to prune: the policy keeps every backup', color: 'green' };
+      return {
+        text: r.deleted.length
+          ? `pruned ${r.deleted.length} backup(s), ${formatBytes(r.freedBytes)} freed`
+          : 'nothing to prune: the policy keeps every backup',
+        color: 'green',
+      };
     }
   }
 }
@@ -50,11 +60,41 @@ export function BackupsPane({ width, height }: PaneProps) {
   const pending = b.active?.state.pendingConfirmation;
 
   useKeymap('pane', [
-    { keys: ['c'], label: `create ${b.createTarget ?? ''}`.trim(), description: 'back up the target shown (t picks another)', run: b.create, enabled: !b.running && b.createTarget !== undefined },
-    { keys: ['t'], label: 'target', description: 'pick the target c backs up', run: b.nextCreateTarget, enabled: b.targets.length > 1 },
-    { keys: ['v'], label: 'verify', description: 'restore drill of the selected backup: checksum, scratch restore, row counts', run: () => b.verify(selected), enabled: !b.running && selected !== undefined },
-    { keys: ['R'], label: 'restore', description: 'restore the selected backup into its target (asks first)', run: () => b.restore(selected), enabled: !b.running && selected !== undefined },
-    { keys: ['p'], label: 'prune', description: 'delete what the retention policy does not keep (asks first)', run: b.prune, enabled: !b.running },
+    {
+      keys: ['c'],
+      label: `create ${b.createTarget ?? ''}`.trim(),
+      description: 'back up the target shown (t picks another)',
+      run: b.create,
+      enabled: !b.running && b.createTarget !== undefined,
+    },
+    {
+      keys: ['t'],
+      label: 'target',
+      description: 'pick the target c backs up',
+      run: b.nextCreateTarget,
+      enabled: b.targets.length > 1,
+    },
+    {
+      keys: ['v'],
+      label: 'verify',
+      description: 'restore drill of the selected backup: checksum, scratch restore, row counts',
+      run: () => b.verify(selected),
+      enabled: !b.running && selected !== undefined,
+    },
+    {
+      keys: ['R'],
+      label: 'restore',
+      description: 'restore the selected backup into its target (asks first)',
+      run: () => b.restore(selected),
+      enabled: !b.running && selected !== undefined,
+    },
+    {
+      keys: ['p'],
+      label: 'prune',
+      description: 'delete what the retention policy does not keep (asks first)',
+      run: b.prune,
+      enabled: !b.running,
+    },
     { keys: ['x'], label: 'cancel', description: 'cancel the running action', run: b.cancel, enabled: b.running },
     ...filter.bindings,
     { keys: ['r'], label: 'refresh', description: 'read the catalog again now', run: b.data.refresh },
@@ -66,10 +106,20 @@ export function BackupsPane({ width, height }: PaneProps) {
     { header: 'BACKUP', width: 34, value: (r) => r.backup.id },
     { header: 'ENGINE', width: 9, value: (r) => r.backup.engine },
     { header: 'SIZE', width: 10, align: 'right', value: (r) => formatBytes(r.backup.sizeBytes) },
-    { header: 'AGE', width: 12, value: (r) => `${formatAgo(r.backup.finishedAt)}${r.stale ? ' STALE' : ''}`, color: (r) => (r.stale ? 'red' : undefined) },
+    {
+      header: 'AGE',
+      width: 12,
+      value: (r) => `${formatAgo(r.backup.finishedAt)}${r.stale ? ' STALE' : ''}`,
+      color: (r) => (r.stale ? 'red' : undefined),
+    },
     {
       header: 'VERIFIED',
-      value: (r) => (r.backup.verifyStatus === 'passed' ? `yes ${formatAgo(r.backup.verifiedAt)}` : r.backup.verifyStatus === 'failed' ? 'FAILED' : 'no'),
+      value: (r) =>
+        r.backup.verifyStatus === 'passed'
+          ? `yes ${formatAgo(r.backup.verifiedAt)}`
+          : r.backup.verifyStatus === 'failed'
+            ? 'FAILED'
+            : 'no',
       color: (r) => (r.backup.verifyStatus === 'failed' ? 'red' : r.backup.verified ? 'green' : 'yellow'),
     },
   ];
@@ -79,7 +129,13 @@ export function BackupsPane({ width, height }: PaneProps) {
   return (
     <Box flexDirection="column" width={width} height={height}>
       {pending ? (
-        <Confirm action={pending.action} typed={pending.typed} confirmLabel={b.last === 'prune' ? 'Delete' : 'Restore'} onAnswer={b.active!.answerConfirmation} width={Math.min(width, 90)} />
+        <Confirm
+          action={pending.action}
+          typed={pending.typed}
+          confirmLabel={b.last === 'prune' ? 'Delete' : 'Restore'}
+          onAnswer={b.active!.answerConfirmation}
+          width={Math.min(width, 90)}
+        />
       ) : null}
       {fresh ? (
         <Text wrap="truncate">
@@ -88,18 +144,36 @@ export function BackupsPane({ width, height }: PaneProps) {
             <Text key={t.target}>
               {i ? '  ' : ''}
               <Text bold>{t.target}</Text>{' '}
-              <Text color={t.absent ? 'gray' : t.stale ? 'red' : 'green'}>{t.absent ? 'absent' : t.stale ? (t.ageHours === null ? 'no verified backup' : `STALE ${t.ageHours}h`) : `ok ${t.ageHours}h`}</Text>
+              <Text color={t.absent ? 'gray' : t.stale ? 'red' : 'green'}>
+                {t.absent
+                  ? 'absent'
+                  : t.stale
+                    ? t.ageHours === null
+                      ? 'no verified backup'
+                      : `STALE ${t.ageHours}h`
+                    : `ok ${t.ageHours}h`}
+              </Text>
             </Text>
           ))}
           <Text dimColor>{`  · newest verified backup must be < ${fresh.maxAgeHours}h`}</Text>
         </Text>
       ) : b.data.error ? (
-        <Text color="red" wrap="wrap">{b.data.error.message}</Text>
+        <Text color="red" wrap="wrap">
+          {b.data.error.message}
+        </Text>
       ) : (
         <Spinner label="reading the catalog…" />
       )}
       <Box marginTop={1}>
-        <Table rows={b.rows} columns={columns} selected={nav.selected} height={tableHeight} width={width} rowKey={(r) => r.backup.id} emptyText={b.createTarget ? `no backups: press c to back up ${b.createTarget}` : 'no backups'} />
+        <Table
+          rows={b.rows}
+          columns={columns}
+          selected={nav.selected}
+          height={tableHeight}
+          width={width}
+          rowKey={(r) => r.backup.id}
+          emptyText={b.createTarget ? `no backups: press c to back up ${b.createTarget}` : 'no backups'}
+        />
       </Box>
       {selected ? (
         <Text dimColor wrap="truncate">
@@ -110,16 +184,25 @@ export function BackupsPane({ width, height }: PaneProps) {
       <Box flexGrow={1} />
       {state?.status === 'running' ? (
         state.progress?.total ? (
-          <ProgressBar label={`${b.last} · ${state.progress.phase}${state.progress.note ? ` ${state.progress.note}` : ''}`} done={state.progress.done} total={state.progress.total} width={width} />
+          <ProgressBar
+            label={`${b.last} · ${state.progress.phase}${state.progress.note ? ` ${state.progress.note}` : ''}`}
+            done={state.progress.done}
+            total={state.progress.total}
+            width={width}
+          />
         ) : (
-          <Spinner label={`${b.last} · ${state.progress?.phase ?? 'starting'}${state.progress?.note ? ` ${state.progress.note}` : ''}`} />
+          <Spinner
+            label={`${b.last} · ${state.progress?.phase ?? 'starting'}${state.progress?.note ? ` ${state.progress.note}` : ''}`}
+          />
         )
       ) : state?.status === 'failed' ? (
         <Text color="red" wrap="truncate">{`${b.last} failed: ${state.error?.message}`}</Text>
       ) : state?.status === 'cancelled' ? (
         <Text color="yellow">{`${b.last} cancelled`}</Text>
       ) : state?.status === 'done' && b.last ? (
-        <Text color={outcome(b.last, state.result).color} wrap="truncate">{outcome(b.last, state.result).text}</Text>
+        <Text color={outcome(b.last, state.result).color} wrap="truncate">
+          {outcome(b.last, state.result).text}
+        </Text>
       ) : null}
       <Text dimColor wrap="truncate">
         {b.data.loading ? <Spinner label="refreshing" /> : `read ${formatAgo(b.data.refreshedAt)}`}

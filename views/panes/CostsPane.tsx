@@ -20,7 +20,21 @@ function levelColor(percent: number, levels: number[]): string {
 }
 
 /** A bar of the month to date, with the projection written beside it. */
-function AllowanceBar({ label, mtdPercent, projectedPercent, width, levels, detail }: { label: string; mtdPercent: number; projectedPercent: number; width: number; levels: number[]; detail: string }) {
+function AllowanceBar({
+  label,
+  mtdPercent,
+  projectedPercent,
+  width,
+  levels,
+  detail,
+}: {
+  label: string;
+  mtdPercent: number;
+  projectedPercent: number;
+  width: number;
+  levels: number[];
+  detail: string;
+}) {
   const barWidth = Math.max(10, Math.min(30, width - 60));
   const filled = Math.min(barWidth, Math.round((Math.min(100, mtdPercent) / 100) * barWidth));
   const color = levelColor(projectedPercent, levels);
@@ -51,7 +65,13 @@ export function CostsPane({ width, height }: PaneProps) {
   if (!r) {
     return (
       <Box flexDirection="column" width={width} height={height}>
-        {report.error ? <Text color="red" wrap="wrap">{report.error.message}</Text> : <Spinner label="reading usage…" />}
+        {report.error ? (
+          <Text color="red" wrap="wrap">
+            {report.error.message}
+          </Text>
+        ) : (
+          <Spinner label="reading usage…" />
+        )}
       </Box>
     );
   }
@@ -66,9 +86,30 @@ export function CostsPane({ width, height }: PaneProps) {
     <Box flexDirection="column" width={width} height={height}>
       <Summary r={r} />
       <Box flexDirection="column" marginTop={1}>
-        <AllowanceBar label="budget" width={width} levels={r.levels.map((l) => l.level)} mtdPercent={pct(r.monthToDate.totalUsd, r.budget.usd)} projectedPercent={r.budget.percent} detail={`${formatUsd(r.monthToDate.totalUsd)} → ${formatUsd(r.projection.totalUsd)} of ${formatUsd(r.budget.usd)}`} />
-        <AllowanceBar label="query free tier" width={width} levels={r.levels.map((l) => l.level)} mtdPercent={pct(r.monthToDate.bytesBilled, r.freeTier.queryBytes)} projectedPercent={r.freeTier.queryPercent} detail={`${formatBytes(r.monthToDate.bytesBilled)} → ${formatBytes(r.projection.bytesBilled)} of ${formatBytes(r.freeTier.queryBytes)}`} />
-        <AllowanceBar label="storage free tier" width={width} levels={r.levels.map((l) => l.level)} mtdPercent={r.freeTier.storagePercent} projectedPercent={r.freeTier.storagePercent} detail={`${formatBytes(r.storage.activeBytes + r.storage.longTermBytes)} of ${formatBytes(r.freeTier.storageBytes)}`} />
+        <AllowanceBar
+          label="budget"
+          width={width}
+          levels={r.levels.map((l) => l.level)}
+          mtdPercent={pct(r.monthToDate.totalUsd, r.budget.usd)}
+          projectedPercent={r.budget.percent}
+          detail={`${formatUsd(r.monthToDate.totalUsd)} → ${formatUsd(r.projection.totalUsd)} of ${formatUsd(r.budget.usd)}`}
+        />
+        <AllowanceBar
+          label="query free tier"
+          width={width}
+          levels={r.levels.map((l) => l.level)}
+          mtdPercent={pct(r.monthToDate.bytesBilled, r.freeTier.queryBytes)}
+          projectedPercent={r.freeTier.queryPercent}
+          detail={`${formatBytes(r.monthToDate.bytesBilled)} → ${formatBytes(r.projection.bytesBilled)} of ${formatBytes(r.freeTier.queryBytes)}`}
+        />
+        <AllowanceBar
+          label="storage free tier"
+          width={width}
+          levels={r.levels.map((l) => l.level)}
+          mtdPercent={r.freeTier.storagePercent}
+          projectedPercent={r.freeTier.storagePercent}
+          detail={`${formatBytes(r.storage.activeBytes + r.storage.longTermBytes)} of ${formatBytes(r.freeTier.storageBytes)}`}
+        />
       </Box>
       <Box marginTop={1} flexDirection="column">
         <Text wrap="truncate">
@@ -86,11 +127,23 @@ export function CostsPane({ width, height }: PaneProps) {
         </Text>
       ) : null}
       <Box marginTop={1}>
-        <Table rows={top} columns={columns} selected={nav.selected} height={tableHeight} width={width} rowKey={(q) => q.jobId} emptyText="no queries in the window" />
+        <Table
+          rows={top}
+          columns={columns}
+          selected={nav.selected}
+          height={tableHeight}
+          width={width}
+          rowKey={(q) => q.jobId}
+          emptyText="no queries in the window"
+        />
       </Box>
       {selected ? (
         <Text dimColor wrap="truncate">
-          {`${selected.jobId} · ${Object.entries(selected.labels).map(([k, v]) => `${k}=${v}`).join(' ') || 'no labels'}`}
+          {`${selected.jobId} · ${
+            Object.entries(selected.labels)
+              .map(([k, v]) => `${k}=${v}`)
+              .join(' ') || 'no labels'
+          }`}
         </Text>
       ) : null}
       <Box flexGrow={1} />
@@ -107,10 +160,18 @@ function Summary({ r }: { r: CostReportWithTrend }) {
     <Text wrap="truncate">
       <Text bold>{formatUsd(r.monthToDate.totalUsd)}</Text>
       <Text dimColor>{` month to date · projected `}</Text>
-      <Text bold color={levelColor(r.budget.percent, r.levels.map((l) => l.level))}>
+      <Text
+        bold
+        color={levelColor(
+          r.budget.percent,
+          r.levels.map((l) => l.level),
+        )}
+      >
         {formatUsd(r.projection.totalUsd)}
       </Text>
-      <Text dimColor>{` of ${formatUsd(r.budget.usd)} budget · day ${r.month.elapsedDays}/${r.month.daysInMonth} · opsctl ${formatBytes(r.opsctl.bytesBilled)}, others ${formatBytes(r.opsctl.otherBytesBilled)}`}</Text>
+      <Text
+        dimColor
+      >{` of ${formatUsd(r.budget.usd)} budget · day ${r.month.elapsedDays}/${r.month.daysInMonth} · opsctl ${formatBytes(r.opsctl.bytesBilled)}, others ${formatBytes(r.opsctl.otherBytesBilled)}`}</Text>
     </Text>
   );
 }

@@ -22,7 +22,11 @@ const ms = (v: number) => `${v >= 100 ? v.toFixed(0) : v >= 10 ? v.toFixed(1) : 
 const r2 = (v: number) => Math.round(v * 100) / 100;
 const resultText = (r: LoadTestRun) => (r.thresholds.length ? (r.passed ? 'passed' : 'FAILED') : '-');
 const resultColor = (r: LoadTestRun) => (r.thresholds.length ? (r.passed ? 'green' : 'red') : undefined);
-const VERDICT = { better: ['BETTER', 'green'], same: ['SAME within noise', 'white'], regression: ['REGRESSION', 'red'] } as const;
+const VERDICT = {
+  better: ['BETTER', 'green'],
+  same: ['SAME within noise', 'white'],
+  regression: ['REGRESSION', 'red'],
+} as const;
 
 export function LoadTestsPane({ width, height }: PaneProps) {
   const lt = useLoadTests();
@@ -43,20 +47,61 @@ export function LoadTestsPane({ width, height }: PaneProps) {
 
   useKeymap('pane', [
     ...nav.bindings,
-    { keys: ['f'], label: focus === 'profiles' ? 'focus runs' : 'focus profiles', description: 'move the selection between the profiles and the runs', run: () => setFocus((f) => (f === 'profiles' ? 'runs' : 'profiles')) },
-    { keys: ['enter'], label: 'run profile', description: 'run the selected profile (live throughput and percentiles)', run: () => profile && lt.start(profile.name), enabled: focus === 'profiles' && !!profile && !running },
-    { keys: ['x'], label: 'stop', description: 'stop the running test (it is not stored)', run: lt.cancel, enabled: running },
-    { keys: ['c'], label: 'compare', description: 'compare the selected run with the baseline (the marked run, else the previous run of its profile)', run: () => run && lt.compare(run.id), enabled: focus === 'runs' && !!run },
-    { keys: ['b'], label: lt.baseline && run && lt.baseline === run.id ? 'unmark baseline' : 'mark baseline', description: 'mark the selected run as the baseline for compare', run: () => run && lt.toggleBaseline(run.id), enabled: focus === 'runs' && !!run },
+    {
+      keys: ['f'],
+      label: focus === 'profiles' ? 'focus runs' : 'focus profiles',
+      description: 'move the selection between the profiles and the runs',
+      run: () => setFocus((f) => (f === 'profiles' ? 'runs' : 'profiles')),
+    },
+    {
+      keys: ['enter'],
+      label: 'run profile',
+      description: 'run the selected profile (live throughput and percentiles)',
+      run: () => profile && lt.start(profile.name),
+      enabled: focus === 'profiles' && !!profile && !running,
+    },
+    {
+      keys: ['x'],
+      label: 'stop',
+      description: 'stop the running test (it is not stored)',
+      run: lt.cancel,
+      enabled: running,
+    },
+    {
+      keys: ['c'],
+      label: 'compare',
+      description: 'compare the selected run with the baseline (the marked run, else the previous run of its profile)',
+      run: () => run && lt.compare(run.id),
+      enabled: focus === 'runs' && !!run,
+    },
+    {
+      keys: ['b'],
+      label: lt.baseline && run && lt.baseline === run.id ? 'unmark baseline' : 'mark baseline',
+      description: 'mark the selected run as the baseline for compare',
+      run: () => run && lt.toggleBaseline(run.id),
+      enabled: focus === 'runs' && !!run,
+    },
     ...(focus === 'runs' ? filter.bindings : []),
-    { keys: ['esc'], label: 'close', description: 'close the result or comparison', run: lt.closePanel, enabled: lt.panel !== 'none' && !running && !filter.text },
+    {
+      keys: ['esc'],
+      label: 'close',
+      description: 'close the result or comparison',
+      run: lt.closePanel,
+      enabled: lt.panel !== 'none' && !running && !filter.text,
+    },
     { keys: ['r'], label: 'refresh', description: 'read the stored runs again', run: lt.history.refresh },
   ]);
 
   if (!data) {
     return (
       <Box flexDirection="column" width={width} height={height}>
-        {lt.history.error ? <Text color="red" wrap="wrap">{lt.history.error.message}</Text> : <Spinner label="reading load-test runs…" />}
+        {lt.history.error ? (
+          <Text color="red" wrap="wrap">
+            {lt.history.error.message}
+          </Text>
+        ) : (
+          <Spinner label="reading load-test runs…" />
+        )}
       </Box>
     );
   }
@@ -85,13 +130,33 @@ export function LoadTestsPane({ width, height }: PaneProps) {
     <Box flexDirection="column" width={width} height={height}>
       <Text wrap="truncate">
         <Text bold>Load tests</Text>
-        <Text dimColor>{` · ${profiles.length} profiles · ${data.runs.length} runs stored${lt.baseline ? ` · baseline run ${lt.baseline}` : ''} · focus: ${focus}`}</Text>
+        <Text
+          dimColor
+        >{` · ${profiles.length} profiles · ${data.runs.length} runs stored${lt.baseline ? ` · baseline run ${lt.baseline}` : ''} · focus: ${focus}`}</Text>
       </Text>
       <Box marginTop={1}>
-        <Table rows={profiles} columns={profileColumns} selected={profileNav.selected} height={profilesHeight} width={width} focused={focus === 'profiles'} rowKey={(p) => p.name} emptyText="no profiles: add loadtest.profiles to opsctl.config.json" />
+        <Table
+          rows={profiles}
+          columns={profileColumns}
+          selected={profileNav.selected}
+          height={profilesHeight}
+          width={width}
+          focused={focus === 'profiles'}
+          rowKey={(p) => p.name}
+          emptyText="no profiles: add loadtest.profiles to opsctl.config.json"
+        />
       </Box>
       <Box marginTop={1}>
-        <Table rows={runs} columns={runColumns} selected={runNav.selected} height={runsHeight} width={width} focused={focus === 'runs'} rowKey={(r) => String(r.id)} emptyText="no runs stored: select a profile and press enter" />
+        <Table
+          rows={runs}
+          columns={runColumns}
+          selected={runNav.selected}
+          height={runsHeight}
+          width={width}
+          focused={focus === 'runs'}
+          rowKey={(r) => String(r.id)}
+          emptyText="no runs stored: select a profile and press enter"
+        />
       </Box>
       {run && focus === 'runs' ? (
         <Text dimColor wrap="truncate">
@@ -110,7 +175,10 @@ function LivePanel({ lt, width }: { lt: ReturnType<typeof useLoadTests>; width: 
   if (lt.run.status === 'failed' || lt.run.status === 'cancelled') {
     return (
       <Box flexDirection="column" marginTop={1}>
-        <Text color={lt.run.status === 'failed' ? 'red' : 'yellow'} wrap="wrap">{`${lt.runningProfile}: ${lt.run.status === 'failed' ? lt.run.error?.message : 'stopped; the partial run was not stored'}`}</Text>
+        <Text
+          color={lt.run.status === 'failed' ? 'red' : 'yellow'}
+          wrap="wrap"
+        >{`${lt.runningProfile}: ${lt.run.status === 'failed' ? lt.run.error?.message : 'stopped; the partial run was not stored'}`}</Text>
       </Box>
     );
   }
@@ -147,18 +215,37 @@ function ResultPanel({ r }: { r: LoadTestRun }) {
         <Text bold>{`run ${r.id} `}</Text>
         <Text>{`${r.rps} req/s · p50 ${ms(r.latency.p50)} · p95 ${ms(r.latency.p95)} · p99 ${ms(r.latency.p99)} · max ${ms(r.latency.max)} · errors ${r.errorRate}%`}</Text>
       </Text>
-      <Text dimColor wrap="truncate">{`status ${Object.entries(r.statusCodes).map(([k, v]) => `${k}:${v}`).join(' ') || '-'} · timeout ${r.errors.timeout} refused ${r.errors.refused} reset ${r.errors.reset} other ${r.errors.other}`}</Text>
+      <Text dimColor wrap="truncate">{`status ${
+        Object.entries(r.statusCodes)
+          .map(([k, v]) => `${k}:${v}`)
+          .join(' ') || '-'
+      } · timeout ${r.errors.timeout} refused ${r.errors.refused} reset ${r.errors.reset} other ${r.errors.other}`}</Text>
       {r.thresholds.map((t) => (
-        <Text key={t.text} wrap="truncate" color={t.passed ? 'green' : 'red'}>{`${t.passed ? 'pass' : 'FAIL'}  ${t.text.padEnd(14)} ${t.message}`}</Text>
+        <Text
+          key={t.text}
+          wrap="truncate"
+          color={t.passed ? 'green' : 'red'}
+        >{`${t.passed ? 'pass' : 'FAIL'}  ${t.text.padEnd(14)} ${t.message}`}</Text>
       ))}
-      <Text bold color={r.passed ? 'green' : 'red'}>{r.passed ? (r.thresholds.length ? 'PASSED' : 'done (no thresholds)') : `BREACHED: ${breached.map((t) => t.text).join(', ')}`}</Text>
+      <Text bold color={r.passed ? 'green' : 'red'}>
+        {r.passed
+          ? r.thresholds.length
+            ? 'PASSED'
+            : 'done (no thresholds)'
+          : `BREACHED: ${breached.map((t) => t.text).join(', ')}`}
+      </Text>
     </Box>
   );
 }
 
 function ComparePanel({ state }: { state: ReturnType<typeof useLoadTests>['comparison'] }) {
   if (state.status === 'running') return <Spinner label="comparing…" />;
-  if (state.status === 'failed') return <Text color="red" wrap="wrap">{state.error?.message}</Text>;
+  if (state.status === 'failed')
+    return (
+      <Text color="red" wrap="wrap">
+        {state.error?.message}
+      </Text>
+    );
   const c: LoadtestComparison | undefined = state.result;
   if (!c) return null;
   const [text, color] = VERDICT[c.verdict];
@@ -166,10 +253,16 @@ function ComparePanel({ state }: { state: ReturnType<typeof useLoadTests>['compa
     <Box flexDirection="column" marginTop={1}>
       <Text wrap="truncate">
         <Text bold>{`run ${c.run.id} vs baseline ${c.baseline.id}: `}</Text>
-        <Text bold color={color}>{text}</Text>
+        <Text bold color={color}>
+          {text}
+        </Text>
       </Text>
       {c.metrics.map((m) => (
-        <Text key={m.metric} wrap="truncate" color={m.change === 'worse' ? 'red' : m.change === 'better' ? 'green' : undefined}>
+        <Text
+          key={m.metric}
+          wrap="truncate"
+          color={m.change === 'worse' ? 'red' : m.change === 'better' ? 'green' : undefined}
+        >
           {`${m.metric.padEnd(11)}${fmt(m.baseline, m.unit).padStart(11)} → ${fmt(m.current, m.unit).padStart(11)}  ${signed(m).padStart(9)}  noise ±${fmt(m.noise, m.unit)}  ${m.change}`}
         </Text>
       ))}

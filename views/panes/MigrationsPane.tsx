@@ -13,7 +13,14 @@ import { Table, type TableColumn } from '../widgets/Table.js';
 import { formatAgo } from '../widgets/time.js';
 import type { PaneProps } from './types.js';
 
-const STATE_COLOR: Record<MigrationEntry['state'], string> = { applied: 'green', baseline: 'cyan', pending: 'yellow', drifted: 'red', missing: 'red', dirty: 'red' };
+const STATE_COLOR: Record<MigrationEntry['state'], string> = {
+  applied: 'green',
+  baseline: 'cyan',
+  pending: 'yellow',
+  drifted: 'red',
+  missing: 'red',
+  dirty: 'red',
+};
 
 function targetColor(t: TargetMigrationStatus): string {
   if (t.error || t.dirty || t.drifted.length || t.missing.length) return 'red';
@@ -26,7 +33,12 @@ export function MigrationsPane({ width, height }: PaneProps) {
   const filter = useFilter();
   const t = m.target;
   const rows = (t?.migrations ?? []).filter((e) => filter.matches(`${e.version} ${e.name} ${e.state}`));
-  const planLines = m.plan?.result ? m.plan.result.plan.flatMap((p) => [`-- ${p.direction} ${p.version}_${p.name}${p.transaction ? '' : ' (no transaction)'}`, ...p.statements.map((s) => `${s.replace(/\s+/g, ' ')};`)]) : [];
+  const planLines = m.plan?.result
+    ? m.plan.result.plan.flatMap((p) => [
+        `-- ${p.direction} ${p.version}_${p.name}${p.transaction ? '' : ' (no transaction)'}`,
+        ...p.statements.map((s) => `${s.replace(/\s+/g, ' ')};`),
+      ])
+    : [];
   const dirtyLines = t?.dirty ? 2 + t.dirty.ran.length + t.dirty.notRun.length : 0;
   const planHeight = m.shown !== 'none' ? Math.min(12, Math.max(3, planLines.length + 1)) : 0;
   const tableHeight = Math.max(3, height - 8 - planHeight - dirtyLines);
@@ -36,19 +48,55 @@ export function MigrationsPane({ width, height }: PaneProps) {
   useKeymap('pane', [
     ...nav.bindings,
     ...filter.bindings,
-    { keys: ['t'], label: 'target', description: 'show the next database target', run: m.cycleTarget, enabled: m.targets.length > 1 },
-    { keys: ['u'], label: 'up', description: 'apply the pending migrations of this target', run: m.runUp, enabled: Boolean(t && !t.error && t.pending.length) && !m.running },
-    { keys: ['d'], label: 'down', description: 'roll back the newest applied migration (asks first; typed on production)', run: m.runDown, enabled: Boolean(t && t.applied.length) && !m.running },
-    { keys: ['p'], label: 'dry-run up', description: 'show the SQL up would run, without running it', run: m.previewUp, enabled: Boolean(t && !t.error) },
-    { keys: ['P'], label: 'dry-run down', description: 'show the SQL down would run, without running it', run: m.previewDown, enabled: Boolean(t && t.applied.length) },
+    {
+      keys: ['t'],
+      label: 'target',
+      description: 'show the next database target',
+      run: m.cycleTarget,
+      enabled: m.targets.length > 1,
+    },
+    {
+      keys: ['u'],
+      label: 'up',
+      description: 'apply the pending migrations of this target',
+      run: m.runUp,
+      enabled: Boolean(t && !t.error && t.pending.length) && !m.running,
+    },
+    {
+      keys: ['d'],
+      label: 'down',
+      description: 'roll back the newest applied migration (asks first; typed on production)',
+      run: m.runDown,
+      enabled: Boolean(t && t.applied.length) && !m.running,
+    },
+    {
+      keys: ['p'],
+      label: 'dry-run up',
+      description: 'show the SQL up would run, without running it',
+      run: m.previewUp,
+      enabled: Boolean(t && !t.error),
+    },
+    {
+      keys: ['P'],
+      label: 'dry-run down',
+      description: 'show the SQL down would run, without running it',
+      run: m.previewDown,
+      enabled: Boolean(t && t.applied.length),
+    },
     { keys: ['x'], label: 'close preview', run: m.closePlan, enabled: m.shown !== 'none' },
-    { keys: ['r'], label: 'refresh', description: 'read every target\'s history again', run: m.status.refresh },
+    { keys: ['r'], label: 'refresh', description: "read every target's history again", run: m.status.refresh },
   ]);
 
   if (!m.status.data) {
     return (
       <Box flexDirection="column" width={width} height={height}>
-        {m.status.error ? <Text color="red" wrap="wrap">{m.status.error.message}</Text> : <Spinner label="reading migration history…" />}
+        {m.status.error ? (
+          <Text color="red" wrap="wrap">
+            {m.status.error.message}
+          </Text>
+        ) : (
+          <Spinner label="reading migration history…" />
+        )}
       </Box>
     );
   }
@@ -56,12 +104,18 @@ export function MigrationsPane({ width, height }: PaneProps) {
   const columns: TableColumn<MigrationEntry>[] = [
     { header: 'VERSION', width: 15, value: (e) => e.version },
     { header: 'NAME', width: 28, value: (e) => e.name },
-    { header: 'STATE', width: 20, value: (e) => (e.outOfOrder ? `${e.state} (out of order)` : e.state), color: (e) => STATE_COLOR[e.state] },
+    {
+      header: 'STATE',
+      width: 20,
+      value: (e) => (e.outOfOrder ? `${e.state} (out of order)` : e.state),
+      color: (e) => STATE_COLOR[e.state],
+    },
     { header: 'APPLIED', width: 17, value: (e) => (e.appliedAt ? e.appliedAt.slice(0, 16).replace('T', ' ') : '') },
     { header: 'MS', width: 6, align: 'right', value: (e) => (e.durationMs === undefined ? '' : String(e.durationMs)) },
     { header: 'BY', value: (e) => e.appliedBy ?? '' },
   ];
-  const op = m.up.state.status === 'running' ? m.up.state : m.down.state.status === 'running' ? m.down.state : undefined;
+  const op =
+    m.up.state.status === 'running' ? m.up.state : m.down.state.status === 'running' ? m.down.state : undefined;
   const lastState = m.last === 'up' ? m.up.state : m.last === 'down' ? m.down.state : undefined;
   const failure = lastState?.status === 'failed' ? lastState.error : undefined;
   const selected = rows[nav.selected];
@@ -80,15 +134,32 @@ export function MigrationsPane({ width, height }: PaneProps) {
       <FilterPrompt text={filter.text} editing={filter.editing} />
       {t?.error ? <Text color="red" wrap="wrap">{`${t.error}${t.hint ? `\n${t.hint}` : ''}`}</Text> : null}
       <Box marginTop={1}>
-        <Table rows={rows} columns={columns} selected={nav.selected} height={tableHeight} width={width} rowKey={(e) => e.version} emptyText={t ? `no migrations in ${t.dir}` : 'no target'} />
+        <Table
+          rows={rows}
+          columns={columns}
+          selected={nav.selected}
+          height={tableHeight}
+          width={width}
+          rowKey={(e) => e.version}
+          emptyText={t ? `no migrations in ${t.dir}` : 'no target'}
+        />
       </Box>
       {t?.dirty ? <DirtyBox t={t} /> : null}
-      {selected?.state === 'drifted' ? <Text color="red" wrap="truncate">{`drift: ${selected.file} changed after it was applied (checksum ${selected.checksum?.file?.slice(0, 12)}, recorded ${selected.checksum?.recorded?.slice(0, 12)})`}</Text> : null}
+      {selected?.state === 'drifted' ? (
+        <Text
+          color="red"
+          wrap="truncate"
+        >{`drift: ${selected.file} changed after it was applied (checksum ${selected.checksum?.file?.slice(0, 12)}, recorded ${selected.checksum?.recorded?.slice(0, 12)})`}</Text>
+      ) : null}
       {m.shown !== 'none' ? (
         <Box flexDirection="column" borderStyle="single" borderColor="cyan" paddingX={1} height={planHeight + 2}>
           <Text bold color="cyan">{`dry run: ${m.shown} on ${t?.target ?? '?'} (nothing is changed)`}</Text>
           {m.plan?.status === 'running' ? <Spinner label="planning…" /> : null}
-          {m.plan?.error ? <Text color="red" wrap="wrap">{m.plan.error.message}</Text> : null}
+          {m.plan?.error ? (
+            <Text color="red" wrap="wrap">
+              {m.plan.error.message}
+            </Text>
+          ) : null}
           {m.plan?.result && planLines.length === 0 ? <Text dimColor>nothing to run</Text> : null}
           {planLines.slice(0, planHeight - 1).map((l, i) => (
             <Text key={i} wrap="truncate" {...(l.startsWith('--') ? { dimColor: true } : {})}>
@@ -97,16 +168,51 @@ export function MigrationsPane({ width, height }: PaneProps) {
           ))}
         </Box>
       ) : null}
-      {op ? <ProgressBar width={width} label={op.progress?.phase ?? 'starting'} done={op.progress?.done} total={op.progress?.total} /> : null}
-      {op?.progress?.note ? <Text dimColor wrap="truncate">{op.progress.note}</Text> : null}
-      {failure ? <Text color="red" wrap="wrap">{failure.message}</Text> : null}
-      {m.last === 'up' && m.up.state.status === 'done' && m.up.state.result ? <Text color="green" wrap="truncate">{`applied ${m.up.state.result.done.length} on ${m.up.state.result.target}; now at ${m.up.state.result.current ?? 'none'}`}</Text> : null}
-      {m.last === 'down' && m.down.state.status === 'done' && m.down.state.result ? <Text color="yellow" wrap="truncate">{`rolled back ${m.down.state.result.done.map((d) => d.version).join(', ')} on ${m.down.state.result.target}`}</Text> : null}
-      {confirmation ? <Confirm action={confirmation.action} typed={confirmation.typed} confirmLabel="Roll back" onAnswer={m.down.answerConfirmation} width={Math.min(width, 80)} /> : null}
+      {op ? (
+        <ProgressBar
+          width={width}
+          label={op.progress?.phase ?? 'starting'}
+          done={op.progress?.done}
+          total={op.progress?.total}
+        />
+      ) : null}
+      {op?.progress?.note ? (
+        <Text dimColor wrap="truncate">
+          {op.progress.note}
+        </Text>
+      ) : null}
+      {failure ? (
+        <Text color="red" wrap="wrap">
+          {failure.message}
+        </Text>
+      ) : null}
+      {m.last === 'up' && m.up.state.status === 'done' && m.up.state.result ? (
+        <Text
+          color="green"
+          wrap="truncate"
+        >{`applied ${m.up.state.result.done.length} on ${m.up.state.result.target}; now at ${m.up.state.result.current ?? 'none'}`}</Text>
+      ) : null}
+      {m.last === 'down' && m.down.state.status === 'done' && m.down.state.result ? (
+        <Text
+          color="yellow"
+          wrap="truncate"
+        >{`rolled back ${m.down.state.result.done.map((d) => d.version).join(', ')} on ${m.down.state.result.target}`}</Text>
+      ) : null}
+      {confirmation ? (
+        <Confirm
+          action={confirmation.action}
+          typed={confirmation.typed}
+          confirmLabel="Roll back"
+          onAnswer={m.down.answerConfirmation}
+          width={Math.min(width, 80)}
+        />
+      ) : null}
       <Box flexGrow={1} />
       <Text dimColor wrap="truncate">
         {m.status.loading ? <Spinner label="refreshing" /> : `read ${formatAgo(m.status.refreshedAt)}`}
-        {m.status.data.unconfigured.length ? ` · folders without a target: ${m.status.data.unconfigured.join(', ')}` : ''}
+        {m.status.data.unconfigured.length
+          ? ` · folders without a target: ${m.status.data.unconfigured.join(', ')}`
+          : ''}
       </Text>
     </Box>
   );
@@ -117,14 +223,22 @@ function TargetSummary({ t }: { t: TargetMigrationStatus }) {
     <Text wrap="truncate">
       <Text bold>{t.target}</Text>
       <Text dimColor>{` ${t.engine} ${t.location}`}</Text>
-      {t.production ? <Text color="red" bold>{' PRODUCTION'}</Text> : null}
+      {t.production ? (
+        <Text color="red" bold>
+          {' PRODUCTION'}
+        </Text>
+      ) : null}
       <Text>{` · at ${t.current ?? 'none'} · `}</Text>
       <Text color="green">{`${t.applied.length} applied`}</Text>
       <Text dimColor> · </Text>
       <Text color={t.pending.length ? 'yellow' : undefined}>{`${t.pending.length} pending`}</Text>
       {t.drifted.length ? <Text color="red" bold>{` · ${t.drifted.length} drifted`}</Text> : null}
       {t.missing.length ? <Text color="red" bold>{` · ${t.missing.length} missing`}</Text> : null}
-      {t.dirty ? <Text color="red" bold>{' · DIRTY'}</Text> : null}
+      {t.dirty ? (
+        <Text color="red" bold>
+          {' · DIRTY'}
+        </Text>
+      ) : null}
     </Text>
   );
 }
@@ -135,9 +249,17 @@ function DirtyBox({ t }: { t: TargetMigrationStatus }) {
   return (
     <Box flexDirection="column">
       {d.runningBy ? (
-        <Text color="yellow" bold wrap="truncate">{`running: ${d.operation} of ${d.version}_${d.name} by ${d.runningBy}, ${d.statementsDone} of ${d.statementsTotal} statements done`}</Text>
+        <Text
+          color="yellow"
+          bold
+          wrap="truncate"
+        >{`running: ${d.operation} of ${d.version}_${d.name} by ${d.runningBy}, ${d.statementsDone} of ${d.statementsTotal} statements done`}</Text>
       ) : (
-        <Text color="red" bold wrap="truncate">{`dirty: ${d.operation} of ${d.version}_${d.name} stopped after ${d.statementsDone} of ${d.statementsTotal} statements — fix by hand, then opsctl migrate repair`}</Text>
+        <Text
+          color="red"
+          bold
+          wrap="truncate"
+        >{`dirty: ${d.operation} of ${d.version}_${d.name} stopped after ${d.statementsDone} of ${d.statementsTotal} statements — fix by hand, then opsctl migrate repair`}</Text>
       )}
       {d.ran.map((s, i) => (
         <Text key={`r${i}`} wrap="truncate">

@@ -1,7 +1,7 @@
 import React, { useState } from 'react';
 import { Box, Text } from 'ink';
 import type { StatusResult } from '../../commands/status.js';
-import type { ComponentHealth } from '../../src/util/health.js';
+import type { ComponentHealth } from '../../src/health/types.js';
 import { useKeymap } from '../hooks/keymap.js';
 import { useResource } from '../hooks/useResource.js';
 import { useTableNavigation } from '../hooks/useTableNavigation.js';
@@ -14,7 +14,13 @@ import type { PaneProps } from './types.js';
 
 export const OVERVIEW_REFRESH_MS = 15_000;
 
-const STATUS_COLOR: Record<ComponentHealth['status'], string> = { up: 'green', down: 'red', busy: 'yellow', absent: 'gray', unchecked: 'gray' };
+const STATUS_COLOR: Record<ComponentHealth['status'], string> = {
+  up: 'green',
+  down: 'red',
+  busy: 'yellow',
+  absent: 'gray',
+  unchecked: 'gray',
+};
 
 /** Config source, state store, warehouse and every database target, with live connectivity and version. */
 export function OverviewPane({ width, height }: PaneProps) {
@@ -27,14 +33,7 @@ export function OverviewPane({ width, height }: PaneProps) {
     { intervalMs: OVERVIEW_REFRESH_MS },
   );
   const data = overview.data;
-  const rows: Array<ComponentHealth & { label: string }> = data
-    ? [
-        { ...data.state, label: 'state store' },
-        { ...data.warehouse, label: 'warehouse' },
-        ...data.targets.map((t) => ({ ...t, label: `target ${t.name}` })),
-        ...(data.bot ? [{ ...data.bot, label: 'on-call bot', ...(data.bot.status === 'absent' ? { location: 'not running' } : {}) }] : []),
-      ]
-    : [];
+  const rows: ComponentHealth[] = data?.components ?? [];
   const tableHeight = Math.max(3, Math.min(rows.length + 1, height - 9));
   const nav = useTableNavigation(rows.length, tableHeight - 1);
   const [showDetails, setShowDetails] = useState(true);
@@ -46,7 +45,12 @@ export function OverviewPane({ width, height }: PaneProps) {
       ...nav.bindings,
       { keys: ['r'], label: 'refresh', description: 'check every component again now', run: overview.refresh },
       { keys: ['enter'], label: showDetails ? 'hide details' : 'details', run: () => setShowDetails((d) => !d) },
-      { keys: ['v'], label: 'validate', description: 'run the pre-deployment gate (opsctl validate) with results streaming in', run: () => setValidating(true) },
+      {
+        keys: ['v'],
+        label: 'validate',
+        description: 'run the pre-deployment gate (opsctl validate) with results streaming in',
+        run: () => setValidating(true),
+      },
     ],
     { active: !validating },
   );
@@ -57,13 +61,25 @@ export function OverviewPane({ width, height }: PaneProps) {
     { header: 'KIND', width: 9, value: (r) => r.kind },
     { header: 'STATUS', width: 7, value: (r) => r.status, color: (r) => STATUS_COLOR[r.status] },
     { header: 'VERSION', width: 22, value: (r) => r.version ?? '' },
-    { header: 'LATENCY', width: 8, align: 'right', value: (r) => (r.latencyMs === undefined ? '' : `${r.latencyMs}ms`) },
+    {
+      header: 'LATENCY',
+      width: 8,
+      align: 'right',
+      value: (r) => (r.latencyMs === undefined ? '' : `${r.latencyMs}ms`),
+    },
     { header: 'WHERE', value: (r) => r.location },
   ];
 
   const config = services.loaded;
   if (validating) {
-    return <ValidateView width={width} height={height} initialEnv={config.config.environment} onClose={() => setValidating(false)} />;
+    return (
+      <ValidateView
+        width={width}
+        height={height}
+        initialEnv={config.config.environment}
+        onClose={() => setValidating(false)}
+      />
+    );
   }
   return (
     <Box flexDirection="column" width={width} height={height}>
@@ -80,7 +96,14 @@ export function OverviewPane({ width, height }: PaneProps) {
       </Text>
       <Box marginTop={1}>
         {data ? (
-          <Table rows={rows} columns={columns} selected={nav.selected} height={tableHeight} width={width} rowKey={(r) => r.label} />
+          <Table
+            rows={rows}
+            columns={columns}
+            selected={nav.selected}
+            height={tableHeight}
+            width={width}
+            rowKey={(r) => r.id}
+          />
         ) : overview.error ? (
           <Text color="red">{overview.error.message}</Text>
         ) : (
@@ -97,7 +120,7 @@ export function OverviewPane({ width, height }: PaneProps) {
   );
 }
 
-function Details({ component, width }: { component: ComponentHealth & { label: string }; width: number }) {
+function Details({ component, width }: { component: ComponentHealth; width: number }) {
   return (
     <Box flexDirection="column" marginTop={1} width={width}>
       <Text bold wrap="truncate">

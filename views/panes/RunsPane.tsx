@@ -15,7 +15,16 @@ import { Table, type TableColumn } from '../widgets/Table.js';
 import { formatAgo, formatMs } from '../widgets/time.js';
 import type { PaneProps } from './types.js';
 
-const STATUS_COLOR: Record<string, string> = { succeeded: 'green', ok: 'green', failed: 'red', locked: 'red', running: 'cyan', cancelled: 'yellow', unavailable: 'yellow', skipped: 'gray' };
+const STATUS_COLOR: Record<string, string> = {
+  succeeded: 'green',
+  ok: 'green',
+  failed: 'red',
+  locked: 'red',
+  running: 'cyan',
+  cancelled: 'yellow',
+  unavailable: 'yellow',
+  skipped: 'gray',
+};
 const n = (v: number) => v.toLocaleString('en-US');
 
 export function RunsPane({ width, height }: PaneProps) {
@@ -24,7 +33,9 @@ export function RunsPane({ width, height }: PaneProps) {
   const list = useRunsList(running);
   const filter = useFilter();
   const [openRun, setOpenRun] = useState<number>();
-  const rows = list.runs.filter((r) => filter.matches(`#${r.id} ${r.pipeline} ${r.status} ${r.trigger} ${r.error ?? ''}`));
+  const rows = list.runs.filter((r) =>
+    filter.matches(`#${r.id} ${r.pipeline} ${r.status} ${r.trigger} ${r.error ?? ''}`),
+  );
   const bannerLines = running || start.state.status === 'done' || start.state.status === 'failed' ? 2 : 0;
   const tableHeight = Math.max(3, height - 4 - bannerLines);
   const nav = useTableNavigation(rows.length, tableHeight - 1);
@@ -46,42 +57,114 @@ export function RunsPane({ width, height }: PaneProps) {
     'pane',
     [
       ...nav.bindings,
-      { keys: ['enter'], label: 'open', description: "open the run's per-table counts and error", run: () => selected && setOpenRun(selected.id), enabled: Boolean(selected) },
+      {
+        keys: ['enter'],
+        label: 'open',
+        description: "open the run's per-table counts and error",
+        run: () => selected && setOpenRun(selected.id),
+        enabled: Boolean(selected),
+      },
       ...filter.bindings,
-      { keys: ['s'], label: start.pipeline ? `start ${start.pipeline}` : 'start', description: 'start the chosen pipeline now (asks first)', run: start.ask, enabled: Boolean(start.pipeline) && !running },
-      { keys: ['p'], label: 'pipeline', description: 'choose which pipeline s starts', run: start.next, enabled: start.pipelines.length > 1 && !running },
-      { keys: ['x'], label: 'cancel run', description: 'cancel the pipeline started here', run: start.cancel, enabled: running },
+      {
+        keys: ['s'],
+        label: start.pipeline ? `start ${start.pipeline}` : 'start',
+        description: 'start the chosen pipeline now (asks first)',
+        run: start.ask,
+        enabled: Boolean(start.pipeline) && !running,
+      },
+      {
+        keys: ['p'],
+        label: 'pipeline',
+        description: 'choose which pipeline s starts',
+        run: start.next,
+        enabled: start.pipelines.length > 1 && !running,
+      },
+      {
+        keys: ['x'],
+        label: 'cancel run',
+        description: 'cancel the pipeline started here',
+        run: start.cancel,
+        enabled: running,
+      },
       { keys: ['r'], label: 'refresh', description: 'read the runs again now', run: list.refresh },
     ],
     { active: openRun === undefined },
   );
 
-  if (openRun !== undefined) return <RunDetail runId={openRun} width={width} height={height} onClose={() => setOpenRun(undefined)} />;
+  if (openRun !== undefined)
+    return <RunDetail runId={openRun} width={width} height={height} onClose={() => setOpenRun(undefined)} />;
 
   const columns: TableColumn<RunListItem>[] = [
     { header: 'RUN', width: 6, align: 'right', value: (r) => String(r.id) },
     { header: 'PIPELINE', width: 14, value: (r) => r.pipeline },
-    { header: 'STATUS', width: 10, value: (r) => (r.dryRun ? `${r.status}*` : r.status), color: (r) => STATUS_COLOR[r.status] },
+    {
+      header: 'STATUS',
+      width: 10,
+      value: (r) => (r.dryRun ? `${r.status}*` : r.status),
+      color: (r) => STATUS_COLOR[r.status],
+    },
     { header: 'STARTED', width: 16, value: (r) => r.startedAt.slice(0, 16).replace('T', ' ') },
-    { header: 'DURATION', width: 8, align: 'right', value: (r) => (r.status === 'running' ? formatAgo(r.startedAt).replace(' ago', '') : formatMs(r.durationMs)) },
+    {
+      header: 'DURATION',
+      width: 8,
+      align: 'right',
+      value: (r) => (r.status === 'running' ? formatAgo(r.startedAt).replace(' ago', '') : formatMs(r.durationMs)),
+    },
     { header: 'LOADED', width: 9, align: 'right', value: (r) => n(r.rowsLoaded) },
-    { header: 'REJECTED', width: 8, align: 'right', value: (r) => (r.rowsRejected ? n(r.rowsRejected) : '-'), color: (r) => (r.rowsRejected ? 'yellow' : undefined) },
-    { header: 'ERROR', value: (r) => (r.progress ? progressText(r.progress) : (r.error ?? (r.unavailable.length ? `unavailable: ${r.unavailable.join(', ')}` : ''))).replace(/\s+/g, ' '), color: (r) => (r.progress ? 'cyan' : undefined) },
+    {
+      header: 'REJECTED',
+      width: 8,
+      align: 'right',
+      value: (r) => (r.rowsRejected ? n(r.rowsRejected) : '-'),
+      color: (r) => (r.rowsRejected ? 'yellow' : undefined),
+    },
+    {
+      header: 'ERROR',
+      value: (r) =>
+        (r.progress
+          ? progressText(r.progress)
+          : (r.error ?? (r.unavailable.length ? `unavailable: ${r.unavailable.join(', ')}` : ''))
+        ).replace(/\s+/g, ' '),
+      color: (r) => (r.progress ? 'cyan' : undefined),
+    },
   ];
 
   return (
     <Box flexDirection="column" width={width} height={height}>
       {start.asking ? (
-        <Confirm action={`Run pipeline ${start.asking} now? It extracts, validates and loads like \`opsctl etl run ${start.asking}\`.`} confirmLabel="Run" onAnswer={start.answer} width={Math.min(70, width)} />
+        <Confirm
+          action={`Run pipeline ${start.asking} now? It extracts, validates and loads like \`opsctl etl run ${start.asking}\`.`}
+          confirmLabel="Run"
+          onAnswer={start.answer}
+          width={Math.min(70, width)}
+        />
       ) : null}
       <Banner state={start.state} pipeline={start.pipeline} width={width} />
       <Text wrap="truncate">
         <Text bold>{`${n(list.total)} run${list.total === 1 ? '' : 's'}`}</Text>
-        <Text dimColor>{` · ${n(list.runs.length)} loaded${list.hasMore ? ` (pages of ${RUNS_PAGE})` : ''}${filter.text ? ` · ${n(rows.length)} match` : ''} · * dry run`}</Text>
+        <Text
+          dimColor
+        >{` · ${n(list.runs.length)} loaded${list.hasMore ? ` (pages of ${RUNS_PAGE})` : ''}${filter.text ? ` · ${n(rows.length)} match` : ''} · * dry run`}</Text>
       </Text>
       <FilterPrompt text={filter.text} editing={filter.editing} />
-      {list.error ? <Text color="red" wrap="truncate">{list.error.message}</Text> : null}
-      <Table rows={rows} columns={columns} selected={nav.selected} height={tableHeight} width={width} rowKey={(r) => String(r.id)} emptyText={filter.text ? 'no run matches the filter' : 'no pipeline runs yet: press s to start one, or run opsctl etl run'} />
+      {list.error ? (
+        <Text color="red" wrap="truncate">
+          {list.error.message}
+        </Text>
+      ) : null}
+      <Table
+        rows={rows}
+        columns={columns}
+        selected={nav.selected}
+        height={tableHeight}
+        width={width}
+        rowKey={(r) => String(r.id)}
+        emptyText={
+          filter.text
+            ? 'no run matches the filter'
+            : 'no pipeline runs yet: press s to start one, or run opsctl etl run'
+        }
+      />
       <Box flexGrow={1} />
       <Text dimColor wrap="truncate">
         {list.loading ? <Spinner label="refreshing" /> : `read ${formatAgo(list.refreshedAt)}`}
@@ -97,7 +180,15 @@ function progressText(p: NonNullable<RunListItem['progress']>): string {
 }
 
 /** What the pipeline started from this pane is doing now, or how it ended. */
-function Banner({ state, pipeline, width }: { state: ReturnType<typeof usePipelineStart>['state']; pipeline: string | undefined; width: number }) {
+function Banner({
+  state,
+  pipeline,
+  width,
+}: {
+  state: ReturnType<typeof usePipelineStart>['state'];
+  pipeline: string | undefined;
+  width: number;
+}) {
   if (state.status === 'running') {
     const p = state.progress;
     return (
@@ -106,7 +197,11 @@ function Banner({ state, pipeline, width }: { state: ReturnType<typeof usePipeli
           <Text color="cyan">{'▶ '}</Text>
           <Spinner label={`running ${pipeline ?? ''}: ${p?.phase ?? 'starting'}${p?.note ? ` · ${p.note}` : ''}`} />
         </Text>
-        {p?.total ? <ProgressBar done={p.done} total={p.total} width={Math.min(60, width)} label="  " /> : <Text> </Text>}
+        {p?.total ? (
+          <ProgressBar done={p.done} total={p.total} width={Math.min(60, width)} label="  " />
+        ) : (
+          <Text> </Text>
+        )}
       </Box>
     );
   }
@@ -124,16 +219,30 @@ function Banner({ state, pipeline, width }: { state: ReturnType<typeof usePipeli
     return (
       <Box flexDirection="column">
         <Text color={r.ok ? 'green' : 'red'} wrap="truncate">
-          {r.ok ? `✔ ${e?.pipeline ?? ''} finished${e?.run ? `: run ${e.run.id}, ${n(e.run.rowsLoaded)} rows loaded, ${n(e.run.rowsRejected)} rejected` : ''}` : `✖ ${r.failures.join('; ')}`}
+          {r.ok
+            ? `✔ ${e?.pipeline ?? ''} finished${e?.run ? `: run ${e.run.id}, ${n(e.run.rowsLoaded)} rows loaded, ${n(e.run.rowsRejected)} rejected` : ''}`
+            : `✖ ${r.failures.join('; ')}`}
         </Text>
-        <Text dimColor wrap="truncate">{e?.outcome?.notes.join(' · ') ?? ''}</Text>
+        <Text dimColor wrap="truncate">
+          {e?.outcome?.notes.join(' · ') ?? ''}
+        </Text>
       </Box>
     );
   }
   return null;
 }
 
-function RunDetail({ runId, width, height, onClose }: { runId: number; width: number; height: number; onClose: () => void }) {
+function RunDetail({
+  runId,
+  width,
+  height,
+  onClose,
+}: {
+  runId: number;
+  width: number;
+  height: number;
+  onClose: () => void;
+}) {
   const detail = useRunDetail(runId);
   useKeymap('pane', [
     { keys: ['esc', 'backspace'], label: 'back', description: 'back to the list of runs', run: onClose },
@@ -143,7 +252,13 @@ function RunDetail({ runId, width, height, onClose }: { runId: number; width: nu
   if (!d) {
     return (
       <Box flexDirection="column" width={width} height={height}>
-        {detail.error ? <Text color="red" wrap="wrap">{detail.error.message}</Text> : <Spinner label={`reading run ${runId}…`} />}
+        {detail.error ? (
+          <Text color="red" wrap="wrap">
+            {detail.error.message}
+          </Text>
+        ) : (
+          <Spinner label={`reading run ${runId}…`} />
+        )}
       </Box>
     );
   }
@@ -154,31 +269,51 @@ function RunDetail({ runId, width, height, onClose }: { runId: number; width: nu
     { header: 'STATUS', width: 11, value: (t) => t.status, color: (t) => STATUS_COLOR[t.status] },
     { header: 'EXTRACTED', width: 9, align: 'right', value: (t) => n(t.extracted) },
     { header: 'LOADED', width: 9, align: 'right', value: (t) => n(t.loaded) },
-    { header: 'REJECTED', width: 8, align: 'right', value: (t) => (t.rejected ? n(t.rejected) : '-'), color: (t) => (t.rejected ? 'yellow' : undefined) },
+    {
+      header: 'REJECTED',
+      width: 8,
+      align: 'right',
+      value: (t) => (t.rejected ? n(t.rejected) : '-'),
+      color: (t) => (t.rejected ? 'yellow' : undefined),
+    },
     { header: 'TOOK', width: 7, align: 'right', value: (t) => formatMs(t.durationMs) },
     { header: 'REASON', value: (t) => (t.reason ?? '').replace(/\s+/g, ' ') },
   ];
   return (
     <Box flexDirection="column" width={width} height={height}>
       <Text wrap="truncate">
-        <Text bold>{`Run ${run.id} · ${run.pipeline}`}</Text>
-        {' '}
-        <Text color={STATUS_COLOR[run.status]}>{run.status}</Text>
-        <Text dimColor>{`${run.dryRun ? ' (dry run)' : ''} · started ${run.startedAt.slice(0, 19).replace('T', ' ')} by ${run.trigger} · took ${formatMs(run.durationMs)}`}</Text>
+        <Text bold>{`Run ${run.id} · ${run.pipeline}`}</Text> <Text color={STATUS_COLOR[run.status]}>{run.status}</Text>
+        <Text
+          dimColor
+        >{`${run.dryRun ? ' (dry run)' : ''} · started ${run.startedAt.slice(0, 19).replace('T', ' ')} by ${run.trigger} · took ${formatMs(run.durationMs)}`}</Text>
       </Text>
       <Text wrap="truncate">{`${n(run.rowsExtracted)} extracted · ${n(run.rowsLoaded)} loaded · ${n(run.rowsRejected)} rejected`}</Text>
       {run.error ? <Text color="red" wrap="wrap">{`error: ${run.error}`}</Text> : null}
       <Box marginTop={1}>
-        <Table rows={d.tables} columns={columns} selected={-1} height={Math.max(3, Math.min(d.tables.length + 1, height - 8))} width={width} emptyText="no per-table counts recorded" rowKey={(t) => t.table} />
+        <Table
+          rows={d.tables}
+          columns={columns}
+          selected={-1}
+          height={Math.max(3, Math.min(d.tables.length + 1, height - 8))}
+          width={width}
+          emptyText="no per-table counts recorded"
+          rowKey={(t) => t.table}
+        />
       </Box>
       {d.notes.map((note, i) => (
         <Text key={i} dimColor wrap="truncate">{`note: ${note}`}</Text>
       ))}
       {quarantined.length ? (
-        <Text color="yellow" wrap="truncate">{`quarantined: ${quarantined.map(([t, c]) => `${t} ${c}`).join(', ')}${d.quarantined[0] ? ` · e.g. ${d.quarantined[0].reason}` : ''}`}</Text>
+        <Text
+          color="yellow"
+          wrap="truncate"
+        >{`quarantined: ${quarantined.map(([t, c]) => `${t} ${c}`).join(', ')}${d.quarantined[0] ? ` · e.g. ${d.quarantined[0].reason}` : ''}`}</Text>
       ) : null}
       <Box flexGrow={1} />
-      <Text dimColor wrap="truncate">{`opsctl etl show ${run.id} --json prints every quarantined record with its payload`}</Text>
+      <Text
+        dimColor
+        wrap="truncate"
+      >{`opsctl etl show ${run.id} --json prints every quarantined record with its payload`}</Text>
     </Box>
   );
 }

@@ -13,13 +13,40 @@ import { formatAgo } from '../widgets/time.js';
 import type { PaneProps } from './types.js';
 
 const columns: TableColumn<SyncTableStatus>[] = [
-  { header: 'TABLE', width: 26, value: (w) => `${w.lagging ? '! ' : ''}${w.pipeline}/${w.table}`, color: (w) => (w.lagging ? 'red' : undefined) },
+  {
+    header: 'TABLE',
+    width: 26,
+    value: (w) => `${w.lagging ? '! ' : ''}${w.pipeline}/${w.table}`,
+    color: (w) => (w.lagging ? 'red' : undefined),
+  },
   { header: 'WATERMARK', width: 11, value: (w) => w.value?.slice(0, 16) ?? '(none)' },
-  { header: 'LAG', width: 5, align: 'right', value: (w) => formatLag(w.lagSeconds), color: (w) => (w.lagging ? 'red' : undefined) },
+  {
+    header: 'LAG',
+    width: 5,
+    align: 'right',
+    value: (w) => formatLag(w.lagSeconds),
+    color: (w) => (w.lagging ? 'red' : undefined),
+  },
   { header: 'LIMIT', width: 5, align: 'right', value: (w) => formatLag(w.limitSeconds) },
-  { header: 'LAST RUN', width: 8, value: (w) => w.lastRun?.status ?? '-', color: (w) => (w.lastRun?.status === 'failed' ? 'red' : w.lastRun?.status === 'ok' ? 'green' : undefined) },
-  { header: 'ROWS', width: 12, align: 'right', value: (w) => (w.lastRun ? `${w.lastRun.rowsLoaded}/${w.lastRun.rowsExtracted}${w.lastRun.rowsRejected ? ` q${w.lastRun.rowsRejected}` : ''}` : '-') },
-  { header: 'NEXT WINDOW', value: (w) => (w.windowStart ? `${w.incrementalColumn} ≥ ${w.windowStart.slice(0, 16)}` : 'whole source') },
+  {
+    header: 'LAST RUN',
+    width: 8,
+    value: (w) => w.lastRun?.status ?? '-',
+    color: (w) => (w.lastRun?.status === 'failed' ? 'red' : w.lastRun?.status === 'ok' ? 'green' : undefined),
+  },
+  {
+    header: 'ROWS',
+    width: 12,
+    align: 'right',
+    value: (w) =>
+      w.lastRun
+        ? `${w.lastRun.rowsLoaded}/${w.lastRun.rowsExtracted}${w.lastRun.rowsRejected ? ` q${w.lastRun.rowsRejected}` : ''}`
+        : '-',
+  },
+  {
+    header: 'NEXT WINDOW',
+    value: (w) => (w.windowStart ? `${w.incrementalColumn} ≥ ${w.windowStart.slice(0, 16)}` : 'whole source'),
+  },
 ];
 
 /** One row per sync table: watermark, lag behind now (red beyond max_lag), last run, next window; run, set, reset. */
@@ -34,17 +61,47 @@ export function WatermarksPane({ width, height }: PaneProps) {
   useKeymap('pane', [
     ...nav.bindings,
     ...filter.bindings,
-    { keys: ['enter'], label: 'sync table', description: 'sync the selected table now (from its watermark − lookback)', run: () => selected && wm.runTable(selected), enabled: idle && !!selected },
-    { keys: ['f'], label: 'force', description: 'sync the selected table ignoring its watermark (reload the whole source)', run: () => selected && wm.runTable(selected, true), enabled: idle && !!selected },
-    { keys: ['s'], label: 'set', description: 'set the selected table\'s watermark (asks for confirmation)', run: () => selected && wm.startSet(selected), enabled: idle && !!selected },
-    { keys: ['x'], label: 'reset', description: 'forget the selected table\'s watermark: the next run reloads everything (asks for confirmation)', run: () => selected && wm.resetTable(selected), enabled: idle && !!selected },
+    {
+      keys: ['enter'],
+      label: 'sync table',
+      description: 'sync the selected table now (from its watermark − lookback)',
+      run: () => selected && wm.runTable(selected),
+      enabled: idle && !!selected,
+    },
+    {
+      keys: ['f'],
+      label: 'force',
+      description: 'sync the selected table ignoring its watermark (reload the whole source)',
+      run: () => selected && wm.runTable(selected, true),
+      enabled: idle && !!selected,
+    },
+    {
+      keys: ['s'],
+      label: 'set',
+      description: "set the selected table's watermark (asks for confirmation)",
+      run: () => selected && wm.startSet(selected),
+      enabled: idle && !!selected,
+    },
+    {
+      keys: ['x'],
+      label: 'reset',
+      description: "forget the selected table's watermark: the next run reloads everything (asks for confirmation)",
+      run: () => selected && wm.resetTable(selected),
+      enabled: idle && !!selected,
+    },
     { keys: ['r'], label: 'refresh', description: 'read the watermarks again now', run: wm.list.refresh },
   ]);
 
   if (!wm.list.data) {
     return (
       <Box flexDirection="column" width={width} height={height}>
-        {wm.list.error ? <Text color="red" wrap="wrap">{wm.list.error.message}</Text> : <Spinner label="reading watermarks…" />}
+        {wm.list.error ? (
+          <Text color="red" wrap="wrap">
+            {wm.list.error.message}
+          </Text>
+        ) : (
+          <Spinner label="reading watermarks…" />
+        )}
       </Box>
     );
   }
@@ -56,10 +113,22 @@ export function WatermarksPane({ width, height }: PaneProps) {
     <Box flexDirection="column" width={width} height={height}>
       <Text wrap="truncate">
         <Text bold>{`${all.length} sync tables`}</Text>
-        {lagging ? <Text color="red" bold>{` · ${lagging} lagging beyond max_lag`}</Text> : <Text color="green">{' · none lagging'}</Text>}
+        {lagging ? (
+          <Text color="red" bold>{` · ${lagging} lagging beyond max_lag`}</Text>
+        ) : (
+          <Text color="green">{' · none lagging'}</Text>
+        )}
       </Text>
       <Box marginTop={1}>
-        <Table rows={rows} columns={columns} selected={nav.selected} height={tableHeight} width={width} rowKey={(w) => `${w.pipeline}/${w.table}`} emptyText="no sync tables configured (pipelines.<name>.tables)" />
+        <Table
+          rows={rows}
+          columns={columns}
+          selected={nav.selected}
+          height={tableHeight}
+          width={width}
+          rowKey={(w) => `${w.pipeline}/${w.table}`}
+          emptyText="no sync tables configured (pipelines.<name>.tables)"
+        />
       </Box>
       <FilterPrompt text={filter.text} editing={filter.editing} />
       {wm.editing ? (
@@ -70,16 +139,39 @@ export function WatermarksPane({ width, height }: PaneProps) {
           <Text dimColor>{'  (enter set, esc cancel)'}</Text>
         </Text>
       ) : null}
-      {wm.pending ? <Confirm action={wm.pending.confirmation.action} typed={wm.pending.confirmation.typed} onAnswer={wm.pending.answer} width={Math.min(width, 80)} /> : null}
-      {wm.sync.state.status === 'running' ? <Spinner label={`syncing ${progress?.phase ?? ''} ${progress?.note ?? ''}`} /> : null}
+      {wm.pending ? (
+        <Confirm
+          action={wm.pending.confirmation.action}
+          typed={wm.pending.confirmation.typed}
+          onAnswer={wm.pending.answer}
+          width={Math.min(width, 80)}
+        />
+      ) : null}
+      {wm.sync.state.status === 'running' ? (
+        <Spinner label={`syncing ${progress?.phase ?? ''} ${progress?.note ?? ''}`} />
+      ) : null}
       {wm.sync.state.status === 'done' && lastRun ? (
         <Text wrap="truncate" color={lastRun.ok ? 'green' : 'red'}>
-          {lastRun.pipelines.flatMap((p) => p.tables).map((t) => `${t.table}: ${t.status}, ${t.details?.inserted ?? 0} inserted, ${t.details?.updated ?? 0} updated, ${t.rejected} quarantined, watermark ${t.watermarkAfter ?? '-'}`).join(' · ')}
+          {lastRun.pipelines
+            .flatMap((p) => p.tables)
+            .map(
+              (t) =>
+                `${t.table}: ${t.status}, ${t.details?.inserted ?? 0} inserted, ${t.details?.updated ?? 0} updated, ${t.rejected} quarantined, watermark ${t.watermarkAfter ?? '-'}`,
+            )
+            .join(' · ')}
         </Text>
       ) : null}
-      {wm.lastChange && !wm.pending ? <Text wrap="truncate">{`${wm.lastChange.pipeline}/${wm.lastChange.table}: ${wm.lastChange.before ?? '(none)'} → ${wm.lastChange.after ?? '(none)'}; ${wm.lastChange.note}`}</Text> : null}
-      {wm.error ? <Text color="red" wrap="wrap">{wm.error.message}</Text> : null}
-      {selected?.lastRun?.error ? <Text color="red" wrap="truncate">{`last error: ${selected.lastRun.error}`}</Text> : null}
+      {wm.lastChange && !wm.pending ? (
+        <Text wrap="truncate">{`${wm.lastChange.pipeline}/${wm.lastChange.table}: ${wm.lastChange.before ?? '(none)'} → ${wm.lastChange.after ?? '(none)'}; ${wm.lastChange.note}`}</Text>
+      ) : null}
+      {wm.error ? (
+        <Text color="red" wrap="wrap">
+          {wm.error.message}
+        </Text>
+      ) : null}
+      {selected?.lastRun?.error ? (
+        <Text color="red" wrap="truncate">{`last error: ${selected.lastRun.error}`}</Text>
+      ) : null}
       <Box flexGrow={1} />
       <Text dimColor wrap="truncate">
         {wm.list.loading ? <Spinner label="refreshing" /> : `read ${formatAgo(wm.list.refreshedAt)}`}

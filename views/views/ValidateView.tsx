@@ -12,11 +12,23 @@ import { Table, type TableColumn } from '../widgets/Table.js';
 const STATUS_COLOR: Record<CheckResult['status'], string> = { pass: 'green', warn: 'yellow', fail: 'red' };
 
 /** `opsctl validate` inside the console: the checks stream in as they finish; the selected one shows its hint. */
-export function ValidateView({ width, height, initialEnv, onClose }: { width: number; height: number; initialEnv: ValidateEnv; onClose: () => void }) {
+export function ValidateView({
+  width,
+  height,
+  initialEnv,
+  onClose,
+}: {
+  width: number;
+  height: number;
+  initialEnv: ValidateEnv;
+  onClose: () => void;
+}) {
   const v = useValidate(initialEnv);
   const filter = useFilter();
   const [problemsOnly, setProblemsOnly] = useState(false);
-  const rows = v.checks.filter((c) => (!problemsOnly || c.status !== 'pass') && filter.matches(`${c.group} ${c.name} ${c.reason}`));
+  const rows = v.checks.filter(
+    (c) => (!problemsOnly || c.status !== 'pass') && filter.matches(`${c.group} ${c.name} ${c.reason}`),
+  );
   const tableHeight = Math.max(3, height - 7);
   const nav = useTableNavigation(rows.length, tableHeight - 1);
 
@@ -25,8 +37,18 @@ export function ValidateView({ width, height, initialEnv, onClose }: { width: nu
     ...filter.bindings,
     { keys: ['x'], label: 'stop', description: 'stop the checks in flight', run: v.cancel, enabled: v.running },
     { keys: ['r'], label: 'run again', description: 'run every check again', run: v.rerun, enabled: !v.running },
-    { keys: ['e'], label: `env ${v.env}`, description: 'validate for the next environment (development → staging → production)', run: v.cycleEnv },
-    { keys: ['p'], label: problemsOnly ? 'show all' : 'problems only', description: 'show only warnings and failures', run: () => setProblemsOnly((p) => !p) },
+    {
+      keys: ['e'],
+      label: `env ${v.env}`,
+      description: 'validate for the next environment (development → staging → production)',
+      run: v.cycleEnv,
+    },
+    {
+      keys: ['p'],
+      label: problemsOnly ? 'show all' : 'problems only',
+      description: 'show only warnings and failures',
+      run: () => setProblemsOnly((p) => !p),
+    },
     { keys: ['esc', 'v'], label: 'back', description: 'back to the overview', run: onClose, enabled: !filter.text },
   ]);
 
@@ -50,21 +72,43 @@ export function ValidateView({ width, height, initialEnv, onClose }: { width: nu
         <Text color="yellow">{`${counts.warn} warn`}</Text>
         <Text dimColor> · </Text>
         <Text color="red">{`${counts.fail} fail`}</Text>
-        {v.result ? <Text bold color={v.result.ok ? 'green' : 'red'}>{v.result.ok ? '  safe to ship' : '  NOT safe to ship'}</Text> : null}
+        {v.result ? (
+          <Text bold color={v.result.ok ? 'green' : 'red'}>
+            {v.result.ok ? '  safe to ship' : '  NOT safe to ship'}
+          </Text>
+        ) : null}
       </Text>
       <FilterPrompt text={filter.text} editing={filter.editing} />
       <Box marginTop={1}>
-        <Table rows={rows} columns={columns} selected={nav.selected} height={tableHeight} width={width} rowKey={(c) => `${c.group}/${c.name}`} emptyText={v.running ? 'checking…' : 'no checks match'} />
+        <Table
+          rows={rows}
+          columns={columns}
+          selected={nav.selected}
+          height={tableHeight}
+          width={width}
+          rowKey={(c) => `${c.group}/${c.name}`}
+          emptyText={v.running ? 'checking…' : 'no checks match'}
+        />
       </Box>
       {selected && selected.status !== 'pass' && selected.hint ? (
         <Text wrap="truncate" dimColor>
           hint: {selected.hint}
         </Text>
       ) : null}
-      {v.error ? <Text color="red" wrap="wrap">{v.error.message}</Text> : null}
+      {v.error ? (
+        <Text color="red" wrap="wrap">
+          {v.error.message}
+        </Text>
+      ) : null}
       <Box flexGrow={1} />
       <Text dimColor wrap="truncate">
-        {v.running ? <Spinner label={`checking ${v.phase ?? ''}…`} /> : v.result ? `done in ${(v.result.durationMs / 1000).toFixed(1)} s · r to run again` : 'stopped · r to run again'}
+        {v.running ? (
+          <Spinner label={`checking ${v.phase ?? ''}…`} />
+        ) : v.result ? (
+          `done in ${(v.result.durationMs / 1000).toFixed(1)} s · r to run again`
+        ) : (
+          'stopped · r to run again'
+        )}
       </Text>
     </Box>
   );

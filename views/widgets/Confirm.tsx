@@ -42,7 +42,9 @@ export function Confirm({ action, typed, confirmLabel = 'Confirm', onAnswer, wid
           else if (focusRef.current === 'cancel') onAnswer(false);
         },
       },
-      ...(typed !== undefined ? [{ keys: ['backspace'], label: 'erase', hidden: true, run: () => setText((t) => t.slice(0, -1)) }] : []),
+      ...(typed !== undefined
+        ? [{ keys: ['backspace'], label: 'erase', hidden: true, run: () => setText((t) => t.slice(0, -1)) }]
+        : []),
     ],
     typed !== undefined ? { onText: (input) => setText((t) => t + input) } : {},
   );

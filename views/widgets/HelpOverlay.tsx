@@ -23,7 +23,12 @@ export function HelpOverlay({ onClose, width, height }: { onClose: () => void; w
     const digits = bindings.filter((b) => b.keys.length === 1 && /^[1-9]$/.test(b.keys[0]!));
     if (digits.length < 2) return bindings;
     const names = digits.map((b) => (b.description ?? b.label).replace(/^go to /, ''));
-    const merged: Binding = { keys: [`1-${digits.length}`], label: 'go to a pane', description: `go to a pane: ${names.join(', ')}`, run: () => undefined };
+    const merged: Binding = {
+      keys: [`1-${digits.length}`],
+      label: 'go to a pane',
+      description: `go to a pane: ${names.join(', ')}`,
+      run: () => undefined,
+    };
     const first = bindings.indexOf(digits[0]!);
     const rest = bindings.filter((b) => !digits.includes(b));
     return [...rest.slice(0, first), merged, ...rest.slice(first)];
@@ -34,11 +39,25 @@ export function HelpOverlay({ onClose, width, height }: { onClose: () => void; w
   // Side by side when there is room, so the help fits a short terminal; stacked otherwise.
   const sideBySide = width >= 90;
   return (
-    <Box flexDirection="column" borderStyle="round" borderColor="cyan" paddingX={1} width={width} height={height} overflow="hidden">
+    <Box
+      flexDirection="column"
+      borderStyle="round"
+      borderColor="cyan"
+      paddingX={1}
+      width={width}
+      height={height}
+      overflow="hidden"
+    >
       <Text bold>Keys</Text>
       <Box flexDirection={sideBySide ? 'row' : 'column'} overflow="hidden">
         {columns.map(({ layer, bindings }) => (
-          <Box key={layer} flexDirection="column" marginTop={1} flexShrink={0} width={sideBySide ? Math.floor((width - 4) / columns.length) : undefined}>
+          <Box
+            key={layer}
+            flexDirection="column"
+            marginTop={1}
+            flexShrink={0}
+            width={sideBySide ? Math.floor((width - 4) / columns.length) : undefined}
+          >
             <Text underline>{TITLES[layer]}</Text>
             {bindings.map(render)}
           </Box>

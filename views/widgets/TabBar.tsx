@@ -6,7 +6,17 @@ export interface Tab {
   title: string;
 }
 
-export function TabBar({ tabs, active, width, environment }: { tabs: Tab[]; active: string; width: number; environment: string }) {
+export function TabBar({
+  tabs,
+  active,
+  width,
+  environment,
+}: {
+  tabs: Tab[];
+  active: string;
+  width: number;
+  environment: string;
+}) {
   const envColor = environment === 'production' ? 'red' : environment === 'staging' ? 'yellow' : 'green';
   return (
     <Box width={width} justifyContent="space-between">

@@ -28,7 +28,16 @@ export interface TableProps<T> {
  * A selectable, scrollable table. Only the visible window is rendered, so thousands of rows cost nothing; the window
  * moves as little as it can to keep the selection in view.
  */
-export function Table<T>({ rows, columns, selected, height, width, focused = true, emptyText = 'nothing to show', rowKey }: TableProps<T>) {
+export function Table<T>({
+  rows,
+  columns,
+  selected,
+  height,
+  width,
+  focused = true,
+  emptyText = 'nothing to show',
+  rowKey,
+}: TableProps<T>) {
   const offset = useRef(0);
   const bodyHeight = Math.max(1, height - 1);
   if (selected < offset.current) offset.current = selected;
@@ -42,12 +51,21 @@ export function Table<T>({ rows, columns, selected, height, width, focused = tru
   const widths = columns.map((c) => c.width ?? share);
 
   const visible = rows.slice(offset.current, offset.current + bodyHeight);
-  const position = rows.length > bodyHeight ? ` ${offset.current + 1}-${offset.current + visible.length}/${rows.length}` : '';
+  const position =
+    rows.length > bodyHeight ? ` ${offset.current + 1}-${offset.current + visible.length}/${rows.length}` : '';
 
   return (
     <Box flexDirection="column" width={width}>
       <Text wrap="truncate">
-        <Text bold>{truncate(columns.map((c, i) => pad(c.header, widths[i]!, c.align)).join(' ').trimEnd(), width - position.length)}</Text>
+        <Text bold>
+          {truncate(
+            columns
+              .map((c, i) => pad(c.header, widths[i]!, c.align))
+              .join(' ')
+              .trimEnd(),
+            width - position.length,
+          )}
+        </Text>
         {position ? <Text dimColor>{position}</Text> : null}
       </Text>
       {rows.length === 0 ? <Text dimColor>{emptyText}</Text> : null}
@@ -55,7 +73,12 @@ export function Table<T>({ rows, columns, selected, height, width, focused = tru
         const index = offset.current + i;
         const isSelected = index === selected;
         return (
-          <Text key={rowKey ? rowKey(row, index) : index} inverse={isSelected && focused} bold={isSelected && !focused} wrap="truncate">
+          <Text
+            key={rowKey ? rowKey(row, index) : index}
+            inverse={isSelected && focused}
+            bold={isSelected && !focused}
+            wrap="truncate"
+          >
             {columns.map((c, ci) => {
               const cell = pad(c.value(row), widths[ci]!, c.align);
               const color = c.color?.(row);

@@ -16,7 +16,10 @@ export const backupStep: DemoStep = {
     await seedWhenEmpty(ctx.config.targets.local!, ctx.signal);
     const created = await invoke(backupCreate, ctx, { target: 'local' });
     const verified = await invoke(backupVerify, ctx, { backup: created.backup.id });
-    if (!verified.ok) throw new Error(`backup ${created.backup.id} failed its restore drill: ${verified.steps.find((s) => !s.ok)?.detail}`);
+    if (!verified.ok)
+      throw new Error(
+        `backup ${created.backup.id} failed its restore drill: ${verified.steps.find((s) => !s.ok)?.detail}`,
+      );
     const rows = verified.rowsChecked;
     return `${created.backup.id}: ${formatBytes(created.backup.sizeBytes)}, ${verified.tablesChecked} tables and ${rows} rows restored and counted in a scratch PGlite (opsctl backup list)`;
   },

@@ -18,7 +18,8 @@ export const botStep: DemoStep = {
       if (health.status !== 200) throw new Error(`/health answered ${health.status}: ${report.reasons.join('; ')}`);
       const metrics = await fetch(`${service.url}/metrics`);
       const text = await metrics.text();
-      if (metrics.status !== 200 || !/^opsctl_state_store_up 1$/m.test(text)) throw new Error(`/metrics answered ${metrics.status} without opsctl_state_store_up 1`);
+      if (metrics.status !== 200 || !/^opsctl_state_store_up 1$/m.test(text))
+        throw new Error(`/metrics answered ${metrics.status} without opsctl_state_store_up 1`);
       const series = text.split('\n').filter((l) => l.startsWith('opsctl_')).length;
       return `/health ${report.status} (state store ${report.state.status}; Telegram not used in the demo), /metrics ${series} opsctl series, on ${service.url}`;
     } finally {

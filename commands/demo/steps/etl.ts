@@ -13,7 +13,10 @@ export const etlStep: DemoStep = {
   async run(ctx) {
     const r = await invoke(etlRun, ctx, { pipelines: ['spotify'] });
     const e = r.executions[0];
-    if (!r.ok || !e?.run) throw new OperationFailed(r.failures.join('; ') || 'the spotify pipeline did not run', { hint: 'See opsctl etl history and opsctl etl show RUN.' });
+    if (!r.ok || !e?.run)
+      throw new OperationFailed(r.failures.join('; ') || 'the spotify pipeline did not run', {
+        hint: 'See opsctl etl history and opsctl etl show RUN.',
+      });
     const tables = e.outcome?.tables ?? [];
     const loadedTables = tables.filter((t) => t.status === 'ok').length;
     const unavailable = tables.filter((t) => t.status === 'unavailable').map((t) => t.table);

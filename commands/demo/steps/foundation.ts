@@ -31,7 +31,10 @@ export const warehouseStep: DemoStep = {
 export const localTargetStep: DemoStep = {
   name: 'database target "local"',
   configure(ws) {
-    ws.targets = { ...(ws.targets as object | undefined), local: { engine: 'pglite', description: 'embedded demo database (PGlite)' } };
+    ws.targets = {
+      ...(ws.targets as object | undefined),
+      local: { engine: 'pglite', description: 'embedded demo database (PGlite)' },
+    };
   },
   async run(ctx) {
     const target = await openTarget('local', ctx.config.targets.local!, { signal: ctx.signal });
@@ -49,7 +52,7 @@ export const overviewStep: DemoStep = {
     // PGlite can take several seconds to open its data directory on a busy machine; the demo waits for it rather than
     // report it down at status's operator-facing 5 s.
     const result = await invoke(status, ctx, { timeoutMs: 30_000 });
-    const all = [result.state, result.warehouse, ...result.targets];
+    const all = result.components.filter((c) => c.group !== 'bot');
     const up = all.filter((c) => c.status === 'up').length;
     const down = all.filter((c) => c.status === 'down');
     if (down.length) throw new Error(`${down.map((c) => c.name).join(', ')} down: ${down[0]!.error}`);

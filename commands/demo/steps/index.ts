@@ -8,6 +8,17 @@ import { loadtestStep } from './loadtest.js';
 import { migrateStep } from './migrate.js';
 
 /** The demo runs these in order. Each capability appends its step; the overview stays last. */
-export const DEMO_STEPS: DemoStep[] = [stateStep, warehouseStep, localTargetStep, etlStep, costsStep, botStep, migrateStep, syncStep, backupStep, loadtestStep, overviewStep];
+export const DEMO_STEPS: DemoStep[] = [
+  stateStep,
+  warehouseStep,
+  localTargetStep,
+  etlStep,
+  costsStep,
+  botStep,
+  migrateStep,
+  syncStep,
+  backupStep,
+  loadtestStep,
+  overviewStep,
+];
 import { syncStep } from './sync.js';
-

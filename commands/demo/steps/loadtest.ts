@@ -31,7 +31,9 @@ export const loadtestStep: DemoStep = {
     const { startSampleServer } = await import('../../../src/loadtest/sample-server.js');
     const { loadtestRun } = await import('../../loadtest/run.js');
     const { loadtestCompare } = await import('../../loadtest/compare.js');
-    const server = await startSampleServer({ delayMs: 5, port: DEMO_LOADTEST_PORT }).catch(() => startSampleServer({ delayMs: 5 }));
+    const server = await startSampleServer({ delayMs: 5, port: DEMO_LOADTEST_PORT }).catch(() =>
+      startSampleServer({ delayMs: 5 }),
+    );
     try {
       const url = server.port === DEMO_LOADTEST_PORT ? undefined : `${server.url.replace(/\/$/, '')}${PATH}`;
       const input = { profile: 'demo', ...(url ? { url } : {}) };
@@ -39,7 +41,12 @@ export const loadtestStep: DemoStep = {
       const second = await invoke(loadtestRun, ctx, input);
       const cmp = await invoke(loadtestCompare, ctx, { run: second.id, baseline: first.id });
       const verdict = cmp.verdict === 'same' ? 'same within noise' : cmp.verdict;
-      const thresholds = second.passed ? 'thresholds passed' : `BREACHED ${second.thresholds.filter((t) => !t.passed).map((t) => t.text).join(', ')}`;
+      const thresholds = second.passed
+        ? 'thresholds passed'
+        : `BREACHED ${second.thresholds
+            .filter((t) => !t.passed)
+            .map((t) => t.text)
+            .join(', ')}`;
       if (!second.passed) throw new Error(`run ${second.id}: ${thresholds}`);
       return `run ${second.id}: ${second.rps} req/s, p95 ${second.latency.p95} ms, ${thresholds}; against run ${first.id}: ${verdict} (opsctl loadtest history)`;
     } finally {

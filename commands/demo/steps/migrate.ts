@@ -26,7 +26,10 @@ export const migrateStep: DemoStep = {
     const down = await invoke(migrateDown, ctx, { target: 'local', steps: 1, confirm: true });
     await invoke(migrateUp, ctx, { target: 'local' });
     const status = (await invoke(migrateStatus, ctx, { target: 'local' })).targets[0]!;
-    if (status.pending.length || status.drifted.length || status.dirty) throw new Error(`target local is not fully migrated: ${status.pending.length} pending, ${status.drifted.length} drifted`);
+    if (status.pending.length || status.drifted.length || status.dirty)
+      throw new Error(
+        `target local is not fully migrated: ${status.pending.length} pending, ${status.drifted.length} drifted`,
+      );
     return (
       `applied ${up.done.length} of ${status.applied.length} migrations to "local" (dashboards, ETL state, invoice indexes), ` +
       `rolled back ${down.done.map((d) => `${d.version}_${d.name}`).join(', ')} and re-applied it; at ${status.current} ` +

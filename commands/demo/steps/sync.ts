@@ -33,7 +33,10 @@ const totals = (r: SyncRunResult) => {
 export const syncStep: DemoStep = {
   name: 'sync',
   configure(ws) {
-    ws.pipelines = { ...(ws.pipelines as object | undefined), pulso: { kind: 'sync', target: 'local', tables: PULSO_TABLES } };
+    ws.pipelines = {
+      ...(ws.pipelines as object | undefined),
+      pulso: { kind: 'sync', target: 'local', tables: PULSO_TABLES },
+    };
   },
   async run(ctx) {
     const today = new Date().toISOString().slice(0, 10);

@@ -31,18 +31,47 @@ export const backupsChecks: CheckGroup = {
       for (const t of r.targets) {
         const name = `newest verified ${t.target}`;
         if (t.absent || !t.stale) emit(pass(name, t.reason));
-        else emit(fail(name, t.reason, t.newestVerifiedId ? `Run \`opsctl backup create ${t.target}\` and \`opsctl backup verify ${t.target}\` (cron them daily).` : `Run \`opsctl backup create ${t.target}\` then \`opsctl backup verify ${t.target}\`.`));
+        else
+          emit(
+            fail(
+              name,
+              t.reason,
+              t.newestVerifiedId
+                ? `Run \`opsctl backup create ${t.target}\` and \`opsctl backup verify ${t.target}\` (cron them daily).`
+                : `Run \`opsctl backup create ${t.target}\` then \`opsctl backup verify ${t.target}\`.`,
+            ),
+          );
       }
     } catch (error) {
-      emit(fail('freshness', (error as Error).message, isOpsError(error) && error.hint ? error.hint : 'Check the state store (opsctl status).'));
+      emit(
+        fail(
+          'freshness',
+          (error as Error).message,
+          isOpsError(error) && error.hint ? error.hint : 'Check the state store (opsctl status).',
+        ),
+      );
     }
     const min = config.validate.minFreeDiskPercent;
     try {
       const d = freeDisk(config.backups.dir);
       const text = `${d.percent.toFixed(1)}% free (${formatBytes(d.freeBytes)} of ${formatBytes(d.totalBytes)}) at ${d.at}`;
-      emit(d.percent >= min ? pass('free disk', `${text}; at least ${min}% required`) : fail('free disk', `${text}: under the ${min}% required`, 'Prune old backups (`opsctl backup prune`), move backups.dir to a larger disk, or lower validate.minFreeDiskPercent.'));
+      emit(
+        d.percent >= min
+          ? pass('free disk', `${text}; at least ${min}% required`)
+          : fail(
+              'free disk',
+              `${text}: under the ${min}% required`,
+              'Prune old backups (`opsctl backup prune`), move backups.dir to a larger disk, or lower validate.minFreeDiskPercent.',
+            ),
+      );
     } catch (error) {
-      emit(fail('free disk', `cannot read free space of ${config.backups.dir}: ${(error as Error).message}`, 'Check that backups.dir is on a mounted file system opsctl can read.'));
+      emit(
+        fail(
+          'free disk',
+          `cannot read free space of ${config.backups.dir}: ${(error as Error).message}`,
+          'Check that backups.dir is on a mounted file system opsctl can read.',
+        ),
+      );
     }
   },
 };

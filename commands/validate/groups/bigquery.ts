@@ -18,13 +18,25 @@ export async function dryRunCheck(client: BigQuery, bq: BigqueryConfig, q: Pipel
     const dry = await dryRunQuery(client, bq, q.sql, q.pipeline, q.params);
     return dry.withinCap
       ? pass(name, `${formatBytes(dry.bytesBilled)} billed, within the ${formatBytes(dry.maximumBytesBilled)} cap`)
-      : fail(name, `would bill ${formatBytes(dry.bytesBilled)}, over the ${formatBytes(dry.maximumBytesBilled)} cap: BigQuery would refuse it`, 'Add a partition filter or fewer columns, or raise warehouse.bigquery.maximumBytesBilled.');
+      : fail(
+          name,
+          `would bill ${formatBytes(dry.bytesBilled)}, over the ${formatBytes(dry.maximumBytesBilled)} cap: BigQuery would refuse it`,
+          'Add a partition filter or fewer columns, or raise warehouse.bigquery.maximumBytesBilled.',
+        );
   } catch (error) {
     const cause = (error as { cause?: { code?: number; errors?: Array<{ reason?: string }> } }).cause;
     if (cause?.code === 404 || cause?.errors?.some((e) => e.reason === 'notFound')) {
-      return warn(name, `not checked: ${(error as Error).message}`, 'The first `opsctl etl run` creates the dataset and its tables; validate again after it.');
+      return warn(
+        name,
+        `not checked: ${(error as Error).message}`,
+        'The first `opsctl etl run` creates the dataset and its tables; validate again after it.',
+      );
     }
-    return fail(name, (error as Error).message, isOpsError(error) && error.hint ? error.hint : 'Check the query against the dataset.');
+    return fail(
+      name,
+      (error as Error).message,
+      isOpsError(error) && error.hint ? error.hint : 'Check the query against the dataset.',
+    );
   }
 }
 
@@ -48,11 +60,31 @@ export const bigqueryChecks: CheckGroup = {
     try {
       const result = (await invoke(await loadOperation('costs.check'), ctx, {})) as CostsCheckResult;
       const text = `projected ${formatUsd(result.projectedUsd)} of the ${formatUsd(result.budgetUsd)} budget (${result.budgetPercent.toFixed(0)}%)`;
-      if (result.budgetPercent >= 100) emit(fail('projection', `${text}: over budget`, 'Find the expensive queries with `opsctl costs`; raise costs.budgetUsd only if the spend is intended.'));
-      else if (result.levelsCrossed.length) emit(warn('projection', `${text}; levels crossed: ${result.levelsCrossed.map((l) => `${l.subject} ${l.level}%`).join(', ')}`, 'See `opsctl costs` for what drives it.'));
+      if (result.budgetPercent >= 100)
+        emit(
+          fail(
+            'projection',
+            `${text}: over budget`,
+            'Find the expensive queries with `opsctl costs`; raise costs.budgetUsd only if the spend is intended.',
+          ),
+        );
+      else if (result.levelsCrossed.length)
+        emit(
+          warn(
+            'projection',
+            `${text}; levels crossed: ${result.levelsCrossed.map((l) => `${l.subject} ${l.level}%`).join(', ')}`,
+            'See `opsctl costs` for what drives it.',
+          ),
+        );
       else emit(pass('projection', text));
     } catch (error) {
-      emit(fail('projection', (error as Error).message, isOpsError(error) && error.hint ? error.hint : 'Run `opsctl costs` to see why the usage cannot be read.'));
+      emit(
+        fail(
+          'projection',
+          (error as Error).message,
+          isOpsError(error) && error.hint ? error.hint : 'Run `opsctl costs` to see why the usage cannot be read.',
+        ),
+      );
     }
   },
 };

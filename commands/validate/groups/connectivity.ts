@@ -1,62 +1,72 @@
-import { probeTarget } from '../../../src/db/probe.js';
-import { openTarget } from '../../../src/db/target.js';
 import type { TargetConfig } from '../../../src/config/schema.js';
-import { isOpsError } from '../../../src/errors.js';
+import { openTarget } from '../../../src/db/target.js';
+import { checkHealth } from '../../../src/health/registry.js';
+import type { ComponentHealth } from '../../../src/health/types.js';
 import { withTimeout } from '../../../src/util/timeout.js';
 import { judgeVersion } from '../../../src/validate/versions.js';
-import { probeWarehouse } from '../../../src/warehouse/probe.js';
 import { fail, pass, warn, type CheckEnv, type CheckGroup, type CheckOutcome } from '../types.js';
 
 const TIMEOUT_MS = 10_000;
 
-/** The state store, the warehouse and every database target answer, on a supported server version. */
+/**
+ * Every component of the health-check registry answers (the bot is not required), targets on a supported server
+ * version; a component added to the registry is checked here without touching this file.
+ */
 export const connectivityChecks: CheckGroup = {
   id: 'connectivity',
   title: 'Connectivity',
   async run(e) {
-    e.emit(await stateStore(e));
-    const wh = await probeWarehouse(e.config, { timeoutMs: TIMEOUT_MS });
-    e.emit(
-      wh.status === 'up'
-        ? pass('warehouse', `${wh.kind} answers (${wh.version ?? 'version unknown'})`)
-        : wh.status === 'absent'
-          ? pass('warehouse', `${wh.kind} file not created yet (created by the first pipeline run)`)
-          : fail('warehouse', `${wh.kind} ${wh.location}: ${wh.error ?? wh.status}`, wh.hint ?? 'Check the warehouse settings with `opsctl status`.'),
-    );
-    const names = Object.keys(e.config.targets);
-    if (names.length === 0) e.emit(warn('targets', 'no database targets configured', 'Add targets to opsctl.config.json (or set DATABASE_URL).'));
-    const outcomes = await Promise.all(names.map((name) => target(e, name, e.config.targets[name]!)));
+    const components = await checkHealth(e.ctx, {
+      timeoutMs: TIMEOUT_MS,
+      signal: e.ctx.signal,
+      filter: (c) => c.group !== 'bot',
+    });
+    if (!components.some((c) => c.group === 'target')) {
+      e.emit(
+        warn('targets', 'no database targets configured', 'Add targets to opsctl.config.json (or set DATABASE_URL).'),
+      );
+    }
+    const outcomes = await Promise.all(components.map((c) => judge(e, c)));
     for (const list of outcomes) for (const outcome of list) e.emit(outcome);
   },
 };
 
-async function stateStore(e: CheckEnv): Promise<CheckOutcome> {
-  try {
-    const store = await withTimeout(TIMEOUT_MS, 'state store', () => e.ctx.state());
-    const version = await store.serverVersion();
-    if (e.env === 'production' && store.dialect.name === 'sqlite') {
-      return warn('state store', `embedded SQLite (${version}) in production`, 'Point OPSCTL_STATE_URL at PostgreSQL so cron, the bot and operators on other hosts share one state.');
-    }
-    return pass('state store', `${store.dialect.name} answers (${version})`);
-  } catch (error) {
-    return fail('state store', (error as Error).message, isOpsError(error) && error.hint ? error.hint : 'Check OPSCTL_STATE_URL.');
+async function judge(e: CheckEnv, c: ComponentHealth): Promise<CheckOutcome[]> {
+  if (c.status === 'absent')
+    return [pass(c.label, `${c.kind} not created yet${c.hint ? ` (${c.hint.replace(/\.$/, '')})` : ''}`)];
+  if (c.status !== 'up')
+    return [fail(c.label, `${c.location}: ${c.error ?? c.status}`, c.hint ?? 'Check it with `opsctl status`.')];
+  if (c.id === 'state' && e.env === 'production' && c.kind === 'sqlite') {
+    return [
+      warn(
+        c.label,
+        `embedded SQLite (${c.version}) in production`,
+        'Point OPSCTL_STATE_URL at PostgreSQL so cron, the bot and operators on other hosts share one state.',
+      ),
+    ];
   }
-}
-
-async function target(e: CheckEnv, name: string, config: TargetConfig): Promise<CheckOutcome[]> {
-  const check = `target ${name}`;
-  const health = await probeTarget(name, config, { timeoutMs: TIMEOUT_MS });
-  if (health.status === 'absent') return [pass(check, `${config.engine} data directory not created yet (created on first use)`)];
-  if (health.status !== 'up') {
-    return [fail(check, `${health.location}: ${health.error ?? health.status}`, health.hint ?? `Check targets.${name} and that the server is running.`)];
-  }
+  if (c.group !== 'target') return [pass(c.label, `${c.kind} answers (${c.version ?? 'version unknown'})`)];
   const out: CheckOutcome[] = [];
-  const verdict = judgeVersion(health.version ?? '');
-  if (!verdict) out.push(warn(check, `answers, but its version "${health.version}" is not one opsctl recognises`, 'Check that the target is PostgreSQL, MySQL or MariaDB.'));
+  const verdict = judgeVersion(c.version ?? '');
+  if (!verdict)
+    out.push(
+      warn(
+        c.label,
+        `answers, but its version "${c.version}" is not one opsctl recognises`,
+        'Check that the target is PostgreSQL, MySQL or MariaDB.',
+      ),
+    );
   else if (!verdict.ok) {
-    out.push(fail(check, `${verdict.product} ${verdict.version} is older than the supported ${verdict.minimum}`, `Upgrade the server to ${verdict.product} ${verdict.minimum} or later.`));
-  } else out.push(pass(check, `${health.version} (${health.latencyMs} ms)`));
-  if (config.engine === 'postgres') out.push(await timescale(name, config));
+    out.push(
+      fail(
+        c.label,
+        `${verdict.product} ${verdict.version} is older than the supported ${verdict.minimum}`,
+        `Upgrade the server to ${verdict.product} ${verdict.minimum} or later.`,
+      ),
+    );
+  } else out.push(pass(c.label, `${c.version} (${c.latencyMs} ms)`));
+  const target = e.config.targets[c.name];
+  if (target?.engine === 'postgres') out.push(await timescale(c.name, target));
   return out;
 }
 
@@ -67,14 +77,23 @@ async function timescale(name: string, config: TargetConfig): Promise<CheckOutco
     const version = await withTimeout(TIMEOUT_MS, `target ${name}`, async () => {
       const db = await openTarget(name, config, { connectTimeoutMs: TIMEOUT_MS });
       try {
-        const rows = await db.query<{ v: string }>("SELECT extversion AS v FROM pg_extension WHERE extname = 'timescaledb'");
+        const rows = await db.query<{ v: string }>(
+          "SELECT extversion AS v FROM pg_extension WHERE extname = 'timescaledb'",
+        );
         return rows[0]?.v;
       } finally {
         await db.close();
       }
     });
-    return pass(check, version ? `optimal: TimescaleDB ${version}` : 'basic: plain PostgreSQL (no TimescaleDB extension)');
+    return pass(
+      check,
+      version ? `optimal: TimescaleDB ${version}` : 'basic: plain PostgreSQL (no TimescaleDB extension)',
+    );
   } catch (error) {
-    return warn(check, `could not read the extensions: ${(error as Error).message}`, 'Check the role may read pg_extension.');
+    return warn(
+      check,
+      `could not read the extensions: ${(error as Error).message}`,
+      'Check the role may read pg_extension.',
+    );
   }
 }

@@ -38,16 +38,24 @@ function environmentMatches({ config, env }: CheckEnv): CheckOutcome {
 }
 
 /** The variables the checklist names for this environment, plus the credentials the config itself needs. */
-export function requiredVariableNames({ config, env }: Pick<CheckEnv, 'config' | 'env'>): Array<{ name: string; satisfied?: (env: Record<string, string | undefined>) => boolean }> {
-  const names: Array<{ name: string; satisfied?: (v: Record<string, string | undefined>) => boolean }> = config.validate.requiredVariables[env].map((name) => ({ name }));
-  const fromConfig = (name: string, present: boolean) => names.push({ name, satisfied: (v) => present || Boolean(v[name]) });
-  const spotifyApi = Object.values(config.pipelines).some((p) => p.kind === 'spotify' && p.enabled && p.source === 'api');
+export function requiredVariableNames({ config, env }: Pick<CheckEnv, 'config' | 'env'>): Array<{
+  name: string;
+  satisfied?: (env: Record<string, string | undefined>) => boolean;
+}> {
+  const names: Array<{ name: string; satisfied?: (v: Record<string, string | undefined>) => boolean }> =
+    config.validate.requiredVariables[env].map((name) => ({ name }));
+  const fromConfig = (name: string, present: boolean) =>
+    names.push({ name, satisfied: (v) => present || Boolean(v[name]) });
+  const spotifyApi = Object.values(config.pipelines).some(
+    (p) => p.kind === 'spotify' && p.enabled && p.source === 'api',
+  );
   if (spotifyApi) {
     fromConfig('SPOTIFY_CLIENT_ID', Boolean(config.spotify.clientId));
     fromConfig('SPOTIFY_CLIENT_SECRET', Boolean(config.spotify.clientSecret));
     fromConfig('SPOTIFY_REFRESH_TOKEN', Boolean(config.spotify.refreshToken));
   }
-  if (config.warehouse.kind === 'bigquery') fromConfig('BIGQUERY_PROJECT_ID', Boolean(config.warehouse.bigquery.projectId));
+  if (config.warehouse.kind === 'bigquery')
+    fromConfig('BIGQUERY_PROJECT_ID', Boolean(config.warehouse.bigquery.projectId));
   // A bot with chats to answer needs its token.
   if (config.bot.allowedChats.length > 0) fromConfig('TELEGRAM_BOT_TOKEN', Boolean(config.bot.token));
   return names;
@@ -66,7 +74,11 @@ function requiredVariables(e: CheckEnv): CheckOutcome {
     .filter(({ name, satisfied }) => !(satisfied ? satisfied(e.loaded.env) : isSet(e, name)))
     .map((r) => r.name);
   if (missing.length === 0) return pass('required variables', `all variables required in ${e.env} are set`);
-  return fail('required variables', `not set: ${[...new Set(missing)].join(', ')}`, 'Set them in the deployment environment or the --env-file; .env.example says what each one is.');
+  return fail(
+    'required variables',
+    `not set: ${[...new Set(missing)].join(', ')}`,
+    'Set them in the deployment environment or the --env-file; .env.example says what each one is.',
+  );
 }
 
 function secretKey(e: CheckEnv): CheckOutcome {
@@ -78,7 +90,11 @@ function secretKey(e: CheckEnv): CheckOutcome {
       : pass('SECRET_KEY', `not set (required in production only)`);
   }
   if (value.length < min) {
-    return strictness(e)('SECRET_KEY', `SECRET_KEY has ${value.length} characters; at least ${min} are required`, `Generate a longer one: openssl rand -hex ${min}`);
+    return strictness(e)(
+      'SECRET_KEY',
+      `SECRET_KEY has ${value.length} characters; at least ${min} are required`,
+      `Generate a longer one: openssl rand -hex ${min}`,
+    );
   }
   return pass('SECRET_KEY', `SECRET_KEY has at least ${min} characters`);
 }
@@ -89,7 +105,10 @@ function passwords(e: CheckEnv): CheckOutcome[] {
   const urls: Array<[string, string | undefined]> = [
     ['DATABASE_URL', e.loaded.env.DATABASE_URL],
     ['state store', e.config.state.url.startsWith('sqlite:') ? undefined : e.config.state.url],
-    ...Object.entries(e.config.targets).map(([name, t]): [string, string | undefined] => [`target ${name}`, t.engine === 'pglite' ? undefined : t.url]),
+    ...Object.entries(e.config.targets).map(([name, t]): [string, string | undefined] => [
+      `target ${name}`,
+      t.engine === 'pglite' ? undefined : t.url,
+    ]),
   ];
   const short: string[] = [];
   const none: string[] = [];
@@ -102,10 +121,29 @@ function passwords(e: CheckEnv): CheckOutcome[] {
     else if (password.length < min) short.push(label);
   }
   const out: CheckOutcome[] = [];
-  if (short.length) out.push(strictness(e)('database passwords', `shorter than ${min} characters: ${short.join(', ')}`, `Use passwords of at least ${min} characters (openssl rand -base64 24).`));
-  else out.push(pass('database passwords', seen.size ? `every password has at least ${min} characters` : 'no password-protected database URLs configured'));
+  if (short.length)
+    out.push(
+      strictness(e)(
+        'database passwords',
+        `shorter than ${min} characters: ${short.join(', ')}`,
+        `Use passwords of at least ${min} characters (openssl rand -base64 24).`,
+      ),
+    );
+  else
+    out.push(
+      pass(
+        'database passwords',
+        seen.size ? `every password has at least ${min} characters` : 'no password-protected database URLs configured',
+      ),
+    );
   if (none.length && e.env === 'production') {
-    out.push(warn('database authentication', `no password in the URL of ${none.join(', ')}`, 'Fine for peer/trust or certificate auth on a private network; otherwise add a password.'));
+    out.push(
+      warn(
+        'database authentication',
+        `no password in the URL of ${none.join(', ')}`,
+        'Fine for peer/trust or certificate auth on a private network; otherwise add a password.',
+      ),
+    );
   }
   return out;
 }
@@ -115,7 +153,11 @@ function cors(e: CheckEnv): CheckOutcome {
   if (value === undefined) return pass('CORS_ORIGINS', 'not set');
   const origins = value.split(',').map((s) => s.trim());
   if (origins.includes('*')) {
-    return strictness(e)('CORS_ORIGINS', 'CORS_ORIGINS allows every origin (*)', 'List the allowed origins, comma-separated: https://app.example.org,https://admin.example.org');
+    return strictness(e)(
+      'CORS_ORIGINS',
+      'CORS_ORIGINS allows every origin (*)',
+      'List the allowed origins, comma-separated: https://app.example.org,https://admin.example.org',
+    );
   }
   return pass('CORS_ORIGINS', `${origins.length} origin${origins.length === 1 ? '' : 's'} allowed`);
 }
@@ -124,8 +166,13 @@ function logLevel(e: CheckEnv): CheckOutcome {
   const level = e.config.logLevel;
   if (e.env !== 'production') return pass('LOG_LEVEL', `${level.toUpperCase()} (${e.env})`);
   const allowed = e.config.validate.productionLogLevels;
-  if (allowed.includes(level as (typeof allowed)[number])) return pass('LOG_LEVEL', `${level.toUpperCase()} in production`);
-  return fail('LOG_LEVEL', `LOG_LEVEL is ${level.toUpperCase()} in production`, `Use ${allowed.map((l) => (l === 'warn' ? 'WARNING' : l.toUpperCase())).join(' or ')} in production.`);
+  if (allowed.includes(level as (typeof allowed)[number]))
+    return pass('LOG_LEVEL', `${level.toUpperCase()} in production`);
+  return fail(
+    'LOG_LEVEL',
+    `LOG_LEVEL is ${level.toUpperCase()} in production`,
+    `Use ${allowed.map((l) => (l === 'warn' ? 'WARNING' : l.toUpperCase())).join(' or ')} in production.`,
+  );
 }
 
 /** A tracked .env puts secrets in git history: look in the repository of the working directory and of the config. */
@@ -137,7 +184,9 @@ async function envFileNotTracked(e: CheckEnv): Promise<CheckOutcome> {
     try {
       const { stdout: top } = await run('git', ['-C', dir, 'rev-parse', '--show-toplevel'], { timeout: 5_000 });
       inRepo = true;
-      const { stdout } = await run('git', ['-C', top.trim(), 'ls-files', '--', '.env', '*/.env', '.env.*'], { timeout: 5_000 });
+      const { stdout } = await run('git', ['-C', top.trim(), 'ls-files', '--', '.env', '*/.env', '.env.*'], {
+        timeout: 5_000,
+      });
       for (const file of stdout.split('\n').filter(Boolean)) {
         if (!/\.env\.(example|sample|template|dist)$/.test(file)) tracked.push(file);
       }
@@ -146,6 +195,11 @@ async function envFileNotTracked(e: CheckEnv): Promise<CheckOutcome> {
     }
   }
   const files = [...new Set(tracked)];
-  if (files.length) return fail('.env not in git', `tracked by git: ${files.join(', ')}`, 'git rm --cached the file, add it to .gitignore, and rotate every secret it held.');
+  if (files.length)
+    return fail(
+      '.env not in git',
+      `tracked by git: ${files.join(', ')}`,
+      'git rm --cached the file, add it to .gitignore, and rotate every secret it held.',
+    );
   return pass('.env not in git', inRepo ? 'no .env file is tracked by git' : 'not inside a git checkout');
 }

@@ -7,7 +7,15 @@ import { environmentChecks } from './environment.js';
 import { migrationsChecks } from './migrations.js';
 
 /** The gate's groups, in the order they run and print. `--only` takes these ids. */
-export const CHECK_GROUPS: CheckGroup[] = [configChecks, environmentChecks, connectivityChecks, migrationsChecks, backupsChecks, loadtestsChecks, syncChecks, bigqueryChecks];
+export const CHECK_GROUPS: CheckGroup[] = [
+  configChecks,
+  environmentChecks,
+  connectivityChecks,
+  migrationsChecks,
+  backupsChecks,
+  loadtestsChecks,
+  syncChecks,
+  bigqueryChecks,
+];
 import { loadtestsChecks } from './loadtests.js';
 import { syncChecks } from './sync.js';
-

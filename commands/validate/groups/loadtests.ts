@@ -19,7 +19,13 @@ export const loadtestsChecks: CheckGroup = {
     try {
       store = await ctx.state();
     } catch (error) {
-      emit(fail('state store', (error as Error).message, isOpsError(error) && error.hint ? error.hint : 'Check state.url.'));
+      emit(
+        fail(
+          'state store',
+          (error as Error).message,
+          isOpsError(error) && error.hint ? error.hint : 'Check state.url.',
+        ),
+      );
       return;
     }
     for (const [name, profile] of gated) {
@@ -27,17 +33,46 @@ export const loadtestsChecks: CheckGroup = {
       try {
         const run = await lastRunByProfile(store, name);
         if (!run) {
-          emit(warn(check, 'never ran: its thresholds are unchecked', `Run \`opsctl loadtest run --profile ${name}\` before the deploy.`));
+          emit(
+            warn(
+              check,
+              'never ran: its thresholds are unchecked',
+              `Run \`opsctl loadtest run --profile ${name}\` before the deploy.`,
+            ),
+          );
         } else if (profile.thresholds.length === 0 && run.thresholds.length === 0) {
-          emit(fail(check, `run ${run.id} had no thresholds to pass`, `Give loadtest.profiles.${name}.thresholds (e.g. ["p95<150ms", "non2xx=0"]).`));
+          emit(
+            fail(
+              check,
+              `run ${run.id} had no thresholds to pass`,
+              `Give loadtest.profiles.${name}.thresholds (e.g. ["p95<150ms", "non2xx=0"]).`,
+            ),
+          );
         } else if (!run.passed) {
           const breached = run.thresholds.filter((t) => !t.passed).map((t) => `${t.text} (${t.message})`);
-          emit(fail(check, `last run ${run.id} (${run.startedAt.slice(0, 16).replace('T', ' ')}) breached ${breached.join(', ')}`, `Fix the service, then \`opsctl loadtest run --profile ${name}\` again; \`opsctl loadtest compare ${run.id}\` shows what moved.`));
+          emit(
+            fail(
+              check,
+              `last run ${run.id} (${run.startedAt.slice(0, 16).replace('T', ' ')}) breached ${breached.join(', ')}`,
+              `Fix the service, then \`opsctl loadtest run --profile ${name}\` again; \`opsctl loadtest compare ${run.id}\` shows what moved.`,
+            ),
+          );
         } else {
-          emit(pass(check, `last run ${run.id} passed ${run.thresholds.map((t) => t.text).join(', ')}: ${run.rps} req/s, p95 ${run.latency.p95} ms`));
+          emit(
+            pass(
+              check,
+              `last run ${run.id} passed ${run.thresholds.map((t) => t.text).join(', ')}: ${run.rps} req/s, p95 ${run.latency.p95} ms`,
+            ),
+          );
         }
       } catch (error) {
-        emit(fail(check, (error as Error).message, isOpsError(error) && error.hint ? error.hint : 'Check the state store.'));
+        emit(
+          fail(
+            check,
+            (error as Error).message,
+            isOpsError(error) && error.hint ? error.hint : 'Check the state store.',
+          ),
+        );
       }
     }
   },

@@ -26,12 +26,33 @@ export const migrationsChecks: CheckGroup = {
       }
       const problems = problemsOf(t);
       if (t.dirty) {
-        emit(fail(name, problems[0]!, `Fix the statements by hand (\`opsctl migrate status ${t.target}\` lists them), then \`opsctl migrate repair ${t.target} --yes\`.`));
+        emit(
+          fail(
+            name,
+            problems[0]!,
+            `Fix the statements by hand (\`opsctl migrate status ${t.target}\` lists them), then \`opsctl migrate repair ${t.target} --yes\`.`,
+          ),
+        );
       } else if (problems.length) {
-        emit(fail(name, problems.join('; '), `Restore the applied files, or accept the changes with \`opsctl migrate repair ${t.target} --yes\`.`));
+        emit(
+          fail(
+            name,
+            problems.join('; '),
+            `Restore the applied files, or accept the changes with \`opsctl migrate repair ${t.target} --yes\`.`,
+          ),
+        );
       } else if (t.pending.length) {
-        const list = t.pending.slice(0, 5).map((p) => `${p.version}_${p.name}`).join(', ');
-        emit(fail(name, `${t.pending.length} pending: ${list}${t.pending.length > 5 ? ', …' : ''}`, `Run \`opsctl migrate up ${t.target}\` (preview with --dry-run).`));
+        const list = t.pending
+          .slice(0, 5)
+          .map((p) => `${p.version}_${p.name}`)
+          .join(', ');
+        emit(
+          fail(
+            name,
+            `${t.pending.length} pending: ${list}${t.pending.length > 5 ? ', …' : ''}`,
+            `Run \`opsctl migrate up ${t.target}\` (preview with --dry-run).`,
+          ),
+        );
       } else if (t.migrations.length === 0) {
         emit(pass(name, `no migrations in ${t.dir}`));
       } else {

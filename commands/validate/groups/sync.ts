@@ -21,19 +21,39 @@ export const syncChecks: CheckGroup = {
     try {
       result = (await invoke(await loadOperation('sync.check'), ctx, {})) as SyncCheckResult;
     } catch (error) {
-      emit(fail('schema', (error as Error).message, isOpsError(error) && error.hint ? error.hint : 'Run `opsctl sync check` to see why.'));
+      emit(
+        fail(
+          'schema',
+          (error as Error).message,
+          isOpsError(error) && error.hint ? error.hint : 'Run `opsctl sync check` to see why.',
+        ),
+      );
       return;
     }
     for (const t of result.targets) {
       if (t.error) {
-        emit(fail(`target ${t.target}`, t.error, `Check targets.${t.target}; the sync pipelines ${t.pipelines.join(', ')} load into it.`));
+        emit(
+          fail(
+            `target ${t.target}`,
+            t.error,
+            `Check targets.${t.target}; the sync pipelines ${t.pipelines.join(', ')} load into it.`,
+          ),
+        );
         continue;
       }
       for (const x of t.tables) {
         const name = `${x.pipeline}/${x.table}`;
         if (x.status === 'ok') emit(pass(name, `columns, types and primary key match on ${t.target}`));
-        else if (x.status === 'missing') emit(fail(name, x.problems.join('; '), 'Run `opsctl sync setup` to create it.'));
-        else emit(fail(name, x.problems.join('; '), `Alter the table on ${t.target} or fix pipelines.${x.pipeline}.tables.${x.table} in the config.`));
+        else if (x.status === 'missing')
+          emit(fail(name, x.problems.join('; '), 'Run `opsctl sync setup` to create it.'));
+        else
+          emit(
+            fail(
+              name,
+              x.problems.join('; '),
+              `Alter the table on ${t.target} or fix pipelines.${x.pipeline}.tables.${x.table} in the config.`,
+            ),
+          );
       }
     }
   },

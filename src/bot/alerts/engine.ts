@@ -70,7 +70,9 @@ export class AlertEngine {
         round.sources[source.name] = { status: 'ok', open };
       } catch (error) {
         round.sources[source.name] = { status: 'error', open: 0, error: errorMessage(error) };
-        this.options.log.warn(`bot: alert source ${source.name} failed; its open alerts stay as they are`, { error: describeSourceError(error) });
+        this.options.log.warn(`bot: alert source ${source.name} failed; its open alerts stay as they are`, {
+          error: describeSourceError(error),
+        });
       }
     }
     this.last = round;
@@ -87,7 +89,12 @@ export class AlertEngine {
       if (open.some((o) => o.key === incident.key)) continue;
       const reached = await this.broadcast(lines(`🚨 ${bold(incident.title)}`, esc(incident.text)));
       if (reached.length === 0) continue; // try again next round
-      await openIncident(store, { source, key: incident.key, text: `${incident.title}\n${incident.text}`, notifiedChats: reached });
+      await openIncident(store, {
+        source,
+        key: incident.key,
+        text: `${incident.title}\n${incident.text}`,
+        notifiedChats: reached,
+      });
       round.opened.push({ source, key: incident.key });
       this.options.onAlert?.(source, 'opened');
       this.options.log.info('bot: alert sent', { source, key: incident.key, chats: reached.length });

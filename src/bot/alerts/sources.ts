@@ -42,11 +42,15 @@ export const runFailedSource: AlertSource = {
 };
 
 /** Invokes an operation and treats a ThresholdBreached error (a check that "exits 1") as a result to read. */
-async function readCheck(ctx: AlertContext, operation: string): Promise<{ result: unknown; breach?: ThresholdBreached } | undefined> {
+async function readCheck(
+  ctx: AlertContext,
+  operation: string,
+): Promise<{ result: unknown; breach?: ThresholdBreached } | undefined> {
   try {
     return await ctx.invoke(operation, {});
   } catch (error) {
-    if (error instanceof ThresholdBreached) return { result: error.details?.result ?? error.details ?? {}, breach: error };
+    if (error instanceof ThresholdBreached)
+      return { result: error.details?.result ?? error.details ?? {}, breach: error };
     throw error;
   }
 }
@@ -60,7 +64,11 @@ export const costLevelSource: AlertSource = {
     if (!read) return undefined;
     if (read.breach) return { incidents: [{ key: 'cost', title: 'Cost level crossed', text: read.breach.message }] };
     const result = read.result as CostsCheckResult;
-    const incidents: Incident[] = result.levelsCrossed.map((l) => ({ key: levelKey(l), title: 'Cost level crossed', text: levelText(l, result) }));
+    const incidents: Incident[] = result.levelsCrossed.map((l) => ({
+      key: levelKey(l),
+      title: 'Cost level crossed',
+      text: levelText(l, result),
+    }));
     const gauges: GaugeSample[] = [
       { metric: 'opsctl_cost_usd', labels: { period: 'month_to_date' }, value: result.monthToDateUsd },
       { metric: 'opsctl_cost_usd', labels: { period: 'projected_month' }, value: result.projectedUsd },
@@ -81,12 +89,20 @@ export const backupAgeSource: AlertSource = {
     const incidents: Incident[] = [];
     const gauges: GaugeSample[] = [];
     for (const t of result.targets) {
-      if (t.ageSeconds !== null) gauges.push({ metric: 'opsctl_backup_newest_age_seconds', labels: { target: t.target }, value: Math.round(t.ageSeconds) });
+      if (t.ageSeconds !== null)
+        gauges.push({
+          metric: 'opsctl_backup_newest_age_seconds',
+          labels: { target: t.target },
+          value: Math.round(t.ageSeconds),
+        });
       if (!t.stale) continue;
       incidents.push({
         key: t.target,
         title: `Backup too old: ${t.target}`,
-        text: t.ageSeconds === null ? t.reason : `newest verified backup is ${age(t.ageSeconds)} old (limit ${age(t.maxAgeHours * 3600)})`,
+        text:
+          t.ageSeconds === null
+            ? t.reason
+            : `newest verified backup is ${age(t.ageSeconds)} old (limit ${age(t.maxAgeHours * 3600)})`,
       });
     }
     return { incidents, gauges };
@@ -111,7 +127,11 @@ export const watermarkLagSource: AlertSource = {
         })),
       gauges: views
         .filter((w) => w.lagSec !== undefined)
-        .map((w) => ({ metric: 'opsctl_watermark_lag_seconds' as const, labels: { pipeline: w.pipeline, table: w.table }, value: Math.round(w.lagSec!) })),
+        .map((w) => ({
+          metric: 'opsctl_watermark_lag_seconds' as const,
+          labels: { pipeline: w.pipeline, table: w.table },
+          value: Math.round(w.lagSec!),
+        })),
     };
   },
 };
@@ -124,5 +144,9 @@ export const ALERT_SOURCE_BY_NAME: Record<AlertSourceName, AlertSource> = {
 };
 
 export function describeSourceError(error: unknown): string {
-  return isOpsError(error) && error.hint ? `${error.message} (${error.hint})` : error instanceof Error ? error.message : String(error);
+  return isOpsError(error) && error.hint
+    ? `${error.message} (${error.hint})`
+    : error instanceof Error
+      ? error.message
+      : String(error);
 }

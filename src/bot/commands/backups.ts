@@ -16,7 +16,8 @@ export const backupsCommand: BotCommand = {
   },
 };
 
-type ListedBackup = Pick<BackupEntry, 'target' | 'finishedAt' | 'sizeBytes' | 'verified'> & Partial<Pick<BackupEntry, 'verifyStatus' | 'id'>>;
+type ListedBackup = Pick<BackupEntry, 'target' | 'finishedAt' | 'sizeBytes' | 'verified'> &
+  Partial<Pick<BackupEntry, 'verifyStatus' | 'id'>>;
 
 /** One line per target: its newest backup (the list is newest first per target), verified, failed or not yet. */
 export function formatBackups(result: { backups: ListedBackup[]; maxAgeHours?: number }, now = Date.now()): string {
@@ -28,9 +29,16 @@ export function formatBackups(result: { backups: ListedBackup[]; maxAgeHours?: n
     const newest = items.reduce((a, b) => (Date.parse(b.finishedAt) > Date.parse(a.finishedAt) ? b : a));
     const finished = Date.parse(newest.finishedAt);
     const stale = result.maxAgeHours !== undefined && now - finished > result.maxAgeHours * 3_600_000;
-    const verification = newest.verifyStatus === 'failed' ? 'verify FAILED' : newest.verified ? 'verified' : 'not verified';
-    const parts = [`newest ${ago(finished, now)}${stale ? ` (over ${result.maxAgeHours}h)` : ''}`, bytes(newest.sizeBytes), verification, plural(items.length, 'backup')];
-    const icon = newest.verifyStatus === 'failed' || stale ? statusIcon('failed') : statusIcon(newest.verified ? 'ok' : 'pending');
+    const verification =
+      newest.verifyStatus === 'failed' ? 'verify FAILED' : newest.verified ? 'verified' : 'not verified';
+    const parts = [
+      `newest ${ago(finished, now)}${stale ? ` (over ${result.maxAgeHours}h)` : ''}`,
+      bytes(newest.sizeBytes),
+      verification,
+      plural(items.length, 'backup'),
+    ];
+    const icon =
+      newest.verifyStatus === 'failed' || stale ? statusIcon('failed') : statusIcon(newest.verified ? 'ok' : 'pending');
     return `${icon} ${bold(target)} ${esc(parts.join(' · '))}`;
   });
   return lines(bold('Backups'), ...capped(rows, 15, (r) => r));

@@ -21,7 +21,10 @@ export function levelKey(l: Pick<LevelState, 'subject' | 'level'>): string {
 }
 
 export function levelText(l: LevelState, result?: Pick<CostsCheckResult, 'projectedUsd' | 'budgetUsd'>): string {
-  const detail = l.subject === 'budget' && result ? ` (projected ${formatUsd(result.projectedUsd)} of ${formatUsd(result.budgetUsd)})` : '';
+  const detail =
+    l.subject === 'budget' && result
+      ? ` (projected ${formatUsd(result.projectedUsd)} of ${formatUsd(result.budgetUsd)})`
+      : '';
   return `${l.subject} at ${l.percent.toFixed(0)}% of its allowance by month end: level ${l.level}% crossed${detail}`;
 }
 
@@ -29,9 +32,17 @@ export function formatCosts(r: CostReportWithTrend): string {
   const pct = (p: number) => `${p.toFixed(0)}%`;
   return lines(
     `💰 ${bold('BigQuery costs')} · ${esc(r.month.start.slice(0, 7))} (day ${r.month.elapsedDays}/${r.month.daysInMonth})`,
-    esc(`Queries: ${formatBytes(r.monthToDate.bytesBilled)} of ${formatBytes(r.freeTier.queryBytes)} free · projected ${formatBytes(r.projection.bytesBilled)} (${pct(r.freeTier.queryPercent)})`),
-    esc(`Storage: ${formatBytes(r.storage.activeBytes + r.storage.longTermBytes)} of ${formatBytes(r.freeTier.storageBytes)} free (${pct(r.freeTier.storagePercent)})`),
-    esc(`Month to date: ${formatUsd(r.monthToDate.totalUsd)} · projected ${formatUsd(r.projection.totalUsd)} of ${formatUsd(r.budget.usd)} budget (${pct(r.budget.percent)})`),
-    r.crossed.length ? `⚠️ ${esc(r.crossed.map((l) => `${l.subject} ${l.level}%`).join('; '))} crossed` : '✅ no level crossed',
+    esc(
+      `Queries: ${formatBytes(r.monthToDate.bytesBilled)} of ${formatBytes(r.freeTier.queryBytes)} free · projected ${formatBytes(r.projection.bytesBilled)} (${pct(r.freeTier.queryPercent)})`,
+    ),
+    esc(
+      `Storage: ${formatBytes(r.storage.activeBytes + r.storage.longTermBytes)} of ${formatBytes(r.freeTier.storageBytes)} free (${pct(r.freeTier.storagePercent)})`,
+    ),
+    esc(
+      `Month to date: ${formatUsd(r.monthToDate.totalUsd)} · projected ${formatUsd(r.projection.totalUsd)} of ${formatUsd(r.budget.usd)} budget (${pct(r.budget.percent)})`,
+    ),
+    r.crossed.length
+      ? `⚠️ ${esc(r.crossed.map((l) => `${l.subject} ${l.level}%`).join('; '))} crossed`
+      : '✅ no level crossed',
   );
 }

@@ -14,6 +14,11 @@ export const helpCommand: BotCommand = {
       const usage = command.usage ?? `/${command.name}`;
       rows.push(`${code(usage)} — ${esc(command.description)}${missing.length ? ' <i>(not in this build)</i>' : ''}`);
     }
-    return lines(bold('opsctl on-call bot'), ...rows, '', esc('Alerts come here by themselves: failed runs, cost levels, stale backups, lagging watermarks.'));
+    return lines(
+      bold('opsctl on-call bot'),
+      ...rows,
+      '',
+      esc('Alerts come here by themselves: failed runs, cost levels, stale backups, lagging watermarks.'),
+    );
   },
 };

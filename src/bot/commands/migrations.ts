@@ -41,10 +41,21 @@ function formatTarget(t: TargetMigrationStatus): string {
   if (t.error) detail.push(`    ${esc(`error: ${t.error.slice(0, 160)}`)}`);
   if (t.dirty) {
     const d = t.dirty;
-    const what = d.failedStatement ? `statement ${d.failedStatement} of ${d.statementsTotal} failed${d.error ? `: ${d.error.slice(0, 120)}` : ''}` : `stopped after ${d.statementsDone} of ${d.statementsTotal} statements`;
+    const what = d.failedStatement
+      ? `statement ${d.failedStatement} of ${d.statementsTotal} failed${d.error ? `: ${d.error.slice(0, 120)}` : ''}`
+      : `stopped after ${d.statementsDone} of ${d.statementsTotal} statements`;
     detail.push(`    ${code(`${d.version}_${d.name}`)} ${esc(`${d.operation} ${what}`)}`);
   }
-  for (const m of t.drifted.slice(0, 3)) detail.push(`    ${code(`${m.version}_${m.name}`)} ${esc('changed after it was applied')}`);
-  if (t.pending.length) detail.push(`    ${esc(`next: ${t.pending.slice(0, 3).map((p) => `${p.version}_${p.name}`).join(', ')}${t.pending.length > 3 ? ', …' : ''}`)}`);
+  for (const m of t.drifted.slice(0, 3))
+    detail.push(`    ${code(`${m.version}_${m.name}`)} ${esc('changed after it was applied')}`);
+  if (t.pending.length)
+    detail.push(
+      `    ${esc(
+        `next: ${t.pending
+          .slice(0, 3)
+          .map((p) => `${p.version}_${p.name}`)
+          .join(', ')}${t.pending.length > 3 ? ', …' : ''}`,
+      )}`,
+    );
   return lines(`${statusIcon(status)} ${bold(t.target)} ${esc(parts.filter(Boolean).join(' · '))}`, ...detail);
 }

@@ -36,23 +36,34 @@ export const runCommand: BotCommand = {
 function usage(asked: string, configured: string[]): string {
   return lines(
     asked ? `${esc('Unknown pipeline')} ${code(asked)}.` : `${esc('Usage:')} ${code('/run <pipeline>')}`,
-    configured.length ? `${esc('Pipelines:')} ${configured.map(code).join(', ')}` : esc('No pipelines are configured (pipelines in opsctl.config.json).'),
+    configured.length
+      ? `${esc('Pipelines:')} ${configured.map(code).join(', ')}`
+      : esc('No pipelines are configured (pipelines in opsctl.config.json).'),
   );
 }
 
-const VERDICT: Record<EtlRunResult['executions'][number]['status'], string> = { succeeded: 'finished', failed: 'failed', locked: 'is already running', skipped: 'is disabled' };
+const VERDICT: Record<EtlRunResult['executions'][number]['status'], string> = {
+  succeeded: 'finished',
+  failed: 'failed',
+  locked: 'is already running',
+  skipped: 'is disabled',
+};
 
 /** What `etl.run` returned, for the chat: the run line, per-table trouble, the notes, and why it did not succeed. */
 export function formatRunResult(pipeline: string, result: EtlRunResult): string {
   const execution = result.executions.find((e) => e.pipeline === pipeline) ?? result.executions[0];
   if (!execution) return lines(`${statusIcon(undefined)} ${bold(`Pipeline ${pipeline}`)} ${esc('did not run')}`);
-  const icon = statusIcon(execution.status === 'succeeded' ? 'succeeded' : execution.status === 'skipped' ? undefined : 'failed');
+  const icon = statusIcon(
+    execution.status === 'succeeded' ? 'succeeded' : execution.status === 'skipped' ? undefined : 'failed',
+  );
   const trouble = (execution.outcome?.tables ?? []).filter((t) => t.status === 'failed');
   return lines(
     `${icon} ${bold(`Pipeline ${pipeline}`)} ${esc(VERDICT[execution.status])}`,
     execution.run ? formatRun(execution.run) : undefined,
     ...trouble.map((t) => `• ${esc(`${t.table} failed: ${t.reason ?? ''}`.slice(0, 160))}`),
     ...(execution.outcome?.notes ?? []).slice(0, 5).map((n) => `• ${esc(n)}`),
-    execution.status !== 'succeeded' && execution.error && !execution.run?.error ? italic(execution.error.slice(0, 200)) : undefined,
+    execution.status !== 'succeeded' && execution.error && !execution.run?.error
+      ? italic(execution.error.slice(0, 200))
+      : undefined,
   );
 }

@@ -13,12 +13,16 @@ export const runsCommand: BotCommand = {
   operations: ['etl.history'],
   async run(request) {
     const pipeline = request.args.split(/\s+/)[0] || undefined;
-    const result = (await request.invoke('etl.history', { limit: RUNS_SHOWN, ...(pipeline ? { pipeline } : {}) })) as EtlHistoryResult;
+    const result = (await request.invoke('etl.history', {
+      limit: RUNS_SHOWN,
+      ...(pipeline ? { pipeline } : {}),
+    })) as EtlHistoryResult;
     return formatRuns(result, pipeline);
   },
 };
 
-type RunLine = Pick<RunListItem, 'id' | 'pipeline' | 'status' | 'startedAt' | 'durationMs' | 'rowsLoaded' | 'error'> & Partial<Pick<RunListItem, 'rowsRejected' | 'dryRun'>>;
+type RunLine = Pick<RunListItem, 'id' | 'pipeline' | 'status' | 'startedAt' | 'durationMs' | 'rowsLoaded' | 'error'> &
+  Partial<Pick<RunListItem, 'rowsRejected' | 'dryRun'>>;
 
 /** One line per run: icon, id, pipeline, when, how long, rows; a failed run adds its error. */
 export function formatRun(run: RunLine, now = Date.now()): string {
@@ -33,13 +37,16 @@ export function formatRun(run: RunLine, now = Date.now()): string {
     run.dryRun ? 'dry run' : undefined,
   ];
   const line = `${statusIcon(run.status)} ${esc(parts.filter(Boolean).join(' · '))}`;
-  return (run.status === 'failed' || run.status === 'cancelled') && run.error ? `${line}\n    ${italic(run.error.slice(0, 160))}` : line;
+  return (run.status === 'failed' || run.status === 'cancelled') && run.error
+    ? `${line}\n    ${italic(run.error.slice(0, 160))}`
+    : line;
 }
 
 export function formatRuns(result: EtlHistoryResult, pipeline?: string, now = Date.now()): string {
   const runs = result.runs.slice(0, RUNS_SHOWN);
   const title = bold(pipeline ? `Runs of ${pipeline}` : 'Latest runs');
   if (runs.length === 0) return lines(title, esc('No runs recorded yet.'));
-  const more = result.total > runs.length ? italic(`${runs.length} of ${result.total} · opsctl etl history`) : undefined;
+  const more =
+    result.total > runs.length ? italic(`${runs.length} of ${result.total} · opsctl etl history`) : undefined;
   return lines(title, ...runs.map((r) => formatRun(r, now)), more);
 }

@@ -13,7 +13,8 @@ export const watermarksCommand: BotCommand = {
 };
 
 /** The part of `watermarks.list`'s items the bot shows (`SyncTableStatus`). */
-export type WatermarkItem = Pick<SyncTableStatus, 'pipeline' | 'table' | 'value' | 'lagSeconds' | 'limitSeconds'> & Partial<Pick<SyncTableStatus, 'lagging'>>;
+export type WatermarkItem = Pick<SyncTableStatus, 'pipeline' | 'table' | 'value' | 'lagSeconds' | 'limitSeconds'> &
+  Partial<Pick<SyncTableStatus, 'lagging'>>;
 
 export interface WatermarkView {
   /** `pipeline/table`. */
@@ -53,7 +54,10 @@ export function formatWatermarks(result: unknown): string {
   return lines(
     `${bold('Watermarks')}${lagging ? ` · ⚠️ ${lagging} lagging` : ''}`,
     ...capped(items, 15, (w) => {
-      const lag = w.lagSec === undefined ? '' : ` · lag ${age(w.lagSec)}${w.lagging && w.limitSec !== undefined ? ` (limit ${age(w.limitSec)})` : ''}`;
+      const lag =
+        w.lagSec === undefined
+          ? ''
+          : ` · lag ${age(w.lagSec)}${w.lagging && w.limitSec !== undefined ? ` (limit ${age(w.limitSec)})` : ''}`;
       return `${statusIcon(w.lagging ? 'stale' : 'ok')} ${bold(w.name)} ${w.value ? code(w.value) : esc('(none)')}${esc(lag)}`;
     }),
   );

@@ -43,7 +43,9 @@ Examples:
         operation: async () => (await import('../../../commands/backup/create.js')).backupCreate,
         input: ([target]) => ({ target }),
         render(r, out) {
-          out.line(`${out.c.green('created')} ${r.backup.id}: ${formatBytes(r.backup.sizeBytes)} in ${formatDuration(r.durationMs)}`);
+          out.line(
+            `${out.c.green('created')} ${r.backup.id}: ${formatBytes(r.backup.sizeBytes)} in ${formatDuration(r.durationMs)}`,
+          );
           out.kv([
             ['file', r.backup.path],
             ['manifest', r.manifestPath],
@@ -71,15 +73,20 @@ Examples:
 
   backup
     .command('verify')
-    .description('Prove a backup: checksum, restore into a scratch database (created and dropped), row counts against the manifest')
+    .description(
+      'Prove a backup: checksum, restore into a scratch database (created and dropped), row counts against the manifest',
+    )
     .argument('<backup>', 'a backup id, or a target name for its newest backup')
     .action(
       action<BackupVerifyResult>({
         operation: async () => (await import('../../../commands/backup/verify.js')).backupVerify,
         input: ([ref]) => ({ backup: ref }),
         render(r, out) {
-          out.line(`${r.ok ? out.c.green('VERIFIED') : out.c.red('FAILED')} ${r.backup.id} in ${formatDuration(r.durationMs)}`);
-          for (const s of r.steps) out.line(`  ${s.ok ? out.c.green('ok  ') : out.c.red('FAIL')} ${s.step.padEnd(10)} ${s.detail}`);
+          out.line(
+            `${r.ok ? out.c.green('VERIFIED') : out.c.red('FAILED')} ${r.backup.id} in ${formatDuration(r.durationMs)}`,
+          );
+          for (const s of r.steps)
+            out.line(`  ${s.ok ? out.c.green('ok  ') : out.c.red('FAIL')} ${s.step.padEnd(10)} ${s.detail}`);
           if (r.mismatches.length) {
             out.table(r.mismatches, [
               { header: 'TABLE', value: (m) => m.table },
@@ -94,19 +101,30 @@ Examples:
 
   backup
     .command('restore')
-    .description('Restore a backup into its target or another of the same engine (asks first; production asks for the name)')
+    .description(
+      'Restore a backup into its target or another of the same engine (asks first; production asks for the name)',
+    )
     .argument('<backup>', 'a backup id, or a target name for its newest backup')
-    .option('--to <target>', 'restore into this target instead of the backup\'s own')
+    .option('--to <target>', "restore into this target instead of the backup's own")
     .option('-y, --yes', 'confirm without asking (scripts)')
     .action(
       action<BackupRestoreResult>({
         operation: async () => (await import('../../../commands/backup/restore.js')).backupRestore,
-        input: ([ref], o) => ({ backup: ref, ...(o.to ? { to: String(o.to) } : {}), ...(o.yes ? { confirm: true } : {}) }),
+        input: ([ref], o) => ({
+          backup: ref,
+          ...(o.to ? { to: String(o.to) } : {}),
+          ...(o.yes ? { confirm: true } : {}),
+        }),
         render(r, out) {
           out.line(`${out.c.green('restored')} ${r.backup.id} into "${r.target}" in ${formatDuration(r.durationMs)}`);
           out.table(
             [
-              ...r.replaced.map((t) => ({ what: 'replaced', table: t.table, before: t.rowsBefore, after: t.rowsAfter })),
+              ...r.replaced.map((t) => ({
+                what: 'replaced',
+                table: t.table,
+                before: t.rowsBefore,
+                after: t.rowsAfter,
+              })),
               ...r.created.map((t) => ({ what: 'created', table: t.table, before: null, after: t.rows })),
               ...r.removed.map((t) => ({ what: 'removed', table: t.table, before: t.rows, after: null })),
               ...r.untouched.map((t) => ({ what: 'untouched', table: t.table, before: t.rows, after: t.rows })),
@@ -119,7 +137,12 @@ Examples:
             ],
             { empty: '(the backup holds no tables)' },
           );
-          if (!r.matchesManifest) out.line(out.c.red(`row counts differ from the manifest in ${r.mismatches.length} table(s): ${r.mismatches.map((m) => m.table).join(', ')}`));
+          if (!r.matchesManifest)
+            out.line(
+              out.c.red(
+                `row counts differ from the manifest in ${r.mismatches.length} table(s): ${r.mismatches.map((m) => m.table).join(', ')}`,
+              ),
+            );
         },
         exitCode: (r) => (r.matchesManifest ? 0 : 1),
       }),
@@ -131,7 +154,10 @@ Examples:
     .argument('[target]', 'only this target')
     .option('--keep-last <n>', 'newest N backups per target (default: backups.retention.keepLast)')
     .option('--keep-daily <n>', 'newest backup of each of the last N days (default: backups.retention.keepDaily)')
-    .option('--keep-weekly <n>', 'newest backup of each of the last N ISO weeks (default: backups.retention.keepWeekly)')
+    .option(
+      '--keep-weekly <n>',
+      'newest backup of each of the last N ISO weeks (default: backups.retention.keepWeekly)',
+    )
     .option('--dry-run', 'only show what would be deleted')
     .option('-y, --yes', 'delete without asking (scripts)')
     .action(
@@ -146,38 +172,67 @@ Examples:
           ...(o.yes ? { confirm: true } : {}),
         }),
         render(r, out) {
-          out.line(out.c.dim(`policy: keep-last ${r.policy.keepLast}, keep-daily ${r.policy.keepDaily}, keep-weekly ${r.policy.keepWeekly}; the newest verified backup always stays`));
-          out.table(r.items, [
-            { header: 'TARGET', value: (i) => i.backup.target },
-            { header: 'BACKUP', value: (i) => i.backup.id },
-            { header: 'SIZE', value: (i) => formatBytes(i.backup.sizeBytes), align: 'right' },
-            { header: 'ACTION', value: (i) => (i.keep ? 'keep' : r.dryRun ? 'would delete' : 'deleted'), color: (t, i) => (i.keep ? t : out.c.yellow(t)) },
-            { header: 'WHY', value: (i) => i.reasons.join(', ') },
-          ], { empty: '(no backups)' });
+          out.line(
+            out.c.dim(
+              `policy: keep-last ${r.policy.keepLast}, keep-daily ${r.policy.keepDaily}, keep-weekly ${r.policy.keepWeekly}; the newest verified backup always stays`,
+            ),
+          );
+          out.table(
+            r.items,
+            [
+              { header: 'TARGET', value: (i) => i.backup.target },
+              { header: 'BACKUP', value: (i) => i.backup.id },
+              { header: 'SIZE', value: (i) => formatBytes(i.backup.sizeBytes), align: 'right' },
+              {
+                header: 'ACTION',
+                value: (i) => (i.keep ? 'keep' : r.dryRun ? 'would delete' : 'deleted'),
+                color: (t, i) => (i.keep ? t : out.c.yellow(t)),
+              },
+              { header: 'WHY', value: (i) => i.reasons.join(', ') },
+            ],
+            { empty: '(no backups)' },
+          );
           const doomed = r.items.filter((i) => !i.keep).length;
-          out.line(r.dryRun ? `${doomed} backup(s) would be deleted, ${formatBytes(r.freedBytes)}` : `${r.deleted.length} backup(s) deleted, ${formatBytes(r.freedBytes)} freed`);
+          out.line(
+            r.dryRun
+              ? `${doomed} backup(s) would be deleted, ${formatBytes(r.freedBytes)}`
+              : `${r.deleted.length} backup(s) deleted, ${formatBytes(r.freedBytes)} freed`,
+          );
         },
       }),
     );
 
   backup
     .command('freshness')
-    .description('Age of the newest verified backup per target; exit 1 when one is older than backups.maxAgeHours or missing')
+    .description(
+      'Age of the newest verified backup per target; exit 1 when one is older than backups.maxAgeHours or missing',
+    )
     .argument('[target]', 'only this target')
     .option('--max-age-hours <h>', 'limit (default: backups.maxAgeHours, 24)')
     .action(
       action<BackupFreshnessResult>({
         operation: async () => (await import('../../../commands/backup/freshness.js')).backupFreshness,
-        input: ([target], o) => ({ ...(target ? { target } : {}), ...(o.maxAgeHours ? { maxAgeHours: Number(o.maxAgeHours) } : {}) }),
+        input: ([target], o) => ({
+          ...(target ? { target } : {}),
+          ...(o.maxAgeHours ? { maxAgeHours: Number(o.maxAgeHours) } : {}),
+        }),
         render(r, out) {
-          out.table(r.targets, [
-            { header: 'TARGET', value: (t) => t.target },
-            { header: 'ENGINE', value: (t) => t.engine },
-            { header: 'NEWEST VERIFIED', value: (t) => t.newestVerifiedId },
-            { header: 'AGE', value: (t) => (t.ageHours === null ? '-' : `${t.ageHours}h`), align: 'right' },
-            { header: 'STATUS', value: (t) => (t.absent ? 'absent' : t.stale ? 'STALE' : 'ok'), color: (s, t) => (t.stale ? out.c.red(s) : out.c.green(s)) },
-            { header: 'WHY', value: (t) => t.reason },
-          ], { empty: '(no targets configured)' });
+          out.table(
+            r.targets,
+            [
+              { header: 'TARGET', value: (t) => t.target },
+              { header: 'ENGINE', value: (t) => t.engine },
+              { header: 'NEWEST VERIFIED', value: (t) => t.newestVerifiedId },
+              { header: 'AGE', value: (t) => (t.ageHours === null ? '-' : `${t.ageHours}h`), align: 'right' },
+              {
+                header: 'STATUS',
+                value: (t) => (t.absent ? 'absent' : t.stale ? 'STALE' : 'ok'),
+                color: (s, t) => (t.stale ? out.c.red(s) : out.c.green(s)),
+              },
+              { header: 'WHY', value: (t) => t.reason },
+            ],
+            { empty: '(no targets configured)' },
+          );
         },
         exitCode: (r) => (r.ok ? 0 : 1),
       }),
@@ -187,13 +242,33 @@ Examples:
 function renderList(backups: BackupEntry[], maxAgeHours: number, out: TextOut): void {
   const newestByTarget = new Map<string, string>();
   for (const b of backups) if (!newestByTarget.has(b.target)) newestByTarget.set(b.target, b.id);
-  out.table(backups, [
-    { header: 'TARGET', value: (b) => b.target },
-    { header: 'BACKUP', value: (b) => b.id },
-    { header: 'ENGINE', value: (b) => b.engine },
-    { header: 'SIZE', value: (b) => formatBytes(b.sizeBytes), align: 'right' },
-    { header: 'AGE', value: (b) => formatAge(b.finishedAt), color: (t, b) => (newestByTarget.get(b.target) === b.id && Date.now() - Date.parse(b.finishedAt) > maxAgeHours * 3_600_000 ? out.c.red(t) : t) },
-    { header: 'VERIFIED', value: (b) => (b.verifyStatus === 'passed' ? `yes, ${formatAge(b.verifiedAt)}` : b.verifyStatus === 'failed' ? 'FAILED' : 'no'), color: (t, b) => (b.verifyStatus === 'failed' ? out.c.red(t) : b.verified ? out.c.green(t) : out.c.yellow(t)) },
-    { header: 'TABLES', value: (b) => b.tables.length, align: 'right' },
-  ], { empty: '(no backups in the catalog: opsctl backup create <target>)' });
+  out.table(
+    backups,
+    [
+      { header: 'TARGET', value: (b) => b.target },
+      { header: 'BACKUP', value: (b) => b.id },
+      { header: 'ENGINE', value: (b) => b.engine },
+      { header: 'SIZE', value: (b) => formatBytes(b.sizeBytes), align: 'right' },
+      {
+        header: 'AGE',
+        value: (b) => formatAge(b.finishedAt),
+        color: (t, b) =>
+          newestByTarget.get(b.target) === b.id && Date.now() - Date.parse(b.finishedAt) > maxAgeHours * 3_600_000
+            ? out.c.red(t)
+            : t,
+      },
+      {
+        header: 'VERIFIED',
+        value: (b) =>
+          b.verifyStatus === 'passed'
+            ? `yes, ${formatAge(b.verifiedAt)}`
+            : b.verifyStatus === 'failed'
+              ? 'FAILED'
+              : 'no',
+        color: (t, b) => (b.verifyStatus === 'failed' ? out.c.red(t) : b.verified ? out.c.green(t) : out.c.yellow(t)),
+      },
+      { header: 'TABLES', value: (b) => b.tables.length, align: 'right' },
+    ],
+    { empty: '(no backups in the catalog: opsctl backup create <target>)' },
+  );
 }

@@ -12,7 +12,9 @@ export function registerBot(program: Command): void {
 
   bot
     .command('start')
-    .description('Run the bot until SIGTERM/SIGINT: answers allowlisted chats, pushes alerts, serves health and metrics')
+    .description(
+      'Run the bot until SIGTERM/SIGINT: answers allowlisted chats, pushes alerts, serves health and metrics',
+    )
     .option('--port <port>', 'port of the health and metrics server (default: bot.port, 8000)')
     .option('--host <address>', 'address the server listens on (default: bot.host, 0.0.0.0)')
     .option('--no-telegram', 'only the health and metrics server (no token needed)')
@@ -49,7 +51,7 @@ Examples:
   bot
     .command('status')
     .description('Is a bot running, and is it healthy? (asks its health endpoint); exit 1 when not')
-    .option('--url <url>', 'base URL of the bot\'s health server (default: the bot registered in the state store)')
+    .option('--url <url>', "base URL of the bot's health server (default: the bot registered in the state store)")
     .option('--timeout <ms>', 'how long to wait for the health endpoint', '3000')
     .addHelpText('after', '\nExamples:\n  opsctl bot status\n  opsctl bot status --url http://10.0.0.5:8000 --json')
     .action(
@@ -65,10 +67,23 @@ Examples:
 export function renderBotHealth(r: BotHealthResult, out: TextOut): void {
   const color = r.status === 'up' ? out.c.green : r.status === 'down' ? out.c.red : out.c.dim;
   out.kv([
-    ['bot', color(r.status === 'absent' ? 'not running' : r.status === 'up' ? 'running, healthy' : r.status === 'down' ? 'running, NOT healthy' : r.status)],
+    [
+      'bot',
+      color(
+        r.status === 'absent'
+          ? 'not running'
+          : r.status === 'up'
+            ? 'running, healthy'
+            : r.status === 'down'
+              ? 'running, NOT healthy'
+              : r.status,
+      ),
+    ],
     ['health', r.location],
-    ...(r.host ? [['process', `pid ${r.pid} on ${r.host} since ${r.startedAt}`] as [string, unknown]] : []),
-    ...(r.telegram ? [['telegram', r.telegram] as [string, unknown]] : []),
+    ...(r.details.host
+      ? [['process', `pid ${r.details.pid} on ${r.details.host} since ${r.details.startedAt}`] as [string, unknown]]
+      : []),
+    ...(r.details.telegram ? [['telegram', r.details.telegram] as [string, unknown]] : []),
     ...(r.version ? [['version', r.version] as [string, unknown]] : []),
     ...(r.latencyMs !== undefined ? [['latency', `${r.latencyMs}ms`] as [string, unknown]] : []),
   ]);

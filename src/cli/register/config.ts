@@ -25,7 +25,11 @@ export function registerConfig(program: Command): void {
           out.table(result.values, [
             { header: 'KEY', value: (v) => v.path },
             { header: 'VALUE', value: (v) => formatCell(v.value) },
-            { header: 'SOURCE', value: (v) => v.source, color: (t, v) => (v.source === 'default' ? out.c.dim(t) : out.c.cyan(t)) },
+            {
+              header: 'SOURCE',
+              value: (v) => v.source,
+              color: (t, v) => (v.source === 'default' ? out.c.dim(t) : out.c.cyan(t)),
+            },
           ]);
         },
       }),
@@ -38,7 +42,9 @@ export function registerConfig(program: Command): void {
       action<ConfigShowResult>({
         operation: async () => (await import('../../../commands/config.js')).configShow,
         render(result, out) {
-          out.line(`${out.c.green('ok')}: configuration is valid (${result.configFile ?? 'embedded defaults'}, ${result.environment})`);
+          out.line(
+            `${out.c.green('ok')}: configuration is valid (${result.configFile ?? 'embedded defaults'}, ${result.environment})`,
+          );
         },
       }),
     );

@@ -15,7 +15,9 @@ const reportInput = (_args: string[], o: Record<string, unknown>) => ({
 export function registerCosts(program: Command): void {
   const costs = program
     .command('costs')
-    .description('BigQuery usage and cost: storage, daily queries, top queries, month-end projection against free tier and budget')
+    .description(
+      'BigQuery usage and cost: storage, daily queries, top queries, month-end projection against free tier and budget',
+    )
     .option('--days <n>', 'days of daily usage to show (default: costs.days, 30)')
     .option('--as-of <time>', 'compute the report as of this ISO time instead of now')
     .helpGroup('Costs:')
@@ -31,7 +33,13 @@ Examples:
   opsctl costs check            # exit 1 when the projection crosses costs.failAtPercent (cron, the bot)
   opsctl costs estimate "SELECT artist_id FROM spotify_data.top_artists WHERE DATE(extracted_at) = CURRENT_DATE()"`,
     )
-    .action(action<CostReportWithTrend>({ operation: async () => (await import('../../../commands/costs/report.js')).costsReport, input: reportInput, render: renderReport }));
+    .action(
+      action<CostReportWithTrend>({
+        operation: async () => (await import('../../../commands/costs/report.js')).costsReport,
+        input: reportInput,
+        render: renderReport,
+      }),
+    );
 
   costs
     .command('check')
@@ -48,7 +56,9 @@ Examples:
 
   costs
     .command('estimate')
-    .description('Dry-run a query on BigQuery: bytes it would scan and bill, its price, and whether maximumBytesBilled lets it run')
+    .description(
+      'Dry-run a query on BigQuery: bytes it would scan and bill, its price, and whether maximumBytesBilled lets it run',
+    )
     .argument('<sql>', 'the query, quoted')
     .action(
       action<CostEstimate>({
@@ -59,7 +69,10 @@ Examples:
             ['bytes processed', `${formatBytes(r.bytesProcessed)} (${r.bytesProcessed})`],
             ['bytes billed', `${formatBytes(r.bytesBilled)} (minimum 10 MiB per query)`],
             ['on-demand price', formatUsd(r.usd)],
-            ['cap', `${formatBytes(r.maximumBytesBilled)} maximumBytesBilled: ${r.withinCap ? 'within' : 'OVER: BigQuery would refuse it and charge nothing'}`],
+            [
+              'cap',
+              `${formatBytes(r.maximumBytesBilled)} maximumBytesBilled: ${r.withinCap ? 'within' : 'OVER: BigQuery would refuse it and charge nothing'}`,
+            ],
           ]);
         },
         exitCode: (r) => (r.withinCap ? 0 : 1),
@@ -68,11 +81,12 @@ Examples:
 
   costs
     .command('snapshot')
-    .description('Store today\'s cost snapshot in the state store (run daily from cron to keep the trend)')
+    .description("Store today's cost snapshot in the state store (run daily from cron to keep the trend)")
     .action(
       action({
         operation: async () => (await import('../../../commands/costs/snapshot.js')).costsSnapshot,
-        render: (s: { day: string; projectedUsd: number }, out) => out.line(`snapshot for ${s.day} stored: projected ${formatUsd(s.projectedUsd)}`),
+        render: (s: { day: string; projectedUsd: number }, out) =>
+          out.line(`snapshot for ${s.day} stored: projected ${formatUsd(s.projectedUsd)}`),
       }),
     );
 }
@@ -84,11 +98,23 @@ function renderReport(r: CostReportWithTrend, out: TextOut): void {
   out.kv([
     ['warehouse', r.location],
     ['month', `${r.month.start} → ${r.month.end} (day ${r.month.elapsedDays} of ${r.month.daysInMonth})`],
-    ['month to date', `${formatUsd(r.monthToDate.totalUsd)}  queries ${formatBytes(r.monthToDate.bytesBilled)} billed (${formatUsd(r.monthToDate.queryUsd)}), storage ${formatUsd(r.monthToDate.storageUsd)}`],
-    ['projection', `${formatUsd(r.projection.totalUsd)}  queries ${formatBytes(r.projection.bytesBilled)} (${formatUsd(r.projection.queryUsd)}), storage ${formatUsd(r.projection.storageUsd)}`],
+    [
+      'month to date',
+      `${formatUsd(r.monthToDate.totalUsd)}  queries ${formatBytes(r.monthToDate.bytesBilled)} billed (${formatUsd(r.monthToDate.queryUsd)}), storage ${formatUsd(r.monthToDate.storageUsd)}`,
+    ],
+    [
+      'projection',
+      `${formatUsd(r.projection.totalUsd)}  queries ${formatBytes(r.projection.bytesBilled)} (${formatUsd(r.projection.queryUsd)}), storage ${formatUsd(r.projection.storageUsd)}`,
+    ],
     ['budget', `${formatUsd(r.budget.usd)}: projection at ${pct(r.budget.percent)}`],
-    ['free tier', `queries ${pct(r.freeTier.queryPercent)} of ${formatBytes(r.freeTier.queryBytes)}, storage ${pct(r.freeTier.storagePercent)} of ${formatBytes(r.freeTier.storageBytes)}`],
-    ['opsctl jobs', `${formatBytes(r.opsctl.bytesBilled)} billed; others ${formatBytes(r.opsctl.otherBytesBilled)} (last ${r.days} days)`],
+    [
+      'free tier',
+      `queries ${pct(r.freeTier.queryPercent)} of ${formatBytes(r.freeTier.queryBytes)}, storage ${pct(r.freeTier.storagePercent)} of ${formatBytes(r.freeTier.storageBytes)}`,
+    ],
+    [
+      'opsctl jobs',
+      `${formatBytes(r.opsctl.bytesBilled)} billed; others ${formatBytes(r.opsctl.otherBytesBilled)} (last ${r.days} days)`,
+    ],
   ]);
   out.line(out.c.dim(`projection: ${r.projection.method}`));
   if (r.crossed.length) {
@@ -97,40 +123,59 @@ function renderReport(r: CostReportWithTrend, out: TextOut): void {
   }
   out.line();
   out.line(out.c.bold('Storage'));
-  out.table(r.storage.tables, [
-    { header: 'DATASET', value: (t) => t.dataset },
-    { header: 'TABLE', value: (t) => t.table },
-    { header: 'ACTIVE', value: (t) => formatBytes(t.activeBytes), align: 'right' },
-    { header: 'LONG-TERM', value: (t) => formatBytes(t.longTermBytes), align: 'right' },
-    { header: 'USD/MONTH', value: (t) => formatUsd(t.monthlyUsd), align: 'right' },
-  ], { empty: '(no tables)' });
+  out.table(
+    r.storage.tables,
+    [
+      { header: 'DATASET', value: (t) => t.dataset },
+      { header: 'TABLE', value: (t) => t.table },
+      { header: 'ACTIVE', value: (t) => formatBytes(t.activeBytes), align: 'right' },
+      { header: 'LONG-TERM', value: (t) => formatBytes(t.longTermBytes), align: 'right' },
+      { header: 'USD/MONTH', value: (t) => formatUsd(t.monthlyUsd), align: 'right' },
+    ],
+    { empty: '(no tables)' },
+  );
   out.line();
   out.line(out.c.bold(`Queries per day (last ${r.days} days)`));
-  out.table(r.daily, [
-    { header: 'DAY', value: (d) => d.day },
-    { header: 'BILLED', value: (d) => formatBytes(d.bytesBilled), align: 'right' },
-    { header: 'PROCESSED', value: (d) => formatBytes(d.bytesProcessed), align: 'right' },
-    { header: 'JOBS', value: (d) => d.jobs, align: 'right' },
-    { header: 'CACHE HITS', value: (d) => d.cacheHits, align: 'right' },
-    { header: 'USD', value: (d) => formatUsd(d.usd), align: 'right' },
-  ], { empty: '(no queries)' });
-  for (const [title, rows] of [['By user', r.byUser], ['By label', r.byLabel]] as const) {
+  out.table(
+    r.daily,
+    [
+      { header: 'DAY', value: (d) => d.day },
+      { header: 'BILLED', value: (d) => formatBytes(d.bytesBilled), align: 'right' },
+      { header: 'PROCESSED', value: (d) => formatBytes(d.bytesProcessed), align: 'right' },
+      { header: 'JOBS', value: (d) => d.jobs, align: 'right' },
+      { header: 'CACHE HITS', value: (d) => d.cacheHits, align: 'right' },
+      { header: 'USD', value: (d) => formatUsd(d.usd), align: 'right' },
+    ],
+    { empty: '(no queries)' },
+  );
+  for (const [title, rows] of [
+    ['By user', r.byUser],
+    ['By label', r.byLabel],
+  ] as const) {
     out.line();
     out.line(out.c.bold(title));
-    out.table(rows, [
-      { header: 'KEY', value: (b) => b.key },
-      { header: 'BILLED', value: (b) => formatBytes(b.bytesBilled), align: 'right' },
-      { header: 'JOBS', value: (b) => b.jobs, align: 'right' },
-    ], { empty: '(none)' });
+    out.table(
+      rows,
+      [
+        { header: 'KEY', value: (b) => b.key },
+        { header: 'BILLED', value: (b) => formatBytes(b.bytesBilled), align: 'right' },
+        { header: 'JOBS', value: (b) => b.jobs, align: 'right' },
+      ],
+      { empty: '(none)' },
+    );
   }
   out.line();
   out.line(out.c.bold('Most expensive queries'));
-  out.table(r.top, [
-    { header: 'BILLED', value: (q) => formatBytes(q.bytesBilled), align: 'right' },
-    { header: 'USER', value: (q) => q.user },
-    { header: 'WHEN', value: (q) => q.createdAt.slice(0, 16) },
-    { header: 'QUERY', value: (q) => q.query.replace(/\s+/g, ' ').slice(0, 70) },
-  ], { empty: '(none)' });
+  out.table(
+    r.top,
+    [
+      { header: 'BILLED', value: (q) => formatBytes(q.bytesBilled), align: 'right' },
+      { header: 'USER', value: (q) => q.user },
+      { header: 'WHEN', value: (q) => q.createdAt.slice(0, 16) },
+      { header: 'QUERY', value: (q) => q.query.replace(/\s+/g, ' ').slice(0, 70) },
+    ],
+    { empty: '(none)' },
+  );
   for (const note of r.notes) out.line(out.c.dim(`note: ${note}`));
 }
 
@@ -139,6 +184,7 @@ function renderCheck(r: CostsCheckResult, out: TextOut): void {
     `${r.ok ? out.c.green('OK') : out.c.red('LEVEL CROSSED')}: projection ${formatUsd(r.projectedUsd)} of ${formatUsd(r.budgetUsd)} budget (${r.budgetPercent.toFixed(1)}%); ` +
       `query free tier ${r.queryFreeTierPercent.toFixed(1)}%, storage free tier ${r.storageFreeTierPercent.toFixed(1)}%`,
   );
-  for (const l of r.crossed) out.line(`  ${r.breaches.includes(l) ? out.c.red('fail') : out.c.yellow('warn')} ${levelText(l)}`);
+  for (const l of r.crossed)
+    out.line(`  ${r.breaches.includes(l) ? out.c.red('fail') : out.c.yellow('warn')} ${levelText(l)}`);
   if (!r.ok) out.line(out.c.dim(`fails at ${r.failAtPercent}% (costs.failAtPercent or --fail-at)`));
 }

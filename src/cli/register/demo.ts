@@ -20,13 +20,19 @@ export function registerDemo(program: Command): void {
           out.line(`${out.c.bold('demo workspace')} ${result.home}  (run ${result.runId})`);
           out.table(result.steps, [
             { header: 'STEP', value: (s) => s.name },
-            { header: 'RESULT', value: (s) => s.status, color: (t, s) => (s.status === 'ok' ? out.c.green(t) : out.c.red(t)) },
+            {
+              header: 'RESULT',
+              value: (s) => s.status,
+              color: (t, s) => (s.status === 'ok' ? out.c.green(t) : out.c.red(t)),
+            },
             { header: 'TOOK', value: (s) => formatDuration(s.durationMs), align: 'right' },
             { header: 'DETAIL', value: (s) => s.detail },
           ]);
           out.line();
           out.line(`config: ${result.configFile}`);
-          out.line(`next: ${out.c.cyan('npx opsctl')} opens the console on this workspace; ${out.c.cyan('npx opsctl status')} checks it headless.`);
+          out.line(
+            `next: ${out.c.cyan('npx opsctl')} opens the console on this workspace; ${out.c.cyan('npx opsctl status')} checks it headless.`,
+          );
         },
       }),
     );

@@ -11,7 +11,8 @@ import { formatAge, formatDuration, type TextOut } from '../output.js';
 
 const positiveInt = (value: unknown, what: string, hint: string): number => {
   const n = Number(value);
-  if (!Number.isInteger(n) || n < 1) throw new UsageError(`${what} must be a positive whole number, not "${String(value)}"`, { hint });
+  if (!Number.isInteger(n) || n < 1)
+    throw new UsageError(`${what} must be a positive whole number, not "${String(value)}"`, { hint });
   return n;
 };
 
@@ -83,20 +84,29 @@ Examples:
 
   etl
     .command('retention')
-    .description('Delete recently_played rows and top-tracks/top-artists snapshots older than an age from the warehouse')
+    .description(
+      'Delete recently_played rows and top-tracks/top-artists snapshots older than an age from the warehouse',
+    )
     .requiredOption('--older-than <age>', 'age in days, e.g. 90d')
     .option('--dry-run', 'count what would be deleted, delete nothing')
     .option('--yes', 'confirm the deletion (scripts, cron)')
-    .addHelpText('after', `
+    .addHelpText(
+      'after',
+      `
 Without --yes, a terminal asks for confirmation with the counts; elsewhere the command exits 2 and deletes nothing.
 
 Examples:
   opsctl etl retention --older-than 90d --dry-run
-  opsctl etl retention --older-than 90d --yes`)
+  opsctl etl retention --older-than 90d --yes`,
+    )
     .action(
       action<EtlRetentionResult>({
         operation: async () => (await import('../../../commands/etl/retention.js')).etlRetention,
-        input: (_a, o) => ({ olderThan: String(o.olderThan), ...(o.dryRun ? { dryRun: true } : {}), ...(o.yes ? { confirm: true } : {}) }),
+        input: (_a, o) => ({
+          olderThan: String(o.olderThan),
+          ...(o.dryRun ? { dryRun: true } : {}),
+          ...(o.yes ? { confirm: true } : {}),
+        }),
         render: renderRetention,
       }),
     );
@@ -105,7 +115,14 @@ Examples:
 const n = (v: number) => v.toLocaleString('en-US');
 
 function statusText(out: TextOut, status: string): string {
-  const color = status === 'succeeded' || status === 'ok' ? out.c.green : status === 'failed' || status === 'locked' ? out.c.red : status === 'running' ? out.c.cyan : out.c.yellow;
+  const color =
+    status === 'succeeded' || status === 'ok'
+      ? out.c.green
+      : status === 'failed' || status === 'locked'
+        ? out.c.red
+        : status === 'running'
+          ? out.c.cyan
+          : out.c.yellow;
   return color(status);
 }
 
@@ -113,7 +130,9 @@ function renderRun(r: EtlRunResult, out: TextOut): void {
   for (const e of r.executions) {
     const id = e.run ? ` run ${e.run.id}` : '';
     const took = e.run?.durationMs != null ? ` in ${formatDuration(e.run.durationMs)}` : '';
-    out.line(`${out.c.bold(e.pipeline)} (${e.kind})${id}: ${statusText(out, e.status)}${took}${r.dryRun ? out.c.dim(' (dry run)') : ''}`);
+    out.line(
+      `${out.c.bold(e.pipeline)} (${e.kind})${id}: ${statusText(out, e.status)}${took}${r.dryRun ? out.c.dim(' (dry run)') : ''}`,
+    );
     if (e.outcome) {
       out.table(e.outcome.tables, [
         { header: 'TABLE', value: (t) => t.table },
@@ -125,7 +144,8 @@ function renderRun(r: EtlRunResult, out: TextOut): void {
       ]);
       for (const note of e.outcome.notes) out.line(out.c.dim(`note: ${note}`));
     }
-    if (e.error && e.status !== 'succeeded') out.line(`${e.status === 'skipped' ? out.c.dim('skipped') : out.c.red('error')}: ${e.error}`);
+    if (e.error && e.status !== 'succeeded')
+      out.line(`${e.status === 'skipped' ? out.c.dim('skipped') : out.c.red('error')}: ${e.error}`);
     if (e.hint && e.status !== 'succeeded') out.line(out.c.dim(`hint: ${e.hint}`));
     out.line();
   }
@@ -133,17 +153,25 @@ function renderRun(r: EtlRunResult, out: TextOut): void {
 }
 
 export function renderHistory(r: EtlHistoryResult, out: TextOut): void {
-  out.table(r.runs, [
-    { header: 'RUN', value: (x: RunListItem) => x.id, align: 'right' },
-    { header: 'PIPELINE', value: (x) => x.pipeline },
-    { header: 'STATUS', value: (x) => `${x.status}${x.dryRun ? ' (dry)' : ''}`, color: (s, x) => statusText(out, x.status).replace(x.status, s) },
-    { header: 'STARTED', value: (x) => `${x.startedAt.slice(0, 19).replace('T', ' ')} (${formatAge(x.startedAt)})` },
-    { header: 'DURATION', value: (x) => formatDuration(x.durationMs), align: 'right' },
-    { header: 'LOADED', value: (x) => n(x.rowsLoaded), align: 'right' },
-    { header: 'REJECTED', value: (x) => n(x.rowsRejected), align: 'right' },
-    { header: 'TRIGGER', value: (x) => x.trigger },
-    { header: 'ERROR', value: (x) => (x.error ?? '').replace(/\s+/g, ' ').slice(0, 60) },
-  ], { empty: '(no pipeline runs yet: opsctl etl run)' });
+  out.table(
+    r.runs,
+    [
+      { header: 'RUN', value: (x: RunListItem) => x.id, align: 'right' },
+      { header: 'PIPELINE', value: (x) => x.pipeline },
+      {
+        header: 'STATUS',
+        value: (x) => `${x.status}${x.dryRun ? ' (dry)' : ''}`,
+        color: (s, x) => statusText(out, x.status).replace(x.status, s),
+      },
+      { header: 'STARTED', value: (x) => `${x.startedAt.slice(0, 19).replace('T', ' ')} (${formatAge(x.startedAt)})` },
+      { header: 'DURATION', value: (x) => formatDuration(x.durationMs), align: 'right' },
+      { header: 'LOADED', value: (x) => n(x.rowsLoaded), align: 'right' },
+      { header: 'REJECTED', value: (x) => n(x.rowsRejected), align: 'right' },
+      { header: 'TRIGGER', value: (x) => x.trigger },
+      { header: 'ERROR', value: (x) => (x.error ?? '').replace(/\s+/g, ' ').slice(0, 60) },
+    ],
+    { empty: '(no pipeline runs yet: opsctl etl run)' },
+  );
   if (r.runs.length < r.total) out.line(out.c.dim(`${r.runs.length} of ${r.total} runs shown (--limit)`));
 }
 
@@ -158,32 +186,51 @@ function renderShow(r: EtlShowResult, out: TextOut): void {
     ...(run.error ? ([['error', out.c.red(run.error)]] as Array<[string, unknown]>) : []),
   ]);
   out.line();
-  out.table(r.tables, [
-    { header: 'TABLE', value: (t) => t.table },
-    { header: 'STATUS', value: (t) => t.status, color: (s, t) => statusText(out, t.status).replace(t.status, s) },
-    { header: 'EXTRACTED', value: (t) => n(t.extracted), align: 'right' },
-    { header: 'LOADED', value: (t) => n(t.loaded), align: 'right' },
-    { header: 'REJECTED', value: (t) => n(t.rejected), align: 'right' },
-    { header: 'TOOK', value: (t) => formatDuration(t.durationMs), align: 'right' },
-    { header: 'WATERMARK', value: (t) => (t.watermarkAfter !== null || t.watermarkBefore !== null ? `${showWatermark(t.watermarkBefore)} → ${showWatermark(t.watermarkAfter)}` : '') },
-    { header: 'REASON', value: (t) => (t.reason ?? '').slice(0, 70) },
-  ], { empty: '(no per-table counts recorded)' });
+  out.table(
+    r.tables,
+    [
+      { header: 'TABLE', value: (t) => t.table },
+      { header: 'STATUS', value: (t) => t.status, color: (s, t) => statusText(out, t.status).replace(t.status, s) },
+      { header: 'EXTRACTED', value: (t) => n(t.extracted), align: 'right' },
+      { header: 'LOADED', value: (t) => n(t.loaded), align: 'right' },
+      { header: 'REJECTED', value: (t) => n(t.rejected), align: 'right' },
+      { header: 'TOOK', value: (t) => formatDuration(t.durationMs), align: 'right' },
+      {
+        header: 'WATERMARK',
+        value: (t) =>
+          t.watermarkAfter !== null || t.watermarkBefore !== null
+            ? `${showWatermark(t.watermarkBefore)} → ${showWatermark(t.watermarkAfter)}`
+            : '',
+      },
+      { header: 'REASON', value: (t) => (t.reason ?? '').slice(0, 70) },
+    ],
+    { empty: '(no per-table counts recorded)' },
+  );
   for (const note of r.notes) out.line(out.c.dim(`note: ${note}`));
   const total = Object.values(r.quarantinedByTable).reduce((a, b) => a + b, 0);
   if (total) {
     out.line();
-    out.line(out.c.bold(`Quarantined records (${total}: ${Object.entries(r.quarantinedByTable).map(([t, c]) => `${t} ${c}`).join(', ')})`));
+    out.line(
+      out.c.bold(
+        `Quarantined records (${total}: ${Object.entries(r.quarantinedByTable)
+          .map(([t, c]) => `${t} ${c}`)
+          .join(', ')})`,
+      ),
+    );
     out.table(r.quarantined, [
       { header: 'TABLE', value: (q) => q.table },
       { header: 'REASON', value: (q) => q.reason.slice(0, 60) },
       { header: 'PAYLOAD', value: (q) => JSON.stringify(q.payload).slice(0, 60) },
     ]);
-    if (r.quarantined.length < total) out.line(out.c.dim(`${r.quarantined.length} of ${total} shown; --json prints them with full payloads`));
+    if (r.quarantined.length < total)
+      out.line(out.c.dim(`${r.quarantined.length} of ${total} shown; --json prints them with full payloads`));
   }
 }
 
 function renderRetention(r: EtlRetentionResult, out: TextOut): void {
-  out.line(`${r.dryRun ? 'would delete' : 'deleted'} ${n(r.total)} row${r.total === 1 ? '' : 's'} older than ${r.olderThanDays} days (before ${r.cutoff}) from ${r.warehouse}`);
+  out.line(
+    `${r.dryRun ? 'would delete' : 'deleted'} ${n(r.total)} row${r.total === 1 ? '' : 's'} older than ${r.olderThanDays} days (before ${r.cutoff}) from ${r.warehouse}`,
+  );
   out.table(r.tables, [
     { header: 'TABLE', value: (t) => t.table },
     { header: 'BY', value: (t) => t.column },

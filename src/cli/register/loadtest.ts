@@ -14,7 +14,8 @@ function headers(list: string[] | undefined): Record<string, string> | undefined
   const out: Record<string, string> = {};
   for (const h of list) {
     const i = h.indexOf(':');
-    if (i <= 0) throw new UsageError(`header "${h}" is not "Name: value"`, { hint: 'e.g. -H "Authorization: Bearer $TOKEN"' });
+    if (i <= 0)
+      throw new UsageError(`header "${h}" is not "Name: value"`, { hint: 'e.g. -H "Authorization: Bearer $TOKEN"' });
     out[h.slice(0, i).trim()] = h.slice(i + 1).trim();
   }
   return out;
@@ -23,12 +24,18 @@ function headers(list: string[] | undefined): Record<string, string> | undefined
 const int = (v: unknown, flag: string) => {
   if (v === undefined) return undefined;
   const n = Number(v);
-  if (!Number.isFinite(n) || n <= 0) throw new UsageError(`${flag} takes a positive number, not "${String(v)}"`, { hint: 'See opsctl loadtest run --help.' });
+  if (!Number.isFinite(n) || n <= 0)
+    throw new UsageError(`${flag} takes a positive number, not "${String(v)}"`, {
+      hint: 'See opsctl loadtest run --help.',
+    });
   return n;
 };
 
 function runInput([url]: string[], o: Record<string, unknown>): Record<string, unknown> {
-  if (!url && !o.profile) throw new UsageError('give a URL or --profile <name>', { hint: 'e.g. opsctl loadtest run http://127.0.0.1:8080/ -c 50 -d 30s' });
+  if (!url && !o.profile)
+    throw new UsageError('give a URL or --profile <name>', {
+      hint: 'e.g. opsctl loadtest run http://127.0.0.1:8080/ -c 50 -d 30s',
+    });
   const input: Record<string, unknown> = { cwd: process.cwd() };
   const set = (k: string, v: unknown) => {
     if (v !== undefined) input[k] = v;
@@ -91,7 +98,10 @@ export function registerLoadtest(program: Command): void {
     .option('-b, --body <text>', 'request body')
     .option('--body-file <file>', 'request body from a file (like ab -p payload.json)')
     .option('-t, --timeout <duration>', 'per request: wait for headers, and between body chunks (default 10s)')
-    .option('-c, --connections <n>', 'connections: closed model, the sockets kept busy; open model, the most sockets used (default 10)')
+    .option(
+      '-c, --connections <n>',
+      'connections: closed model, the sockets kept busy; open model, the most sockets used (default 10)',
+    )
     .option('-n, --requests <n>', 'stop after this many requests')
     .option('-d, --duration <duration>', 'stop after this long, e.g. 30s (default 10s when -n is not given)')
     .option('-r, --rate <rps>', 'open model: send this many requests per second, latency from the intended send time')
@@ -114,7 +124,14 @@ Examples:
   opsctl loadtest run --profile recommendations --json`,
     )
     .hook('preAction', reclaimConnectionsFlag)
-    .action(action<LoadTestRun>({ operation: async () => (await import('../../../commands/loadtest/run.js')).loadtestRun, input: runInput, render: renderRun, exitCode: (r) => (r.passed ? 0 : 1) }));
+    .action(
+      action<LoadTestRun>({
+        operation: async () => (await import('../../../commands/loadtest/run.js')).loadtestRun,
+        input: runInput,
+        render: renderRun,
+        exitCode: (r) => (r.passed ? 0 : 1),
+      }),
+    );
 
   lt.command('history')
     .description('Stored runs, newest first')
@@ -124,13 +141,19 @@ Examples:
     .action(
       action<LoadtestHistory>({
         operation: async () => (await import('../../../commands/loadtest/history.js')).loadtestHistory,
-        input: (_a, o) => ({ ...(o.profile ? { profile: o.profile } : {}), ...(o.url ? { url: o.url } : {}), ...(o.limit ? { limit: int(o.limit, '--limit') } : {}) }),
+        input: (_a, o) => ({
+          ...(o.profile ? { profile: o.profile } : {}),
+          ...(o.url ? { url: o.url } : {}),
+          ...(o.limit ? { limit: int(o.limit, '--limit') } : {}),
+        }),
         render: renderHistory,
       }),
     );
 
   lt.command('compare')
-    .description('Compare a run with a baseline: deltas and a verdict (better, same within noise, regression); exit 1 on regression')
+    .description(
+      'Compare a run with a baseline: deltas and a verdict (better, same within noise, regression); exit 1 on regression',
+    )
     .argument('[run]', 'run id (default: the newest run)')
     .option('--baseline <run>', 'baseline run id (default: the previous run of the same profile or URL)')
     .option('--noise <percent>', 'changes under this percent are noise (default loadtest.noisePercent, 5)')
@@ -152,30 +175,60 @@ const ms = (v: number) => `${v >= 100 ? v.toFixed(0) : v >= 10 ? v.toFixed(1) : 
 
 export function describePlan(r: LoadTestRun): string {
   const p = r.plan;
-  const bound = [p.requests ? `${p.requests} requests` : '', p.durationMs ? formatDuration(p.durationMs) : ''].filter(Boolean).join(' or ');
-  return p.model === 'open' ? `open model, ${p.rate} req/s over up to ${p.connections} connections, ${bound}` : `closed model, ${p.connections} connections, ${bound}`;
+  const bound = [p.requests ? `${p.requests} requests` : '', p.durationMs ? formatDuration(p.durationMs) : '']
+    .filter(Boolean)
+    .join(' or ');
+  return p.model === 'open'
+    ? `open model, ${p.rate} req/s over up to ${p.connections} connections, ${bound}`
+    : `closed model, ${p.connections} connections, ${bound}`;
 }
 
 function renderRun(r: LoadTestRun, out: TextOut): void {
   out.line(`${out.c.bold(`run ${r.id}`)}  ${r.method} ${r.url}${r.profile ? `  (profile ${r.profile})` : ''}`);
-  out.line(out.c.dim(`${describePlan(r)}; warm-up ${formatDuration(r.plan.warmupMs)} (${r.warmupRequests} requests, not counted)`));
+  out.line(
+    out.c.dim(
+      `${describePlan(r)}; warm-up ${formatDuration(r.plan.warmupMs)} (${r.warmupRequests} requests, not counted)`,
+    ),
+  );
   out.line();
   out.kv([
-    ['requests', `${r.requests} in ${formatDuration(r.durationMs)}${r.sentRate !== undefined ? ` (sent at ${r.sentRate} req/s)` : ''}`],
+    [
+      'requests',
+      `${r.requests} in ${formatDuration(r.durationMs)}${r.sentRate !== undefined ? ` (sent at ${r.sentRate} req/s)` : ''}`,
+    ],
     ['throughput', `${r.rps} req/s`],
-    ['latency', `p50 ${ms(r.latency.p50)}  p90 ${ms(r.latency.p90)}  p95 ${ms(r.latency.p95)}  p99 ${ms(r.latency.p99)}  p99.9 ${ms(r.latency.p999)}  max ${ms(r.latency.max)}`],
-    ['', out.c.dim(r.plan.model === 'open' ? 'from each request\'s intended send time' : 'from each request\'s send time')],
-    ['status codes', Object.entries(r.statusCodes).map(([k, v]) => `${k}: ${v}`).join('  ') || '(no answers)'],
-    ['errors', `${r.errorTotal} (${r.errorRate}%): timeout ${r.errors.timeout}, refused ${r.errors.refused}, reset ${r.errors.reset}, other ${r.errors.other}, non-2xx ${r.non2xx}`],
+    [
+      'latency',
+      `p50 ${ms(r.latency.p50)}  p90 ${ms(r.latency.p90)}  p95 ${ms(r.latency.p95)}  p99 ${ms(r.latency.p99)}  p99.9 ${ms(r.latency.p999)}  max ${ms(r.latency.max)}`,
+    ],
+    [
+      '',
+      out.c.dim(r.plan.model === 'open' ? "from each request's intended send time" : "from each request's send time"),
+    ],
+    [
+      'status codes',
+      Object.entries(r.statusCodes)
+        .map(([k, v]) => `${k}: ${v}`)
+        .join('  ') || '(no answers)',
+    ],
+    [
+      'errors',
+      `${r.errorTotal} (${r.errorRate}%): timeout ${r.errors.timeout}, refused ${r.errors.refused}, reset ${r.errors.reset}, other ${r.errors.other}, non-2xx ${r.non2xx}`,
+    ],
   ]);
   for (const [kind, message] of Object.entries(r.errorSamples)) out.line(out.c.dim(`  ${kind}: ${message}`));
   if (r.thresholds.length) {
     out.line();
-    for (const t of r.thresholds) out.line(`${t.passed ? out.c.green('pass') : out.c.red('FAIL')}  ${t.text.padEnd(14)} ${t.message}`);
+    for (const t of r.thresholds)
+      out.line(`${t.passed ? out.c.green('pass') : out.c.red('FAIL')}  ${t.text.padEnd(14)} ${t.message}`);
   }
   out.line();
   const breached = r.thresholds.filter((t) => !t.passed);
-  out.line(r.passed ? out.c.green(r.thresholds.length ? 'PASSED: every threshold held' : 'done (no thresholds set)') : out.c.red(`BREACHED: ${breached.map((t) => t.text).join(', ')}`));
+  out.line(
+    r.passed
+      ? out.c.green(r.thresholds.length ? 'PASSED: every threshold held' : 'done (no thresholds set)')
+      : out.c.red(`BREACHED: ${breached.map((t) => t.text).join(', ')}`),
+  );
 }
 
 function renderHistory(h: LoadtestHistory, out: TextOut): void {
@@ -186,13 +239,20 @@ function renderHistory(h: LoadtestHistory, out: TextOut): void {
       { header: 'WHEN', value: (r) => formatAge(r.startedAt) },
       { header: 'PROFILE', value: (r) => r.profile ?? '-' },
       { header: 'TARGET', value: (r) => `${r.method} ${r.url}` },
-      { header: 'MODEL', value: (r) => (r.plan.model === 'open' ? `open ${r.plan.rate}/s` : `closed c${r.plan.connections}`) },
+      {
+        header: 'MODEL',
+        value: (r) => (r.plan.model === 'open' ? `open ${r.plan.rate}/s` : `closed c${r.plan.connections}`),
+      },
       { header: 'REQ/S', value: (r) => r.rps, align: 'right' },
       { header: 'P50', value: (r) => ms(r.latency.p50), align: 'right' },
       { header: 'P95', value: (r) => ms(r.latency.p95), align: 'right' },
       { header: 'P99', value: (r) => ms(r.latency.p99), align: 'right' },
       { header: 'ERRORS', value: (r) => `${r.errorRate}%`, align: 'right' },
-      { header: 'RESULT', value: (r) => (r.thresholds.length ? (r.passed ? 'passed' : 'failed') : '-'), color: (t, r) => (r.thresholds.length ? (r.passed ? out.c.green(t) : out.c.red(t)) : t) },
+      {
+        header: 'RESULT',
+        value: (r) => (r.thresholds.length ? (r.passed ? 'passed' : 'failed') : '-'),
+        color: (t, r) => (r.thresholds.length ? (r.passed ? out.c.green(t) : out.c.red(t)) : t),
+      },
     ],
     { empty: '(no runs stored yet: opsctl loadtest run <url>)' },
   );
@@ -201,7 +261,9 @@ function renderHistory(h: LoadtestHistory, out: TextOut): void {
 const VERDICT_TEXT = { better: 'BETTER', same: 'SAME within noise', regression: 'REGRESSION' } as const;
 
 function renderCompare(r: LoadtestComparison, out: TextOut): void {
-  out.line(`run ${r.run.id} (${formatAge(r.run.startedAt)}) against baseline ${r.baseline.id} (${formatAge(r.baseline.startedAt)})  ${r.run.method} ${r.run.url}`);
+  out.line(
+    `run ${r.run.id} (${formatAge(r.run.startedAt)}) against baseline ${r.baseline.id} (${formatAge(r.baseline.startedAt)})  ${r.run.method} ${r.run.url}`,
+  );
   out.line();
   out.table(r.metrics, [
     { header: 'METRIC', value: (m) => m.metric },
@@ -209,7 +271,11 @@ function renderCompare(r: LoadtestComparison, out: TextOut): void {
     { header: 'RUN', value: (m) => fmt(m.current, m.unit), align: 'right' },
     { header: 'DELTA', value: (m) => signed(m), align: 'right' },
     { header: 'NOISE', value: (m) => `±${fmt(m.noise, m.unit)}`, align: 'right' },
-    { header: 'CHANGE', value: (m) => m.change, color: (t, m) => (m.change === 'worse' ? out.c.red(t) : m.change === 'better' ? out.c.green(t) : out.c.dim(t)) },
+    {
+      header: 'CHANGE',
+      value: (m) => m.change,
+      color: (t, m) => (m.change === 'worse' ? out.c.red(t) : m.change === 'better' ? out.c.green(t) : out.c.dim(t)),
+    },
   ]);
   out.line();
   const text = VERDICT_TEXT[r.verdict];

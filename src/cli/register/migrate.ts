@@ -15,20 +15,26 @@ const op = (file: string, name: string) => async () => (await import(`../../../c
 function lockTimeout(o: Record<string, unknown>): Record<string, unknown> {
   if (o.lockTimeout === undefined) return {};
   const ms = parseDuration(String(o.lockTimeout));
-  if (ms === undefined) throw new UsageError(`--lock-timeout ${String(o.lockTimeout)}: not a duration`, { hint: 'e.g. --lock-timeout 30s, 500ms, 2m.' });
+  if (ms === undefined)
+    throw new UsageError(`--lock-timeout ${String(o.lockTimeout)}: not a duration`, {
+      hint: 'e.g. --lock-timeout 30s, 500ms, 2m.',
+    });
   return { lockTimeoutMs: ms };
 }
 
 function positiveInt(value: unknown, flag: string): number {
   const n = Number(value);
-  if (!Number.isInteger(n) || n < 1) throw new UsageError(`${flag} ${String(value)}: must be a whole number of 1 or more`, { hint: `e.g. ${flag} 2.` });
+  if (!Number.isInteger(n) || n < 1)
+    throw new UsageError(`${flag} ${String(value)}: must be a whole number of 1 or more`, { hint: `e.g. ${flag} 2.` });
   return n;
 }
 
 export function registerMigrate(program: Command): void {
   const migrate = program
     .command('migrate')
-    .description('Database migrations (PostgreSQL, MySQL/MariaDB, PGlite): status, up, down, validate, create, baseline, repair')
+    .description(
+      'Database migrations (PostgreSQL, MySQL/MariaDB, PGlite): status, up, down, validate, create, baseline, repair',
+    )
     .helpGroup('Databases:')
     .addHelpText(
       'after',
@@ -55,7 +61,9 @@ Examples:
 
   migrate
     .command('status')
-    .description('Applied, pending, drifted and missing migrations per target; a dirty one lists the statements that ran and the one that failed')
+    .description(
+      'Applied, pending, drifted and missing migrations per target; a dirty one lists the statements that ran and the one that failed',
+    )
     .argument('[target]', 'one target (default: every target)')
     .action(
       action<MigrateStatusResult>({
@@ -72,27 +80,40 @@ Examples:
     .argument('[target]', 'the target (default: the only one configured)')
     .option('--to <version>', 'stop after this version')
     .option('--dry-run', 'print the SQL that would run, in order, and change nothing')
-    .option('--lock-timeout <duration>', 'wait this long for another run\'s lock (default: migrations.lockTimeout)')
+    .option('--lock-timeout <duration>', "wait this long for another run's lock (default: migrations.lockTimeout)")
     .action(
       action<MigrateRunResult>({
         operation: op('up', 'migrateUp'),
-        input: ([target], o) => ({ ...(target ? { target } : {}), ...(o.to ? { to: String(o.to) } : {}), dryRun: Boolean(o.dryRun), ...lockTimeout(o) }),
+        input: ([target], o) => ({
+          ...(target ? { target } : {}),
+          ...(o.to ? { to: String(o.to) } : {}),
+          dryRun: Boolean(o.dryRun),
+          ...lockTimeout(o),
+        }),
         render: renderRun,
       }),
     );
 
   migrate
     .command('down')
-    .description('Roll back the newest applied migrations with their down sections (asks for confirmation; typed on production targets)')
+    .description(
+      'Roll back the newest applied migrations with their down sections (asks for confirmation; typed on production targets)',
+    )
     .argument('[target]', 'the target (default: the only one configured)')
     .option('--steps <n>', 'how many migrations to roll back', '1')
     .option('--dry-run', 'print the SQL that would run, in order, and change nothing')
-    .option('--lock-timeout <duration>', 'wait this long for another run\'s lock (default: migrations.lockTimeout)')
+    .option('--lock-timeout <duration>', "wait this long for another run's lock (default: migrations.lockTimeout)")
     .option('-y, --yes', 'confirm without asking (scripts)')
     .action(
       action<MigrateRunResult>({
         operation: op('down', 'migrateDown'),
-        input: ([target], o) => ({ ...(target ? { target } : {}), steps: positiveInt(o.steps, '--steps'), dryRun: Boolean(o.dryRun), ...(o.yes ? { confirm: true } : {}), ...lockTimeout(o) }),
+        input: ([target], o) => ({
+          ...(target ? { target } : {}),
+          steps: positiveInt(o.steps, '--steps'),
+          dryRun: Boolean(o.dryRun),
+          ...(o.yes ? { confirm: true } : {}),
+          ...lockTimeout(o),
+        }),
         render: renderRun,
       }),
     );
@@ -107,7 +128,9 @@ Examples:
         input: ([target]) => (target ? { target } : {}),
         render(r, out) {
           for (const t of r.targets) {
-            out.line(`${t.ok ? out.c.green('OK  ') : out.c.red('FAIL')} ${t.target}${t.pending.length ? out.c.dim(` (${t.pending.length} pending: ${t.pending.slice(0, 5).join(', ')}${t.pending.length > 5 ? ', …' : ''})`) : ''}`);
+            out.line(
+              `${t.ok ? out.c.green('OK  ') : out.c.red('FAIL')} ${t.target}${t.pending.length ? out.c.dim(` (${t.pending.length} pending: ${t.pending.slice(0, 5).join(', ')}${t.pending.length > 5 ? ', …' : ''})`) : ''}`,
+            );
             for (const p of t.problems) out.line(`     ${p}`);
           }
         },
@@ -130,16 +153,20 @@ Examples:
 
   migrate
     .command('baseline')
-    .description('Record the files up to <version> as applied without running them (a database that already has that schema)')
+    .description(
+      'Record the files up to <version> as applied without running them (a database that already has that schema)',
+    )
     .argument('<target>', 'the target')
     .argument('<version>', 'the newest version the database already has')
-    .option('--lock-timeout <duration>', 'wait this long for another run\'s lock (default: migrations.lockTimeout)')
+    .option('--lock-timeout <duration>', "wait this long for another run's lock (default: migrations.lockTimeout)")
     .action(
       action<MigrateBaselineResult>({
         operation: op('baseline', 'migrateBaseline'),
         input: ([target, version], o) => ({ target, version, ...lockTimeout(o) }),
         render: (r, out) => {
-          out.line(`baselined ${r.baselined.length} migration${r.baselined.length === 1 ? '' : 's'} on "${r.target}" up to ${r.version}:`);
+          out.line(
+            `baselined ${r.baselined.length} migration${r.baselined.length === 1 ? '' : 's'} on "${r.target}" up to ${r.version}:`,
+          );
           for (const b of r.baselined) out.line(`  ${b.version}_${b.name}`);
         },
       }),
@@ -147,16 +174,27 @@ Examples:
 
   migrate
     .command('repair')
-    .description('After a fix by hand: clear a dirty migration, accept changed files\' checksums, forget missing files (asks for confirmation)')
+    .description(
+      "After a fix by hand: clear a dirty migration, accept changed files' checksums, forget missing files (asks for confirmation)",
+    )
     .argument('[target]', 'the target (default: the only one configured)')
-    .option('--completed', 'the dirty migration\'s remaining statements were finished by hand (default: its partial statements were undone)')
+    .option(
+      '--completed',
+      "the dirty migration's remaining statements were finished by hand (default: its partial statements were undone)",
+    )
     .option('--dry-run', 'list what would be repaired and change nothing')
-    .option('--lock-timeout <duration>', 'wait this long for another run\'s lock (default: migrations.lockTimeout)')
+    .option('--lock-timeout <duration>', "wait this long for another run's lock (default: migrations.lockTimeout)")
     .option('-y, --yes', 'confirm without asking (scripts)')
     .action(
       action<MigrateRepairResult>({
         operation: op('repair', 'migrateRepair'),
-        input: ([target], o) => ({ ...(target ? { target } : {}), completed: Boolean(o.completed), dryRun: Boolean(o.dryRun), ...(o.yes ? { confirm: true } : {}), ...lockTimeout(o) }),
+        input: ([target], o) => ({
+          ...(target ? { target } : {}),
+          completed: Boolean(o.completed),
+          dryRun: Boolean(o.dryRun),
+          ...(o.yes ? { confirm: true } : {}),
+          ...lockTimeout(o),
+        }),
         render(r, out) {
           if (r.actions.length === 0) {
             out.line(`nothing to repair on "${r.target}"`);
@@ -184,7 +222,10 @@ export function renderStatus(r: MigrateStatusResult, out: TextOut): void {
     renderTarget(t, out);
   });
   if (r.targets.length === 0) out.line(out.c.dim('no targets configured'));
-  for (const d of r.unconfigured) out.line(out.c.dim(`note: migrations/${d} has no target in the config (targets.${d}); its files are never applied`));
+  for (const d of r.unconfigured)
+    out.line(
+      out.c.dim(`note: migrations/${d} has no target in the config (targets.${d}); its files are never applied`),
+    );
 }
 
 function renderTarget(t: TargetMigrationStatus, out: TextOut): void {
@@ -209,26 +250,49 @@ function renderTarget(t: TargetMigrationStatus, out: TextOut): void {
     [
       { header: 'VERSION', value: (m) => m.version },
       { header: 'NAME', value: (m) => m.name },
-      { header: 'STATE', value: (m) => (m.outOfOrder ? `${m.state} (out of order)` : m.state), color: (s, m) => out.c[STATE_COLOR[m.state]](s) },
+      {
+        header: 'STATE',
+        value: (m) => (m.outOfOrder ? `${m.state} (out of order)` : m.state),
+        color: (s, m) => out.c[STATE_COLOR[m.state]](s),
+      },
       { header: 'APPLIED', value: (m) => (m.appliedAt ? m.appliedAt.slice(0, 19).replace('T', ' ') : '') },
       { header: 'MS', value: (m) => m.durationMs, align: 'right' },
       { header: 'BY', value: (m) => m.appliedBy ?? '' },
     ],
     { empty: `  (no migrations: add files to ${t.dir})` },
   );
-  for (const m of t.drifted) out.line(out.c.red(`drift: ${m.file} (version ${m.version}) changed after it was applied: checksum ${m.checksum?.file?.slice(0, 12)}, recorded ${m.checksum?.recorded?.slice(0, 12)}`));
-  for (const m of t.missing) out.line(out.c.red(`missing: version ${m.version} (${m.name}) is applied but has no file in ${t.dir}`));
+  for (const m of t.drifted)
+    out.line(
+      out.c.red(
+        `drift: ${m.file} (version ${m.version}) changed after it was applied: checksum ${m.checksum?.file?.slice(0, 12)}, recorded ${m.checksum?.recorded?.slice(0, 12)}`,
+      ),
+    );
+  for (const m of t.missing)
+    out.line(out.c.red(`missing: version ${m.version} (${m.name}) is applied but has no file in ${t.dir}`));
   if (t.dirty?.runningBy) {
     const d = t.dirty;
-    out.line(out.c.yellow(`running: ${d.operation} of ${d.version}_${d.name} by ${d.runningBy}, ${d.statementsDone} of ${d.statementsTotal} statements done`));
+    out.line(
+      out.c.yellow(
+        `running: ${d.operation} of ${d.version}_${d.name} by ${d.runningBy}, ${d.statementsDone} of ${d.statementsTotal} statements done`,
+      ),
+    );
   } else if (t.dirty) {
     const d = t.dirty;
-    out.line(out.c.red(`dirty: ${d.operation} of ${d.version}_${d.name} stopped after ${d.statementsDone} of ${d.statementsTotal} statements`));
+    out.line(
+      out.c.red(
+        `dirty: ${d.operation} of ${d.version}_${d.name} stopped after ${d.statementsDone} of ${d.statementsTotal} statements`,
+      ),
+    );
     d.ran.forEach((s, i) => out.line(`  ${out.c.green('ran   ')} ${i + 1}. ${oneLine(s)}`));
-    if (d.failedStatement) out.line(`  ${out.c.red('FAILED')} ${d.failedStatement}. ${oneLine(d.failed ?? '?')}\n         ${d.error ?? ''}`);
+    if (d.failedStatement)
+      out.line(`  ${out.c.red('FAILED')} ${d.failedStatement}. ${oneLine(d.failed ?? '?')}\n         ${d.error ?? ''}`);
     const first = (d.failedStatement ?? d.statementsDone) + 1;
     d.notRun.forEach((s, i) => out.line(`  ${out.c.dim('not run')} ${first + i}. ${oneLine(s)}`));
-    out.line(out.c.dim('  fix by hand, then: opsctl migrate repair --yes (add --completed if you finished the remaining statements)'));
+    out.line(
+      out.c.dim(
+        '  fix by hand, then: opsctl migrate repair --yes (add --completed if you finished the remaining statements)',
+      ),
+    );
   }
 }
 
@@ -238,14 +302,24 @@ export function renderRun(r: MigrateRunResult, out: TextOut): void {
   if (r.dryRun) {
     if (r.plan.length === 0) out.line(out.c.dim(`-- nothing to run on "${r.target}" (current ${r.current ?? 'none'})`));
     for (const p of r.plan) {
-      out.line(out.c.bold(`-- ${p.direction} ${p.version}_${p.name} on "${r.target}" (${p.transaction ? 'in a transaction' : 'statement by statement, no transaction'})`));
+      out.line(
+        out.c.bold(
+          `-- ${p.direction} ${p.version}_${p.name} on "${r.target}" (${p.transaction ? 'in a transaction' : 'statement by statement, no transaction'})`,
+        ),
+      );
       for (const s of p.statements) out.line(`${s};`);
       out.line();
     }
     out.line(out.c.dim('-- dry run: nothing was changed'));
     return;
   }
-  if (r.done.length === 0) out.line(`nothing to ${r.plan[0]?.direction === 'down' ? 'roll back' : 'apply'} on "${r.target}"; current ${r.current ?? 'none'}`);
-  for (const d of r.done) out.line(`${d.direction === 'up' ? out.c.green('applied    ') : out.c.yellow('rolled back')} ${d.version}_${d.name} (${d.statements} statement${d.statements === 1 ? '' : 's'}, ${d.durationMs} ms)`);
+  if (r.done.length === 0)
+    out.line(
+      `nothing to ${r.plan[0]?.direction === 'down' ? 'roll back' : 'apply'} on "${r.target}"; current ${r.current ?? 'none'}`,
+    );
+  for (const d of r.done)
+    out.line(
+      `${d.direction === 'up' ? out.c.green('applied    ') : out.c.yellow('rolled back')} ${d.version}_${d.name} (${d.statements} statement${d.statements === 1 ? '' : 's'}, ${d.durationMs} ms)`,
+    );
   if (r.done.length) out.line(out.c.dim(`"${r.target}" is now at ${r.current ?? 'no migration'}`));
 }

@@ -3,11 +3,17 @@ import type { SpotifyLoginResult } from '../../../commands/spotify/login.js';
 import { action } from '../action.js';
 
 export function registerSpotify(program: Command): void {
-  const spotify = program.command('spotify').description('Spotify Web API access for the Spotify pipeline').helpGroup('Pipelines:');
+  const spotify = program
+    .command('spotify')
+    .description('Spotify Web API access for the Spotify pipeline')
+    .helpGroup('Pipelines:');
   spotify
     .command('login')
     .description('Authorize opsctl (authorization-code flow) and store the refresh token in $OPSCTL_HOME (mode 0600)')
-    .option('--port <n>', 'loopback port of the redirect http://127.0.0.1:PORT/callback (default: spotify.redirectPort, 8888)')
+    .option(
+      '--port <n>',
+      'loopback port of the redirect http://127.0.0.1:PORT/callback (default: spotify.redirectPort, 8888)',
+    )
     .option('--timeout <seconds>', 'how long to wait for the browser', '300')
     .option('--print', 'print the refresh token (for SPOTIFY_REFRESH_TOKEN) instead of storing it')
     .option('--no-open', 'do not try to open a browser; just print the URL')
@@ -41,7 +47,8 @@ Examples:
         },
         render(r, out) {
           out.line(`${out.c.green('logged in')} as ${r.displayName ?? '?'} (${r.userId ?? 'unknown id'})`);
-          if (r.storedAt) out.line(`refresh token stored in ${r.storedAt} (mode 0600); used when SPOTIFY_REFRESH_TOKEN is unset`);
+          if (r.storedAt)
+            out.line(`refresh token stored in ${r.storedAt} (mode 0600); used when SPOTIFY_REFRESH_TOKEN is unset`);
           else {
             out.line('refresh token (keep it secret):');
             out.line(`SPOTIFY_REFRESH_TOKEN=${r.refreshToken}`);

@@ -1,13 +1,13 @@
 import type { Command } from 'commander';
 import type { StatusResult } from '../../../commands/status.js';
-import type { ComponentHealth } from '../../util/health.js';
+import type { ComponentHealth } from '../../health/types.js';
 import { action } from '../action.js';
 import type { TextOut } from '../output.js';
 
 export function registerStatus(program: Command): void {
   program
     .command('status')
-    .description('Check the state store, the warehouse and every database target (the console\'s Overview)')
+    .description("Check the state store, the warehouse and every database target (the console's Overview)")
     .option('--timeout <ms>', 'how long to wait for each component', '5000')
     .option('--target <name...>', 'only these database targets')
     .helpGroup('Overview:')
@@ -16,7 +16,7 @@ export function registerStatus(program: Command): void {
         operation: async () => (await import('../../../commands/status.js')).status,
         input: (_args, o) => ({ timeoutMs: Number(o.timeout), ...(o.target ? { targets: o.target } : {}) }),
         render: renderStatus,
-        exitCode: (r) => (statusRows(r).some((c) => c.status === 'down') ? 1 : 0),
+        exitCode: (r) => (r.components.some((c) => c.status === 'down') ? 1 : 0),
       }),
     );
 }
@@ -29,9 +29,9 @@ export function renderStatus(r: StatusResult, out: TextOut): void {
     ['home', r.home],
   ]);
   out.line();
-  const rows = statusRows(r);
+  const rows = r.components;
   out.table(rows, [
-    { header: 'COMPONENT', value: (c) => (c === r.state || c === r.warehouse || c === r.bot ? c.name : `target ${c.name}`) },
+    { header: 'COMPONENT', value: (c) => c.label },
     { header: 'KIND', value: (c) => c.kind },
     { header: 'STATUS', value: (c) => c.status, color: (t, c) => statusColor(out, c, t) },
     { header: 'VERSION', value: (c) => c.version ?? '' },
@@ -40,14 +40,9 @@ export function renderStatus(r: StatusResult, out: TextOut): void {
   ]);
   for (const c of rows.filter((c) => c.error)) {
     out.line();
-    out.line(`${out.c.red(c.name)}: ${c.error}`);
+    out.line(`${out.c.red(c.label)}: ${c.error}`);
     if (c.hint) out.line(`  ${out.c.dim('hint')}: ${c.hint}`);
   }
-}
-
-/** Every component the Overview lists. A bot that is not running is `absent`, which is not a failure. */
-export function statusRows(r: StatusResult): ComponentHealth[] {
-  return [r.state, r.warehouse, ...r.targets, ...(r.bot ? [r.bot] : [])];
 }
 
 function statusColor(out: TextOut, c: ComponentHealth, text: string): string {

@@ -30,14 +30,20 @@ Examples:
 
   sync
     .command('run')
-    .description('Sync the configured tables (exit 1 when a table failed; a run already in progress exits at once naming it)')
+    .description(
+      'Sync the configured tables (exit 1 when a table failed; a run already in progress exits at once naming it)',
+    )
     .option('--table <table>', 'only this table (name or pipeline/table)')
     .option('--force', 'ignore the watermark and reload the whole source')
     .option('--dry-run', 'read, check and stage everything, then roll back: nothing changes')
     .action(
       action<SyncRunResult>({
         operation: async () => (await import('../../../commands/sync/run.js')).syncRun,
-        input: (_a, o) => ({ ...(o.table ? { table: String(o.table) } : {}), force: o.force === true, dryRun: o.dryRun === true }),
+        input: (_a, o) => ({
+          ...(o.table ? { table: String(o.table) } : {}),
+          force: o.force === true,
+          dryRun: o.dryRun === true,
+        }),
         render: renderRun,
         exitCode: (r) => (r.ok ? 0 : 1),
       }),
@@ -53,9 +59,15 @@ Examples:
         input: ([table]) => (table ? { table } : {}),
         render(r, out) {
           renderWatermarkTable(r.tables, out);
-          for (const l of r.running) out.line(`running: ${l.name.replace(/^pipeline:/, '')} by pid ${l.pid} on ${l.host} since ${l.acquiredAt}`);
+          for (const l of r.running)
+            out.line(`running: ${l.name.replace(/^pipeline:/, '')} by pid ${l.pid} on ${l.host} since ${l.acquiredAt}`);
           const orphans = r.openRuns.filter((run) => !r.running.some((l) => l.runId === run.id || l.pid === run.pid));
-          if (orphans.length) out.line(out.c.yellow(`${orphans.length} run(s) still marked running: \`opsctl sync cleanup\` marks those of dead processes failed`));
+          if (orphans.length)
+            out.line(
+              out.c.yellow(
+                `${orphans.length} run(s) still marked running: \`opsctl sync cleanup\` marks those of dead processes failed`,
+              ),
+            );
         },
       }),
     );
@@ -96,7 +108,10 @@ Examples:
         render(r, out) {
           for (const t of r.targets) {
             if (t.error) out.line(`${out.c.red('FAIL')} target ${t.target}: ${t.error}`);
-            for (const x of t.tables) out.line(`${x.status === 'ok' ? out.c.green('ok  ') : out.c.red('FAIL')} ${t.target} ${x.pipeline}/${x.table}${x.problems.length ? `: ${x.problems.join('; ')}` : ''}`);
+            for (const x of t.tables)
+              out.line(
+                `${x.status === 'ok' ? out.c.green('ok  ') : out.c.red('FAIL')} ${t.target} ${x.pipeline}/${x.table}${x.problems.length ? `: ${x.problems.join('; ')}` : ''}`,
+              );
           }
         },
         exitCode: (r) => (r.ok ? 0 : 1),
@@ -106,7 +121,11 @@ Examples:
 
 function renderRun(r: SyncRunResult, out: TextOut): void {
   for (const p of r.pipelines) {
-    out.line(out.c.bold(`${p.pipeline} → ${p.target} (run ${p.runId}${r.force ? ', forced' : ''}${r.dryRun ? ', dry run' : ''})`));
+    out.line(
+      out.c.bold(
+        `${p.pipeline} → ${p.target} (run ${p.runId}${r.force ? ', forced' : ''}${r.dryRun ? ', dry run' : ''})`,
+      ),
+    );
     out.table(p.tables, [
       { header: 'TABLE', value: (t) => t.table },
       { header: 'STATUS', value: (t) => (t.status === 'ok' ? out.c.green('ok') : out.c.red(t.status)) },
@@ -116,7 +135,13 @@ function renderRun(r: SyncRunResult, out: TextOut): void {
       { header: 'UNCHANGED', value: (t) => t.details?.unchanged ?? 0, align: 'right' },
       { header: 'QUARANTINED', value: (t) => t.rejected, align: 'right' },
       { header: 'WINDOW FROM', value: (t) => t.details?.windowStart ?? '(all)' },
-      { header: 'WATERMARK', value: (t) => (t.watermarkBefore === t.watermarkAfter ? (t.watermarkAfter ?? '-') : `${t.watermarkBefore ?? '-'} → ${t.watermarkAfter ?? '-'}`) },
+      {
+        header: 'WATERMARK',
+        value: (t) =>
+          t.watermarkBefore === t.watermarkAfter
+            ? (t.watermarkAfter ?? '-')
+            : `${t.watermarkBefore ?? '-'} → ${t.watermarkAfter ?? '-'}`,
+      },
       { header: 'TIME', value: (t) => formatDuration(t.durationMs) },
       // bulk: the warehouse exported the checked rows as CSV for COPY; rows: every row checked in JS (see the README).
       { header: 'PATH', value: (t) => t.details?.path ?? '-' },
@@ -127,14 +152,25 @@ function renderRun(r: SyncRunResult, out: TextOut): void {
 
 function renderSetup(r: SyncSetupResult, out: TextOut): void {
   for (const t of r.targets) {
-    const status = t.status === 'optimal' ? out.c.green('optimal') : t.status === 'basic' ? out.c.yellow('basic') : out.c.red('unreachable');
-    out.line(`${out.c.bold(`target ${t.target}`)} (${t.engine ?? '?'}): ${status}${t.timescale?.installed ? ` (TimescaleDB ${t.timescale.installed})` : ''}`);
+    const status =
+      t.status === 'optimal'
+        ? out.c.green('optimal')
+        : t.status === 'basic'
+          ? out.c.yellow('basic')
+          : out.c.red('unreachable');
+    out.line(
+      `${out.c.bold(`target ${t.target}`)} (${t.engine ?? '?'}): ${status}${t.timescale?.installed ? ` (TimescaleDB ${t.timescale.installed})` : ''}`,
+    );
     if (t.error) out.line(`  ${out.c.red(t.error)}`);
     for (const x of t.tables) {
       const word = x.created ? out.c.green('created') : x.status === 'ok' ? 'ok' : out.c.red(x.status);
-      out.line(`  ${x.pipeline}/${x.table}: ${word}${t.timescale?.hypertables.includes(x.table) ? ' · hypertable' : ''}${x.problems.length ? ` — ${x.problems.join('; ')}` : ''}`);
+      out.line(
+        `  ${x.pipeline}/${x.table}: ${word}${t.timescale?.hypertables.includes(x.table) ? ' · hypertable' : ''}${x.problems.length ? ` — ${x.problems.join('; ')}` : ''}`,
+      );
     }
-    out.line(`  bookkeeping: ${t.metaTables.length ? t.metaTables.join(', ') : out.c.red('etl_watermarks and etl_execution_log missing')}`);
+    out.line(
+      `  bookkeeping: ${t.metaTables.length ? t.metaTables.join(', ') : out.c.red('etl_watermarks and etl_execution_log missing')}`,
+    );
     for (const n of t.notes) out.line(out.c.dim(`  note: ${n}`));
     if (r.check && t.statements.length) for (const s of t.statements) out.line(out.c.dim(`  would run: ${s}`));
   }

@@ -12,7 +12,13 @@ export function registerValidate(program: Command): void {
   program
     .command('validate')
     .description('The pre-deployment gate: is it safe to ship? Exit 1 on any failed check; warnings never fail')
-    .addOption(new Option('--env <environment>', 'validate for this environment (default: ENVIRONMENT)').choices(['development', 'staging', 'production']))
+    .addOption(
+      new Option('--env <environment>', 'validate for this environment (default: ENVIRONMENT)').choices([
+        'development',
+        'staging',
+        'production',
+      ]),
+    )
     .option('--junit <file>', 'also write the results as JUnit XML (one test case per check) for CI')
     .option('--only <group...>', `only these check groups: ${GROUP_IDS.join(', ')}`)
     .helpGroup('Overview:')
@@ -57,6 +63,10 @@ function renderCheck(check: CheckResult, out: TextOut): void {
 function renderSummary(result: ValidateResult, out: TextOut): void {
   out.line();
   const { pass, warn, fail } = result.counts;
-  const verdict = result.ok ? out.c.green(`safe to ship to ${result.env}`) : out.c.red(`NOT safe to ship to ${result.env}`);
-  out.line(`${verdict}: ${pass} passed, ${warn} warning${warn === 1 ? '' : 's'}, ${fail} failed (${(result.durationMs / 1000).toFixed(1)} s)`);
+  const verdict = result.ok
+    ? out.c.green(`safe to ship to ${result.env}`)
+    : out.c.red(`NOT safe to ship to ${result.env}`);
+  out.line(
+    `${verdict}: ${pass} passed, ${warn} warning${warn === 1 ? '' : 's'}, ${fail} failed (${(result.durationMs / 1000).toFixed(1)} s)`,
+  );
 }

@@ -7,18 +7,39 @@ import { action } from '../action.js';
 import { formatDuration, type TextOut } from '../output.js';
 
 export function renderWatermarkTable(rows: SyncTableStatus[], out: TextOut): void {
-  out.table(rows, [
-    { header: 'TABLE', value: (w) => `${w.pipeline}/${w.table}` },
-    { header: 'WATERMARK', value: (w) => w.value ?? '(none)' },
-    { header: 'LAG', value: (w) => (w.lagging ? out.c.red(formatLag(w.lagSeconds)) : formatLag(w.lagSeconds)), align: 'right' },
-    { header: 'LIMIT', value: (w) => formatLag(w.limitSeconds), align: 'right' },
-    { header: 'LAST RUN', value: (w) => (w.lastRun ? `${w.lastRun.status} ${w.lastRun.at.slice(0, 16).replace('T', ' ')}` : '-') },
-    { header: 'ROWS', value: (w) => (w.lastRun ? `${w.lastRun.rowsLoaded}/${w.lastRun.rowsExtracted}${w.lastRun.rowsRejected ? ` (${w.lastRun.rowsRejected} quarantined)` : ''}` : '-') },
-    { header: 'NEXT WINDOW', value: (w) => (w.windowStart ? `${w.incrementalColumn} ≥ ${w.windowStart}` : '(whole source)') },
-  ], { empty: '(no sync tables configured)' });
+  out.table(
+    rows,
+    [
+      { header: 'TABLE', value: (w) => `${w.pipeline}/${w.table}` },
+      { header: 'WATERMARK', value: (w) => w.value ?? '(none)' },
+      {
+        header: 'LAG',
+        value: (w) => (w.lagging ? out.c.red(formatLag(w.lagSeconds)) : formatLag(w.lagSeconds)),
+        align: 'right',
+      },
+      { header: 'LIMIT', value: (w) => formatLag(w.limitSeconds), align: 'right' },
+      {
+        header: 'LAST RUN',
+        value: (w) => (w.lastRun ? `${w.lastRun.status} ${w.lastRun.at.slice(0, 16).replace('T', ' ')}` : '-'),
+      },
+      {
+        header: 'ROWS',
+        value: (w) =>
+          w.lastRun
+            ? `${w.lastRun.rowsLoaded}/${w.lastRun.rowsExtracted}${w.lastRun.rowsRejected ? ` (${w.lastRun.rowsRejected} quarantined)` : ''}`
+            : '-',
+      },
+      {
+        header: 'NEXT WINDOW',
+        value: (w) => (w.windowStart ? `${w.incrementalColumn} ≥ ${w.windowStart}` : '(whole source)'),
+      },
+    ],
+    { empty: '(no sync tables configured)' },
+  );
 }
 
-const renderChange = (r: WatermarkChange, out: TextOut) => out.line(`${r.pipeline}/${r.table}: ${r.before ?? '(none)'} → ${r.after ?? '(none)'}; ${r.note}`);
+const renderChange = (r: WatermarkChange, out: TextOut) =>
+  out.line(`${r.pipeline}/${r.table}: ${r.before ?? '(none)'} → ${r.after ?? '(none)'}; ${r.note}`);
 
 export function registerWatermarks(program: Command): void {
   const wm = program
@@ -28,10 +49,15 @@ export function registerWatermarks(program: Command): void {
 
   wm.command('list')
     .description('Every sync table: watermark, lag behind now (red beyond max_lag), last run, next window')
-    .action(action<WatermarksListResult>({ operation: async () => (await import('../../../commands/watermarks/list.js')).watermarksList, render: (r, out) => renderWatermarkTable(r.watermarks, out) }));
+    .action(
+      action<WatermarksListResult>({
+        operation: async () => (await import('../../../commands/watermarks/list.js')).watermarksList,
+        render: (r, out) => renderWatermarkTable(r.watermarks, out),
+      }),
+    );
 
   wm.command('get')
-    .description('One table\'s watermark and how it moved over its latest runs')
+    .description("One table's watermark and how it moved over its latest runs")
     .argument('<table>', 'name or pipeline/table')
     .action(
       action<WatermarkGetResult>({
@@ -40,22 +66,26 @@ export function registerWatermarks(program: Command): void {
         render(r, out) {
           renderWatermarkTable([r], out);
           out.line();
-          out.table(r.history, [
-            { header: 'RUN', value: (e) => e.runId ?? '-', align: 'right' },
-            { header: 'AT', value: (e) => e.startedAt.slice(0, 19).replace('T', ' ') },
-            { header: 'STATUS', value: (e) => e.status },
-            { header: 'READ', value: (e) => e.rowsExtracted, align: 'right' },
-            { header: 'UPSERTED', value: (e) => e.rowsLoaded, align: 'right' },
-            { header: 'REJECTED', value: (e) => e.rowsRejected, align: 'right' },
-            { header: 'WATERMARK', value: (e) => `${e.watermarkBefore ?? '-'} → ${e.watermarkAfter ?? '-'}` },
-            { header: 'TIME', value: (e) => formatDuration(e.durationMs) },
-          ], { empty: '(no runs yet)' });
+          out.table(
+            r.history,
+            [
+              { header: 'RUN', value: (e) => e.runId ?? '-', align: 'right' },
+              { header: 'AT', value: (e) => e.startedAt.slice(0, 19).replace('T', ' ') },
+              { header: 'STATUS', value: (e) => e.status },
+              { header: 'READ', value: (e) => e.rowsExtracted, align: 'right' },
+              { header: 'UPSERTED', value: (e) => e.rowsLoaded, align: 'right' },
+              { header: 'REJECTED', value: (e) => e.rowsRejected, align: 'right' },
+              { header: 'WATERMARK', value: (e) => `${e.watermarkBefore ?? '-'} → ${e.watermarkAfter ?? '-'}` },
+              { header: 'TIME', value: (e) => formatDuration(e.durationMs) },
+            ],
+            { empty: '(no runs yet)' },
+          );
         },
       }),
     );
 
   wm.command('set')
-    .description('Set a table\'s watermark (the next run reads from it minus the lookback)')
+    .description("Set a table's watermark (the next run reads from it minus the lookback)")
     .argument('<table>', 'name or pipeline/table')
     .argument('<value>', 'a date, timestamp or integer, as the incremental column')
     .option('-y, --yes', 'do not ask for confirmation')
@@ -68,7 +98,7 @@ export function registerWatermarks(program: Command): void {
     );
 
   wm.command('reset')
-    .description('Forget a table\'s watermark: the next run reloads its whole source')
+    .description("Forget a table's watermark: the next run reloads its whole source")
     .argument('<table>', 'name or pipeline/table')
     .option('-y, --yes', 'do not ask for confirmation')
     .action(

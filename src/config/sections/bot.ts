@@ -32,9 +32,15 @@ export const botSchema = z
         /** Public HTTPS URL Telegram posts updates to; it must reach `path` on this server. */
         url: z.string().url().optional(),
         /** Path of the webhook on the health server. */
-        path: z.string().regex(/^\/[A-Za-z0-9/_-]*$/, { message: 'must be a path like /telegram' }).default('/telegram'),
+        path: z
+          .string()
+          .regex(/^\/[A-Za-z0-9/_-]*$/, { message: 'must be a path like /telegram' })
+          .default('/telegram'),
         /** Sent by Telegram in X-Telegram-Bot-Api-Secret-Token; requests without it are rejected. Secret. */
-        secretToken: z.string().regex(/^[A-Za-z0-9_-]{1,256}$/, { message: 'must be 1-256 characters of A-Z, a-z, 0-9, _ and -' }).optional(),
+        secretToken: z
+          .string()
+          .regex(/^[A-Za-z0-9_-]{1,256}$/, { message: 'must be 1-256 characters of A-Z, a-z, 0-9, _ and -' })
+          .optional(),
       })
       .prefault({}),
     alerts: z
@@ -54,9 +60,14 @@ export const botSchema = z
   })
   .superRefine((bot, ctx) => {
     if (bot.mode !== 'webhook') return;
-    if (!bot.webhook.url) ctx.addIssue({ code: 'custom', path: ['webhook', 'url'], message: 'is required when bot.mode is "webhook"' });
+    if (!bot.webhook.url)
+      ctx.addIssue({ code: 'custom', path: ['webhook', 'url'], message: 'is required when bot.mode is "webhook"' });
     if (!bot.webhook.secretToken) {
-      ctx.addIssue({ code: 'custom', path: ['webhook', 'secretToken'], message: 'is required when bot.mode is "webhook" (it authenticates Telegram\'s requests)' });
+      ctx.addIssue({
+        code: 'custom',
+        path: ['webhook', 'secretToken'],
+        message: 'is required when bot.mode is "webhook" (it authenticates Telegram\'s requests)',
+      });
     }
   })
   .prefault({});

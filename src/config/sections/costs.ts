@@ -8,7 +8,10 @@ import { z } from 'zod';
 export const costsSchema = z
   .strictObject({
     /** INFORMATION_SCHEMA region qualifier, e.g. `region-us`, `region-eu`, `region-europe-west1`. */
-    region: z.string().regex(/^region-[a-z0-9-]+$/, { message: 'must look like region-us or region-europe-west1' }).default('region-us'),
+    region: z
+      .string()
+      .regex(/^region-[a-z0-9-]+$/, { message: 'must look like region-us or region-europe-west1' })
+      .default('region-us'),
     prices: z
       .strictObject({
         queryPerTiB: z.number().nonnegative().default(6.25),

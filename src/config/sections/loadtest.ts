@@ -7,8 +7,11 @@ export const HTTP_METHODS = ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'O
  * A threshold such as `p95<150ms`, `rps>200`, `errors<1%`, `non2xx=0` (grammar in src/loadtest/thresholds.ts; the
  * schema checks the shape so a typo is a config error, not a silently ignored gate).
  */
-export const THRESHOLD_PATTERN = /^\s*(p50|p90|p95|p99|p999|p99\.9|max|mean|rps|errors|non2xx|timeouts?|refused|resets?)\s*(<=|>=|==|<|>|=)\s*(\d+(?:\.\d+)?)\s*(ms|s|us|µs|%)?\s*$/i;
-export const thresholdSchema = z.string().regex(THRESHOLD_PATTERN, { message: 'must look like p95<150ms, rps>200, errors<1% or non2xx=0' });
+export const THRESHOLD_PATTERN =
+  /^\s*(p50|p90|p95|p99|p999|p99\.9|max|mean|rps|errors|non2xx|timeouts?|refused|resets?)\s*(<=|>=|==|<|>|=)\s*(\d+(?:\.\d+)?)\s*(ms|s|us|µs|%)?\s*$/i;
+export const thresholdSchema = z
+  .string()
+  .regex(THRESHOLD_PATTERN, { message: 'must look like p95<150ms, rps>200, errors<1% or non2xx=0' });
 
 /**
  * A load-test profile. `model: closed` keeps `connections` sockets busy (like ab -c); `model: open` sends `rate`
@@ -17,11 +20,16 @@ export const thresholdSchema = z.string().regex(THRESHOLD_PATTERN, { message: 'm
  */
 export const loadtestProfileSchema = z
   .strictObject({
-    url: z.string().url().refine((u) => /^https?:/.test(u), { message: 'must be an http:// or https:// URL' }),
+    url: z
+      .string()
+      .url()
+      .refine((u) => /^https?:/.test(u), { message: 'must be an http:// or https:// URL' }),
     description: z.string().optional(),
     method: z.enum(HTTP_METHODS).default('GET'),
     /** Request headers. Authorization, Cookie and *-Key/*-Token values are never printed or stored. */
-    headers: z.record(z.string().regex(/^[A-Za-z0-9!#$%&'*+.^_`|~-]+$/, { message: 'must be an HTTP header name' }), z.string()).default({}),
+    headers: z
+      .record(z.string().regex(/^[A-Za-z0-9!#$%&'*+.^_`|~-]+$/, { message: 'must be an HTTP header name' }), z.string())
+      .default({}),
     body: z.string().optional(),
     /** A file sent as the body (like ab -p payload.json); relative to the config file. */
     bodyFile: z.string().optional(),
@@ -38,8 +46,14 @@ export const loadtestProfileSchema = z
     /** `opsctl validate` fails unless the last run of this profile passed its thresholds. */
     gate: z.boolean().default(false),
   })
-  .refine((p) => !(p.body !== undefined && p.bodyFile !== undefined), { message: 'set body or bodyFile, not both', path: ['bodyFile'] })
-  .refine((p) => p.model !== 'open' || p.rate !== undefined, { message: 'an open-model profile needs rate (requests per second)', path: ['rate'] });
+  .refine((p) => !(p.body !== undefined && p.bodyFile !== undefined), {
+    message: 'set body or bodyFile, not both',
+    path: ['bodyFile'],
+  })
+  .refine((p) => p.model !== 'open' || p.rate !== undefined, {
+    message: 'an open-model profile needs rate (requests per second)',
+    path: ['rate'],
+  });
 
 export const loadtestSchema = z
   .strictObject({

@@ -48,14 +48,16 @@ export const pgliteTargetSchema = z.strictObject({
   ...common,
 });
 
-export const targetSchema = z.discriminatedUnion('engine', [postgresTargetSchema, mysqlTargetSchema, pgliteTargetSchema], {
-  error: (issue) =>
-    issue.code === 'invalid_union' ? 'engine must be one of "postgres", "mysql", "pglite"' : undefined,
-});
+export const targetSchema = z.discriminatedUnion(
+  'engine',
+  [postgresTargetSchema, mysqlTargetSchema, pgliteTargetSchema],
+  {
+    error: (issue) =>
+      issue.code === 'invalid_union' ? 'engine must be one of "postgres", "mysql", "pglite"' : undefined,
+  },
+);
 
-export const targetsSchema = z
-  .record(nameSchema, targetSchema)
-  .prefault({ local: { engine: 'pglite' } });
+export const targetsSchema = z.record(nameSchema, targetSchema).prefault({ local: { engine: 'pglite' } });
 
 /** The engine a connection URL speaks, for DATABASE_URL. */
 export function engineOfUrl(url: string): 'postgres' | 'mysql' | undefined {

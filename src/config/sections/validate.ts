@@ -1,6 +1,8 @@
 import { z } from 'zod';
 
-const variableList = z.array(z.string().regex(/^[A-Z_][A-Z0-9_]*$/, { message: 'must be an environment variable name' }));
+const variableList = z.array(
+  z.string().regex(/^[A-Z_][A-Z0-9_]*$/, { message: 'must be an environment variable name' }),
+);
 
 /**
  * `opsctl validate`, the pre-deployment gate. The defaults are the seeds' production checklist (the invoice bot's and

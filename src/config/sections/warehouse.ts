@@ -10,7 +10,10 @@ export const duckdbWarehouseSchema = z
 export const bigqueryWarehouseSchema = z
   .strictObject({
     projectId: z.string().min(1).optional(),
-    dataset: z.string().regex(/^[A-Za-z_][A-Za-z0-9_]{0,1023}$/, { message: 'must be a BigQuery dataset id (letters, digits, _)' }).default('spotify_data'),
+    dataset: z
+      .string()
+      .regex(/^[A-Za-z_][A-Za-z0-9_]{0,1023}$/, { message: 'must be a BigQuery dataset id (letters, digits, _)' })
+      .default('spotify_data'),
     location: z.string().min(1).default('US'),
     /** Service-account key file (GOOGLE_APPLICATION_CREDENTIALS); unset means application default credentials. */
     keyFilename: z.string().min(1).optional(),

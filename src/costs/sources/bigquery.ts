@@ -8,11 +8,17 @@ import type { DailyUsage, QueryJob, RawUsage, TableStorage, UsageBreakdown } fro
  * opsctl job like any other: labelled (app=opsctl, pipeline=costs) and capped by maximumBytesBilled. Each carries a
  * `-- opsctl:<name>` comment so it is recognisable in the job history (and in the test fake).
  */
-export async function readBigqueryUsage(client: BigQuery, config: Config, since: string, shownSince: string): Promise<RawUsage> {
+export async function readBigqueryUsage(
+  client: BigQuery,
+  config: Config,
+  since: string,
+  shownSince: string,
+): Promise<RawUsage> {
   const bq = config.warehouse.bigquery;
   const where = `\`${bq.projectId}\`.\`${config.costs.region}\`.INFORMATION_SCHEMA`;
   const jobsFilter = `creation_time >= TIMESTAMP(@since) AND job_type = 'QUERY' AND state = 'DONE'`;
-  const q = <T>(name: string, sql: string, params: Record<string, string> = {}) => run<T>(client, bq, `-- opsctl:${name}\n${sql}`, params);
+  const q = <T>(name: string, sql: string, params: Record<string, string> = {}) =>
+    run<T>(client, bq, `-- opsctl:${name}\n${sql}`, params);
 
   const [storage, daily, byUser, byLabel, opsctl, top] = await Promise.all([
     q<{ dataset: string; table_name: string; active_bytes: number; long_term_bytes: number }>(
@@ -45,7 +51,14 @@ FROM ${where}.JOBS_BY_PROJECT AS j, UNNEST(j.labels) AS l WHERE ${jobsFilter.rep
 WHERE ${jobsFilter.replace('@since', '@shown_since')} AND EXISTS (SELECT 1 FROM UNNEST(labels) AS l WHERE l.key = 'app' AND l.value = 'opsctl')`,
       { shown_since: shownSince },
     ),
-    q<{ job_id: string; user_email: string; created_at: string; bytes_billed: number; query: string; labels: string | null }>(
+    q<{
+      job_id: string;
+      user_email: string;
+      created_at: string;
+      bytes_billed: number;
+      query: string;
+      labels: string | null;
+    }>(
       'costs.top',
       `SELECT job_id, user_email, CAST(creation_time AS STRING) AS created_at, IFNULL(total_bytes_billed, 0) AS bytes_billed, query,
   TO_JSON_STRING(labels) AS labels
@@ -55,16 +68,38 @@ FROM ${where}.JOBS_BY_PROJECT WHERE ${jobsFilter.replace('@since', '@shown_since
   ]);
 
   return {
-    storage: storage.map((r): TableStorage => ({ dataset: r.dataset, table: r.table_name, activeBytes: Number(r.active_bytes), longTermBytes: Number(r.long_term_bytes) })),
-    daily: daily.map((r): DailyUsage => ({ day: r.day, bytesBilled: Number(r.bytes_billed), bytesProcessed: Number(r.bytes_processed), jobs: Number(r.jobs), cacheHits: Number(r.cache_hits) })),
+    storage: storage.map((r): TableStorage => ({
+      dataset: r.dataset,
+      table: r.table_name,
+      activeBytes: Number(r.active_bytes),
+      longTermBytes: Number(r.long_term_bytes),
+    })),
+    daily: daily.map((r): DailyUsage => ({
+      day: r.day,
+      bytesBilled: Number(r.bytes_billed),
+      bytesProcessed: Number(r.bytes_processed),
+      jobs: Number(r.jobs),
+      cacheHits: Number(r.cache_hits),
+    })),
     byUser: byUser.map(breakdown),
     byLabel: byLabel.map(breakdown),
     opsctlBytesBilled: Number(opsctl[0]?.bytes_billed ?? 0),
-    top: top.map((r): QueryJob => ({ jobId: r.job_id, user: r.user_email, createdAt: r.created_at, bytesBilled: Number(r.bytes_billed), query: r.query, labels: labelsOf(r.labels) })),
+    top: top.map((r): QueryJob => ({
+      jobId: r.job_id,
+      user: r.user_email,
+      createdAt: r.created_at,
+      bytesBilled: Number(r.bytes_billed),
+      query: r.query,
+      labels: labelsOf(r.labels),
+    })),
   };
 }
 
-const breakdown = (r: { key: string; bytes_billed: number; jobs: number }): UsageBreakdown => ({ key: r.key, bytesBilled: Number(r.bytes_billed), jobs: Number(r.jobs) });
+const breakdown = (r: { key: string; bytes_billed: number; jobs: number }): UsageBreakdown => ({
+  key: r.key,
+  bytesBilled: Number(r.bytes_billed),
+  jobs: Number(r.jobs),
+});
 
 /** TO_JSON_STRING(labels) is an array of {key, value}. */
 function labelsOf(json: string | null): Record<string, string> {
@@ -77,9 +112,16 @@ function labelsOf(json: string | null): Record<string, string> {
   }
 }
 
-async function run<T>(client: BigQuery, config: BigqueryConfig, sql: string, params: Record<string, string>): Promise<T[]> {
+async function run<T>(
+  client: BigQuery,
+  config: BigqueryConfig,
+  sql: string,
+  params: Record<string, string>,
+): Promise<T[]> {
   try {
-    const [rows] = await client.query(guardedQuery(config, sql, { pipeline: 'costs', ...(Object.keys(params).length ? { params } : {}) }));
+    const [rows] = await client.query(
+      guardedQuery(config, sql, { pipeline: 'costs', ...(Object.keys(params).length ? { params } : {}) }),
+    );
     return rows as T[];
   } catch (error) {
     throw explainBigqueryError(error, sql.split('\n')[0]!.replace('-- opsctl:', ''));

@@ -42,7 +42,9 @@ export async function readDuckdbStorage(warehouse: DuckdbWarehouse): Promise<Tab
   for (const cols of tables.values()) {
     const { schema_name, table_name } = cols[0]!;
     const sum = cols.map(sizeExpression).join(' + ');
-    const rows = await warehouse.query<{ bytes: bigint | number | null }>(`SELECT SUM(${sum}) AS bytes FROM ${quote(schema_name)}.${quote(table_name)}`);
+    const rows = await warehouse.query<{ bytes: bigint | number | null }>(
+      `SELECT SUM(${sum}) AS bytes FROM ${quote(schema_name)}.${quote(table_name)}`,
+    );
     out.push({ dataset: schema_name, table: table_name, activeBytes: Number(rows[0]?.bytes ?? 0), longTermBytes: 0 });
   }
   return out.sort((a, b) => b.activeBytes - a.activeBytes);

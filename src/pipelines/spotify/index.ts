@@ -1,1 +1,7 @@
-export { createSpotifyRunner, spotifyRunner, CURSOR_TABLE, type SpotifyOutcome, type SpotifyRunnerDeps } from './run.js';
+export {
+  createSpotifyRunner,
+  spotifyRunner,
+  CURSOR_TABLE,
+  type SpotifyOutcome,
+  type SpotifyRunnerDeps,
+} from './run.js';

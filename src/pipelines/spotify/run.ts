@@ -47,7 +47,15 @@ export function createSpotifyRunner(deps: SpotifyRunnerDeps = {}): PipelineRunne
     const store = await ctx.state();
     const publisher = publishProgress(ctx, store, options.runId, { kind: 'spotify', dryRun: options.dryRun });
     try {
-      return await runSpotify(ctx, name, pipelineConfig as SpotifyPipelineConfig, options, deps, store, publisher.report);
+      return await runSpotify(
+        ctx,
+        name,
+        pipelineConfig as SpotifyPipelineConfig,
+        options,
+        deps,
+        store,
+        publisher.report,
+      );
     } finally {
       // No progress write may land after the run record is finished.
       await publisher.flush();
@@ -69,17 +77,28 @@ async function runSpotify(
   progress({ phase: 'extract', note: `${pipeline.source} source` });
   const cursor = await getWatermark(store, name, CURSOR_TABLE);
   const cursorBefore = cursor?.value ?? null;
-  const createExtractor = deps.createExtractor ?? (async (config: Config, source: 'api' | 'sample') => (await import('../../spotify/index.js')).createSpotifyExtractor(config, source));
+  const createExtractor =
+    deps.createExtractor ??
+    (async (config: Config, source: 'api' | 'sample') =>
+      (await import('../../spotify/index.js')).createSpotifyExtractor(config, source));
   const extractor = await createExtractor(ctx.config, pipeline.source);
   const extract: SpotifyExtract = await extractor({
     signal,
     recentlyPlayedAfter: cursorBefore === null ? null : Number(cursorBefore),
     limits: pipeline.limits,
-    onProgress: (p) => progress({ phase: `extract ${p.phase}`, ...(p.done === undefined ? {} : { done: p.done }), ...(p.total === undefined ? {} : { total: p.total }), ...(p.note ? { note: p.note } : {}) }),
+    onProgress: (p) =>
+      progress({
+        phase: `extract ${p.phase}`,
+        ...(p.done === undefined ? {} : { done: p.done }),
+        ...(p.total === undefined ? {} : { total: p.total }),
+        ...(p.note ? { note: p.note } : {}),
+      }),
   });
   throwIfAborted(signal);
 
-  const wanted = options.tables?.length ? SPOTIFY_TABLE_NAMES.filter((t) => options.tables!.includes(t)) : SPOTIFY_TABLE_NAMES;
+  const wanted = options.tables?.length
+    ? SPOTIFY_TABLE_NAMES.filter((t) => options.tables!.includes(t))
+    : SPOTIFY_TABLE_NAMES;
   const rejectedBy = new Map<string, number>();
   for (const r of extract.rejected) rejectedBy.set(r.table, (rejectedBy.get(r.table) ?? 0) + 1);
   const unavailable = new Map(extract.unavailable.map((u) => [u.table as string, u.reason]));
@@ -88,10 +107,19 @@ async function runSpotify(
   const notes: string[] = [];
   for (const [table, reason] of unavailable) notes.push(`${table} unavailable: ${reason}`);
   if (extract.rejected.length) {
-    notes.push(`${count(extract.rejected.length, 'record')} failed validation${options.dryRun ? '' : ' and went to quarantine'} (${[...rejectedBy].map(([t, n]) => `${t} ${n}`).join(', ')})`);
+    notes.push(
+      `${count(extract.rejected.length, 'record')} failed validation${options.dryRun ? '' : ' and went to quarantine'} (${[...rejectedBy].map(([t, n]) => `${t} ${n}`).join(', ')})`,
+    );
   }
 
-  const base = { source: pipeline.source, apiCalls: extract.apiCalls, quarantined: 0, dryRun: options.dryRun, cursorBefore, cursorAfter: cursorBefore };
+  const base = {
+    source: pipeline.source,
+    apiCalls: extract.apiCalls,
+    quarantined: 0,
+    dryRun: options.dryRun,
+    cursorBefore,
+    cursorAfter: cursorBefore,
+  };
   const tables: TableOutcome[] = [];
 
   if (options.dryRun) {
@@ -113,11 +141,18 @@ async function runSpotify(
 
   progress({ phase: 'quarantine', done: 0, total: extract.rejected.length });
   const quarantined = extract.rejected.length
-    ? await quarantine(store, extract.rejected.filter((r) => wanted.includes(r.table)).map((r) => ({ runId: options.runId, pipeline: name, table: r.table, reason: r.reason, payload: r.payload })))
+    ? await quarantine(
+        store,
+        extract.rejected
+          .filter((r) => wanted.includes(r.table))
+          .map((r) => ({ runId: options.runId, pipeline: name, table: r.table, reason: r.reason, payload: r.payload })),
+      )
     : 0;
 
   progress({ phase: 'load', done: 0, total: wanted.length, note: 'opening the warehouse' });
-  const warehouse = deps.openWarehouse ? await deps.openWarehouse(ctx.config) : await openMeteredWarehouse(ctx.config, store, { operation: 'etl.run', pipeline: name });
+  const warehouse = deps.openWarehouse
+    ? await deps.openWarehouse(ctx.config)
+    : await openMeteredWarehouse(ctx.config, store, { operation: 'etl.run', pipeline: name });
   let advanced = cursorBefore;
   try {
     const job = { labels: { pipeline: name }, signal };
@@ -136,21 +171,46 @@ async function runSpotify(
       const started = performance.now();
       try {
         const merged = await warehouse.upsert(loadDef(table), rows, job);
-        const outcome: TableOutcome = { table, extracted, loaded: merged.inserted + merged.updated, rejected, status: 'ok', durationMs: Math.round(performance.now() - started) };
+        const outcome: TableOutcome = {
+          table,
+          extracted,
+          loaded: merged.inserted + merged.updated,
+          rejected,
+          status: 'ok',
+          durationMs: Math.round(performance.now() - started),
+        };
         if (table === CURSOR_TABLE) {
           // The MERGE has committed: only now may the cursor move past these plays.
           if (cursorAfter !== null && cursorAfter !== cursorBefore) {
-            await setWatermark(store, { pipeline: name, table: CURSOR_TABLE, value: cursorAfter, type: 'number', runId: options.runId });
+            await setWatermark(store, {
+              pipeline: name,
+              table: CURSOR_TABLE,
+              value: cursorAfter,
+              type: 'number',
+              runId: options.runId,
+            });
             advanced = cursorAfter;
           }
           Object.assign(outcome, { watermarkBefore: cursorBefore, watermarkAfter: advanced });
         }
         tables.push(outcome);
       } catch (error) {
-        if (error instanceof CancelledError || signal.aborted) throw withPartial(error, { ...base, quarantined, cursorAfter: advanced, tables, notes });
-        tables.push({ table, extracted, loaded: 0, rejected, status: 'failed', reason: errorMessage(error), durationMs: Math.round(performance.now() - started) });
+        if (error instanceof CancelledError || signal.aborted)
+          throw withPartial(error, { ...base, quarantined, cursorAfter: advanced, tables, notes });
+        tables.push({
+          table,
+          extracted,
+          loaded: 0,
+          rejected,
+          status: 'failed',
+          reason: errorMessage(error),
+          durationMs: Math.round(performance.now() - started),
+        });
         throw withPartial(
-          new OperationFailed(`${name}: loading ${table} failed: ${errorMessage(error)}`, { hint: 'Tables loaded before it are committed; re-running is safe (loads merge on the key).', cause: error }),
+          new OperationFailed(`${name}: loading ${table} failed: ${errorMessage(error)}`, {
+            hint: 'Tables loaded before it are committed; re-running is safe (loads merge on the key).',
+            cause: error,
+          }),
           { ...base, quarantined, cursorAfter: advanced, tables, notes },
         );
       }
@@ -177,7 +237,10 @@ function publishProgress(ctx: OperationContext, store: StateStore, runId: number
       const now = Date.now();
       if (now - last < PUBLISH_EVERY_MS) return;
       last = now;
-      const summary = { ...base, progress: { phase: p.phase, done: p.done ?? null, total: p.total ?? null, note: p.note ?? null } };
+      const summary = {
+        ...base,
+        progress: { phase: p.phase, done: p.done ?? null, total: p.total ?? null, note: p.note ?? null },
+      };
       pending = pending.then(() => heartbeatRun(store, runId, summary)).catch(() => undefined);
     },
     flush: () => pending,

@@ -37,7 +37,12 @@ const TIMESTAMPS = new Set(['TIMESTAMP', 'TIMESTAMP WITH TIME ZONE', 'DATE']);
  * The SQL condition that is true when the value cannot load into `target` (null when nothing can be wrong with it),
  * or undefined when this source type is not handled by the bulk path.
  */
-export function badValueSql(column: string, source: string, target: SyncColumnType, incremental: boolean): string | null | undefined {
+export function badValueSql(
+  column: string,
+  source: string,
+  target: SyncColumnType,
+  incremental: boolean,
+): string | null | undefined {
   const c = qi(column);
   const type = source.toUpperCase();
   const calendar = (lo: string, hi: string) => `NOT isfinite(${c}) OR ${c} < ${lo} OR ${c} > ${hi}`;
@@ -74,7 +79,8 @@ export function badValueSql(column: string, source: string, target: SyncColumnTy
 
 /** The bulk plan for a table's source query, or the reason it runs on the per-row path. */
 export function bulkPlan(t: SyncTable, sourceSql: string, described: SourceColumn[]): BulkPlan | { reason: string } {
-  if (described.length !== t.columns.length) return { reason: `the source returns ${described.length} columns, the table has ${t.columns.length}` };
+  if (described.length !== t.columns.length)
+    return { reason: `the source returns ${described.length} columns, the table has ${t.columns.length}` };
   const conditions: string[] = [];
   for (const [i, col] of t.columns.entries()) {
     const source = described[i]!.type;
@@ -123,7 +129,8 @@ export async function bulkLoad(
   const dir = mkdtempSync(join(tmpdir(), 'opsctl-sync-'));
   try {
     const file = join(dir, 'rows.csv');
-    const exportRows = () => warehouse.exportCsv!(plan.goodSql, source.params, file, { quote: plan.quote, signal: options.signal });
+    const exportRows = () =>
+      warehouse.exportCsv!(plan.goodSql, source.params, file, { quote: plan.quote, signal: options.signal });
     let rows: number;
     if (makeFifo(file)) {
       // Through a named pipe, the warehouse writes while PostgreSQL reads: the export costs no wall time of its own.
@@ -136,7 +143,10 @@ export async function bulkLoad(
     let maxLoaded: string | null = null;
     if (max?.max_loaded != null) {
       const n = normalizeValue(max.max_loaded, t.incrementalType, true);
-      if (!n.ok) throw new Error(`the largest ${t.incremental} exported (${max.max_loaded}) does not read back as ${t.incrementalType}: ${n.reason}`);
+      if (!n.ok)
+        throw new Error(
+          `the largest ${t.incremental} exported (${max.max_loaded}) does not read back as ${t.incrementalType}: ${n.reason}`,
+        );
       maxLoaded = n.text;
     }
     return { rows, maxLoaded, badSql: plan.badSql };
@@ -156,7 +166,11 @@ function makeFifo(path: string): boolean {
  * opened (non-blocking) and closed again from the settled side's end until the other settles. The COPY then reads an
  * end of file (the export's error goes up and the transaction rolls back); the export's next write fails (EPIPE).
  */
-export async function exportThroughFifo(fifo: string, exportRows: () => Promise<number>, copy: () => Promise<void>): Promise<number> {
+export async function exportThroughFifo(
+  fifo: string,
+  exportRows: () => Promise<number>,
+  copy: () => Promise<void>,
+): Promise<number> {
   const settled = { copy: false, export: false };
   // When both ends fail, the first failure is the cause (a COPY refused by the server makes the export's next write
   // fail with EPIPE; an export that stops mid-row leaves the COPY a broken last line).
@@ -182,7 +196,10 @@ export async function exportThroughFifo(fifo: string, exportRows: () => Promise<
       await new Promise((resolve) => setTimeout(resolve, 10));
     }
   };
-  const [e] = await Promise.allSettled([exported.finally(() => release('copy', constants.O_WRONLY)), copied.finally(() => release('export', constants.O_RDONLY))]);
+  const [e] = await Promise.allSettled([
+    exported.finally(() => release('copy', constants.O_WRONLY)),
+    copied.finally(() => release('export', constants.O_RDONLY)),
+  ]);
   if (firstError !== undefined) throw firstError;
   return (e as PromiseFulfilledResult<number>).value;
 }

@@ -32,27 +32,43 @@ ORDER BY k.ord`;
 /** The target's table against the config: every column present with its type, and the primary key the same set. */
 export async function checkTable(target: SqlTarget, t: SyncTable): Promise<TableCheck> {
   const cols = await target.query<ColumnRow>(COLUMNS_SQL, [t.name]);
-  if (cols.length === 0) return { table: t.name, status: 'missing', problems: [`table ${t.name} does not exist on target ${target.name}`], extraColumns: [] };
+  if (cols.length === 0)
+    return {
+      table: t.name,
+      status: 'missing',
+      problems: [`table ${t.name} does not exist on target ${target.name}`],
+      extraColumns: [],
+    };
   const problems: string[] = [];
   const byName = new Map(cols.map((c) => [c.column, c]));
   for (const c of t.columns) {
     const actual = byName.get(c.name);
     if (!actual) problems.push(`column ${c.name} is missing (config: ${c.type})`);
-    else if (!typeMatches(c.type, actual.type)) problems.push(`column ${c.name} is ${actual.type}, config says ${pgTypeName(c.type)}`);
+    else if (!typeMatches(c.type, actual.type))
+      problems.push(`column ${c.name} is ${actual.type}, config says ${pgTypeName(c.type)}`);
   }
   const configured = new Set(t.columns.map((c) => c.name));
   const extra = cols.filter((c) => !configured.has(c.column));
-  for (const c of extra) if (c.not_null && !c.has_default) problems.push(`column ${c.column} is NOT NULL without a default and not in the config: inserts would fail`);
+  for (const c of extra)
+    if (c.not_null && !c.has_default)
+      problems.push(`column ${c.column} is NOT NULL without a default and not in the config: inserts would fail`);
   const pk = (await target.query<{ column: string }>(PK_SQL, [t.name])).map((r) => r.column);
   if (pk.length === 0) problems.push(`no primary key (config: ${t.key.join(', ')}): the upsert needs one`);
-  else if (pk.length !== t.key.length || !t.key.every((k) => pk.includes(k))) problems.push(`primary key is (${pk.join(', ')}), config says (${t.key.join(', ')})`);
-  return { table: t.name, status: problems.length ? 'mismatch' : 'ok', problems, extraColumns: extra.map((c) => c.column) };
+  else if (pk.length !== t.key.length || !t.key.every((k) => pk.includes(k)))
+    problems.push(`primary key is (${pk.join(', ')}), config says (${t.key.join(', ')})`);
+  return {
+    table: t.name,
+    status: problems.length ? 'mismatch' : 'ok',
+    problems,
+    extraColumns: extra.map((c) => c.column),
+  };
 }
 
 /** Whether the bookkeeping tables exist. */
 export async function metaTablesPresent(target: SqlTarget): Promise<string[]> {
   const present: string[] = [];
-  for (const name of [WATERMARKS_TABLE, EXECUTION_LOG_TABLE]) if ((await target.query(COLUMNS_SQL, [name])).length) present.push(name);
+  for (const name of [WATERMARKS_TABLE, EXECUTION_LOG_TABLE])
+    if ((await target.query(COLUMNS_SQL, [name])).length) present.push(name);
   return present;
 }
 
@@ -63,10 +79,21 @@ export interface TimescaleState {
 }
 
 export async function timescaleState(target: SqlTarget): Promise<TimescaleState> {
-  const installed = (await target.query<{ v: string }>("SELECT extversion AS v FROM pg_extension WHERE extname = 'timescaledb'"))[0]?.v ?? null;
-  const available = (await target.query<{ v: string }>("SELECT default_version AS v FROM pg_available_extensions WHERE name = 'timescaledb'").catch(() => []))[0]?.v ?? null;
+  const installed =
+    (await target.query<{ v: string }>("SELECT extversion AS v FROM pg_extension WHERE extname = 'timescaledb'"))[0]
+      ?.v ?? null;
+  const available =
+    (
+      await target
+        .query<{ v: string }>("SELECT default_version AS v FROM pg_available_extensions WHERE name = 'timescaledb'")
+        .catch(() => [])
+    )[0]?.v ?? null;
   const hypertables = installed
-    ? (await target.query<{ name: string }>('SELECT hypertable_name AS name FROM timescaledb_information.hypertables WHERE hypertable_schema = current_schema()')).map((r) => r.name)
+    ? (
+        await target.query<{ name: string }>(
+          'SELECT hypertable_name AS name FROM timescaledb_information.hypertables WHERE hypertable_schema = current_schema()',
+        )
+      ).map((r) => r.name)
     : [];
   return { installed, available, hypertables };
 }

@@ -55,8 +55,13 @@ const lit = (s: string) => `'${s.replace(/'/g, "''")}'`;
 export function timescaleSql(tables: SyncTable[]): string[] {
   const out: string[] = [];
   const hyper = (table: string, column: string, chunk: string, retention: string | null) => {
-    out.push(`SELECT create_hypertable(${lit(table)}, by_range(${lit(column)}, INTERVAL ${lit(chunk)}), if_not_exists => TRUE, migrate_data => TRUE)`);
-    if (retention) out.push(`SELECT add_retention_policy(${lit(table)}, drop_after => INTERVAL ${lit(retention)}, if_not_exists => TRUE)`);
+    out.push(
+      `SELECT create_hypertable(${lit(table)}, by_range(${lit(column)}, INTERVAL ${lit(chunk)}), if_not_exists => TRUE, migrate_data => TRUE)`,
+    );
+    if (retention)
+      out.push(
+        `SELECT add_retention_policy(${lit(table)}, drop_after => INTERVAL ${lit(retention)}, if_not_exists => TRUE)`,
+      );
   };
   for (const t of tables) {
     if (t.incrementalType === 'integer' || t.incrementalType === 'bigint') continue; // time dimension only

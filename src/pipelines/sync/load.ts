@@ -36,7 +36,11 @@ export interface LoadOptions {
 
 const SETUP = ["SET LOCAL timezone = 'UTC'", "SET LOCAL work_mem = '256MB'"];
 
-export async function inLoadTransaction<T>(target: SqlTarget, options: LoadOptions, fn: (s: LoadSession) => Promise<T>): Promise<T> {
+export async function inLoadTransaction<T>(
+  target: SqlTarget,
+  options: LoadOptions,
+  fn: (s: LoadSession) => Promise<T>,
+): Promise<T> {
   if (target.engine === 'postgres') return pgLoad((target as SqlTarget & { native: pg.Pool }).native, options, fn);
   if (target.engine === 'pglite') return pgliteLoad((target as SqlTarget & { native: PGlite }).native, options, fn);
   throw new UsageError(`target "${target.name}" is ${target.engine}: the sync loads PostgreSQL and PGlite targets`, {
@@ -66,12 +70,16 @@ async function pgLoad<T>(pool: pg.Pool, options: LoadOptions, fn: (s: LoadSessio
         copy = client.query(copyFrom(`COPY ${options.copyInto} FROM STDIN`, { highWaterMark: 4 * 1024 * 1024 }));
         copy.on('error', (e: Error) => (copyError = e));
       }
-      if (!copy.write(text)) await Promise.race([once(copy, 'drain'), once(copy, 'error').then(([e]) => Promise.reject(e as Error))]);
+      if (!copy.write(text))
+        await Promise.race([once(copy, 'drain'), once(copy, 'error').then(([e]) => Promise.reject(e as Error))]);
     },
     async copyCsvFile(file) {
       await endCopy();
       csvInFlight = true;
-      await pipeline(createReadStream(file, { highWaterMark: 1024 * 1024 }), client.query(copyFrom(`COPY ${options.copyInto} FROM STDIN (FORMAT csv)`)));
+      await pipeline(
+        createReadStream(file, { highWaterMark: 1024 * 1024 }),
+        client.query(copyFrom(`COPY ${options.copyInto} FROM STDIN (FORMAT csv)`)),
+      );
       csvInFlight = false;
     },
     async query<R>(sql: string, params: unknown[] = []) {
@@ -101,7 +109,7 @@ async function pgLoad<T>(pool: pg.Pool, options: LoadOptions, fn: (s: LoadSessio
     await client.query('ROLLBACK').catch((e: Error) => (broken = e));
     throw error;
   } finally {
-    client.release(copy || csvInFlight ? broken ?? true : undefined);
+    client.release(copy || csvInFlight ? (broken ?? true) : undefined);
   }
 }
 

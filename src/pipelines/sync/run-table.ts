@@ -49,11 +49,15 @@ export function mergeSql(t: SyncTable, stage: string, dedupe = true): string {
   const rest = t.columns.filter((c) => !t.key.includes(c.name)).map((c) => qi(c.name));
   // Duplicate keys: the latest incremental value wins; a tie is broken by the other columns' values, so the outcome
   // never depends on the order the warehouse returned the rows in.
-  const tiebreak = [qi(t.incremental), ...rest.filter((c) => c !== qi(t.incremental))].map((c) => `${c} DESC NULLS LAST`);
+  const tiebreak = [qi(t.incremental), ...rest.filter((c) => c !== qi(t.incremental))].map(
+    (c) => `${c} DESC NULLS LAST`,
+  );
   const onConflict = rest.length
     ? `DO UPDATE SET ${rest.map((c) => `${c} = EXCLUDED.${c}`).join(', ')} WHERE (${rest.map((c) => `${qi(t.name)}.${c}`).join(', ')}${rest.length === 1 ? ', NULL' : ''}) IS DISTINCT FROM (${rest.map((c) => `EXCLUDED.${c}`).join(', ')}${rest.length === 1 ? ', NULL' : ''})`
     : 'DO NOTHING';
-  const src = dedupe ? `SELECT DISTINCT ON (${key.join(', ')}) ${cols.join(', ')} FROM ${stage} ORDER BY ${[...key, ...tiebreak].join(', ')}` : `SELECT ${cols.join(', ')} FROM ${stage}`;
+  const src = dedupe
+    ? `SELECT DISTINCT ON (${key.join(', ')}) ${cols.join(', ')} FROM ${stage} ORDER BY ${[...key, ...tiebreak].join(', ')}`
+    : `SELECT ${cols.join(', ')} FROM ${stage}`;
   return `WITH src AS MATERIALIZED (
   ${src}
 ), up AS (
@@ -82,7 +86,9 @@ async function merge(s: LoadSession, t: SyncTable, stage: string): Promise<Merge
     const cols = t.columns.map((c) => qi(c.name)).join(', ');
     await s.query('SAVEPOINT opsctl_merge');
     try {
-      const n = await s.exec(`WITH src AS (SELECT ${cols} FROM ${stage}) INSERT INTO ${target} (${cols}) SELECT ${cols} FROM src`);
+      const n = await s.exec(
+        `WITH src AS (SELECT ${cols} FROM ${stage}) INSERT INTO ${target} (${cols}) SELECT ${cols} FROM src`,
+      );
       await s.query('RELEASE SAVEPOINT opsctl_merge');
       return { inserted: n, updated: 0, distinct_rows: n };
     } catch (error) {
@@ -143,95 +149,139 @@ export async function syncOneTable(t: SyncTable, deps: SyncTableDeps): Promise<S
   const nulls: boolean[] = t.columns.map(() => false);
 
   try {
-    const merged = await inLoadTransaction(target, { stageDdl: `CREATE TEMP TABLE ${stage} (${colTypes}) ON COMMIT DROP`, copyInto: stage, commit: !deps.dryRun }, async (s) => {
-      // One batch of source rows through the per-row checks: quarantined or appended to staging in COPY text form.
-      const loadBatch = async (batch: Row[]) => {
-        let text = '';
-        for (const row of batch) {
-          extracted++;
-          let line = '';
-          let bad = -1;
-          let inc: string | null = null;
-          for (let i = 0; i < ncols; i++) {
-            const v = row[names[i]!];
-            let field: string | undefined;
-            if (i === incIdx) {
-              const n = normalizeValue(v, t.incrementalType, true);
-              if (n.ok) {
-                inc = n.text;
-                field = copyField(n.text);
+    const merged = await inLoadTransaction(
+      target,
+      { stageDdl: `CREATE TEMP TABLE ${stage} (${colTypes}) ON COMMIT DROP`, copyInto: stage, commit: !deps.dryRun },
+      async (s) => {
+        // One batch of source rows through the per-row checks: quarantined or appended to staging in COPY text form.
+        const loadBatch = async (batch: Row[]) => {
+          let text = '';
+          for (const row of batch) {
+            extracted++;
+            let line = '';
+            let bad = -1;
+            let inc: string | null = null;
+            for (let i = 0; i < ncols; i++) {
+              const v = row[names[i]!];
+              let field: string | undefined;
+              if (i === incIdx) {
+                const n = normalizeValue(v, t.incrementalType, true);
+                if (n.ok) {
+                  inc = n.text;
+                  field = copyField(n.text);
+                }
+              } else field = encoders[i]!(v);
+              if (field === undefined) {
+                bad = i;
+                break;
               }
-            } else field = encoders[i]!(v);
-            if (field === undefined) {
-              bad = i;
-              break;
+              line += i === 0 ? field : `\t${field}`;
+              nulls[i] = field === '\\N';
             }
-            line += i === 0 ? field : `\t${field}`;
-            nulls[i] = field === '\\N';
+            let reason: string | undefined;
+            if (bad >= 0) {
+              const c = t.columns[bad]!;
+              const n = normalizeValue(row[c.name], c.type, bad === incIdx);
+              reason = `${c.name}: ${n.ok ? 'rejected' : n.reason}`;
+            } else {
+              const nullKey = keyIdx.find((i) => nulls[i]);
+              if (nullKey !== undefined) reason = `primary key column ${t.columns[nullKey]!.name} is null`;
+              else if (inc === null) reason = `incremental column ${t.incremental} is null`;
+            }
+            if (reason) {
+              rejected++;
+              const incN = normalizeValue(row[t.incremental], t.incrementalType);
+              if (incN.ok && incN.text !== null) {
+                if (minRejected === null || cmp(incN.text, minRejected) < 0) minRejected = incN.text;
+              } else rejectedWithoutIncremental++;
+              pending.push({ runId: deps.runId, pipeline: t.pipeline, table: t.name, reason, payload: row });
+              if (pending.length >= QUARANTINE_FLUSH) await flush();
+              continue;
+            }
+            if (maxLoaded === null || cmp(inc!, maxLoaded) > 0) maxLoaded = inc;
+            text += `${line}\n`;
           }
-          let reason: string | undefined;
-          if (bad >= 0) {
-            const c = t.columns[bad]!;
-            const n = normalizeValue(row[c.name], c.type, bad === incIdx);
-            reason = `${c.name}: ${n.ok ? 'rejected' : n.reason}`;
-          } else {
-            const nullKey = keyIdx.find((i) => nulls[i]);
-            if (nullKey !== undefined) reason = `primary key column ${t.columns[nullKey]!.name} is null`;
-            else if (inc === null) reason = `incremental column ${t.incremental} is null`;
-          }
-          if (reason) {
-            rejected++;
-            const incN = normalizeValue(row[t.incremental], t.incrementalType);
-            if (incN.ok && incN.text !== null) {
-              if (minRejected === null || cmp(incN.text, minRejected) < 0) minRejected = incN.text;
-            } else rejectedWithoutIncremental++;
-            pending.push({ runId: deps.runId, pipeline: t.pipeline, table: t.name, reason, payload: row });
-            if (pending.length >= QUARANTINE_FLUSH) await flush();
-            continue;
-          }
-          if (maxLoaded === null || cmp(inc!, maxLoaded) > 0) maxLoaded = inc;
-          text += `${line}\n`;
+          await s.copy(text);
+          ctx.progress({
+            phase: t.name,
+            done: extracted,
+            note: `${extracted} rows read${rejected ? `, ${rejected} quarantined` : ''}`,
+          });
+        };
+        const bulk = await bulkLoad(
+          s,
+          deps.warehouse,
+          t,
+          { sql, params },
+          { signal: ctx.signal, debug: (m) => ctx.log.debug(m) },
+        );
+        if (bulk) {
+          extracted += bulk.rows;
+          maxLoaded = bulk.maxLoaded;
+          ctx.progress({ phase: t.name, done: extracted, note: `${extracted} rows read (bulk)` });
         }
-        await s.copy(text);
-        ctx.progress({ phase: t.name, done: extracted, note: `${extracted} rows read${rejected ? `, ${rejected} quarantined` : ''}` });
-      };
-      const bulk = await bulkLoad(s, deps.warehouse, t, { sql, params }, { signal: ctx.signal, debug: (m) => ctx.log.debug(m) });
-      if (bulk) {
-        extracted += bulk.rows;
-        maxLoaded = bulk.maxLoaded;
-        ctx.progress({ phase: t.name, done: extracted, note: `${extracted} rows read (bulk)` });
-      }
-      // Without the bulk path, the whole window; with it, only the rows that failed a check there (usually none).
-      for await (const batch of deps.warehouse.stream(bulk ? bulk.badSql : sql, params, { batchSize: deps.batchSize, signal: ctx.signal, labels: { pipeline: t.pipeline, table: t.name } })) {
-        if (ctx.signal.aborted) throw new CancelledError(`cancelled while syncing ${t.name}`, { hint: 'Nothing of this table was committed; re-run it.' });
-        await loadBatch(batch);
-      }
-      await flush();
-      const copiedAt = performance.now();
-      const m = await merge(s, t, stage);
-      ctx.log.debug(`sync ${t.name}: read and copied ${extracted} rows in ${Math.round(copiedAt - started)} ms, merged in ${Math.round(performance.now() - copiedAt)} ms`);
-      const after = nextWatermark(before, maxLoaded, minRejected, deps.force, cmp);
-      const finishedAt = new Date().toISOString();
-      await s.query(
-        `INSERT INTO ${WATERMARKS_TABLE} (pipeline, table_name, incremental_column, watermark, run_id, updated_at) VALUES ($1, $2, $3, $4, $5, now())
+        // Without the bulk path, the whole window; with it, only the rows that failed a check there (usually none).
+        for await (const batch of deps.warehouse.stream(bulk ? bulk.badSql : sql, params, {
+          batchSize: deps.batchSize,
+          signal: ctx.signal,
+          labels: { pipeline: t.pipeline, table: t.name },
+        })) {
+          if (ctx.signal.aborted)
+            throw new CancelledError(`cancelled while syncing ${t.name}`, {
+              hint: 'Nothing of this table was committed; re-run it.',
+            });
+          await loadBatch(batch);
+        }
+        await flush();
+        const copiedAt = performance.now();
+        const m = await merge(s, t, stage);
+        ctx.log.debug(
+          `sync ${t.name}: read and copied ${extracted} rows in ${Math.round(copiedAt - started)} ms, merged in ${Math.round(performance.now() - copiedAt)} ms`,
+        );
+        const after = nextWatermark(before, maxLoaded, minRejected, deps.force, cmp);
+        const finishedAt = new Date().toISOString();
+        await s.query(
+          `INSERT INTO ${WATERMARKS_TABLE} (pipeline, table_name, incremental_column, watermark, run_id, updated_at) VALUES ($1, $2, $3, $4, $5, now())
          ON CONFLICT (pipeline, table_name) DO UPDATE SET incremental_column = EXCLUDED.incremental_column, watermark = EXCLUDED.watermark, run_id = EXCLUDED.run_id, updated_at = EXCLUDED.updated_at`,
-        [t.pipeline, t.name, t.incremental, after, deps.runId],
-      );
-      await s.query(
-        `INSERT INTO ${EXECUTION_LOG_TABLE} (run_id, pipeline, table_name, status, rows_extracted, rows_upserted, rows_rejected, watermark_before, watermark_after, started_at, finished_at, duration_ms)
+          [t.pipeline, t.name, t.incremental, after, deps.runId],
+        );
+        await s.query(
+          `INSERT INTO ${EXECUTION_LOG_TABLE} (run_id, pipeline, table_name, status, rows_extracted, rows_upserted, rows_rejected, watermark_before, watermark_after, started_at, finished_at, duration_ms)
          VALUES ($1, $2, $3, 'ok', $4, $5, $6, $7, $8, $9, $10, $11)`,
-        [deps.runId, t.pipeline, t.name, extracted, m!.inserted + m!.updated, rejected, before, after, startedAt, finishedAt, Math.round(performance.now() - started)],
-      );
-      return { ...m!, after, path: bulk ? ('bulk' as const) : ('rows' as const) };
-    });
+          [
+            deps.runId,
+            t.pipeline,
+            t.name,
+            extracted,
+            m!.inserted + m!.updated,
+            rejected,
+            before,
+            after,
+            startedAt,
+            finishedAt,
+            Math.round(performance.now() - started),
+          ],
+        );
+        return { ...m!, after, path: bulk ? ('bulk' as const) : ('rows' as const) };
+      },
+    );
     // The target has committed: only now may the watermark move (a crash before this line re-reads the same rows).
     if (!deps.dryRun && merged.after !== null && merged.after !== before) {
-      await setWatermark(store, { pipeline: t.pipeline, table: t.name, value: merged.after, type: t.watermarkType, runId: deps.runId });
+      await setWatermark(store, {
+        pipeline: t.pipeline,
+        table: t.name,
+        value: merged.after,
+        type: t.watermarkType,
+        runId: deps.runId,
+      });
     }
     const staged = extracted - rejected;
     const heldAt = minRejected !== null && merged.after === minRejected ? minRejected : null;
     const reasons: string[] = [];
-    if (rejected) reasons.push(`${rejected} rows quarantined${heldAt ? `; watermark held at ${heldAt}` : ''}${rejectedWithoutIncremental ? ` (${rejectedWithoutIncremental} without an incremental value)` : ''}`);
+    if (rejected)
+      reasons.push(
+        `${rejected} rows quarantined${heldAt ? `; watermark held at ${heldAt}` : ''}${rejectedWithoutIncremental ? ` (${rejectedWithoutIncremental} without an incremental value)` : ''}`,
+      );
     if (deps.dryRun) reasons.push('dry run: rolled back');
     return {
       table: `${t.name}`,
@@ -261,7 +311,17 @@ export async function syncOneTable(t: SyncTable, deps: SyncTableDeps): Promise<S
       .query(
         `INSERT INTO ${EXECUTION_LOG_TABLE} (run_id, pipeline, table_name, status, rows_extracted, rows_rejected, watermark_before, watermark_after, error, started_at, finished_at, duration_ms)
          VALUES ($1, $2, $3, 'failed', $4, $5, $6, $6, $7, $8, now(), $9)`,
-        [deps.runId, t.pipeline, t.name, extracted, rejected, before, message.slice(0, 2000), startedAt, Math.round(performance.now() - started)],
+        [
+          deps.runId,
+          t.pipeline,
+          t.name,
+          extracted,
+          rejected,
+          before,
+          message.slice(0, 2000),
+          startedAt,
+          Math.round(performance.now() - started),
+        ],
       )
       .catch(() => undefined);
     return {
@@ -282,7 +342,13 @@ export async function syncOneTable(t: SyncTable, deps: SyncTableDeps): Promise<S
  * The watermark after a committed run: the largest incremental value loaded (never below the old one unless
  * --force reloaded), but never past a quarantined row, so that row is read again once it is fixed at the source.
  */
-export function nextWatermark(before: string | null, maxLoaded: string | null, minRejected: string | null, force: boolean, cmp: (a: string, b: string) => number): string | null {
+export function nextWatermark(
+  before: string | null,
+  maxLoaded: string | null,
+  minRejected: string | null,
+  force: boolean,
+  cmp: (a: string, b: string) => number,
+): string | null {
   let next = maxLoaded;
   if (!force && before !== null && (next === null || cmp(before, next) > 0)) next = before;
   if (minRejected !== null && (next === null || cmp(minRejected, next) < 0)) next = minRejected;

@@ -17,12 +17,19 @@ export const runSyncPipeline: PipelineRunner = async (ctx, name, pipeline, optio
   let tables = Object.entries(p.tables).map(([t, tc]) => resolveTable(name, p, t, tc));
   if (options.tables?.length) {
     const unknown = options.tables.filter((t) => !tables.some((x) => x.name === t));
-    if (unknown.length) throw new UsageError(`pipeline "${name}" has no table ${unknown.join(', ')}`, { hint: `Its tables: ${tables.map((t) => t.name).join(', ')}.` });
+    if (unknown.length)
+      throw new UsageError(`pipeline "${name}" has no table ${unknown.join(', ')}`, {
+        hint: `Its tables: ${tables.map((t) => t.name).join(', ')}.`,
+      });
     tables = tables.filter((t) => options.tables!.includes(t.name));
   }
-  if (tables.length === 0) return { tables: [], notes: [`pipeline ${name} has no tables configured (pipelines.${name}.tables)`] };
+  if (tables.length === 0)
+    return { tables: [], notes: [`pipeline ${name} has no tables configured (pipelines.${name}.tables)`] };
   const targetConfig = ctx.config.targets[p.target];
-  if (!targetConfig) throw new UsageError(`pipeline "${name}" syncs into target "${p.target}", which is not configured`, { hint: `Add targets.${p.target} or fix pipelines.${name}.target.` });
+  if (!targetConfig)
+    throw new UsageError(`pipeline "${name}" syncs into target "${p.target}", which is not configured`, {
+      hint: `Add targets.${p.target} or fix pipelines.${name}.target.`,
+    });
 
   const store = await ctx.state();
   // The warehouse (loading DuckDB's native library is most of a run with nothing new) and the target (connect, ensure
@@ -63,7 +70,13 @@ export const runSyncPipeline: PipelineRunner = async (ctx, name, pipeline, optio
           dryRun: options.dryRun,
           batchSize: p.batchSize,
         });
-        ctx.log.info(`sync ${name}/${t.name}`, { status: outcome.status, extracted: outcome.extracted, loaded: outcome.loaded, rejected: outcome.rejected, watermark: outcome.watermarkAfter });
+        ctx.log.info(`sync ${name}/${t.name}`, {
+          status: outcome.status,
+          extracted: outcome.extracted,
+          loaded: outcome.loaded,
+          rejected: outcome.rejected,
+          watermark: outcome.watermarkAfter,
+        });
         outcomes.push(outcome);
       }
       const failed = outcomes.filter((o) => o.status === 'failed');

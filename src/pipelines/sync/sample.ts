@@ -9,7 +9,16 @@ export const PULSO_SCHEMA = 'pulso';
 export const PULSO_TABLES = {
   dashboard_data: {
     source: { table: 'pulso.dashboard_data' },
-    columns: { fecha_foto: 'date', archivo: 'text', cartera: 'text', servicio: 'text', cuentas: 'integer', monto_deuda: 'numeric', monto_pagado: 'numeric', actualizado_en: 'timestamptz' },
+    columns: {
+      fecha_foto: 'date',
+      archivo: 'text',
+      cartera: 'text',
+      servicio: 'text',
+      cuentas: 'integer',
+      monto_deuda: 'numeric',
+      monto_pagado: 'numeric',
+      actualizado_en: 'timestamptz',
+    },
     primary_key: ['fecha_foto', 'archivo', 'cartera', 'servicio'],
     incremental_column: 'fecha_foto',
     lookback_days: 7,
@@ -17,7 +26,13 @@ export const PULSO_TABLES = {
   },
   evolution_data: {
     source: { table: 'pulso.evolution_data' },
-    columns: { fecha_foto: 'date', archivo: 'text', cuentas: 'integer', gestionadas: 'integer', contactabilidad: 'double precision' },
+    columns: {
+      fecha_foto: 'date',
+      archivo: 'text',
+      cuentas: 'integer',
+      gestionadas: 'integer',
+      contactabilidad: 'double precision',
+    },
     primary_key: ['fecha_foto', 'archivo'],
     incremental_column: 'fecha_foto',
     lookback_days: 3,
@@ -25,7 +40,13 @@ export const PULSO_TABLES = {
   },
   assignment_data: {
     source: { table: 'pulso.assignment_data' },
-    columns: { periodo: 'date', archivo: 'text', cartera: 'text', cuentas_asignadas: 'integer', monto_asignado: 'numeric' },
+    columns: {
+      periodo: 'date',
+      archivo: 'text',
+      cartera: 'text',
+      cuentas_asignadas: 'integer',
+      monto_asignado: 'numeric',
+    },
     primary_key: ['periodo', 'archivo', 'cartera'],
     incremental_column: 'periodo',
     lookback_days: 31,
@@ -33,7 +54,15 @@ export const PULSO_TABLES = {
   },
   operation_data: {
     source: { table: 'pulso.operation_data' },
-    columns: { fecha_foto: 'date', hora: 'integer', canal: 'text', archivo: 'text', llamadas: 'integer', contactos: 'integer', promesas: 'integer' },
+    columns: {
+      fecha_foto: 'date',
+      hora: 'integer',
+      canal: 'text',
+      archivo: 'text',
+      llamadas: 'integer',
+      contactos: 'integer',
+      promesas: 'integer',
+    },
     primary_key: ['fecha_foto', 'hora', 'canal', 'archivo'],
     incremental_column: 'fecha_foto',
     lookback_days: 2,
@@ -42,7 +71,14 @@ export const PULSO_TABLES = {
   },
   productivity_data: {
     source: { table: 'pulso.productivity_data' },
-    columns: { fecha_foto: 'date', correo_agente: 'text', archivo: 'text', gestiones: 'integer', promesas: 'integer', monto_prometido: 'numeric' },
+    columns: {
+      fecha_foto: 'date',
+      correo_agente: 'text',
+      archivo: 'text',
+      gestiones: 'integer',
+      promesas: 'integer',
+      monto_prometido: 'numeric',
+    },
     primary_key: ['fecha_foto', 'correo_agente', 'archivo'],
     incremental_column: 'fecha_foto',
     lookback_days: 7,
@@ -61,7 +97,7 @@ export function seedSql(today: string): string[] {
     `CREATE SCHEMA IF NOT EXISTS ${PULSO_SCHEMA}`,
     `CREATE OR REPLACE TABLE ${PULSO_SCHEMA}.dashboard_data AS
      SELECT ${day('d')} AS fecha_foto, archivo, cartera, servicio,
-       ${h("d || archivo || cartera || servicio", 500)} + 10 AS cuentas,
+       ${h('d || archivo || cartera || servicio', 500)} + 10 AS cuentas,
        CAST(${h("'m' || d || archivo || cartera || servicio", 100000)} AS DECIMAL(14,2)) / 10 AS monto_deuda,
        CAST(${h("'p' || d || archivo || cartera || servicio", 50000)} AS DECIMAL(14,2)) / 10 AS monto_pagado,
        CAST(${day('d')} AS TIMESTAMPTZ) + INTERVAL 6 HOUR AS actualizado_en

@@ -32,20 +32,38 @@ function castType(t: SyncTable, dialect: SourceDialect): string {
  * (`>=`, so rows tied with the watermark are read again and the upsert makes that harmless). No ORDER BY: the target
  * resolves duplicate keys by its own total order, so the warehouse's row order never matters.
  */
-export function sourceQuery(t: SyncTable, dialect: SourceDialect, dataset: string | undefined, from: string | null): { sql: string; params: unknown[] } {
+export function sourceQuery(
+  t: SyncTable,
+  dialect: SourceDialect,
+  dataset: string | undefined,
+  from: string | null,
+): { sql: string; params: unknown[] } {
   const cols = t.columns.map((c) => quote(c.name, dialect)).join(', ');
-  const src = t.config.source && 'query' in t.config.source ? `(${t.config.source.query.trim().replace(/;\s*$/, '')}) AS src` : quoteSourceTable(t.config.source?.table ?? t.name, dialect, dataset);
+  const src =
+    t.config.source && 'query' in t.config.source
+      ? `(${t.config.source.query.trim().replace(/;\s*$/, '')}) AS src`
+      : quoteSourceTable(t.config.source?.table ?? t.name, dialect, dataset);
   const base = `SELECT ${cols} FROM ${src}`;
   if (from === null) return { sql: base, params: [] };
-  return { sql: `${base} WHERE ${quote(t.incremental, dialect)} >= CAST(? AS ${castType(t, dialect)})`, params: [from] };
+  return {
+    sql: `${base} WHERE ${quote(t.incremental, dialect)} >= CAST(? AS ${castType(t, dialect)})`,
+    params: [from],
+  };
 }
 
 export function sourceDialect(config: Config): { dialect: SourceDialect; dataset: string | undefined } {
-  return config.warehouse.kind === 'bigquery' ? { dialect: 'bigquery', dataset: config.warehouse.bigquery.dataset } : { dialect: 'duckdb', dataset: undefined };
+  return config.warehouse.kind === 'bigquery'
+    ? { dialect: 'bigquery', dataset: config.warehouse.bigquery.dataset }
+    : { dialect: 'duckdb', dataset: undefined };
 }
 
 /** The same query with its window start written as a literal, for BigQuery dry runs (validate). */
-export function sourceQueryLiteral(t: SyncTable, dialect: SourceDialect, dataset: string | undefined, from: string): string {
+export function sourceQueryLiteral(
+  t: SyncTable,
+  dialect: SourceDialect,
+  dataset: string | undefined,
+  from: string,
+): string {
   const q = sourceQuery(t, dialect, dataset, from);
   const at = q.sql.lastIndexOf('?');
   return `${q.sql.slice(0, at)}'${from.replace(/'/g, "''")}'${q.sql.slice(at + 1)}`;
@@ -55,11 +73,23 @@ export function sourceQueryLiteral(t: SyncTable, dialect: SourceDialect, dataset
  * The source query of each sync table as a run would send it today with a full lookback window (watermark = today),
  * for BigQuery dry runs: what a routine run scans. A table without lookback is dry-run with today as its start.
  */
-export function syncSourceQueries(config: Config, today = new Date()): Array<{ name: string; pipeline: string; sql: string }> {
+export function syncSourceQueries(
+  config: Config,
+  today = new Date(),
+): Array<{ name: string; pipeline: string; sql: string }> {
   const { dialect, dataset } = sourceDialect(config);
   return allSyncTables(config).map((t) => {
-    const now = t.watermarkType === 'date' ? today.toISOString().slice(0, 10) : t.watermarkType === 'timestamp' ? today.toISOString() : '0';
+    const now =
+      t.watermarkType === 'date'
+        ? today.toISOString().slice(0, 10)
+        : t.watermarkType === 'timestamp'
+          ? today.toISOString()
+          : '0';
     const from = windowStart(now, t.watermarkType, t.lookbackDays) ?? now;
-    return { name: `${t.pipeline}/${t.name}`, pipeline: t.pipeline, sql: sourceQueryLiteral(t, dialect, dataset, from) };
+    return {
+      name: `${t.pipeline}/${t.name}`,
+      pipeline: t.pipeline,
+      sql: sourceQueryLiteral(t, dialect, dataset, from),
+    };
   });
 }

@@ -34,7 +34,11 @@ export interface SyncTableStatus {
   } | null;
 }
 
-export async function tableStatuses(store: StateStore, tables: SyncTable[], now = new Date()): Promise<SyncTableStatus[]> {
+export async function tableStatuses(
+  store: StateStore,
+  tables: SyncTable[],
+  now = new Date(),
+): Promise<SyncTableStatus[]> {
   const pipelines = [...new Set(tables.map((t) => t.pipeline))];
   const marks = new Map<string, Awaited<ReturnType<typeof listWatermarks>>[number]>();
   for (const p of pipelines) for (const w of await listWatermarks(store, p)) marks.set(`${p}/${w.table}`, w);
@@ -58,7 +62,15 @@ export async function tableStatuses(store: StateStore, tables: SyncTable[], now 
       limitSeconds: t.limitSeconds,
       lagging: t.limitSeconds !== null && (value === null ? last !== undefined : lag !== null && lag > t.limitSeconds),
       lastRun: last
-        ? { runId: last.runId, status: last.status, at: last.finishedAt ?? last.startedAt, rowsExtracted: last.rowsExtracted, rowsLoaded: last.rowsLoaded, rowsRejected: last.rowsRejected, error: last.error }
+        ? {
+            runId: last.runId,
+            status: last.status,
+            at: last.finishedAt ?? last.startedAt,
+            rowsExtracted: last.rowsExtracted,
+            rowsLoaded: last.rowsLoaded,
+            rowsRejected: last.rowsRejected,
+            error: last.error,
+          }
         : null,
     });
   }

@@ -50,7 +50,9 @@ export function syncPipelines(config: Config): Array<[string, SyncPipelineConfig
 
 /** Every configured sync table, in config order. */
 export function allSyncTables(config: Config): SyncTable[] {
-  return syncPipelines(config).flatMap(([name, p]) => Object.entries(p.tables).map(([t, tc]) => resolveTable(name, p, t, tc)));
+  return syncPipelines(config).flatMap(([name, p]) =>
+    Object.entries(p.tables).map(([t, tc]) => resolveTable(name, p, t, tc)),
+  );
 }
 
 /**
@@ -63,7 +65,11 @@ export function selectSyncTables(config: Config, selector?: string): SyncTable[]
   const [pipeline, table] = selector.includes('/') ? selector.split('/', 2) : [undefined, selector];
   const found = all.filter((t) => t.name === table && (pipeline === undefined || t.pipeline === pipeline));
   const names = all.map((t) => `${t.pipeline}/${t.name}`).join(', ') || '(none configured)';
-  if (found.length === 0) throw new NotFoundError(`no sync table "${selector}"`, { hint: `Configured sync tables: ${names}.` });
-  if (found.length > 1) throw new NotFoundError(`"${selector}" names a table in several sync pipelines`, { hint: `Say which: ${found.map((t) => `${t.pipeline}/${t.name}`).join(', ')}.` });
+  if (found.length === 0)
+    throw new NotFoundError(`no sync table "${selector}"`, { hint: `Configured sync tables: ${names}.` });
+  if (found.length > 1)
+    throw new NotFoundError(`"${selector}" names a table in several sync pipelines`, {
+      hint: `Say which: ${found.map((t) => `${t.pipeline}/${t.name}`).join(', ')}.`,
+    });
   return found;
 }

@@ -11,12 +11,21 @@ export type Normalized = { ok: true; text: string | null } | { ok: false; reason
 const INT4 = { min: -2147483648n, max: 2147483647n };
 const INT8 = { min: -9223372036854775808n, max: 9223372036854775807n };
 const DATE_RE = /^(\d{4})-(\d{2})-(\d{2})$/;
-const TS_RE = /^(\d{4})-(\d{2})-(\d{2})(?:[ T](\d{2}):(\d{2})(?::(\d{2})(\.\d{1,9})?)?)?\s*(Z|[+-]\d{2}(?::?\d{2})?)?$/i;
+const TS_RE =
+  /^(\d{4})-(\d{2})-(\d{2})(?:[ T](\d{2}):(\d{2})(?::(\d{2})(\.\d{1,9})?)?)?\s*(Z|[+-]\d{2}(?::?\d{2})?)?$/i;
 const NUMERIC_RE = /^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?$/;
 
 /** BigQuery's client wraps DATE/TIMESTAMP/NUMERIC in objects with a `value`. */
 function unwrap(v: unknown): unknown {
-  if (v !== null && typeof v === 'object' && !(v instanceof Date) && !Array.isArray(v) && 'value' in v && Object.keys(v).length === 1) return (v as { value: unknown }).value;
+  if (
+    v !== null &&
+    typeof v === 'object' &&
+    !(v instanceof Date) &&
+    !Array.isArray(v) &&
+    'value' in v &&
+    Object.keys(v).length === 1
+  )
+    return (v as { value: unknown }).value;
   return v;
 }
 
@@ -26,7 +35,8 @@ function validDate(y: number, m: number, d: number): boolean {
 }
 
 function integer(v: unknown, range: { min: bigint; max: bigint }): Normalized {
-  if (typeof v === 'number' && Number.isSafeInteger(v) && v >= Number(range.min) && v <= Number(range.max)) return { ok: true, text: String(v) };
+  if (typeof v === 'number' && Number.isSafeInteger(v) && v >= Number(range.min) && v <= Number(range.max))
+    return { ok: true, text: String(v) };
   if (typeof v === 'string' && /^-?\d{1,9}$/.test(v)) return { ok: true, text: v };
   let n: bigint;
   if (typeof v === 'bigint') n = v;
@@ -38,7 +48,14 @@ function integer(v: unknown, range: { min: bigint; max: bigint }): Normalized {
 }
 
 function show(v: unknown): string {
-  const s = typeof v === 'string' ? JSON.stringify(v) : typeof v === 'bigint' ? `${v}` : v instanceof Date ? v.toISOString() : JSON.stringify(v) ?? String(v);
+  const s =
+    typeof v === 'string'
+      ? JSON.stringify(v)
+      : typeof v === 'bigint'
+        ? `${v}`
+        : v instanceof Date
+          ? v.toISOString()
+          : (JSON.stringify(v) ?? String(v));
   return s.length > 60 ? `${s.slice(0, 57)}…` : s;
 }
 
@@ -49,7 +66,8 @@ export function normalizeTimestamp(v: unknown): string | undefined {
   const m = TS_RE.exec(v.trim());
   if (!m) return undefined;
   const [, y, mo, d, h = '00', mi = '00', s = '00', frac = '', zone] = m;
-  if (!validDate(Number(y), Number(mo), Number(d)) || Number(h) > 23 || Number(mi) > 59 || Number(s) > 59) return undefined;
+  if (!validDate(Number(y), Number(mo), Number(d)) || Number(h) > 23 || Number(mi) > 59 || Number(s) > 59)
+    return undefined;
   const micros = (frac.slice(1) + '000000').slice(0, 6);
   let ms = Date.UTC(Number(y), Number(mo) - 1, Number(d), Number(h), Number(mi), Number(s));
   if (zone && zone.toUpperCase() !== 'Z') {
@@ -83,7 +101,8 @@ export function checkTimestamp(v: unknown): string | undefined {
   const m = TS_RE.exec(v);
   if (!m) return undefined;
   const [, y, mo, d, h = '00', mi = '00', s = '00'] = m;
-  if (!validDate(Number(y), Number(mo), Number(d)) || Number(h) > 23 || Number(mi) > 59 || Number(s) > 59) return undefined;
+  if (!validDate(Number(y), Number(mo), Number(d)) || Number(h) > 23 || Number(mi) > 59 || Number(s) > 59)
+    return undefined;
   return v;
 }
 
@@ -105,7 +124,10 @@ export function normalizeValue(raw: unknown, type: SyncColumnType, exact = true)
       return integer(v, INT8);
     case 'numeric':
     case 'double precision': {
-      if (typeof v === 'number') return Number.isFinite(v) ? { ok: true, text: String(v) } : { ok: false, reason: `${v} is not a finite number` };
+      if (typeof v === 'number')
+        return Number.isFinite(v)
+          ? { ok: true, text: String(v) }
+          : { ok: false, reason: `${v} is not a finite number` };
       if (typeof v === 'bigint') return { ok: true, text: v.toString() };
       if (typeof v === 'string' && NUMERIC_RE.test(v.trim())) return { ok: true, text: v.trim() };
       return { ok: false, reason: `${show(v)} is not a number` };
@@ -128,7 +150,9 @@ export function normalizeValue(raw: unknown, type: SyncColumnType, exact = true)
         return t ? { ok: true, text: t } : { ok: false, reason: `${show(v)} is not a timestamp` };
       }
       const t = normalizeTimestamp(v);
-      return t ? { ok: true, text: type === 'timestamp' ? t.slice(0, -1) : t } : { ok: false, reason: `${show(v)} is not a timestamp` };
+      return t
+        ? { ok: true, text: type === 'timestamp' ? t.slice(0, -1) : t }
+        : { ok: false, reason: `${show(v)} is not a timestamp` };
     }
     case 'jsonb': {
       if (typeof v === 'string') {
@@ -202,7 +226,8 @@ export function windowStart(watermark: string | null, type: WatermarkType, lookb
 /** How far the watermark is behind `now`, in seconds (date and timestamp watermarks; numbers have no lag). */
 export function lagSeconds(watermark: string | null, type: WatermarkType, now: Date): number | null {
   if (watermark === null || type === 'number' || type === 'text') return null;
-  const at = type === 'date' ? Date.parse(`${watermark}T00:00:00Z`) : Date.parse(normalizeTimestamp(watermark) ?? watermark);
+  const at =
+    type === 'date' ? Date.parse(`${watermark}T00:00:00Z`) : Date.parse(normalizeTimestamp(watermark) ?? watermark);
   if (Number.isNaN(at)) return null;
   return Math.max(0, Math.round((now.getTime() - at) / 1000));
 }

@@ -6,4 +6,10 @@ import { loadtestMigrations } from './loadtest.js';
 import type { StateMigration } from './types.js';
 
 /** Every state-store migration this opsctl knows, in the order they apply. Add an area's list at the end. */
-export const STATE_MIGRATIONS: StateMigration[] = [...coreMigrations, ...costsMigrations, ...botMigrations, ...backupsMigrations, ...loadtestMigrations];
+export const STATE_MIGRATIONS: StateMigration[] = [
+  ...coreMigrations,
+  ...costsMigrations,
+  ...botMigrations,
+  ...backupsMigrations,
+  ...loadtestMigrations,
+];

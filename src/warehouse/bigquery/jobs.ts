@@ -1,6 +1,14 @@
 import { randomUUID } from 'node:crypto';
 import { Readable } from 'node:stream';
-import { BigQuery, BigQueryDate, BigQueryDatetime, BigQueryTime, BigQueryTimestamp, type Job, type Query } from '@google-cloud/bigquery';
+import {
+  BigQuery,
+  BigQueryDate,
+  BigQueryDatetime,
+  BigQueryTime,
+  BigQueryTimestamp,
+  type Job,
+  type Query,
+} from '@google-cloud/bigquery';
 import { CancelledError, UsageError } from '../../errors.js';
 import { bindParams, explainBigqueryError, guardedQuery, labelValue, type BigqueryConfig } from '../bigquery-client.js';
 import type { Row } from '../warehouse.js';
@@ -17,7 +25,11 @@ export interface JobScope {
 }
 
 /** app=opsctl, the config's labels, operation=<method>, then the caller's (pipeline=…, run=…); values made label-safe. */
-export function labelsFor(config: BigqueryConfig, operation: string, extra: Record<string, string> = {}): Record<string, string> {
+export function labelsFor(
+  config: BigqueryConfig,
+  operation: string,
+  extra: Record<string, string> = {},
+): Record<string, string> {
   const labels: Record<string, string> = { ...config.labels, operation: labelValue(operation) };
   for (const [k, v] of Object.entries(extra)) {
     const key = labelValue(k).replace(/^[^a-z]+/, '');
@@ -32,7 +44,12 @@ function cancelled(scope: JobScope): CancelledError {
 }
 
 /** Starts a query job with the guard (labels, maximumBytesBilled, location) and bound parameters. */
-export async function startQuery(scope: JobScope, sql: string, params: unknown[] = [], extra: Partial<Query> = {}): Promise<Job> {
+export async function startQuery(
+  scope: JobScope,
+  sql: string,
+  params: unknown[] = [],
+  extra: Partial<Query> = {},
+): Promise<Job> {
   if (scope.signal?.aborted) throw cancelled(scope);
   try {
     const [job] = await scope.client.createQueryJob({
@@ -58,7 +75,12 @@ interface ResultsPage {
 }
 
 /** One jobs.getQueryResults call (`maxResults` rows from `pageToken`); BigQuery long-polls while the job runs. */
-async function resultsPage(scope: JobScope, job: Job, maxResults: number, pageToken: string | undefined): Promise<ResultsPage> {
+async function resultsPage(
+  scope: JobScope,
+  job: Job,
+  maxResults: number,
+  pageToken: string | undefined,
+): Promise<ResultsPage> {
   if (scope.signal?.aborted) {
     await job.cancel().catch(() => undefined);
     throw cancelled(scope);
@@ -71,7 +93,12 @@ async function resultsPage(scope: JobScope, job: Job, maxResults: number, pageTo
       wrapIntegers: { integerTypeCastFunction: castInteger },
     });
     const r = (response ?? {}) as { jobComplete?: boolean; pageToken?: string; totalRows?: string };
-    return { rows: (rows as Row[]).map(plainRow), jobComplete: r.jobComplete !== false, pageToken: r.pageToken, totalRows: r.totalRows };
+    return {
+      rows: (rows as Row[]).map(plainRow),
+      jobComplete: r.jobComplete !== false,
+      pageToken: r.pageToken,
+      totalRows: r.totalRows,
+    };
   } catch (error) {
     throw explainBigqueryError(error, scope.what);
   }
@@ -119,9 +146,17 @@ export async function runDml(scope: JobScope, sql: string, params: unknown[] = [
 
 interface JobResource {
   jobReference?: { jobId?: string; location?: string };
-  status?: { state?: string; errorResult?: { reason?: string; message?: string }; errors?: Array<{ reason?: string; message?: string }> };
+  status?: {
+    state?: string;
+    errorResult?: { reason?: string; message?: string };
+    errors?: Array<{ reason?: string; message?: string }>;
+  };
   statistics?: {
-    query?: { dmlStats?: { insertedRowCount?: string; updatedRowCount?: string; deletedRowCount?: string }; numDmlAffectedRows?: string; totalBytesBilled?: string };
+    query?: {
+      dmlStats?: { insertedRowCount?: string; updatedRowCount?: string; deletedRowCount?: string };
+      numDmlAffectedRows?: string;
+      totalBytesBilled?: string;
+    };
     load?: { outputRows?: string };
   };
 }
@@ -132,7 +167,12 @@ interface JobResource {
  * job resource written here so the job carries its labels (`configuration.labels`, which `createLoadJob`'s
  * metadata cannot reach). Waits until BigQuery reports the job DONE.
  */
-export async function loadNdjson(scope: JobScope, destination: TableRef, fields: SchemaField[], ndjson: string): Promise<number> {
+export async function loadNdjson(
+  scope: JobScope,
+  destination: TableRef,
+  fields: SchemaField[],
+  ndjson: string,
+): Promise<number> {
   if (scope.signal?.aborted) throw cancelled(scope);
   const { client, config } = scope;
   const jobId = `opsctl_load_${randomUUID().replace(/-/g, '')}`;
@@ -178,12 +218,17 @@ export async function loadNdjson(scope: JobScope, destination: TableRef, fields:
       const code = (error as { code?: number | string }).code;
       // 409: an earlier attempt did create the job (its answer was lost); wait for that one.
       if (code === 409 && attempt > 1) break;
-      const transient = RETRYABLE.has(Number(code)) || /^E(CONNRESET|CONNREFUSED|TIMEDOUT|PIPE|AI_AGAIN)$/.test(String(code));
+      const transient =
+        RETRYABLE.has(Number(code)) || /^E(CONNRESET|CONNREFUSED|TIMEDOUT|PIPE|AI_AGAIN)$/.test(String(code));
       if (attempt > UPLOAD_RETRIES || !transient) throw explainBigqueryError(error, scope.what);
       await sleep(UPLOAD_BACKOFF_MS * 2 ** (attempt - 1) * (0.5 + Math.random() / 2), scope);
     }
   }
-  const done = await waitForJob(scope, client.job(jobId, { location: job.jobReference?.location ?? config.location }), job);
+  const done = await waitForJob(
+    scope,
+    client.job(jobId, { location: job.jobReference?.location ?? config.location }),
+    job,
+  );
   return Number(done.statistics?.load?.outputRows ?? 0);
 }
 
@@ -256,7 +301,9 @@ export function ndjsonLine(table: string, fields: SchemaField[], row: Row, seq: 
     }
     const value = loadValue(table, f, row[f.name]);
     if (value === null && f.mode === 'REQUIRED') {
-      throw new UsageError(`${table}.${f.name} is required but a row has no value`, { hint: 'Rows that fail their model are quarantined before loading; this is a bug in the transform.' });
+      throw new UsageError(`${table}.${f.name} is required but a row has no value`, {
+        hint: 'Rows that fail their model are quarantined before loading; this is a bug in the transform.',
+      });
     }
     if (value !== null) out[f.name] = value;
   }
@@ -266,18 +313,29 @@ export function ndjsonLine(table: string, fields: SchemaField[], row: Row, seq: 
 function loadValue(table: string, f: SchemaField, value: unknown): unknown {
   if (value === null || value === undefined) return null;
   const bad = (): never => {
-    throw new UsageError(`${table}.${f.name}: ${JSON.stringify(value)?.slice(0, 80)} is not a ${f.type}`, { hint: 'The transform must produce values of the column types in the table definition.' });
+    throw new UsageError(`${table}.${f.name}: ${JSON.stringify(value)?.slice(0, 80)} is not a ${f.type}`, {
+      hint: 'The transform must produce values of the column types in the table definition.',
+    });
   };
   switch (f.type) {
     case 'TIMESTAMP':
     case 'DATE': {
-      const date = value instanceof Date ? value : typeof value === 'string' || typeof value === 'number' ? new Date(/^\d{4}-\d{2}-\d{2}$/.test(String(value)) ? `${value}T00:00:00Z` : value) : null;
+      const date =
+        value instanceof Date
+          ? value
+          : typeof value === 'string' || typeof value === 'number'
+            ? new Date(/^\d{4}-\d{2}-\d{2}$/.test(String(value)) ? `${value}T00:00:00Z` : value)
+            : null;
       if (!date || Number.isNaN(date.getTime())) return bad();
       return f.type === 'DATE' ? date.toISOString().slice(0, 10) : date.toISOString();
     }
     case 'INT64':
       if (typeof value === 'bigint') return value.toString();
-      if ((typeof value === 'number' && Number.isInteger(value)) || (typeof value === 'string' && /^-?\d+$/.test(value))) return value;
+      if (
+        (typeof value === 'number' && Number.isInteger(value)) ||
+        (typeof value === 'string' && /^-?\d+$/.test(value))
+      )
+        return value;
       return bad();
     case 'FLOAT64':
       if (typeof value === 'number') return value;
@@ -295,6 +353,10 @@ function loadValue(table: string, f: SchemaField, value: unknown): unknown {
         return value;
       }
     default:
-      return typeof value === 'string' ? value : typeof value === 'number' || typeof value === 'boolean' || typeof value === 'bigint' ? String(value) : bad();
+      return typeof value === 'string'
+        ? value
+        : typeof value === 'number' || typeof value === 'boolean' || typeof value === 'bigint'
+          ? String(value)
+          : bad();
   }
 }

@@ -16,7 +16,9 @@ export const SEQ_COLUMN = '_opsctl_seq';
 
 export function column(name: string): string {
   if (!COLUMN.test(name)) {
-    throw new UsageError(`"${name}" is not a valid BigQuery column or table name`, { hint: 'Names are letters, digits and _, starting with a letter or _.' });
+    throw new UsageError(`"${name}" is not a valid BigQuery column or table name`, {
+      hint: 'Names are letters, digits and _, starting with a letter or _.',
+    });
   }
   return `\`${name}\``;
 }
@@ -29,8 +31,14 @@ export interface TableRef {
 
 /** `project.dataset.table`, validated and quoted as one path (BigQuery allows `-` and `:` in project ids). */
 export function tablePath(ref: TableRef): string {
-  if (!PROJECT.test(ref.projectId)) throw new UsageError(`"${ref.projectId}" is not a valid Google Cloud project id`, { hint: 'Check warehouse.bigquery.projectId.' });
-  if (!DATASET.test(ref.datasetId)) throw new UsageError(`"${ref.datasetId}" is not a valid BigQuery dataset id`, { hint: 'Check warehouse.bigquery.dataset.' });
+  if (!PROJECT.test(ref.projectId))
+    throw new UsageError(`"${ref.projectId}" is not a valid Google Cloud project id`, {
+      hint: 'Check warehouse.bigquery.projectId.',
+    });
+  if (!DATASET.test(ref.datasetId))
+    throw new UsageError(`"${ref.datasetId}" is not a valid BigQuery dataset id`, {
+      hint: 'Check warehouse.bigquery.dataset.',
+    });
   column(ref.tableId);
   return `\`${ref.projectId}.${ref.datasetId}.${ref.tableId}\``;
 }
@@ -38,16 +46,22 @@ export function tablePath(ref: TableRef): string {
 export function validateDef(def: TableDef): void {
   column(def.name);
   const names = new Set(def.columns.map((c) => column(c.name) && c.name));
-  if (def.key.length === 0) throw new UsageError(`table ${def.name} has no key`, { hint: 'Every warehouse table declares the natural key its loads merge on.' });
+  if (def.key.length === 0)
+    throw new UsageError(`table ${def.name} has no key`, {
+      hint: 'Every warehouse table declares the natural key its loads merge on.',
+    });
   for (const k of def.key) {
     if (!names.has(k)) throw new UsageError(`table ${def.name}: key column ${k} is not one of its columns`);
-    if (def.columns.find((c) => c.name === k)!.type === 'JSON') throw new UsageError(`table ${def.name}: key column ${k} is JSON, which BigQuery cannot join on`);
+    if (def.columns.find((c) => c.name === k)!.type === 'JSON')
+      throw new UsageError(`table ${def.name}: key column ${k} is JSON, which BigQuery cannot join on`);
   }
   if (names.has(SEQ_COLUMN)) throw new UsageError(`table ${def.name}: ${SEQ_COLUMN} is reserved for staging`);
   if (def.partitionBy) {
     const p = def.columns.find((c) => c.name === def.partitionBy!.column);
     if (!p || (p.type !== 'TIMESTAMP' && p.type !== 'DATE')) {
-      throw new UsageError(`table ${def.name}: partition column ${def.partitionBy.column} must be a TIMESTAMP or DATE column`);
+      throw new UsageError(
+        `table ${def.name}: partition column ${def.partitionBy.column} must be a TIMESTAMP or DATE column`,
+      );
     }
   }
 }
@@ -91,7 +105,12 @@ function clusteringFor(def: TableDef): { clustering?: { fields: string[] } } {
  * row of the batch wins, by its sequence number), so a key appearing twice in a batch never makes MERGE fail; a row
  * equal to the stored one is not touched, so re-loading the same extract reports 0 inserted and 0 updated.
  */
-export function mergeSql(target: TableRef, staging: TableRef, def: TableDef, options: { sequenced?: boolean; prune?: boolean } = {}): string {
+export function mergeSql(
+  target: TableRef,
+  staging: TableRef,
+  def: TableDef,
+  options: { sequenced?: boolean; prune?: boolean } = {},
+): string {
   validateDef(def);
   const key = def.key.map(column);
   const all = def.columns.map((c) => column(c.name));
@@ -99,7 +118,13 @@ export function mergeSql(target: TableRef, staging: TableRef, def: TableDef, opt
   const prune = options.prune && prunableColumn(def);
   const on = [
     ...key.map((k) => `T.${k} = S.${k}`),
-    ...(prune ? [prune.type === 'DATE' ? `T.${column(prune.name)} BETWEEN DATE(?) AND DATE(?)` : `T.${column(prune.name)} BETWEEN ? AND ?`] : []),
+    ...(prune
+      ? [
+          prune.type === 'DATE'
+            ? `T.${column(prune.name)} BETWEEN DATE(?) AND DATE(?)`
+            : `T.${column(prune.name)} BETWEEN ? AND ?`,
+        ]
+      : []),
   ].join(' AND ');
   // `sequenced: false` is for a source without the staging sequence (validate dry-runs the MERGE from the target itself).
   const order = options.sequenced === false ? key.join(', ') : `${column(SEQ_COLUMN)} DESC`;
@@ -116,7 +141,9 @@ export function mergeSql(target: TableRef, staging: TableRef, def: TableDef, opt
     `  QUALIFY ROW_NUMBER() OVER (PARTITION BY ${key.join(', ')} ORDER BY ${order}) = 1`,
     `) AS S`,
     `ON ${on}`,
-    ...(rest.length ? [`WHEN MATCHED AND (${changed}) THEN`, `  UPDATE SET ${rest.map((c) => `${c} = S.${c}`).join(', ')}`] : []),
+    ...(rest.length
+      ? [`WHEN MATCHED AND (${changed}) THEN`, `  UPDATE SET ${rest.map((c) => `${c} = S.${c}`).join(', ')}`]
+      : []),
     `WHEN NOT MATCHED THEN`,
     `  INSERT (${all.join(', ')}) VALUES (${all.map((c) => `S.${c}`).join(', ')})`,
   ].join('\n');
@@ -136,7 +163,11 @@ export function prunableColumn(def: TableDef): ColumnDef | undefined {
 /** The two bound parameters of a pruned MERGE: the batch's least and greatest partition value, as TIMESTAMPs. */
 export function pruneRange(values: unknown[]): [Date, Date] {
   const times = values.map((v) =>
-    v instanceof Date ? v.getTime() : typeof v === 'number' ? v : Date.parse(/^\d{4}-\d{2}-\d{2}$/.test(String(v)) ? `${String(v)}T00:00:00Z` : String(v)),
+    v instanceof Date
+      ? v.getTime()
+      : typeof v === 'number'
+        ? v
+        : Date.parse(/^\d{4}-\d{2}-\d{2}$/.test(String(v)) ? `${String(v)}T00:00:00Z` : String(v)),
   );
   let min = Infinity;
   let max = -Infinity;
@@ -152,7 +183,9 @@ function retentionColumn(def: TableDef, name: string): ColumnDef {
   validateDef(def);
   const col = def.columns.find((c) => c.name === name);
   if (!col || (col.type !== 'TIMESTAMP' && col.type !== 'DATE')) {
-    throw new UsageError(`${def.name}.${name} is not a TIMESTAMP or DATE column`, { hint: 'Retention deletes by a time column of the table.' });
+    throw new UsageError(`${def.name}.${name} is not a TIMESTAMP or DATE column`, {
+      hint: 'Retention deletes by a time column of the table.',
+    });
   }
   return col;
 }

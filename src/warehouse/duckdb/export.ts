@@ -7,7 +7,10 @@ import { ident } from './sql.js';
 export async function describeDuckdb(connection: DuckDBConnection, sql: string): Promise<SourceColumn[]> {
   const prepared = await connection.prepare(sql);
   try {
-    return Array.from({ length: prepared.columnCount }, (_, i) => ({ name: prepared.columnName(i), type: prepared.columnType(i).toString() }));
+    return Array.from({ length: prepared.columnCount }, (_, i) => ({
+      name: prepared.columnName(i),
+      type: prepared.columnType(i).toString(),
+    }));
   } finally {
     prepared.destroySync();
   }
@@ -19,7 +22,13 @@ export async function describeDuckdb(connection: DuckDBConnection, sql: string):
  * quoted, so an empty string stays distinguishable from NULL in PostgreSQL's CSV reader. A cancelled run interrupts the
  * statement.
  */
-export async function exportCsvDuckdb(connection: DuckDBConnection, sql: string, params: unknown[], file: string, options: CsvExportOptions = {}): Promise<number> {
+export async function exportCsvDuckdb(
+  connection: DuckDBConnection,
+  sql: string,
+  params: unknown[],
+  file: string,
+  options: CsvExportOptions = {},
+): Promise<number> {
   const quote = options.quote?.length ? `, FORCE_QUOTE (${options.quote.map(ident).join(', ')})` : '';
   const copy = `COPY (${sql}) TO '${file.replace(/'/g, "''")}' (FORMAT csv, HEADER false, DELIMITER ',', QUOTE '"', ESCAPE '"'${quote})`;
   const interrupt = () => connection.interrupt();
@@ -31,7 +40,8 @@ export async function exportCsvDuckdb(connection: DuckDBConnection, sql: string,
     const reader = await connection.runAndReadAll(copy, params as DuckDBValue[]);
     return Number(reader.getRowsJS()[0]?.[0] ?? 0);
   } catch (error) {
-    if (options.signal?.aborted) throw new CancelledError('cancelled while exporting from the warehouse', { cause: error });
+    if (options.signal?.aborted)
+      throw new CancelledError('cancelled while exporting from the warehouse', { cause: error });
     throw error;
   } finally {
     options.signal?.removeEventListener('abort', interrupt);

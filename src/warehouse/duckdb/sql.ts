@@ -18,7 +18,9 @@ const IDENTIFIER = /^[A-Za-z_][A-Za-z0-9_]{0,127}$/;
 /** Validates an identifier (table or column name from a TableDef) and double-quotes it for DuckDB. */
 export function ident(name: string): string {
   if (!IDENTIFIER.test(name)) {
-    throw new UsageError(`"${name}" is not a valid warehouse identifier`, { hint: 'Table and column names are letters, digits and _, starting with a letter or _.' });
+    throw new UsageError(`"${name}" is not a valid warehouse identifier`, {
+      hint: 'Table and column names are letters, digits and _, starting with a letter or _.',
+    });
   }
   return `"${name}"`;
 }
@@ -47,7 +49,10 @@ export const DUCK_TYPE: Record<ColumnType, DuckDBType> = {
 export function validateDef(def: TableDef): void {
   ident(def.name);
   const names = new Set(def.columns.map((c) => ident(c.name) && c.name));
-  if (def.key.length === 0) throw new UsageError(`table ${def.name} has no key`, { hint: 'Every warehouse table declares the natural key its loads merge on.' });
+  if (def.key.length === 0)
+    throw new UsageError(`table ${def.name} has no key`, {
+      hint: 'Every warehouse table declares the natural key its loads merge on.',
+    });
   for (const k of def.key) {
     if (!names.has(k)) throw new UsageError(`table ${def.name}: key column ${k} is not one of its columns`);
   }
@@ -59,7 +64,11 @@ function toEpochMs(value: unknown): number {
   if (value instanceof Date) return value.getTime();
   if (typeof value === 'number') return value;
   if (typeof value === 'string') {
-    const plain = /^\d{4}-\d{2}-\d{2}$/.test(value) ? `${value}T00:00:00Z` : /[zZ]|[+-]\d{2}:?\d{2}$/.test(value) ? value : `${value.replace(' ', 'T')}Z`;
+    const plain = /^\d{4}-\d{2}-\d{2}$/.test(value)
+      ? `${value}T00:00:00Z`
+      : /[zZ]|[+-]\d{2}:?\d{2}$/.test(value)
+        ? value
+        : `${value.replace(' ', 'T')}Z`;
     return Date.parse(plain);
   }
   return Number.NaN;
@@ -72,15 +81,24 @@ function toEpochMs(value: unknown): number {
  */
 export function toDuckValue(table: string, column: ColumnDef, value: unknown): DuckDBValue {
   if (value === null || value === undefined) {
-    if (column.required) throw new UsageError(`${table}.${column.name} is required but the row has no value`, { hint: 'Rows that fail their model are quarantined before loading; this is a bug in the transform.' });
+    if (column.required)
+      throw new UsageError(`${table}.${column.name} is required but the row has no value`, {
+        hint: 'Rows that fail their model are quarantined before loading; this is a bug in the transform.',
+      });
     return null;
   }
   const bad = (): never => {
-    throw new UsageError(`${table}.${column.name}: ${JSON.stringify(value)?.slice(0, 80)} is not a ${column.type}`, { hint: 'The transform must produce values of the column types in the table definition.' });
+    throw new UsageError(`${table}.${column.name}: ${JSON.stringify(value)?.slice(0, 80)} is not a ${column.type}`, {
+      hint: 'The transform must produce values of the column types in the table definition.',
+    });
   };
   switch (column.type) {
     case 'STRING':
-      return typeof value === 'string' ? value : typeof value === 'number' || typeof value === 'boolean' || typeof value === 'bigint' ? String(value) : bad();
+      return typeof value === 'string'
+        ? value
+        : typeof value === 'number' || typeof value === 'boolean' || typeof value === 'bigint'
+          ? String(value)
+          : bad();
     case 'JSON':
       return typeof value === 'string' ? value : JSON.stringify(value);
     case 'INT64':

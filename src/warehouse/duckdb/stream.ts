@@ -18,9 +18,14 @@ export async function* streamDuckdb(
   // A streaming result hands a selective filter's rows over in as many tiny chunks as the scan has vectors (one native
   // round trip each: ~0.2 s for 1,000 rows out of 1,000,000). A result small enough to hold (a few batches) is counted
   // first and then run materialized, in a few full chunks; a large one streams, so memory stays bounded.
-  const counted = await connection.runAndReadAll(`SELECT count(*) AS n FROM (${sql}) AS opsctl_counted`, params as DuckDBValue[]);
+  const counted = await connection.runAndReadAll(
+    `SELECT count(*) AS n FROM (${sql}) AS opsctl_counted`,
+    params as DuckDBValue[],
+  );
   const small = Number(counted.getRowsJS()[0]?.[0] ?? Infinity) <= batchSize * 4;
-  const result = small ? await connection.run(sql, params as DuckDBValue[]) : await connection.stream(sql, params as DuckDBValue[]);
+  const result = small
+    ? await connection.run(sql, params as DuckDBValue[])
+    : await connection.stream(sql, params as DuckDBValue[]);
   const names = result.deduplicatedColumnNames();
   const width = names.length;
   let batch: Row[] = [];

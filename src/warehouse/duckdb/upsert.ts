@@ -15,13 +15,21 @@ const SEQ = '__opsctl_seq';
  * given. Rows identical to what is stored are left alone, so re-loading the same extract reports 0 inserted,
  * 0 updated and changes nothing.
  */
-export async function upsertDuckdb(connection: DuckDBConnection, def: TableDef, rows: Row[], options: WarehouseJobOptions = {}): Promise<UpsertResult> {
+export async function upsertDuckdb(
+  connection: DuckDBConnection,
+  def: TableDef,
+  rows: Row[],
+  options: WarehouseJobOptions = {},
+): Promise<UpsertResult> {
   validateDef(def);
   if (rows.length === 0) return { inserted: 0, updated: 0 };
   const stage = `opsctl_stage_${def.name}`;
   const columns = def.columns;
   const abort = () => {
-    if (options.signal?.aborted) throw new CancelledError(`loading ${def.name} was cancelled`, { hint: 'Nothing of this table was merged; re-run the pipeline.' });
+    if (options.signal?.aborted)
+      throw new CancelledError(`loading ${def.name} was cancelled`, {
+        hint: 'Nothing of this table was merged; re-run the pipeline.',
+      });
   };
   abort();
   await connection.run(
@@ -61,7 +69,9 @@ async function merge(connection: DuckDBConnection, def: TableDef, stage: string)
   const changed = compared.length ? compared.map((c) => `t.${c} IS DISTINCT FROM s.${c}`).join(' OR ') : 'false';
   const sql =
     `MERGE INTO ${ident(def.name)} AS t USING (${source}) AS s ON (${key.map((k) => `t.${k} = s.${k}`).join(' AND ')}) ` +
-    (rest.length ? `WHEN MATCHED AND (${changed}) THEN UPDATE SET ${rest.map((c) => `${c} = s.${c}`).join(', ')} ` : '') +
+    (rest.length
+      ? `WHEN MATCHED AND (${changed}) THEN UPDATE SET ${rest.map((c) => `${c} = s.${c}`).join(', ')} `
+      : '') +
     `WHEN NOT MATCHED THEN INSERT (${all.join(', ')}) VALUES (${all.map((c) => `s.${c}`).join(', ')}) RETURNING merge_action`;
   await connection.run('BEGIN TRANSACTION');
   try {

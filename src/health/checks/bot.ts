@@ -1,15 +1,14 @@
 import { hostname } from 'node:os';
-import { errorMessage } from '../errors.js';
-import { listBotInstances, type BotInstance } from '../state/bot.js';
-import type { SqlRunner } from '../state/store.js';
-import type { ComponentHealth } from '../util/health.js';
+import { errorMessage } from '../../errors.js';
+import { listBotInstances, type BotInstance } from '../../state/bot.js';
+import type { SqlRunner } from '../../state/store.js';
+import type { ComponentHealth, HealthProvider, ProbeFinding } from '../types.js';
 
 /**
  * Is a bot running, and is it healthy? Running bots record themselves (and where their health endpoint answers) in
- * the state store; this reads that record and asks the endpoint. Kept free of the Telegram and Prometheus libraries:
- * `opsctl status` and the console's Overview call it.
+ * the state store; this reads that record and asks the endpoint. Free of the Telegram and Prometheus libraries.
  */
-export interface BotComponent extends ComponentHealth {
+export type BotDetails = {
   /** A bot process is registered and not provably gone. */
   running: boolean;
   host?: string;
@@ -19,10 +18,34 @@ export interface BotComponent extends ComponentHealth {
   telegram?: string;
   /** The bot's /health document, when it answered. */
   report?: Record<string, unknown>;
-}
+};
+
+export type BotComponent = ComponentHealth & { details: BotDetails };
 
 /** A heartbeat older than this (the bot beats every 15 s) means the bot on another host is gone. */
 export const BOT_STALE_AFTER_MS = 60_000;
+
+const BOT_BASE = { id: 'bot', name: 'bot', label: 'on-call bot', group: 'bot' } as const;
+
+/** The bot registered in the state store; `absent` (not a failure) when none runs. */
+export const botHealthChecks: HealthProvider = () => [
+  {
+    ...BOT_BASE,
+    kind: 'bot',
+    location: 'state store registry',
+    hint: 'Running bots register in the state store; fix the state store first.',
+    async probe(env, { timeoutMs }): Promise<ProbeFinding> {
+      const {
+        id: _id,
+        name: _name,
+        label: _label,
+        group: _group,
+        ...finding
+      } = await findBot(await env.state(), { timeoutMs: Math.min(timeoutMs, 3_000) });
+      return finding;
+    },
+  },
+];
 
 export interface ProbeResult {
   reachable: boolean;
@@ -36,7 +59,10 @@ export interface ProbeResult {
 export async function fetchBotHealth(url: string, timeoutMs: number): Promise<ProbeResult> {
   const started = performance.now();
   try {
-    const res = await fetch(new URL('/health', url), { signal: AbortSignal.timeout(timeoutMs), headers: { accept: 'application/json' } });
+    const res = await fetch(new URL('/health', url), {
+      signal: AbortSignal.timeout(timeoutMs),
+      headers: { accept: 'application/json' },
+    });
     const text = await res.text();
     let report: Record<string, unknown> | undefined;
     try {
@@ -44,26 +70,46 @@ export async function fetchBotHealth(url: string, timeoutMs: number): Promise<Pr
     } catch {
       /* not JSON: something else answers there */
     }
-    return { reachable: true, httpStatus: res.status, ...(report ? { report } : {}), latencyMs: Math.round(performance.now() - started) };
+    return {
+      reachable: true,
+      httpStatus: res.status,
+      ...(report ? { report } : {}),
+      latencyMs: Math.round(performance.now() - started),
+    };
   } catch (error) {
     const cause = (error as { cause?: { code?: string } }).cause?.code;
-    return { reachable: false, error: (error as Error).name === 'TimeoutError' ? `no answer within ${timeoutMs} ms` : cause === 'ECONNREFUSED' ? 'connection refused' : errorMessage(error) };
+    return {
+      reachable: false,
+      error:
+        (error as Error).name === 'TimeoutError'
+          ? `no answer within ${timeoutMs} ms`
+          : cause === 'ECONNREFUSED'
+            ? 'connection refused'
+            : errorMessage(error),
+    };
   }
 }
 
 /** The health of the bot at `url` as a component of the Overview. */
 export async function probeBotAt(url: string, timeoutMs: number, instance?: BotInstance): Promise<BotComponent> {
-  const base: BotComponent = {
-    name: 'bot',
-    kind: instance ? botKind(instance) : 'bot',
-    location: url,
-    status: 'down',
+  const details: BotDetails = {
     running: true,
     ...(instance ? { host: instance.host, pid: instance.pid, startedAt: instance.startedAt } : {}),
   };
+  const base: BotComponent = {
+    ...BOT_BASE,
+    kind: instance ? botKind(instance) : 'bot',
+    location: url,
+    status: 'down',
+    details,
+  };
   const probe = await fetchBotHealth(url, timeoutMs);
   if (!probe.reachable) {
-    return { ...base, error: `the bot's health endpoint ${url}/health does not answer: ${probe.error}`, hint: 'Check the bot process (systemctl status opsctl-bot) and its logs.' };
+    return {
+      ...base,
+      error: `the bot's health endpoint ${url}/health does not answer: ${probe.error}`,
+      hint: 'Check the bot process (systemctl status opsctl-bot) and its logs.',
+    };
   }
   const report = probe.report ?? {};
   const telegram = (report.telegram as { status?: string } | undefined)?.status;
@@ -75,9 +121,13 @@ export async function probeBotAt(url: string, timeoutMs: number, instance?: BotI
     status: healthy ? 'up' : 'down',
     ...(version ? { version } : {}),
     ...(probe.latencyMs !== undefined ? { latencyMs: probe.latencyMs } : {}),
-    ...(telegram ? { telegram } : {}),
-    report,
-    ...(healthy ? {} : { error: `the bot is not ready (HTTP ${probe.httpStatus})${reasons ? `: ${reasons}` : ''}`, hint: 'See the bot\'s /health for which dependency is down.' }),
+    details: { ...details, ...(telegram ? { telegram } : {}), report },
+    ...(healthy
+      ? {}
+      : {
+          error: `the bot is not ready (HTTP ${probe.httpStatus})${reasons ? `: ${reasons}` : ''}`,
+          hint: "See the bot's /health for which dependency is down.",
+        }),
   };
 }
 
@@ -85,16 +135,18 @@ export async function probeBotAt(url: string, timeoutMs: number, instance?: BotI
 export async function findBot(store: SqlRunner, options: { timeoutMs: number; now?: number }): Promise<BotComponent> {
   const now = options.now ?? Date.now();
   const instances = await listBotInstances(store);
-  const live = instances.filter((i) => i.alive === true || (i.alive === undefined && now - Date.parse(i.heartbeatAt) < BOT_STALE_AFTER_MS));
+  const live = instances.filter(
+    (i) => i.alive === true || (i.alive === undefined && now - Date.parse(i.heartbeatAt) < BOT_STALE_AFTER_MS),
+  );
   const instance = live[0];
   if (!instance) {
     const last = instances[0];
     return {
-      name: 'bot',
+      ...BOT_BASE,
       kind: 'bot',
       location: last ? last.healthUrl : 'not running',
       status: 'absent',
-      running: false,
+      details: { running: false },
       hint: last
         ? `The last bot registered (pid ${last.pid} on ${last.host}) is gone; start one with \`opsctl bot start\`.`
         : 'No bot is running against this state store; start one with `opsctl bot start`.',
@@ -102,14 +154,11 @@ export async function findBot(store: SqlRunner, options: { timeoutMs: number; no
   }
   if (instance.host !== hostname() && /^https?:\/\/(127\.|localhost|\[::1\])/.test(instance.healthUrl)) {
     return {
-      name: 'bot',
+      ...BOT_BASE,
       kind: botKind(instance),
       location: instance.healthUrl,
       status: 'unchecked',
-      running: true,
-      host: instance.host,
-      pid: instance.pid,
-      startedAt: instance.startedAt,
+      details: { running: true, host: instance.host, pid: instance.pid, startedAt: instance.startedAt },
       hint: `The bot runs on ${instance.host} and announced only a loopback address; set bot.publicUrl there so other hosts can check it.`,
     };
   }
