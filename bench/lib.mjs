@@ -1,5 +1,7 @@
 // Shared helpers for benchmarks: wall time of a command, medians, a ratio line.
 import { spawnSync } from 'node:child_process';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { cpus, loadavg } from 'node:os';
 
 export function wallMs(cmd, args, options = {}) {
   const t0 = process.hrtime.bigint();
@@ -28,4 +30,29 @@ export function verdict(label, ratio, target, better = 'lower') {
     `${label}: ${ratio.toFixed(2)}x (target ${better === 'lower' ? '≤' : '≥'} ${target}x) ${ok ? 'OK' : 'MISSED'}`,
   );
   return ok;
+}
+
+/**
+ * Records a bench's figures in bench/results/<name>.json, with the machine's load while it ran: the README's
+ * performance table is generated from these files (`npm run bench:table`), so it never quotes a figure no bench
+ * printed. `metrics`: [{ label, value, unit ('x', 'ms', 'MB'…), target, better: 'lower'|'higher' }].
+ */
+export function writeResult(name, { measures, metrics, details = {} }) {
+  const dir = new URL('./results/', import.meta.url);
+  mkdirSync(dir, { recursive: true });
+  const doc = {
+    bench: name,
+    measures,
+    measuredAt: new Date().toISOString(),
+    loadavg: loadavg().map((l) => Math.round(l * 100) / 100),
+    cpus: cpus().length,
+    node: process.version,
+    metrics: metrics.map((m) => ({
+      ...m,
+      met: m.target === undefined ? undefined : m.better === 'higher' ? m.value >= m.target : m.value <= m.target,
+    })),
+    details,
+  };
+  writeFileSync(new URL(`${name}.json`, dir), `${JSON.stringify(doc, null, 2)}\n`);
+  return doc;
 }
