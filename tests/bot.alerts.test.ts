@@ -2,10 +2,10 @@ import { spawnSync } from 'node:child_process';
 import { hostname } from 'node:os';
 import { suite, test } from 'uvu';
 import * as assert from 'uvu/assert';
-import type { BackupFreshnessResult, TargetFreshness } from '../commands/backup/freshness.js';
+import type { ResultFor } from '../commands/catalog.js';
 import { backupAgeSource, costLevelSource, runFailedSource, watermarkLagSource } from '../src/bot/alerts/sources.js';
 import type { AlertSource } from '../src/bot/alerts/types.js';
-import { ThresholdBreached } from '../src/errors.js';
+import { ConnectionError, ThresholdBreached } from '../src/errors.js';
 import { listBotInstances, listOpenIncidents } from '../src/state/bot.js';
 import { openStateStore } from '../src/state/open.js';
 import { finishRun, startRun } from '../src/state/runs.js';
@@ -159,7 +159,7 @@ test('cost levels: each level once, a higher one later, all cleared together; th
     checkedAt: new Date().toISOString(),
   });
   const check = fakeOperation('costs.check', result);
-  const h = await startHarness({ operations: { 'costs.check': check.operation }, sources: [costLevelSource] });
+  const h = await startHarness({ operations: { 'costs.check': check.fake }, sources: [costLevelSource] });
   try {
     await h.service.alerts.check();
     assert.equal(alertsTo(h), [
@@ -192,9 +192,9 @@ test('cost levels: each level once, a higher one later, all cleared together; th
 test('a costs.check that throws ThresholdBreached is an incident too', async () => {
   const check = fakeOperation(
     'costs.check',
-    new ThresholdBreached('projected $2.10 crosses the 100% budget level', { details: { projectedUsd: 2.1 } }),
+    () => new ThresholdBreached('projected $2.10 crosses the 100% budget level', { details: { projectedUsd: 2.1 } }),
   );
-  const h = await startHarness({ operations: { 'costs.check': check.operation }, sources: [costLevelSource] });
+  const h = await startHarness({ operations: { 'costs.check': check.fake }, sources: [costLevelSource] });
   try {
     await h.service.alerts.check();
     assert.equal(alertsTo(h), ['🚨 Cost level crossed\nprojected $2.10 crosses the 100% budget level']);
@@ -204,7 +204,11 @@ test('a costs.check that throws ThresholdBreached is an incident too', async () 
 });
 
 test('backup age and watermark lag: stale items alert, fresh ones only set their gauges', async () => {
-  const fresh = (target: string, ageHours: number | null, reason = ''): TargetFreshness => ({
+  const fresh = (
+    target: string,
+    ageHours: number | null,
+    reason = '',
+  ): ResultFor<'backup.freshness'>['targets'][number] => ({
     target,
     engine: 'postgres',
     newestAt: null,
@@ -217,32 +221,36 @@ test('backup age and watermark lag: stale items alert, fresh ones only set their
     absent: false,
     reason,
   });
-  const freshness = fakeOperation('backup.freshness', {
+  const freshness = fakeOperation('backup.freshness', () => ({
     ok: false,
     maxAgeHours: 24,
     checkedAt: new Date().toISOString(),
     targets: [fresh('app', 30), fresh('reco', 2), fresh('empty', null, 'no backup in the catalog')],
-  } satisfies BackupFreshnessResult);
-  const watermarks = fakeOperation('watermarks.list', {
-    watermarks: [
-      {
-        pipeline: 'dashboards',
-        table: 'dashboard_data',
-        value: '2026-11-01',
-        lagSeconds: 5 * 86_400,
-        limitSeconds: 2 * 86_400,
-      },
-      {
-        pipeline: 'dashboards',
-        table: 'evolution_data',
-        value: '2026-11-21',
-        lagSeconds: 3_600,
-        limitSeconds: 2 * 86_400,
-      },
-    ],
+  }));
+  const watermark = (table: string, value: string, lagSeconds: number) => ({
+    pipeline: 'dashboards',
+    table,
+    target: 'dash',
+    incrementalColumn: 'fecha_foto',
+    type: 'date' as const,
+    lookbackDays: 7,
+    value,
+    updatedAt: null,
+    windowStart: null,
+    lagSeconds,
+    limitSeconds: 2 * 86_400,
+    lagging: lagSeconds > 2 * 86_400,
+    lastRun: null,
   });
+  const watermarks = fakeOperation('watermarks.list', () => ({
+    watermarks: [
+      watermark('dashboard_data', '2026-11-01', 5 * 86_400),
+      watermark('evolution_data', '2026-11-21', 3_600),
+    ],
+    checkedAt: new Date().toISOString(),
+  }));
   const h = await startHarness({
-    operations: { 'backup.freshness': freshness.operation, 'watermarks.list': watermarks.operation },
+    operations: { 'backup.freshness': freshness.fake, 'watermarks.list': watermarks.fake },
     sources: [backupAgeSource, watermarkLagSource],
   });
   try {
@@ -250,9 +258,9 @@ test('backup age and watermark lag: stale items alert, fresh ones only set their
     assert.equal(round.sources['backup-age'], { status: 'ok', open: 2 });
     assert.equal(round.sources['watermark-lag'], { status: 'ok', open: 1 });
     assert.equal(alertsTo(h).sort(), [
-      '🚨 Backup too old: app\nnewest verified backup is 30h old (limit 24h)',
+      '🚨 Backup too old: app\nnewest verified backup is 1d06h old (limit 24h)',
       '🚨 Backup too old: empty\nno backup in the catalog',
-      '🚨 Watermark lagging: dashboards/dashboard_data\nlag 5d (limit 2d); watermark 2026-11-01',
+      '🚨 Watermark lagging: dashboards/dashboard_data\nlag 5d00h (limit 2d00h); watermark 2026-11-01',
     ]);
     const metrics = await (await fetch(`${h.service.url}/metrics`)).text();
     assert.match(metrics, /opsctl_backup_newest_age_seconds\{target="app"\} 108000\n/);
@@ -263,7 +271,7 @@ test('backup age and watermark lag: stale items alert, fresh ones only set their
   }
 });
 
-test('sources whose operation is absent are skipped and their gauges stay unset; a failing source keeps its incidents', async () => {
+test('a source whose operation fails sets no gauge and a failing source keeps its open incidents', async () => {
   let fail = false;
   const flaky: AlertSource = {
     name: 'flaky',
@@ -272,14 +280,19 @@ test('sources whose operation is absent are skipped and their gauges stay unset;
       return { incidents: [{ key: 'k', title: 'Something', text: 'is wrong' }] };
     },
   };
+  const down = () => new ConnectionError('the warehouse does not answer', { hint: 'Check warehouse.bigquery.' });
   const h = await startHarness({
-    resolve: async () => undefined,
+    operations: {
+      'costs.check': fakeOperation('costs.check', down).fake,
+      'backup.freshness': fakeOperation('backup.freshness', down).fake,
+      'watermarks.list': fakeOperation('watermarks.list', down).fake,
+    },
     sources: [costLevelSource, backupAgeSource, watermarkLagSource, flaky],
   });
   try {
     const round = await h.service.alerts.check();
     for (const name of ['cost-level', 'backup-age', 'watermark-lag'])
-      assert.is(round.sources[name]!.status, 'skipped', name);
+      assert.equal(round.sources[name], { status: 'error', open: 0, error: 'the warehouse does not answer' }, name);
     const metrics = await (await fetch(`${h.service.url}/metrics`)).text();
     for (const name of ['opsctl_cost_usd', 'opsctl_backup_newest_age_seconds', 'opsctl_watermark_lag_seconds']) {
       assert.not.match(metrics, new RegExp(`^${name}(\\{| )`, 'm'), `${name} has no sample`);

@@ -2,12 +2,15 @@ import { test } from 'uvu';
 import { configSchema } from '../src/config/schema.js';
 import { buildReport } from '../src/costs/report.js';
 import * as assert from 'uvu/assert';
-import { ConfigError, OperationFailed } from '../src/errors.js';
+import { ConfigError, ConfirmationRequired, OperationFailed } from '../src/errors.js';
 import { REFUSAL } from '../src/bot/dispatcher.js';
 import { FakeTelegram } from './fakes/telegram.js';
 import { fakeOperation, startHarness, STRANGER_CHAT, TEAM_CHAT } from './helpers/bot.js';
-import type { EtlRunResult } from '../commands/etl/run.js';
-import type { RunListItem } from '../commands/etl/summary.js';
+import type { ResultFor } from '../commands/catalog.js';
+
+type RunListItem = ResultFor<'etl.history'>['runs'][number];
+type Backup = ResultFor<'backup.list'>['backups'][number];
+type Watermark = ResultFor<'watermarks.list'>['watermarks'][number];
 
 /** A run as etl.history and etl.run return it, with these fields set. */
 const runItem = (
@@ -29,11 +32,42 @@ const runItem = (
   progress: null,
   ...r,
 });
-import type { MigrateStatusResult, MigrationEntry } from '../src/migrations/types.js';
+type MigrationEntry = ResultFor<'migrate.status'>['targets'][number]['applied'][number];
 const mig = (version: string, state: MigrationEntry['state']): MigrationEntry => ({
   version,
   name: `m${version}`,
   state,
+});
+
+/** A backup as backup.list returns it, with these fields set. */
+const backupItem = (b: Pick<Backup, 'target' | 'finishedAt' | 'sizeBytes' | 'verified'>): Backup => ({
+  id: `${b.target}-${b.finishedAt}`,
+  engine: 'postgres',
+  path: `/backups/${b.target}.dump`,
+  format: 'custom',
+  sha256: '0'.repeat(64),
+  serverVersion: '16.4',
+  tool: 'pg_dump',
+  startedAt: b.finishedAt,
+  verifyStatus: b.verified ? 'passed' : null,
+  verifiedAt: b.verified ? b.finishedAt : null,
+  verifyError: null,
+  tables: [],
+  ...b,
+});
+
+/** A synced table as watermarks.list returns it, with these fields set. */
+const watermarkItem = (
+  w: Pick<Watermark, 'pipeline' | 'table' | 'value' | 'lagSeconds' | 'limitSeconds' | 'lagging'>,
+): Watermark => ({
+  target: 'dash',
+  incrementalColumn: 'fecha_foto',
+  type: 'date',
+  lookbackDays: 7,
+  updatedAt: null,
+  windowStart: null,
+  lastRun: null,
+  ...w,
 });
 
 test("an allowlisted chat's /status gets the Overview from the status operation", async () => {
@@ -73,25 +107,13 @@ test("a stranger's /status gets a refusal with no data, and the attempt is logge
   }
 });
 
-test('/help lists every command and marks those whose operation this build lacks', async () => {
-  const history = fakeOperation('etl.history', []).operation;
-  // Only etl.history exists in this "build": the resolver hides the rest of the catalog.
-  const h = await startHarness({ resolve: async (name) => (name === 'etl.history' ? history : undefined) });
+test('/help lists every command with its usage, and the menu set at Telegram lists the same', async () => {
+  const h = await startHarness();
   try {
     const { text } = await h.ask(TEAM_CHAT, '/help');
-    for (const c of [
-      '/status',
-      '/runs',
-      '/run <pipeline>',
-      '/costs',
-      '/watermarks',
-      '/backups',
-      '/migrations',
-      '/help',
-    ])
-      assert.ok(text.includes(c), c);
-    assert.match(text, /\/runs \[pipeline\] — The latest pipeline runs\n/, '/runs is available (fake etl.history)');
-    assert.match(text, /\/costs — .*\(not in this build\)/);
+    const usages = ['/status', '/runs [pipeline]', '/run <pipeline>', '/costs', '/watermarks', '/backups [target]'];
+    for (const usage of [...usages, '/migrations [target]', '/help']) assert.ok(text.includes(`${usage} — `), usage);
+    assert.match(text, /\/runs \[pipeline\] — The latest pipeline runs\n/);
     const menu = h.fake.sent('setMyCommands')[0]!;
     assert.equal(
       (JSON.parse(String(menu.params.commands)) as Array<{ command: string }>).map((c) => c.command),
@@ -102,59 +124,53 @@ test('/help lists every command and marks those whose operation this build lacks
   }
 });
 
-test('a command whose operation is absent says it is not available in this build', async () => {
-  const h = await startHarness({ resolve: async () => undefined });
+test('the commands answer from the real operations of the catalog on a fresh workspace', async () => {
+  const h = await startHarness();
   try {
-    for (const [command, op] of [
-      ['/costs', 'costs.report'],
-      ['/watermarks', 'watermarks.list'],
-      ['/backups', 'backup.list'],
-      ['/migrations', 'migrate.status'],
-      ['/runs', 'etl.history'],
-      ['/run spotify', 'etl.run'],
-    ]) {
-      const { text } = await h.ask(TEAM_CHAT, command!);
-      assert.match(text, /is not available in this build of opsctl/, command);
-      assert.ok(text.includes(op!), `${command} names ${op}`);
-    }
+    assert.match((await h.ask(TEAM_CHAT, '/runs')).text, /^Latest runs\nNo runs recorded yet\.$/);
+    assert.match((await h.ask(TEAM_CHAT, '/watermarks')).text, /^Watermarks\nNo watermarks yet: no sync has run\.$/);
+    assert.match((await h.ask(TEAM_CHAT, '/backups')).text, /^Backups\nNo backups in the catalog\.$/);
     const metrics = await (await fetch(`${h.service.url}/metrics`)).text();
-    assert.match(metrics, /opsctl_bot_messages_total\{command="costs",outcome="unavailable"\} 1/);
+    assert.match(metrics, /opsctl_bot_messages_total\{command="runs",outcome="answered"\} 1/);
   } finally {
     await h.close();
   }
 });
 
-test('/run does nothing until the confirmation button; Cancel runs nothing; the button works once', async () => {
-  const etlRun = fakeOperation('etl.run', (input): EtlRunResult => ({
-    ok: true,
-    dryRun: false,
-    failures: [],
-    orphansClosed: 0,
-    executions: [
-      {
-        pipeline: (input.pipelines as string[])[0]!,
-        kind: 'spotify',
+/** What etl.run returns when `pipeline` succeeded: run #7, 150 rows, one note. */
+const succeeded = (pipeline: string): ResultFor<'etl.run'> => ({
+  ok: true,
+  dryRun: false,
+  failures: [],
+  orphansClosed: 0,
+  executions: [
+    {
+      pipeline,
+      kind: 'spotify',
+      status: 'succeeded',
+      run: runItem({
+        id: 7,
+        pipeline,
         status: 'succeeded',
-        run: runItem({
-          id: 7,
-          pipeline: 'spotify',
-          status: 'succeeded',
-          durationMs: 61_000,
-          startedAt: new Date().toISOString(),
-          rowsLoaded: 150,
-        }),
-        outcome: {
-          tables: [
-            { table: 'tracks', extracted: 120, loaded: 120, rejected: 0, status: 'ok' },
-            { table: 'artists', extracted: 30, loaded: 30, rejected: 0, status: 'ok' },
-          ],
-          notes: ['audio features unavailable (403)'],
-        },
+        durationMs: 61_000,
+        startedAt: new Date().toISOString(),
+        rowsLoaded: 150,
+      }),
+      outcome: {
+        tables: [
+          { table: 'tracks', extracted: 120, loaded: 120, rejected: 0, status: 'ok' },
+          { table: 'artists', extracted: 30, loaded: 30, rejected: 0, status: 'ok' },
+        ],
+        notes: ['audio features unavailable (403)'],
       },
-    ],
-  }));
+    },
+  ],
+});
+
+test('/run does nothing until the confirmation button; Cancel runs nothing; the button works once', async () => {
+  const etlRun = fakeOperation('etl.run', (input) => succeeded(input.pipelines![0]!));
   const h = await startHarness({
-    operations: { 'etl.run': etlRun.operation },
+    operations: { 'etl.run': etlRun.fake },
     config: { pipelines: { spotify: { kind: 'spotify' } } },
   });
   try {
@@ -204,10 +220,42 @@ test('/run does nothing until the confirmation button; Cancel runs nothing; the 
   }
 });
 
-test('/run with an unknown or no pipeline lists the configured ones and asks nothing', async () => {
-  const etlRun = fakeOperation('etl.run', {});
+test('the button confirms an operation that asks for it, but never one that needs a typed word', async () => {
+  let typed: string | undefined;
+  // Like a destructive operation: refuses until its input says confirm: true (production: until a word is typed).
+  const etlRun = fakeOperation('etl.run', (input) =>
+    Object.hasOwn(input, 'confirm') && !typed
+      ? succeeded('spotify')
+      : new ConfirmationRequired('overwrite the spotify tables', typed ? { typed } : {}),
+  );
   const h = await startHarness({
-    operations: { 'etl.run': etlRun.operation },
+    operations: { 'etl.run': etlRun.fake },
+    config: { pipelines: { spotify: { kind: 'spotify' } } },
+  });
+  const press = async () => {
+    const question = await h.ask(TEAM_CHAT, '/run spotify');
+    const before = h.fake.sentTo(TEAM_CHAT).length;
+    h.fake.pushCallback(TEAM_CHAT, question.message_id, question.buttons[0]!.data);
+    return (await h.fake.waitFor(() => h.fake.sentTo(TEAM_CHAT)[before], 10_000, 'the answer')).text;
+  };
+  try {
+    assert.match(await press(), /Pipeline spotify finished/);
+    assert.equal(
+      etlRun.calls.map((c) => c.input),
+      [{ pipelines: ['spotify'] }, { pipelines: ['spotify'], confirm: true }],
+    );
+    typed = 'prod';
+    assert.match(await press(), /^⛔ Run spotify: overwrite the spotify tables\nneeds the word "prod" typed/);
+    assert.is(etlRun.calls.length, 3, 'asked once, not confirmed by the button');
+  } finally {
+    await h.close();
+  }
+});
+
+test('/run with an unknown or no pipeline lists the configured ones and asks nothing', async () => {
+  const etlRun = fakeOperation('etl.run', () => new Error('never asked'));
+  const h = await startHarness({
+    operations: { 'etl.run': etlRun.fake },
     config: { pipelines: { spotify: { kind: 'spotify' } } },
   });
   try {
@@ -225,10 +273,10 @@ test('/run with an unknown or no pipeline lists the configured ones and asks not
 test('a confirmed run that fails answers with the error and its hint', async () => {
   const etlRun = fakeOperation(
     'etl.run',
-    new OperationFailed('spotify: 3 tables failed', { hint: 'See opsctl etl show 9.' }),
+    () => new OperationFailed('spotify: 3 tables failed', { hint: 'See opsctl etl show 9.' }),
   );
   const h = await startHarness({
-    operations: { 'etl.run': etlRun.operation },
+    operations: { 'etl.run': etlRun.fake },
     config: { pipelines: { spotify: { kind: 'spotify' } } },
   });
   try {
@@ -246,7 +294,7 @@ test("the other commands format their operations' results for a phone", async ()
   const now = Date.now();
   const iso = (msAgo: number) => new Date(now - msAgo).toISOString();
   const operations = {
-    'etl.history': fakeOperation('etl.history', {
+    'etl.history': fakeOperation('etl.history', () => ({
       runs: [
         runItem({
           id: 12,
@@ -267,7 +315,7 @@ test("the other commands format their operations' results for a phone", async ()
       ],
       total: 2,
       nextBeforeId: null,
-    }).operation,
+    })).fake,
     'costs.report': fakeOperation('costs.report', () => {
       const GIB = 1024 ** 3;
       const report = buildReport(
@@ -287,32 +335,49 @@ test("the other commands format their operations' results for a phone", async ()
           location: 'x',
         },
       );
-      return { ...report, trend: [], snapshot: {} };
-    }).operation,
-    'watermarks.list': fakeOperation('watermarks.list', [
-      {
-        pipeline: 'dashboards',
-        table: 'dashboard_data',
-        value: '2026-11-20',
-        lagSeconds: 2 * 86_400,
-        limitSeconds: 36 * 3600,
-      },
-      {
-        pipeline: 'dashboards',
-        table: 'evolution_data',
-        value: '2026-11-22',
-        lagSeconds: 3600,
-        limitSeconds: 36 * 3600,
-      },
-    ]).operation,
-    'backup.list': fakeOperation('backup.list', {
-      backups: [
-        { target: 'app', finishedAt: iso(5 * 3_600_000), sizeBytes: 12 * 1024 ** 2, verified: true },
-        { target: 'app', finishedAt: iso(29 * 3_600_000), sizeBytes: 11 * 1024 ** 2, verified: true },
-        { target: 'reco', finishedAt: iso(2 * 86_400_000), sizeBytes: 2048, verified: false },
+      const snapshot = {
+        warehouse: 'bigquery',
+        day: '2026-11-10',
+        takenAt: report.generatedAt,
+        storageBytes: 2 * GIB,
+        bytesBilledDay: 100 * GIB,
+        bytesBilledMtd: 100 * GIB,
+        mtdUsd: report.monthToDate.totalUsd,
+        projectedUsd: report.projection.totalUsd,
+        budgetPercent: report.budget.percent,
+      };
+      return { ...report, trend: [snapshot], snapshot };
+    }).fake,
+    'watermarks.list': fakeOperation('watermarks.list', () => ({
+      watermarks: [
+        watermarkItem({
+          pipeline: 'dashboards',
+          table: 'dashboard_data',
+          value: '2026-11-20',
+          lagSeconds: 2 * 86_400,
+          limitSeconds: 36 * 3600,
+          lagging: true,
+        }),
+        watermarkItem({
+          pipeline: 'dashboards',
+          table: 'evolution_data',
+          value: '2026-11-22',
+          lagSeconds: 3600,
+          limitSeconds: 36 * 3600,
+          lagging: false,
+        }),
       ],
-    }).operation,
-    'migrate.status': fakeOperation('migrate.status', {
+      checkedAt: new Date(now).toISOString(),
+    })).fake,
+    'backup.list': fakeOperation('backup.list', () => ({
+      backups: [
+        backupItem({ target: 'app', finishedAt: iso(5 * 3_600_000), sizeBytes: 12 * 1024 ** 2, verified: true }),
+        backupItem({ target: 'app', finishedAt: iso(29 * 3_600_000), sizeBytes: 11 * 1024 ** 2, verified: true }),
+        backupItem({ target: 'reco', finishedAt: iso(2 * 86_400_000), sizeBytes: 2048, verified: false }),
+      ],
+      maxAgeHours: 24,
+    })).fake,
+    'migrate.status': fakeOperation('migrate.status', () => ({
       ok: false,
       unconfigured: [],
       targets: [
@@ -357,14 +422,14 @@ test("the other commands format their operations' results for a phone", async ()
           },
         },
       ],
-    } satisfies MigrateStatusResult).operation,
+    })).fake,
   };
   const h = await startHarness({ operations });
   try {
     const runs = await h.ask(TEAM_CHAT, '/runs');
     assert.match(
       runs.text,
-      /Latest runs\n❌ #12 · spotify · 1h ago · 4\.0s\n {4}Spotify answered 401 <Unauthorized> & gave up\n✅ #11 · dashboards · 24h ago · 1m35s · 1,234 rows/,
+      /Latest runs\n❌ #12 · spotify · 1h ago · 4\.0s\n {4}Spotify answered 401 <Unauthorized> & gave up\n✅ #11 · dashboards · 1d ago · 1m35s · 1,234 rows/,
     );
     assert.match(runs.html, /&lt;Unauthorized&gt; &amp; gave up/, 'escaped for HTML');
 
@@ -372,17 +437,17 @@ test("the other commands format their operations' results for a phone", async ()
     assert.match(costs.text, /BigQuery costs · 2026-11 \(day 10\/30\)/);
     assert.match(costs.text, /Queries: 100 GiB of 1\.00 TiB free · projected 300 GiB \(29%\)/);
     assert.match(costs.text, /Storage: 2\.00 GiB of 10\.0 GiB free \(20%\)/);
-    assert.match(costs.text, /Month to date: \$0\.00 · projected \$0\.00 of \$0\.50 budget \(0%\)/);
+    assert.match(costs.text, /Month to date: \$0 · projected \$0 of \$0\.50 budget \(0\.0%\)/);
     assert.match(costs.text, /✅ no level crossed/);
 
     const wm = await h.ask(TEAM_CHAT, '/watermarks');
     assert.match(wm.text, /Watermarks · ⚠️ 1 lagging/);
-    assert.match(wm.text, /❌ dashboards\/dashboard_data 2026-11-20 · lag 2d \(limit 36h\)/);
-    assert.match(wm.text, /✅ dashboards\/evolution_data 2026-11-22 · lag 1h/);
+    assert.match(wm.text, /❌ dashboards\/dashboard_data 2026-11-20 · lag 2d00h \(limit 1d12h\)/);
+    assert.match(wm.text, /✅ dashboards\/evolution_data 2026-11-22 · lag 1h00m$/m);
 
     const backups = await h.ask(TEAM_CHAT, '/backups');
-    assert.match(backups.text, /✅ app newest 5h ago · 12 MB · verified · 2 backups/);
-    assert.match(backups.text, /⏳ reco newest 2d ago · 2\.0 KB · not verified · 1 backup/);
+    assert.match(backups.text, /✅ app newest 5h ago · 12\.0 MiB · verified · 2 backups/);
+    assert.match(backups.text, /❌ reco newest 2d ago \(over 24h\) · 2\.00 KiB · not verified · 1 backup/);
 
     const migrations = await h.ask(TEAM_CHAT, '/migrations');
     assert.match(migrations.text, /✅ app 2 applied · 0 pending/);
@@ -393,13 +458,41 @@ test("the other commands format their operations' results for a phone", async ()
   }
 });
 
+test('a command still running when the grace period ends is cancelled through its signal and counted', async () => {
+  let started!: () => void;
+  const running = new Promise<void>((resolve) => (started = resolve));
+  const triggers: string[] = [];
+  const h = await startHarness({
+    bot: { shutdownGraceSec: 0 },
+    operations: {
+      // Ends only when it is cancelled, as a real operation obeys ctx.signal.
+      'etl.history': (_input, ctx) => {
+        triggers.push(ctx.trigger);
+        started();
+        return new Promise((_, reject) => ctx.signal.addEventListener('abort', () => reject(ctx.signal.reason)));
+      },
+    },
+  });
+  try {
+    h.fake.pushText(TEAM_CHAT, '/runs');
+    await running;
+    const summary = await h.service.stop();
+    assert.is(summary.cancelledInFlight, 1);
+    assert.equal(triggers, ['bot']);
+    assert.ok(h.logs.some((r) => r.msg === 'bot: grace period over; cancelling the commands still running'));
+    assert.match(h.fake.sentTo(TEAM_CHAT).at(-1)!.text, /❌ \/runs failed/, 'the chat hears it was cut short');
+  } finally {
+    await h.close();
+  }
+});
+
 test('an operation error answers with its hint', async () => {
   const h = await startHarness({
     operations: {
       'migrate.status': fakeOperation(
         'migrate.status',
-        new ConfigError('target "x" is not configured', { hint: 'Add targets.x.' }),
-      ).operation,
+        () => new ConfigError('target "x" is not configured', { hint: 'Add targets.x.' }),
+      ).fake,
     },
   });
   try {

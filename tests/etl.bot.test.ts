@@ -18,7 +18,7 @@ test('/run and /runs format what etl.run and etl.history really return: success,
     const text = formatRunResult('spotify', ok);
     assert.match(
       text,
-      /^✅ <b>Pipeline spotify<\/b> finished\n✅ #1 · spotify · \d+s ago · \S+ · 13 rows · 1 rejected\n/,
+      /^✅ <b>Pipeline spotify<\/b> finished\n✅ #1 · spotify · (?:just now|\d+s ago) · \S+ · 13 rows · 1 rejected\n/,
     );
     assert.match(text, /• track_audio_features unavailable: Spotify answered 403/);
 
@@ -51,13 +51,13 @@ test('/run and /runs format what etl.run and etl.history really return: success,
     const failed = formatRunResult('spotify', await invoke(etlRun, ws.runtime, { pipelines: ['spotify'] }));
     assert.match(
       failed,
-      /^❌ <b>Pipeline spotify<\/b> failed\n❌ #2 · spotify · \d+s ago · \S+\n {4}<i>Spotify answered 401 &lt;Unauthorized&gt;<\/i>$/,
+      /^❌ <b>Pipeline spotify<\/b> failed\n❌ #2 · spotify · (?:just now|\d+s ago) · \S+\n {4}<i>Spotify answered 401 &lt;Unauthorized&gt;<\/i>$/,
     );
 
     const runs = formatRuns(await invoke(etlHistory, ws.runtime, { limit: 10 }));
     assert.match(
       runs,
-      /^<b>Latest runs<\/b>\n❌ #2 · spotify .*\n {4}<i>Spotify answered 401 &lt;Unauthorized&gt;<\/i>\n✅ #1 · spotify · \d+s ago · \S+ · 13 rows · 1 rejected$/,
+      /^<b>Latest runs<\/b>\n❌ #2 · spotify .*\n {4}<i>Spotify answered 401 &lt;Unauthorized&gt;<\/i>\n✅ #1 · spotify · (?:just now|\d+s ago) · \S+ · 13 rows · 1 rejected$/,
     );
   } finally {
     await ws.runtime.close();

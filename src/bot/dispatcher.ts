@@ -1,12 +1,12 @@
 import { randomBytes } from 'node:crypto';
-import { invoke } from '../../commands/operation.js';
+import type { InputFor, OperationName, ResultFor } from '../../commands/catalog.js';
 import type { OperationContext, Progress } from '../../commands/operation.js';
 import { ConfirmationRequired, errorMessage, isOpsError } from '../errors.js';
 import type { Logger } from '../log/logger.js';
 import { BOT_COMMANDS } from './commands/index.js';
 import type { BotCommand, CommandRequest, ConfirmableAction } from './commands/types.js';
 import { code, esc, italic, lines } from './format.js';
-import { botRuntime, type OperationResolver } from './operations.js';
+import { botRuntime, type OperationRunner } from './operations.js';
 import type {
   OutgoingMessage,
   TelegramCallbackQuery,
@@ -15,10 +15,10 @@ import type {
   TelegramUpdate,
   TelegramUser,
 } from './telegram.js';
+import { within } from './within.js';
 
 /** How a message ended, for the log and the `opsctl_bot_messages_total` counter. */
-export type Outcome =
-  'answered' | 'failed' | 'refused' | 'unavailable' | 'unknown' | 'ignored' | 'confirmed' | 'cancelled' | 'expired';
+export type Outcome = 'answered' | 'failed' | 'refused' | 'unknown' | 'ignored' | 'confirmed' | 'cancelled' | 'expired';
 
 export const REFUSAL = "⛔ This bot only answers its team's chats.";
 const PROGRESS_EDIT_MS = 3_000;
@@ -27,7 +27,7 @@ export interface DispatcherOptions {
   telegram: TelegramClient;
   /** The bot's runtime: config, state store, log. Operations run on it with trigger `bot`. */
   runtime: OperationContext;
-  resolve: OperationResolver;
+  run: OperationRunner;
   allowedChats: readonly number[];
   log: Logger;
   commands?: readonly BotCommand[];
@@ -40,9 +40,17 @@ export interface DispatcherOptions {
 interface Pending {
   chatId: number;
   messageId?: number;
-  action: ConfirmableAction;
+  action: PendingAction;
   expiresAt: number;
 }
+
+/** A confirmable action with its operation, input and formatter bound: `execute` runs it and writes the answer. */
+type PendingAction = Pick<
+  ConfirmableAction<OperationName>,
+  'operation' | 'question' | 'button' | 'started' | 'finished'
+> & {
+  execute(progress?: (p: Progress) => void): Promise<string>;
+};
 
 /**
  * Turns Telegram updates into answers: checks the allowlist, runs the command's module, sends the reply, and runs a
@@ -83,6 +91,24 @@ export class Dispatcher {
   /** Resolves when no update is being handled. */
   async idle(): Promise<void> {
     while (this.inFlight.size) await Promise.allSettled([...this.inFlight]);
+  }
+
+  /**
+   * The graceful stop: waits up to `graceMs` for the updates in flight; past it calls `cancel` (which aborts their
+   * operations through `signal`) and waits 5 s more. Returns how many were still running when the grace period ended.
+   */
+  async drain(graceMs: number, cancel: () => void): Promise<number> {
+    if (!this.busy) return 0;
+    this.options.log.info('bot: stopping; waiting for the commands in flight', {
+      count: this.busy,
+      graceSec: graceMs / 1000,
+    });
+    if (await within(this.idle(), graceMs)) return 0;
+    const cancelled = this.busy;
+    this.options.log.warn('bot: grace period over; cancelling the commands still running', { count: cancelled });
+    cancel();
+    await within(this.idle(), 5_000);
+    return cancelled;
   }
 
   private async dispatch(update: TelegramUpdate): Promise<void> {
@@ -152,17 +178,6 @@ export class Dispatcher {
       });
       return;
     }
-    const missing = [];
-    for (const op of command.operations) if (!(await this.options.resolve(op))) missing.push(op);
-    if (missing.length) {
-      this.count(command.name, 'unavailable', started, chatId, { missing });
-      await this.options.telegram.sendMessage(chatId, {
-        text: lines(
-          `ℹ️ ${code(`/${command.name}`)} ${esc('is not available in this build of opsctl')} ${italic(`(no ${missing.join(', ')} operation)`)}.`,
-        ),
-      });
-      return;
-    }
     const user = displayName(message.from);
     let reply: OutgoingMessage;
     let outcome: Outcome = 'answered';
@@ -198,12 +213,23 @@ export class Dispatcher {
       user,
       config: this.options.runtime.config,
       commands: this.commands,
-      has: async (name) => (await this.options.resolve(name)) !== undefined,
-      invoke: (name, input = {}) => this.invoke(name, input, command),
+      invoke: (name, input) => this.invoke(name, input, command),
       confirm: (action) => {
         this.expirePending();
         const id = randomBytes(6).toString('base64url');
-        this.pending.set(id, { chatId, action, expiresAt: Date.now() + (this.options.confirmTtlMs ?? 300_000) });
+        const { operation, question, button, started, finished } = action;
+        this.pending.set(id, {
+          chatId,
+          action: {
+            operation,
+            question,
+            button,
+            started,
+            finished,
+            execute: async (progress) => action.done(await this.invokeConfirmed(action, progress)),
+          },
+          expiresAt: Date.now() + (this.options.confirmTtlMs ?? 300_000),
+        });
         onConfirm(id);
         return {
           text: action.question,
@@ -219,21 +245,19 @@ export class Dispatcher {
   }
 
   /** Runs an operation by name on the bot's runtime, with trigger `bot` and the bot's cancellation. */
-  private async invoke(
-    name: string,
-    input: Record<string, unknown>,
+  private invoke<N extends OperationName>(
+    name: N,
+    input: InputFor<N>,
     command: string,
     progress?: (p: Progress) => void,
-  ): Promise<unknown> {
-    const operation = await this.options.resolve(name);
-    if (!operation) throw new Error(`operation ${name} is not part of this build of opsctl`);
+  ): Promise<ResultFor<N>> {
     const base = this.options.runtime;
     const ctx = botRuntime(base, {
       signal: this.options.signal ?? base.signal,
       log: base.log.child({ bot: command }),
       ...(progress ? { progress } : {}),
     });
-    return invoke(operation, ctx, input);
+    return this.options.run(name, ctx, input);
   }
 
   private expirePending(): void {
@@ -290,8 +314,7 @@ export class Dispatcher {
     let text: string;
     let outcome: Outcome = 'confirmed';
     try {
-      const result = await this.invokeConfirmed(pending.action, edits?.report);
-      text = pending.action.done(result);
+      text = await pending.action.execute(edits?.report);
     } catch (error) {
       outcome = 'failed';
       text = failureText(pending.action.button.replace(/^▶\s*/, ''), error);
@@ -309,7 +332,10 @@ export class Dispatcher {
   }
 
   /** The person pressed the button: that is the confirmation a destructive operation asks for (unless it needs a typed word). */
-  private async invokeConfirmed(action: ConfirmableAction, progress?: (p: Progress) => void): Promise<unknown> {
+  private async invokeConfirmed<N extends OperationName>(
+    action: ConfirmableAction<N>,
+    progress?: (p: Progress) => void,
+  ): Promise<ResultFor<N>> {
     try {
       return await this.invoke(action.operation, action.input, 'button', progress);
     } catch (error) {

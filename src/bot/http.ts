@@ -11,7 +11,6 @@ export interface HealthHandlers {
   /** /health/ready: only the dependencies the bot needs to work (state store, Telegram). */
   ready(): Promise<{ ready: boolean; body: unknown }>;
   metrics(): Promise<{ contentType: string; body: string }>;
-  /** Webhook mode: Telegram posts updates here. */
   /** Webhook mode: Telegram posts updates here; `onUpdate` returns false while the bot is stopping (Telegram retries). */
   webhook?: { path: string; secretToken: string; onUpdate(update: unknown): boolean };
   log: Logger;
@@ -118,6 +117,23 @@ function send(
 
 function json(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
   send(res, status, redactor.redact(JSON.stringify(body)), 'application/json; charset=utf-8', headers);
+}
+
+/** Starts the server on `host:port` (0: a free port) and says where it answers. */
+export async function serveHealth(
+  handlers: HealthHandlers,
+  options: { host: string; port: number },
+): Promise<{ server: Server; url: string; port: number }> {
+  const server = createHealthServer(handlers);
+  const address = await listen(server, options.port, options.host);
+  const { host } = options;
+  const shownHost =
+    host === '0.0.0.0' || host === '::' || host === ''
+      ? '127.0.0.1'
+      : address.family === 'IPv6'
+        ? `[${address.address}]`
+        : address.address;
+  return { server, url: `http://${shownHost}:${address.port}`, port: address.port };
 }
 
 /** Listens and resolves with the address; a port in use is a clear error. */

@@ -1,3 +1,4 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import { Api, isTransientError, TelegramApiError, type InlineKeyboardMarkup } from 'node-telegram-bot-api';
 import { ConfigError, ConnectionError, errorMessage } from '../errors.js';
 import { redactor } from '../log/redact.js';
@@ -177,7 +178,7 @@ export function createTelegramClient(options: TelegramClientOptions): TelegramCl
           recovering = true;
           opts.onError(error);
           const retryAfter = error instanceof TelegramApiError && error.retryAfter ? error.retryAfter * 1000 : 2_000;
-          if (!(await sleep(retryAfter, signal))) return;
+          await sleep(retryAfter, undefined, { signal }).catch(() => undefined); // rejects only when aborted: the loop ends
           continue;
         }
         opts.onPoll?.();
@@ -218,20 +219,4 @@ export function telegramError(what: string, error: unknown): Error {
 function causeOf(error: unknown): string {
   const cause = (error as { cause?: unknown })?.cause;
   return cause instanceof Error ? ` (${cause.message})` : '';
-}
-
-/** Waits `ms`; resolves false at once when the signal aborts. */
-export function sleep(ms: number, signal?: AbortSignal): Promise<boolean> {
-  return new Promise((resolve) => {
-    if (signal?.aborted) return resolve(false);
-    const timer = setTimeout(() => {
-      signal?.removeEventListener('abort', onAbort);
-      resolve(true);
-    }, ms);
-    const onAbort = () => {
-      clearTimeout(timer);
-      resolve(false);
-    };
-    signal?.addEventListener('abort', onAbort, { once: true });
-  });
 }

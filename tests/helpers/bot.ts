@@ -1,8 +1,12 @@
-import { z } from 'zod';
-import { defineOperation, type Operation } from '../../commands/operation.js';
+import type { InputFor, OperationName, ResultFor } from '../../commands/catalog.js';
 import { createRuntime, type Runtime } from '../../commands/runtime.js';
 import type { AlertSource } from '../../src/bot/alerts/types.js';
-import { overlayResolver, type OperationResolver } from '../../src/bot/operations.js';
+import {
+  overlayRunner,
+  type OperationFake,
+  type OperationFakes,
+  type OperationRunner,
+} from '../../src/bot/operations.js';
 import { startBotService, type BotService } from '../../src/bot/service.js';
 import { loadConfig } from '../../src/config/load.js';
 import { createLogger, type LogRecord } from '../../src/log/logger.js';
@@ -13,24 +17,22 @@ import { tempDir } from './tmp.js';
 export const TEAM_CHAT = 1001;
 export const STRANGER_CHAT = 6666;
 
-/** An operation that answers by name with `result` (or throws it when it is an Error), recording its calls. */
-export function fakeOperation(name: string, result: unknown | ((input: Record<string, unknown>) => unknown)) {
-  const calls: Array<{ input: Record<string, unknown>; trigger: string }> = [];
-  const operation = defineOperation({
-    name,
-    summary: `fake ${name}`,
-    input: z.looseObject({}),
-    async run(ctx, input) {
-      calls.push({ input: input as Record<string, unknown>, trigger: ctx.trigger });
-      const value =
-        typeof result === 'function'
-          ? await (result as (i: Record<string, unknown>) => unknown)(input as Record<string, unknown>)
-          : result;
-      if (value instanceof Error) throw value;
-      return value;
-    },
-  }) as Operation;
-  return { operation, calls };
+/**
+ * A stand-in for operation `name`: `answer` gets the input the bot passed and returns a result of the real operation's
+ * type, or an Error to throw. Records every call with its input and trigger.
+ */
+export function fakeOperation<N extends OperationName>(
+  name: N,
+  answer: (input: InputFor<N>) => ResultFor<N> | Error | Promise<ResultFor<N> | Error>,
+) {
+  const calls: Array<{ input: InputFor<N>; trigger: string }> = [];
+  const fake: OperationFake<N> = async (input, ctx) => {
+    calls.push({ input, trigger: ctx.trigger });
+    const value = await answer(input);
+    if (value instanceof Error) throw value;
+    return value;
+  };
+  return { name, fake, calls };
 }
 
 export interface BotHarness {
@@ -52,8 +54,9 @@ export interface BotHarness {
 /** A running bot (its real service, HTTP server and Telegram client) against a fresh fake Telegram. */
 export async function startHarness(
   options: {
-    operations?: Record<string, Operation>;
-    resolve?: OperationResolver;
+    /** Fakes by operation name; every other operation is the real one, through the catalog. */
+    operations?: OperationFakes;
+    run?: OperationRunner;
     bot?: Record<string, unknown>;
     config?: Record<string, unknown>;
     telegram?: boolean;
@@ -93,7 +96,7 @@ export async function startHarness(
     runtime,
     alerts: false,
     telegram: options.telegram ?? true,
-    resolve: options.resolve ?? overlayResolver(options.operations ?? {}),
+    run: options.run ?? overlayRunner(options.operations ?? {}),
     ...(options.sources ? { sources: options.sources } : {}),
   });
   if (options.telegram !== false && options.waitForPolling !== false)

@@ -12,7 +12,7 @@ export interface AlertNotifier {
   send(chatId: number, html: string): Promise<void>;
 }
 
-export type SourceStatus = 'ok' | 'skipped' | 'error';
+export type SourceStatus = 'ok' | 'error';
 
 export interface AlertRound {
   at: string;
@@ -61,10 +61,6 @@ export class AlertEngine {
     for (const source of this.options.sources) {
       try {
         const result = await source.check(this.options.context);
-        if (!result) {
-          round.sources[source.name] = { status: 'skipped', open: 0 };
-          continue;
-        }
         this.options.onGauges?.(source, result.gauges ?? []);
         const open = await this.reconcile(source.name, result.incidents, round);
         round.sources[source.name] = { status: 'ok', open };

@@ -1,12 +1,10 @@
+import type { InputFor, OperationName, ResultFor } from '../../../commands/catalog.js';
 import type { AlertSourceName } from '../../config/sections/bot.js';
 import { isOpsError, ThresholdBreached } from '../../errors.js';
+import { duration } from '../../format.js';
 import { num as toNum } from '../../state/json.js';
-import type { BackupFreshnessResult } from '../../../commands/backup/freshness.js';
-import type { CostsCheckResult } from '../../../commands/costs/check.js';
 import { levelKey, levelText } from '../commands/costs.js';
-import { watermarkItems, watermarkView } from '../commands/watermarks.js';
-import { age } from '../format.js';
-import { list } from '../shape.js';
+import { lagText, watermarkName } from '../commands/watermarks.js';
 import type { AlertContext, AlertSource, GaugeSample, Incident } from './types.js';
 
 interface LatestRunRow {
@@ -20,7 +18,7 @@ interface LatestRunRow {
 
 /**
  * A run failed: open while the newest finished run of an operation/pipeline failed, cleared by the next one that
- * succeeds (a cancelled run changes nothing). Reads the runs table, so it works in every build.
+ * succeeds (a cancelled run changes nothing). Reads the runs table.
  */
 export const runFailedSource: AlertSource = {
   name: 'run-failed',
@@ -41,16 +39,16 @@ export const runFailedSource: AlertSource = {
   },
 };
 
-/** Invokes an operation and treats a ThresholdBreached error (a check that "exits 1") as a result to read. */
-async function readCheck(
+/** Runs a check and reads a ThresholdBreached error (a check that "exits 1") as the incident, not as a failed source. */
+async function readCheck<N extends OperationName>(
   ctx: AlertContext,
-  operation: string,
-): Promise<{ result: unknown; breach?: ThresholdBreached } | undefined> {
+  operation: N,
+  input: InputFor<N>,
+): Promise<{ result: ResultFor<N> } | { breach: ThresholdBreached }> {
   try {
-    return await ctx.invoke(operation, {});
+    return { result: await ctx.invoke(operation, input) };
   } catch (error) {
-    if (error instanceof ThresholdBreached)
-      return { result: error.details?.result ?? error.details ?? {}, breach: error };
+    if (error instanceof ThresholdBreached) return { breach: error };
     throw error;
   }
 }
@@ -60,10 +58,10 @@ export const costLevelSource: AlertSource = {
   name: 'cost-level',
   metrics: ['opsctl_cost_usd'],
   async check(ctx) {
-    const read = await readCheck(ctx, 'costs.check');
-    if (!read) return undefined;
-    if (read.breach) return { incidents: [{ key: 'cost', title: 'Cost level crossed', text: read.breach.message }] };
-    const result = read.result as CostsCheckResult;
+    const read = await readCheck(ctx, 'costs.check', {});
+    if ('breach' in read)
+      return { incidents: [{ key: 'cost', title: 'Cost level crossed', text: read.breach.message }] };
+    const { result } = read;
     const incidents: Incident[] = result.levelsCrossed.map((l) => ({
       key: levelKey(l),
       title: 'Cost level crossed',
@@ -82,10 +80,10 @@ export const backupAgeSource: AlertSource = {
   name: 'backup-age',
   metrics: ['opsctl_backup_newest_age_seconds'],
   async check(ctx) {
-    const read = await readCheck(ctx, 'backup.freshness');
-    if (!read) return undefined;
-    if (read.breach) return { incidents: [{ key: 'backups', title: 'Backup too old', text: read.breach.message }] };
-    const result = read.result as BackupFreshnessResult;
+    const read = await readCheck(ctx, 'backup.freshness', {});
+    if ('breach' in read)
+      return { incidents: [{ key: 'backups', title: 'Backup too old', text: read.breach.message }] };
+    const { result } = read;
     const incidents: Incident[] = [];
     const gauges: GaugeSample[] = [];
     for (const t of result.targets) {
@@ -102,7 +100,7 @@ export const backupAgeSource: AlertSource = {
         text:
           t.ageSeconds === null
             ? t.reason
-            : `newest verified backup is ${age(t.ageSeconds)} old (limit ${age(t.maxAgeHours * 3600)})`,
+            : `newest verified backup is ${duration(t.ageSeconds * 1000)} old (limit ${t.maxAgeHours}h)`,
       });
     }
     return { incidents, gauges };
@@ -114,24 +112,26 @@ export const watermarkLagSource: AlertSource = {
   name: 'watermark-lag',
   metrics: ['opsctl_watermark_lag_seconds'],
   async check(ctx) {
-    const read = await readCheck(ctx, 'watermarks.list');
-    if (!read) return undefined;
-    const views = watermarkItems(read.result).map(watermarkView);
+    const { watermarks } = await ctx.invoke('watermarks.list', {});
     return {
-      incidents: views
+      incidents: watermarks
         .filter((w) => w.lagging)
         .map((w) => ({
-          key: w.name,
-          title: `Watermark lagging: ${w.name}`,
-          text: `${w.lagSec === undefined ? 'lagging' : `lag ${age(w.lagSec)}`}${w.limitSec === undefined ? '' : ` (limit ${age(w.limitSec)})`}; watermark ${w.value ?? '(none)'}`,
+          key: watermarkName(w),
+          title: `Watermark lagging: ${watermarkName(w)}`,
+          text: `${lagText(w) ?? 'lagging'}; watermark ${w.value ?? '(none)'}`,
         })),
-      gauges: views
-        .filter((w) => w.lagSec !== undefined)
-        .map((w) => ({
-          metric: 'opsctl_watermark_lag_seconds' as const,
-          labels: { pipeline: w.pipeline, table: w.table },
-          value: Math.round(w.lagSec!),
-        })),
+      gauges: watermarks.flatMap((w) =>
+        w.lagSeconds === null
+          ? []
+          : [
+              {
+                metric: 'opsctl_watermark_lag_seconds' as const,
+                labels: { pipeline: w.pipeline, table: w.table },
+                value: Math.round(w.lagSeconds),
+              },
+            ],
+      ),
     };
   },
 };

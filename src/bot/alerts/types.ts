@@ -1,3 +1,4 @@
+import type { InputFor, OperationName, ResultFor } from '../../../commands/catalog.js';
 import type { OperationContext } from '../../../commands/operation.js';
 import type { ObservedMetric } from '../metrics.js';
 
@@ -26,14 +27,14 @@ export interface SourceCheck {
 
 export interface AlertContext {
   runtime: OperationContext;
-  /** Runs an operation by name (trigger `bot`); `undefined` when this build does not have it. */
-  invoke(operation: string, input?: Record<string, unknown>): Promise<{ result: unknown } | undefined>;
+  /** Runs an operation of the catalog (trigger `bot`, cancelled when the bot stops). */
+  invoke<N extends OperationName>(operation: N, input: InputFor<N>): Promise<ResultFor<N>>;
 }
 
-/** One kind of alert. `check` returns `undefined` when the source cannot run in this build (its operation is absent). */
+/** One kind of alert. */
 export interface AlertSource {
   name: string;
   /** The metrics this source sets; they are cleared before each check's samples are applied. */
   metrics?: readonly ObservedMetric[];
-  check(ctx: AlertContext): Promise<SourceCheck | undefined>;
+  check(ctx: AlertContext): Promise<SourceCheck>;
 }

@@ -1,38 +1,34 @@
-import type { BackupListResult } from '../../../commands/backup/list.js';
-import type { BackupEntry } from '../../backups/catalog.js';
-import { ago, bold, bytes, capped, esc, lines, statusIcon } from '../format.js';
-import { plural } from './common.js';
+import type { ResultFor } from '../../../commands/catalog.js';
+import { ago, bytes, plural } from '../../format.js';
+import { bold, capped, esc, lines, statusIcon } from '../format.js';
 import type { BotCommand } from './types.js';
+
+type Backup = ResultFor<'backup.list'>['backups'][number];
 
 /** `/backups [target]`: the newest backup of each target, its age and whether a restore drill verified it, from `backup.list`. */
 export const backupsCommand: BotCommand = {
   name: 'backups',
   description: 'Newest backup per database, its age and verification',
   usage: '/backups [target]',
-  operations: ['backup.list'],
   async run(request) {
     const target = request.args.split(/\s+/)[0] || undefined;
-    return formatBackups((await request.invoke('backup.list', target ? { target } : {})) as BackupListResult);
+    return formatBackups(await request.invoke('backup.list', target ? { target } : {}));
   },
 };
 
-type ListedBackup = Pick<BackupEntry, 'target' | 'finishedAt' | 'sizeBytes' | 'verified'> &
-  Partial<Pick<BackupEntry, 'verifyStatus' | 'id'>>;
-
 /** One line per target: its newest backup (the list is newest first per target), verified, failed or not yet. */
-export function formatBackups(result: { backups: ListedBackup[]; maxAgeHours?: number }, now = Date.now()): string {
-  const { backups } = result;
+export function formatBackups(result: ResultFor<'backup.list'>, now = Date.now()): string {
+  const { backups, maxAgeHours } = result;
   if (backups.length === 0) return lines(bold('Backups'), esc('No backups in the catalog.'));
-  const byTarget = new Map<string, ListedBackup[]>();
+  const byTarget = new Map<string, Backup[]>();
   for (const b of backups) byTarget.set(b.target, [...(byTarget.get(b.target) ?? []), b]);
   const rows = [...byTarget.entries()].map(([target, items]) => {
     const newest = items.reduce((a, b) => (Date.parse(b.finishedAt) > Date.parse(a.finishedAt) ? b : a));
-    const finished = Date.parse(newest.finishedAt);
-    const stale = result.maxAgeHours !== undefined && now - finished > result.maxAgeHours * 3_600_000;
+    const stale = now - Date.parse(newest.finishedAt) > maxAgeHours * 3_600_000;
     const verification =
       newest.verifyStatus === 'failed' ? 'verify FAILED' : newest.verified ? 'verified' : 'not verified';
     const parts = [
-      `newest ${ago(finished, now)}${stale ? ` (over ${result.maxAgeHours}h)` : ''}`,
+      `newest ${ago(newest.finishedAt, now)}${stale ? ` (over ${maxAgeHours}h)` : ''}`,
       bytes(newest.sizeBytes),
       verification,
       plural(items.length, 'backup'),

@@ -1,32 +1,26 @@
-import type { MigrateStatusResult, TargetMigrationStatus } from '../../migrations/types.js';
+import type { ResultFor } from '../../../commands/catalog.js';
 import { bold, capped, code, esc, lines, statusIcon } from '../format.js';
-import { isRecord } from '../shape.js';
-import { scalarSummary } from './common.js';
 import type { BotCommand } from './types.js';
+
+type TargetStatus = ResultFor<'migrate.status'>['targets'][number];
 
 /** `/migrations [target]`: applied, pending, drifted and dirty migrations per database, from `migrate.status`. */
 export const migrationsCommand: BotCommand = {
   name: 'migrations',
   description: 'Migrations per database: applied, pending, drift',
   usage: '/migrations [target]',
-  operations: ['migrate.status'],
   async run(request) {
     const target = request.args.split(/\s+/)[0] || undefined;
     return formatMigrations(await request.invoke('migrate.status', target ? { target } : {}));
   },
 };
 
-function isStatus(result: unknown): result is MigrateStatusResult {
-  return isRecord(result) && Array.isArray(result.targets);
-}
-
-export function formatMigrations(result: unknown): string {
-  if (!isStatus(result)) return scalarSummary('Migrations', result);
+export function formatMigrations(result: ResultFor<'migrate.status'>): string {
   if (result.targets.length === 0) return lines(bold('Migrations'), esc('No database targets configured.'));
   return lines(bold('Migrations'), ...capped(result.targets, 15, formatTarget));
 }
 
-function formatTarget(t: TargetMigrationStatus): string {
+function formatTarget(t: TargetStatus): string {
   const failed = Boolean(t.error || t.dirty || t.drifted.length || t.missing.length);
   const status = failed ? 'failed' : t.pending.length ? 'pending' : 'ok';
   const parts = [

@@ -1,12 +1,7 @@
-import type { EtlRunResult } from '../../../commands/etl/run.js';
+import type { ResultFor } from '../../../commands/catalog.js';
 import { bold, code, esc, italic, lines, statusIcon } from '../format.js';
 import { formatRun } from './runs.js';
 import type { BotCommand } from './types.js';
-
-/** The input `etl.run` gets for one pipeline (`opsctl etl run PIPELINE`). */
-export function runInput(pipeline: string): Record<string, unknown> {
-  return { pipelines: [pipeline] };
-}
 
 /**
  * `/run <pipeline>`: asks with an inline button, and only when it is pressed invokes `etl.run` for that pipeline.
@@ -16,19 +11,18 @@ export const runCommand: BotCommand = {
   name: 'run',
   description: 'Run a pipeline now (asks for confirmation)',
   usage: '/run <pipeline>',
-  operations: ['etl.run'],
   async run(request) {
     const pipeline = request.args.split(/\s+/)[0] ?? '';
     const configured = Object.keys(request.config.pipelines ?? {});
     if (!pipeline || !configured.includes(pipeline)) return usage(pipeline, configured);
     return request.confirm({
       operation: 'etl.run',
-      input: runInput(pipeline),
+      input: { pipelines: [pipeline] },
       question: `Run pipeline ${bold(pipeline)} now?\n${italic(`asked by ${request.user}`)}`,
       button: `▶ Run ${pipeline}`,
       started: `⏳ Running ${bold(pipeline)}… ${italic(`(confirmed by ${request.user})`)}`,
       finished: `▶ Ran ${bold(pipeline)} ${italic(`(confirmed by ${request.user})`)}`,
-      done: (result) => formatRunResult(pipeline, result as EtlRunResult),
+      done: (result) => formatRunResult(pipeline, result),
     });
   },
 };
@@ -41,6 +35,8 @@ function usage(asked: string, configured: string[]): string {
       : esc('No pipelines are configured (pipelines in opsctl.config.json).'),
   );
 }
+
+type EtlRunResult = ResultFor<'etl.run'>;
 
 const VERDICT: Record<EtlRunResult['executions'][number]['status'], string> = {
   succeeded: 'finished',

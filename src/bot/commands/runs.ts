@@ -1,6 +1,6 @@
-import type { EtlHistoryResult } from '../../../commands/etl/history.js';
-import type { RunListItem } from '../../../commands/etl/summary.js';
-import { ago, bold, duration, esc, italic, lines, statusIcon } from '../format.js';
+import type { ResultFor } from '../../../commands/catalog.js';
+import { ago, count, duration, plural } from '../../format.js';
+import { bold, esc, italic, lines, statusIcon } from '../format.js';
 import type { BotCommand } from './types.js';
 
 export const RUNS_SHOWN = 10;
@@ -10,30 +10,25 @@ export const runsCommand: BotCommand = {
   name: 'runs',
   description: 'The latest pipeline runs',
   usage: '/runs [pipeline]',
-  operations: ['etl.history'],
   async run(request) {
     const pipeline = request.args.split(/\s+/)[0] || undefined;
-    const result = (await request.invoke('etl.history', {
-      limit: RUNS_SHOWN,
-      ...(pipeline ? { pipeline } : {}),
-    })) as EtlHistoryResult;
+    const result = await request.invoke('etl.history', { limit: RUNS_SHOWN, ...(pipeline ? { pipeline } : {}) });
     return formatRuns(result, pipeline);
   },
 };
 
-type RunLine = Pick<RunListItem, 'id' | 'pipeline' | 'status' | 'startedAt' | 'durationMs' | 'rowsLoaded' | 'error'> &
-  Partial<Pick<RunListItem, 'rowsRejected' | 'dryRun'>>;
+type EtlHistoryResult = ResultFor<'etl.history'>;
+type RunListItem = EtlHistoryResult['runs'][number];
 
 /** One line per run: icon, id, pipeline, when, how long, rows; a failed run adds its error. */
-export function formatRun(run: RunLine, now = Date.now()): string {
-  const started = Date.parse(run.startedAt);
+export function formatRun(run: RunListItem, now = Date.now()): string {
   const parts = [
     `#${run.id}`,
     run.pipeline,
-    Number.isNaN(started) ? undefined : ago(started, now),
+    ago(run.startedAt, now),
     run.status === 'running' ? 'running' : run.durationMs === null ? undefined : duration(run.durationMs),
-    run.rowsLoaded ? `${run.rowsLoaded.toLocaleString('en-US')} rows` : undefined,
-    run.rowsRejected ? `${run.rowsRejected.toLocaleString('en-US')} rejected` : undefined,
+    run.rowsLoaded ? plural(run.rowsLoaded, 'row') : undefined,
+    run.rowsRejected ? `${count(run.rowsRejected)} rejected` : undefined,
     run.dryRun ? 'dry run' : undefined,
   ];
   const line = `${statusIcon(run.status)} ${esc(parts.filter(Boolean).join(' · '))}`;

@@ -1,11 +1,16 @@
+import type { InputFor, OperationName, ResultFor } from '../../../commands/catalog.js';
 import type { Config } from '../../config/load.js';
 import type { OutgoingMessage } from '../telegram.js';
 
-/** An action that runs only after the person presses the confirmation button (e.g. `/run`). */
-export interface ConfirmableAction {
-  /** Operation to invoke once confirmed, by name. */
-  operation: string;
-  input: Record<string, unknown>;
+/**
+ * An action that runs only after the person presses the confirmation button (e.g. `/run`). The press is the
+ * confirmation a destructive operation asks for: when the operation refuses without `confirm`, the dispatcher runs it
+ * again with `confirm: true`, unless it needs a typed word (production targets), which only the console and the CLI ask.
+ */
+export interface ConfirmableAction<N extends OperationName> {
+  /** Operation to run once confirmed. */
+  operation: N;
+  input: InputFor<N>;
   /** The question (HTML), e.g. "Run pipeline <b>spotify</b> now?". */
   question: string;
   /** Label of the confirming button, e.g. "▶ Run spotify". */
@@ -15,7 +20,7 @@ export interface ConfirmableAction {
   /** What it becomes when the action has ended (HTML); the result itself comes as a new message. */
   finished: string;
   /** The result, formatted for the chat. */
-  done(result: unknown): string;
+  done(result: ResultFor<N>): string;
 }
 
 /** What a command handler gets: the chat, the arguments, and operations by name. */
@@ -26,12 +31,10 @@ export interface CommandRequest {
   /** Who asked, for messages ("@alice"). */
   user: string;
   config: Config;
-  /** Runs an operation by name with the bot's runtime (trigger `bot`). */
-  invoke(operation: string, input?: Record<string, unknown>): Promise<unknown>;
-  /** Whether this build has the operation. */
-  has(operation: string): Promise<boolean>;
+  /** Runs an operation of the catalog with the bot's runtime (trigger `bot`). */
+  invoke<N extends OperationName>(operation: N, input: InputFor<N>): Promise<ResultFor<N>>;
   /** Registers a pending confirmation and returns the question with its buttons. */
-  confirm(action: ConfirmableAction): OutgoingMessage;
+  confirm<N extends OperationName>(action: ConfirmableAction<N>): OutgoingMessage;
   /** Every command, for /help. */
   commands: readonly BotCommand[];
 }
@@ -44,7 +47,5 @@ export interface BotCommand {
   description: string;
   /** Shown in /help when the command takes arguments: `/run <pipeline>`. */
   usage?: string;
-  /** Operations it needs; when one is missing from this build the command says so instead of running. */
-  operations: readonly string[];
   run(request: CommandRequest): Promise<OutgoingMessage | string>;
 }

@@ -1,64 +1,41 @@
-import type { SyncTableStatus } from '../../pipelines/sync/status.js';
-import { age, bold, capped, code, esc, lines, statusIcon } from '../format.js';
+import type { ResultFor } from '../../../commands/catalog.js';
+import { duration } from '../../format.js';
+import { bold, capped, code, esc, lines, statusIcon } from '../format.js';
 import type { BotCommand } from './types.js';
+
+/** One synced table as `watermarks.list` returns it. */
+export type Watermark = ResultFor<'watermarks.list'>['watermarks'][number];
 
 /** `/watermarks`: each synced table's watermark and how far it lags, from `watermarks.list`. */
 export const watermarksCommand: BotCommand = {
   name: 'watermarks',
   description: 'Sync watermarks and how far they lag',
-  operations: ['watermarks.list'],
   async run(request) {
     return formatWatermarks(await request.invoke('watermarks.list', {}));
   },
 };
 
-/** The part of `watermarks.list`'s items the bot shows (`SyncTableStatus`). */
-export type WatermarkItem = Pick<SyncTableStatus, 'pipeline' | 'table' | 'value' | 'lagSeconds' | 'limitSeconds'> &
-  Partial<Pick<SyncTableStatus, 'lagging'>>;
-
-export interface WatermarkView {
-  /** `pipeline/table`. */
-  name: string;
-  pipeline: string;
-  table: string;
-  value: string | undefined;
-  lagSec: number | undefined;
-  limitSec: number | undefined;
-  lagging: boolean;
+/** `pipeline/table`, or the table alone when the pipeline is named after it. */
+export function watermarkName(w: Watermark): string {
+  return w.pipeline && w.pipeline !== w.table ? `${w.pipeline}/${w.table}` : w.table;
 }
 
-/** `watermarks.list` returns `{ watermarks: SyncTableStatus[] }`; a bare array of items is read the same way. */
-export function watermarkItems(result: unknown): WatermarkItem[] {
-  const items = Array.isArray(result) ? result : ((result as { watermarks?: unknown } | null)?.watermarks ?? []);
-  return Array.isArray(items) ? (items as WatermarkItem[]) : [];
+/** "lag 2d00h (limit 1d12h)": the limit only when the lag is beyond it. */
+export function lagText(w: Watermark): string | undefined {
+  if (w.lagSeconds === null) return undefined;
+  const limit = w.lagging && w.limitSeconds !== null ? ` (limit ${duration(w.limitSeconds * 1000)})` : '';
+  return `lag ${duration(w.lagSeconds * 1000)}${limit}`;
 }
 
-export function watermarkView(w: WatermarkItem): WatermarkView {
-  const lagSec = w.lagSeconds ?? undefined;
-  const limitSec = w.limitSeconds ?? undefined;
-  return {
-    name: w.pipeline && w.pipeline !== w.table ? `${w.pipeline}/${w.table}` : w.table,
-    pipeline: w.pipeline,
-    table: w.table,
-    value: w.value ?? undefined,
-    lagSec,
-    limitSec,
-    lagging: w.lagging ?? (lagSec !== undefined && limitSec !== undefined && lagSec > limitSec),
-  };
-}
-
-export function formatWatermarks(result: unknown): string {
-  const items = watermarkItems(result).map(watermarkView);
+export function formatWatermarks(result: ResultFor<'watermarks.list'>): string {
+  const items = result.watermarks;
   if (items.length === 0) return lines(bold('Watermarks'), esc('No watermarks yet: no sync has run.'));
   const lagging = items.filter((w) => w.lagging).length;
   return lines(
     `${bold('Watermarks')}${lagging ? ` · ⚠️ ${lagging} lagging` : ''}`,
     ...capped(items, 15, (w) => {
-      const lag =
-        w.lagSec === undefined
-          ? ''
-          : ` · lag ${age(w.lagSec)}${w.lagging && w.limitSec !== undefined ? ` (limit ${age(w.limitSec)})` : ''}`;
-      return `${statusIcon(w.lagging ? 'stale' : 'ok')} ${bold(w.name)} ${w.value ? code(w.value) : esc('(none)')}${esc(lag)}`;
+      const lag = lagText(w);
+      return `${statusIcon(w.lagging ? 'stale' : 'ok')} ${bold(watermarkName(w))} ${w.value ? code(w.value) : esc('(none)')}${lag ? esc(` · ${lag}`) : ''}`;
     }),
   );
 }

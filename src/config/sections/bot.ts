@@ -1,6 +1,6 @@
 import { z } from 'zod';
 
-/** The alert sources `opsctl bot start` can check; each is skipped when its operation is not in this build. */
+/** The alert sources `opsctl bot start` can check. */
 export const ALERT_SOURCES = ['run-failed', 'cost-level', 'backup-age', 'watermark-lag'] as const;
 export type AlertSourceName = (typeof ALERT_SOURCES)[number];
 
