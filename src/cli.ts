@@ -2,6 +2,7 @@ import { Command, CommanderError, Option } from 'commander';
 import { EXIT } from './errors.js';
 import { OPSCTL_VERSION } from './version.js';
 import { lastSession } from './cli/action.js';
+import { shareGlobalOptions } from './cli/globals.js';
 import { REGISTRARS } from './cli/register/index.js';
 import { createSession, loadForSession } from './cli/session.js';
 import { reportError } from './cli/exit.js';
@@ -42,6 +43,7 @@ Examples:
     .action(async (_opts, command: Command) => openConsole(command));
 
   program.action(async (_opts, command: Command) => openConsole(command));
+  shareGlobalOptions(program);
   return program;
 }
 

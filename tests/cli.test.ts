@@ -160,7 +160,23 @@ test('headless commands load neither ink nor react', async () => {
     assert.ok(loaded.includes('/dist/src/cli.js'), 'the trace saw the CLI load');
     assert.not.match(loaded, /node_modules\/(ink|react|yoga-layout)\//, `${args.join(' ')} loaded ink/react`);
     assert.not.match(loaded, /\/dist\/views\//, `${args.join(' ')} loaded views/`);
+    // Commands register by operation name; the catalog loads an operation's module only when it runs.
+    if (args[0] === '--help') assert.not.match(loaded, /\/dist\/commands\//, '--help loaded an operation module');
+    else assert.ok(loaded.includes('/dist/commands/catalog.js'), `${args.join(' ')} ran through the catalog`);
   }
+});
+
+test('global options work after the subcommand too; an unknown one is still a usage error', async () => {
+  const cwd = tempDir();
+  writeFileSync(join(cwd, 'other.json'), JSON.stringify({ environment: 'staging', home: './h' }));
+  const after = await runCli(['config', 'show', '--json', '-q', '-c', 'other.json'], { cwd });
+  assert.is(after.code, 0, after.stderr);
+  assert.is((JSON.parse(after.stdout) as { environment: string }).environment, 'staging');
+  const before = await runCli(['--json', '--config', 'other.json', 'config', 'show'], { cwd });
+  assert.equal(JSON.parse(before.stdout), JSON.parse(after.stdout));
+  const unknown = await runCli(['config', 'show', '--jsn'], { cwd });
+  assert.is(unknown.code, 2);
+  assert.match(unknown.stderr, /unknown option '--jsn'/);
 });
 
 test.run();

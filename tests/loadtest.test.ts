@@ -290,6 +290,30 @@ test('CLI: a profile whose thresholds hold exits 0; a breach exits 1 and names i
   }
 });
 
+test('CLI: -c before `loadtest` is the config file, after `run` the connection count; --config works after run', async () => {
+  const server = await startSampleServer();
+  try {
+    // The config lives away from the working directory, so the profile is found only if -c named it.
+    const configDir = workspace({ api: { url: server.url, requests: 12, warmup: '0s' } });
+    const cwd = tempDir('opsctl-loadtest-cwd-');
+    const config = join(configDir, 'opsctl.config.json');
+    const both = await runCli(['-c', config, 'loadtest', 'run', '--profile', 'api', '-c', '2', '--json'], { cwd });
+    assert.is(both.code, 0, both.stderr);
+    assert.is((JSON.parse(both.stdout) as LoadTestRun).plan.connections, 2);
+    const after = await runCli(['loadtest', 'run', '-c3', '--profile', 'api', '--config', config, '--json'], { cwd });
+    assert.is(after.code, 0, after.stderr);
+    assert.is((JSON.parse(after.stdout) as LoadTestRun).plan.connections, 3);
+    const url = await runCli(['loadtest', 'run', server.url, '-c', '4', '-n', '8', '-w', '0s', '--json'], { cwd });
+    assert.is(url.code, 0, url.stderr);
+    assert.is((JSON.parse(url.stdout) as LoadTestRun).plan.connections, 4);
+    const none = await runCli(['loadtest', 'run', '--profile', 'api', '-c', '2'], { cwd });
+    assert.is(none.code, 2, 'without -c before loadtest there is no config, so no profile');
+    assert.match(none.stderr, /profile "api" is not in the config/);
+  } finally {
+    await server.close();
+  }
+});
+
 test('CLI: an unreachable URL is one clear error, exit 1; bad usage exits 2', async () => {
   const dir = workspace({});
   const r = await runCli(['loadtest', 'run', 'http://127.0.0.1:9/', '-n', '10'], { cwd: dir });

@@ -1,41 +1,53 @@
 import type { Command } from 'commander';
-import type { Operation } from '../../commands/operation.js';
+import type { InputFor, OperationName, ResultFor } from '../../commands/catalog.js';
 import type { LoadedConfig } from '../config/load.js';
 import { ConfigError, ConfirmationRequired, UsageError } from '../errors.js';
+import { plural } from '../format.js';
 import { reportError } from './exit.js';
 import { createTextOut, writeJson, type TextOut } from './output.js';
 import { createProgressReporter } from './progress.js';
 import { canPrompt, confirmOnTerminal } from './prompt.js';
 import { createSession, earlyLogLevel, loadForSession, loggerFor, triggerFromEnv, type CliSession } from './session.js';
 
-type AnyOperation<R> = Operation<any, R>; // eslint-disable-line @typescript-eslint/no-explicit-any
+/** A command's parsed options, its own and its parents' (commander's `optsWithGlobals`). */
+export type Options = Record<string, unknown>;
 
-export interface CommandSpec<R> {
-  /** Lazy import of the operation, so `opsctl --help` and unrelated subcommands never load it. */
-  operation: () => Promise<AnyOperation<R>>;
-  /** Builds the operation's input from positional arguments and options. */
-  input?: (args: string[], options: Record<string, unknown>) => Record<string, unknown>;
+/** A config that did not load, in `tolerant` mode: the operation gets it and runs on the embedded defaults. */
+export interface ConfigProblem {
+  message: string;
+  hint?: string;
+}
+
+/**
+ * One subcommand, by the name of the operation it runs: the input it builds, the result it renders and the exit code
+ * it derives are typed from that name through the catalog, and the operation's module loads only when it runs, so
+ * `opsctl --help` and unrelated subcommands never import it.
+ */
+export interface CommandSpec<N extends OperationName> {
+  operation: N;
+  /** Builds the operation's input from positional arguments and options (and the config problem in tolerant mode). */
+  input: (args: string[], options: Options, context: { configError?: ConfigProblem }) => InputFor<N>;
   /** Text rendering of the result; `--json` prints the result itself. */
-  render?: (result: R, out: TextOut, options: Record<string, unknown>) => void;
+  render?: (result: ResultFor<N>, out: TextOut, options: Options) => void;
   /** An exit code derived from a successful result (e.g. 1 when a check finds a breach). */
-  exitCode?: (result: R) => number;
+  exitCode?: (result: ResultFor<N>) => number;
   /**
    * `isolated`: ignore config files and opsctl's variables except OPSCTL_HOME (the demo). `tolerant`: a config that
-   * does not load is handed to the operation as `input.configError` and it runs on the embedded defaults (validate
+   * does not load is handed to `input` as `configError` and the operation runs on the embedded defaults (validate
    * reports it as a failed check instead of stopping).
    */
   config?: 'normal' | 'isolated' | 'tolerant';
   /** Prints a streamed piece of the result (`progress.item`) as soon as it arrives; text mode only. */
   renderItem?: (item: unknown, out: TextOut) => void;
   /** Runs after a successful operation in text and JSON mode alike (writes report files such as --junit). */
-  after?: (result: R, options: Record<string, unknown>) => void | Promise<void>;
+  after?: (result: ResultFor<N>, options: Options) => void | Promise<void>;
 }
 
 /** The session of the command being run, so src/cli.ts can return its exit code. */
 export let lastSession: CliSession | undefined;
 
 /** Turns a CommandSpec into a commander action: load config, run the operation, print, map errors to exit codes. */
-export function action<R>(spec: CommandSpec<R>) {
+export function action<N extends OperationName>(spec: CommandSpec<N>) {
   return async (...args: unknown[]) => {
     const command = args.at(-1) as Command;
     // With the parent's options too: `opsctl costs check --as-of X` hands --as-of to `costs`, which defines it as well.
@@ -62,7 +74,7 @@ export function action<R>(spec: CommandSpec<R>) {
       const log = loggerFor(session, loaded.config.logLevel);
       progress = createProgressReporter({ stream: process.stderr, quiet: session.quiet || session.json, log });
       const { createRuntime } = await import('../../commands/runtime.js');
-      const { invoke } = await import('../../commands/operation.js');
+      const { run } = await import('../../commands/catalog.js');
       const text = createTextOut(session.stdout, session.colors);
       const reporter = progress;
       const report: typeof reporter.report = (p) => {
@@ -80,21 +92,19 @@ export function action<R>(spec: CommandSpec<R>) {
         progress: report,
       });
       runtime = ctx;
-      const operation = await spec.operation();
-      const input: Record<string, unknown> = spec.input ? spec.input(positional, options) : {};
-      if (configError) input.configError = configError;
-      let result: R;
+      const input = spec.input(positional, options, configError ? { configError } : {});
+      let result: ResultFor<N>;
       try {
-        result = await invoke(operation, ctx, input);
+        result = await run(spec.operation, ctx, input);
       } catch (error) {
-        if (!(error instanceof ConfirmationRequired) || !canPrompt() || input.confirm === true) throw error;
+        if (!(error instanceof ConfirmationRequired) || !canPrompt() || confirmed(input)) throw error;
         progress.clear();
         if (!(await confirmOnTerminal(error.action, error.typed))) {
           throw new UsageError('not confirmed: nothing was changed', {
             hint: 'Answer the prompt, or pass --yes in scripts.',
           });
         }
-        result = await invoke(operation, ctx, { ...input, confirm: true });
+        result = await run(spec.operation, ctx, { ...input, confirm: true });
       }
       progress.clear();
       await spec.after?.(result, options);
@@ -122,7 +132,7 @@ export function action<R>(spec: CommandSpec<R>) {
 function loadTolerantly(
   session: CliSession,
   mode: 'normal' | 'isolated' | 'tolerant',
-): { loaded: LoadedConfig; configError?: { message: string; hint?: string } } {
+): { loaded: LoadedConfig; configError?: ConfigProblem } {
   if (mode !== 'tolerant') return { loaded: loadForSession(session, mode) };
   try {
     return { loaded: loadForSession(session, 'normal') };
@@ -130,11 +140,16 @@ function loadTolerantly(
     if (!(error instanceof ConfigError)) throw error;
     const problems = (error.details?.problems as Array<{ path: string; message: string }> | undefined) ?? [];
     const message = problems.length
-      ? `invalid configuration (${problems.length} problem${problems.length === 1 ? '' : 's'}): ${problems.map((p) => `${p.path || '(root)'}: ${p.message}`).join('; ')}`
+      ? `invalid configuration (${plural(problems.length, 'problem')}): ${problems.map((p) => `${p.path || '(root)'}: ${p.message}`).join('; ')}`
       : error.message.replace(/\n\s*/g, ' ');
     return {
       loaded: loadForSession(session, 'isolated'),
       configError: { message, ...(error.hint ? { hint: error.hint } : {}) },
     };
   }
+}
+
+/** Whether the input already carries the operator's confirmation (--yes), so a refusal is final. */
+function confirmed(input: unknown): boolean {
+  return typeof input === 'object' && input !== null && 'confirm' in input && input.confirm === true;
 }

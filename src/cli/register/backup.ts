@@ -1,16 +1,11 @@
 import type { Command } from 'commander';
-import type { BackupCreateResult } from '../../../commands/backup/create.js';
-import type { BackupFreshnessResult } from '../../../commands/backup/freshness.js';
-import type { BackupListResult } from '../../../commands/backup/list.js';
-import type { BackupPruneResult } from '../../../commands/backup/prune.js';
-import type { BackupRestoreResult } from '../../../commands/backup/restore.js';
-import type { BackupVerifyResult } from '../../../commands/backup/verify.js';
-import type { BackupEntry } from '../../backups/catalog.js';
+import type { ResultFor } from '../../../commands/catalog.js';
 import { formatBytes } from '../../costs/units.js';
 import { action } from '../action.js';
+import { positiveNumber, required, text, wholeNumber } from '../args.js';
 import { formatAge, formatDuration, type TextOut } from '../output.js';
 
-const int = (v: unknown) => (v === undefined ? undefined : Number(v));
+type BackupEntry = ResultFor<'backup.list'>['backups'][number];
 
 export function registerBackup(program: Command): void {
   const backup = program
@@ -39,9 +34,9 @@ Examples:
     .description('Dump a target into the backup directory with a checksummed manifest and record it in the catalog')
     .argument('<target>', 'a target from config (targets.<name>)')
     .action(
-      action<BackupCreateResult>({
-        operation: async () => (await import('../../../commands/backup/create.js')).backupCreate,
-        input: ([target]) => ({ target }),
+      action({
+        operation: 'backup.create',
+        input: (args) => ({ target: required(args, 0, '<target>') }),
         render(r, out) {
           out.line(
             `${out.c.green('created')} ${r.backup.id}: ${formatBytes(r.backup.sizeBytes)} in ${formatDuration(r.durationMs)}`,
@@ -64,8 +59,8 @@ Examples:
     .description('The catalog: backups per target, newest first, with size, age and verification')
     .argument('[target]', 'only this target')
     .action(
-      action<BackupListResult>({
-        operation: async () => (await import('../../../commands/backup/list.js')).backupList,
+      action({
+        operation: 'backup.list',
         input: ([target]) => (target ? { target } : {}),
         render: (r, out) => renderList(r.backups, r.maxAgeHours, out),
       }),
@@ -78,9 +73,9 @@ Examples:
     )
     .argument('<backup>', 'a backup id, or a target name for its newest backup')
     .action(
-      action<BackupVerifyResult>({
-        operation: async () => (await import('../../../commands/backup/verify.js')).backupVerify,
-        input: ([ref]) => ({ backup: ref }),
+      action({
+        operation: 'backup.verify',
+        input: (args) => ({ backup: required(args, 0, '<backup>') }),
         render(r, out) {
           out.line(
             `${r.ok ? out.c.green('VERIFIED') : out.c.red('FAILED')} ${r.backup.id} in ${formatDuration(r.durationMs)}`,
@@ -108,11 +103,11 @@ Examples:
     .option('--to <target>', "restore into this target instead of the backup's own")
     .option('-y, --yes', 'confirm without asking (scripts)')
     .action(
-      action<BackupRestoreResult>({
-        operation: async () => (await import('../../../commands/backup/restore.js')).backupRestore,
-        input: ([ref], o) => ({
-          backup: ref,
-          ...(o.to ? { to: String(o.to) } : {}),
+      action({
+        operation: 'backup.restore',
+        input: (args, o) => ({
+          backup: required(args, 0, '<backup>'),
+          to: text(o.to),
           ...(o.yes ? { confirm: true } : {}),
         }),
         render(r, out) {
@@ -161,13 +156,13 @@ Examples:
     .option('--dry-run', 'only show what would be deleted')
     .option('-y, --yes', 'delete without asking (scripts)')
     .action(
-      action<BackupPruneResult>({
-        operation: async () => (await import('../../../commands/backup/prune.js')).backupPrune,
+      action({
+        operation: 'backup.prune',
         input: ([target], o) => ({
           ...(target ? { target } : {}),
-          ...(o.keepLast !== undefined ? { keepLast: int(o.keepLast) } : {}),
-          ...(o.keepDaily !== undefined ? { keepDaily: int(o.keepDaily) } : {}),
-          ...(o.keepWeekly !== undefined ? { keepWeekly: int(o.keepWeekly) } : {}),
+          keepLast: wholeNumber(o.keepLast, '--keep-last', { min: 0 }),
+          keepDaily: wholeNumber(o.keepDaily, '--keep-daily', { min: 0 }),
+          keepWeekly: wholeNumber(o.keepWeekly, '--keep-weekly', { min: 0 }),
           ...(o.dryRun ? { dryRun: true } : {}),
           ...(o.yes ? { confirm: true } : {}),
         }),
@@ -210,11 +205,11 @@ Examples:
     .argument('[target]', 'only this target')
     .option('--max-age-hours <h>', 'limit (default: backups.maxAgeHours, 24)')
     .action(
-      action<BackupFreshnessResult>({
-        operation: async () => (await import('../../../commands/backup/freshness.js')).backupFreshness,
+      action({
+        operation: 'backup.freshness',
         input: ([target], o) => ({
           ...(target ? { target } : {}),
-          ...(o.maxAgeHours ? { maxAgeHours: Number(o.maxAgeHours) } : {}),
+          maxAgeHours: positiveNumber(o.maxAgeHours, '--max-age-hours'),
         }),
         render(r, out) {
           out.table(

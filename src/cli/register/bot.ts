@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
-import type { BotHealthResult } from '../../../commands/bot/health.js';
-import type { BotStartResult } from '../../../commands/bot/start.js';
+import type { ResultFor } from '../../../commands/catalog.js';
 import { action } from '../action.js';
+import { finiteNumber, text } from '../args.js';
 import { formatDuration, type TextOut } from '../output.js';
 
 export function registerBot(program: Command): void {
@@ -32,13 +32,13 @@ Examples:
   curl -s localhost:8000/metrics           what Prometheus scrapes`,
     )
     .action(
-      action<BotStartResult>({
-        operation: async () => (await import('../../../commands/bot/start.js')).botStart,
+      action({
+        operation: 'bot.start',
         input: (_args, o) => ({
           telegram: o.telegram !== false,
           ...(o.alerts === false ? { alerts: false } : {}),
-          ...(o.port === undefined ? {} : { port: Number(o.port) }),
-          ...(o.host === undefined ? {} : { host: o.host }),
+          port: finiteNumber(o.port, '--port'),
+          host: text(o.host),
         }),
         render(r, out) {
           out.line(
@@ -55,16 +55,16 @@ Examples:
     .option('--timeout <ms>', 'how long to wait for the health endpoint', '3000')
     .addHelpText('after', '\nExamples:\n  opsctl bot status\n  opsctl bot status --url http://10.0.0.5:8000 --json')
     .action(
-      action<BotHealthResult>({
-        operation: async () => (await import('../../../commands/bot/health.js')).botHealth,
-        input: (_args, o) => ({ timeoutMs: Number(o.timeout), ...(o.url ? { url: o.url } : {}) }),
+      action({
+        operation: 'bot.health',
+        input: (_args, o) => ({ timeoutMs: finiteNumber(o.timeout, '--timeout'), url: text(o.url) }),
         render: renderBotHealth,
         exitCode: (r) => (r.status === 'up' ? 0 : 1),
       }),
     );
 }
 
-export function renderBotHealth(r: BotHealthResult, out: TextOut): void {
+export function renderBotHealth(r: ResultFor<'bot.health'>, out: TextOut): void {
   const color = r.status === 'up' ? out.c.green : r.status === 'down' ? out.c.red : out.c.dim;
   out.kv([
     [

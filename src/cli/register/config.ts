@@ -1,5 +1,4 @@
 import type { Command } from 'commander';
-import type { ConfigShowResult } from '../../../commands/config.js';
 import { action } from '../action.js';
 import { formatCell } from '../output.js';
 
@@ -13,8 +12,9 @@ export function registerConfig(program: Command): void {
     .command('show')
     .description('Print the effective config and where each value came from (secrets redacted)')
     .action(
-      action<ConfigShowResult>({
-        operation: async () => (await import('../../../commands/config.js')).configShow,
+      action({
+        operation: 'config.show',
+        input: () => ({}),
         render(result, out) {
           out.kv([
             ['config file', result.configFile ?? '(none: embedded defaults)'],
@@ -39,8 +39,9 @@ export function registerConfig(program: Command): void {
     .command('check')
     .description('Load the config and report every problem; exit 0 when it is valid, 2 when not')
     .action(
-      action<ConfigShowResult>({
-        operation: async () => (await import('../../../commands/config.js')).configShow,
+      action({
+        operation: 'config.show',
+        input: () => ({}),
         render(result, out) {
           out.line(
             `${out.c.green('ok')}: configuration is valid (${result.configFile ?? 'embedded defaults'}, ${result.environment})`,

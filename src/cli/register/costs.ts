@@ -1,15 +1,17 @@
 import type { Command } from 'commander';
-import type { CostsCheckResult } from '../../../commands/costs/check.js';
-import type { CostReportWithTrend } from '../../../commands/costs/collect.js';
-import type { CostEstimate } from '../../../commands/costs/estimate.js';
-import type { LevelState } from '../../costs/report.js';
+import type { ResultFor } from '../../../commands/catalog.js';
 import { formatBytes, formatUsd } from '../../costs/units.js';
-import { action } from '../action.js';
+import { action, type Options } from '../action.js';
+import { positiveNumber, required, text, wholeNumber } from '../args.js';
 import type { TextOut } from '../output.js';
 
-const reportInput = (_args: string[], o: Record<string, unknown>) => ({
-  ...(o.days ? { days: Number(o.days) } : {}),
-  ...(o.asOf ? { asOf: String(o.asOf) } : {}),
+type CostReport = ResultFor<'costs.report'>;
+type CostsCheck = ResultFor<'costs.check'>;
+type LevelState = CostReport['crossed'][number];
+
+const reportInput = (_args: string[], o: Options) => ({
+  days: wholeNumber(o.days, '--days'),
+  asOf: text(o.asOf),
 });
 
 export function registerCosts(program: Command): void {
@@ -34,8 +36,8 @@ Examples:
   opsctl costs estimate "SELECT artist_id FROM spotify_data.top_artists WHERE DATE(extracted_at) = CURRENT_DATE()"`,
     )
     .action(
-      action<CostReportWithTrend>({
-        operation: async () => (await import('../../../commands/costs/report.js')).costsReport,
+      action({
+        operation: 'costs.report',
         input: reportInput,
         render: renderReport,
       }),
@@ -46,9 +48,9 @@ Examples:
     .description('Exit 1 when the month-end projection crosses a cost level (budget or free tier)')
     .option('--fail-at <percent>', 'fail at this level or above (default: costs.failAtPercent, 100)')
     .action(
-      action<CostsCheckResult>({
-        operation: async () => (await import('../../../commands/costs/check.js')).costsCheck,
-        input: (a, o) => ({ ...reportInput(a, o), ...(o.failAt ? { failAtPercent: Number(o.failAt) } : {}) }),
+      action({
+        operation: 'costs.check',
+        input: (a, o) => ({ ...reportInput(a, o), failAtPercent: positiveNumber(o.failAt, '--fail-at') }),
         render: renderCheck,
         exitCode: (r) => (r.ok ? 0 : 1),
       }),
@@ -61,9 +63,9 @@ Examples:
     )
     .argument('<sql>', 'the query, quoted')
     .action(
-      action<CostEstimate>({
-        operation: async () => (await import('../../../commands/costs/estimate.js')).costsEstimate,
-        input: ([sql]) => ({ sql }),
+      action({
+        operation: 'costs.estimate',
+        input: (args) => ({ sql: required(args, 0, '<sql>') }),
         render(r, out) {
           out.kv([
             ['bytes processed', `${formatBytes(r.bytesProcessed)} (${r.bytesProcessed})`],
@@ -84,16 +86,16 @@ Examples:
     .description("Store today's cost snapshot in the state store (run daily from cron to keep the trend)")
     .action(
       action({
-        operation: async () => (await import('../../../commands/costs/snapshot.js')).costsSnapshot,
-        render: (s: { day: string; projectedUsd: number }, out) =>
-          out.line(`snapshot for ${s.day} stored: projected ${formatUsd(s.projectedUsd)}`),
+        operation: 'costs.snapshot',
+        input: () => ({}),
+        render: (s, out) => out.line(`snapshot for ${s.day} stored: projected ${formatUsd(s.projectedUsd)}`),
       }),
     );
 }
 
 const levelText = (l: LevelState) => `${l.subject} ${l.percent.toFixed(1)}% (level ${l.level}%)`;
 
-function renderReport(r: CostReportWithTrend, out: TextOut): void {
+function renderReport(r: CostReport, out: TextOut): void {
   const pct = (p: number) => `${p.toFixed(1)}%`;
   out.kv([
     ['warehouse', r.location],
@@ -179,7 +181,7 @@ function renderReport(r: CostReportWithTrend, out: TextOut): void {
   for (const note of r.notes) out.line(out.c.dim(`note: ${note}`));
 }
 
-function renderCheck(r: CostsCheckResult, out: TextOut): void {
+function renderCheck(r: CostsCheck, out: TextOut): void {
   out.line(
     `${r.ok ? out.c.green('OK') : out.c.red('LEVEL CROSSED')}: projection ${formatUsd(r.projectedUsd)} of ${formatUsd(r.budgetUsd)} budget (${r.budgetPercent.toFixed(1)}%); ` +
       `query free tier ${r.queryFreeTierPercent.toFixed(1)}%, storage free tier ${r.storageFreeTierPercent.toFixed(1)}%`,

@@ -1,5 +1,4 @@
 import type { Command } from 'commander';
-import type { DemoResult } from '../../../commands/demo/index.js';
 import { action } from '../action.js';
 import { formatDuration } from '../output.js';
 
@@ -13,8 +12,9 @@ export function registerDemo(program: Command): void {
       '\nThe demo reads no config file and no credentials: SQLite state, DuckDB warehouse and a PGlite database named\n"local", all inside OPSCTL_HOME (default ./.opsctl). Afterwards `opsctl` opens the console on that workspace.',
     )
     .action(
-      action<DemoResult>({
-        operation: async () => (await import('../../../commands/demo/index.js')).demo,
+      action({
+        operation: 'demo.run',
+        input: () => ({}),
         config: 'isolated',
         render(result, out) {
           out.line(`${out.c.bold('demo workspace')} ${result.home}  (run ${result.runId})`);

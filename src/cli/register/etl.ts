@@ -1,20 +1,16 @@
 import type { Command } from 'commander';
-import type { EtlHistoryResult } from '../../../commands/etl/history.js';
-import type { EtlRetentionResult } from '../../../commands/etl/retention.js';
-import type { EtlRunResult } from '../../../commands/etl/run.js';
-import type { EtlShowResult } from '../../../commands/etl/show.js';
-import type { RunListItem } from '../../../commands/etl/summary.js';
-import { UsageError } from '../../errors.js';
+import type { ResultFor } from '../../../commands/catalog.js';
 import { redactor } from '../../log/redact.js';
+import { RUN_STATUSES } from '../../state/runs.js';
 import { action } from '../action.js';
+import { oneOf, required, text, wholeNumber } from '../args.js';
 import { formatAge, formatDuration, type TextOut } from '../output.js';
 
-const positiveInt = (value: unknown, what: string, hint: string): number => {
-  const n = Number(value);
-  if (!Number.isInteger(n) || n < 1)
-    throw new UsageError(`${what} must be a positive whole number, not "${String(value)}"`, { hint });
-  return n;
-};
+type EtlRunResult = ResultFor<'etl.run'>;
+type EtlHistoryResult = ResultFor<'etl.history'>;
+type EtlShowResult = ResultFor<'etl.show'>;
+type EtlRetentionResult = ResultFor<'etl.retention'>;
+type RunListItem = EtlHistoryResult['runs'][number];
 
 export function registerEtl(program: Command): void {
   const etl = program
@@ -41,8 +37,8 @@ Examples:
   opsctl etl run spotify --json`,
     )
     .action(
-      action<EtlRunResult>({
-        operation: async () => (await import('../../../commands/etl/run.js')).etlRun,
+      action({
+        operation: 'etl.run',
         input: (args, o) => ({ ...(args.length ? { pipelines: args } : {}), ...(o.dryRun ? { dryRun: true } : {}) }),
         render: renderRun,
         after: (r) => {
@@ -59,12 +55,12 @@ Examples:
     .option('--pipeline <name>', 'only this pipeline')
     .option('--status <status>', 'only runs with this status (running, succeeded, failed, cancelled)')
     .action(
-      action<EtlHistoryResult>({
-        operation: async () => (await import('../../../commands/etl/history.js')).etlHistory,
+      action({
+        operation: 'etl.history',
         input: (_a, o) => ({
-          ...(o.limit !== undefined ? { limit: positiveInt(o.limit, '--limit', 'e.g. --limit 50') } : {}),
-          ...(o.pipeline ? { pipeline: String(o.pipeline) } : {}),
-          ...(o.status ? { status: String(o.status) } : {}),
+          limit: wholeNumber(o.limit, '--limit'),
+          pipeline: text(o.pipeline),
+          status: oneOf(o.status, RUN_STATUSES, '--status'),
         }),
         render: renderHistory,
       }),
@@ -75,9 +71,11 @@ Examples:
     .description('One run: per-table counts (extracted, loaded, rejected), watermarks, error, quarantined records')
     .argument('<run>', 'run id (from etl history)')
     .action(
-      action<EtlShowResult>({
-        operation: async () => (await import('../../../commands/etl/show.js')).etlShow,
-        input: ([run]) => ({ run: positiveInt(run, 'RUN', 'Run ids are listed by `opsctl etl history`.') }),
+      action({
+        operation: 'etl.show',
+        input: (args) => ({
+          run: wholeNumber(required(args, 0, '<run>'), 'RUN', { hint: 'Run ids are listed by `opsctl etl history`.' }),
+        }),
         render: renderShow,
       }),
     );
@@ -100,10 +98,10 @@ Examples:
   opsctl etl retention --older-than 90d --yes`,
     )
     .action(
-      action<EtlRetentionResult>({
-        operation: async () => (await import('../../../commands/etl/retention.js')).etlRetention,
+      action({
+        operation: 'etl.retention',
         input: (_a, o) => ({
-          olderThan: String(o.olderThan),
+          olderThan: text(o.olderThan) ?? '',
           ...(o.dryRun ? { dryRun: true } : {}),
           ...(o.yes ? { confirm: true } : {}),
         }),

@@ -1,11 +1,13 @@
 import type { Command } from 'commander';
-import type { LoadtestComparison } from '../../../commands/loadtest/compare.js';
-import type { LoadtestHistory } from '../../../commands/loadtest/history.js';
-import { fmt, signed } from '../../loadtest/compare.js';
-import type { LoadTestRun } from '../../loadtest/store.js';
+import type { InputFor, ResultFor } from '../../../commands/catalog.js';
+import { HTTP_METHODS } from '../../config/sections/loadtest.js';
 import { UsageError } from '../../errors.js';
-import { action } from '../action.js';
+import { fmt, signed } from '../../loadtest/compare.js';
+import { action, type Options } from '../action.js';
+import { finiteNumber, oneOf, positiveNumber, text, texts, wholeNumber } from '../args.js';
 import { formatAge, formatDuration, type TextOut } from '../output.js';
+
+type LoadTestRun = ResultFor<'loadtest.run'>;
 
 const collect = (value: string, previous: string[] = []) => [...previous, value];
 
@@ -21,66 +23,30 @@ function headers(list: string[] | undefined): Record<string, string> | undefined
   return out;
 }
 
-const int = (v: unknown, flag: string) => {
-  if (v === undefined) return undefined;
-  const n = Number(v);
-  if (!Number.isFinite(n) || n <= 0)
-    throw new UsageError(`${flag} takes a positive number, not "${String(v)}"`, {
-      hint: 'See opsctl loadtest run --help.',
-    });
-  return n;
-};
-
-function runInput([url]: string[], o: Record<string, unknown>): Record<string, unknown> {
+function runInput([url]: string[], o: Options): InputFor<'loadtest.run'> {
   if (!url && !o.profile)
     throw new UsageError('give a URL or --profile <name>', {
       hint: 'e.g. opsctl loadtest run http://127.0.0.1:8080/ -c 50 -d 30s',
     });
-  const input: Record<string, unknown> = { cwd: process.cwd() };
-  const set = (k: string, v: unknown) => {
-    if (v !== undefined) input[k] = v;
+  return {
+    cwd: process.cwd(),
+    url,
+    profile: text(o.profile),
+    method: oneOf(text(o.method)?.toUpperCase(), HTTP_METHODS, '--method'),
+    headers: headers(texts(o.header)),
+    body: text(o.body),
+    bodyFile: text(o.bodyFile),
+    timeout: text(o.timeout),
+    connections: wholeNumber(o.connections, '-c'),
+    requests: wholeNumber(o.requests, '-n'),
+    duration: text(o.duration),
+    rate: positiveNumber(o.rate, '--rate'),
+    ...(o.closed ? { model: 'closed' } : {}),
+    warmup: text(o.warmup),
+    thresholds: texts(o.threshold)
+      ?.flatMap((t) => t.split(','))
+      .filter(Boolean),
   };
-  set('url', url);
-  set('profile', o.profile);
-  set('method', typeof o.method === 'string' ? o.method.toUpperCase() : undefined);
-  set('headers', headers(o.header as string[] | undefined));
-  set('body', o.body);
-  set('bodyFile', o.bodyFile);
-  set('timeout', o.timeout);
-  set('connections', int(o.connections, '-c'));
-  set('requests', int(o.requests, '-n'));
-  set('duration', o.duration);
-  set('rate', int(o.rate, '--rate'));
-  if (o.closed) input.model = 'closed';
-  set('warmup', o.warmup);
-  set('thresholds', (o.threshold as string[] | undefined)?.flatMap((t) => t.split(',')).filter(Boolean));
-  return input;
-}
-
-/**
- * opsctl's global `-c` is --config, and commander recognises global options after subcommands too, so
- * `opsctl loadtest run URL -c 50` would read a config file named "50". ab, hey and autocannon all spell connections
- * `-c`: when a `-c` follows `run`, give it back to --connections and restore --config from the words before `loadtest`.
- */
-function reclaimConnectionsFlag(_hooked: Command, run: Command): void {
-  let root = run;
-  while (root.parent) root = root.parent;
-  const raw = (root as unknown as { rawArgs: string[] }).rawArgs ?? [];
-  const at = raw.indexOf('loadtest');
-  const runAt = raw.indexOf('run', at);
-  if (at < 0 || runAt < 0) return;
-  const after = raw.slice(runAt + 1);
-  const i = after.findIndex((a) => a === '-c' || /^-c\d+$/.test(a));
-  if (i < 0) return;
-  const value = after[i] === '-c' ? after[i + 1] : after[i]!.slice(2);
-  const before = raw.slice(0, at);
-  let config: string | undefined;
-  before.forEach((a, j) => {
-    if (a === '-c' || a === '--config') config = before[j + 1];
-    else if (a.startsWith('--config=')) config = a.slice('--config='.length);
-  });
-  root.setOptionValue('config', config);
-  run.setOptionValue('connections', value);
 }
 
 export function registerLoadtest(program: Command): void {
@@ -123,10 +89,9 @@ Examples:
   opsctl loadtest run http://127.0.0.1:8080/api --rate 200 -d 20s --threshold "p99<500ms,errors<1%"
   opsctl loadtest run --profile recommendations --json`,
     )
-    .hook('preAction', reclaimConnectionsFlag)
     .action(
-      action<LoadTestRun>({
-        operation: async () => (await import('../../../commands/loadtest/run.js')).loadtestRun,
+      action({
+        operation: 'loadtest.run',
         input: runInput,
         render: renderRun,
         exitCode: (r) => (r.passed ? 0 : 1),
@@ -139,13 +104,9 @@ Examples:
     .option('--url <url>', 'only runs against this URL')
     .option('--limit <n>', 'how many (default 20)')
     .action(
-      action<LoadtestHistory>({
-        operation: async () => (await import('../../../commands/loadtest/history.js')).loadtestHistory,
-        input: (_a, o) => ({
-          ...(o.profile ? { profile: o.profile } : {}),
-          ...(o.url ? { url: o.url } : {}),
-          ...(o.limit ? { limit: int(o.limit, '--limit') } : {}),
-        }),
+      action({
+        operation: 'loadtest.history',
+        input: (_a, o) => ({ profile: text(o.profile), url: text(o.url), limit: wholeNumber(o.limit, '--limit') }),
         render: renderHistory,
       }),
     );
@@ -158,12 +119,12 @@ Examples:
     .option('--baseline <run>', 'baseline run id (default: the previous run of the same profile or URL)')
     .option('--noise <percent>', 'changes under this percent are noise (default loadtest.noisePercent, 5)')
     .action(
-      action<LoadtestComparison>({
-        operation: async () => (await import('../../../commands/loadtest/compare.js')).loadtestCompare,
+      action({
+        operation: 'loadtest.compare',
         input: ([run], o) => ({
-          ...(run ? { run: int(run, 'RUN') } : {}),
-          ...(o.baseline ? { baseline: int(o.baseline, '--baseline') } : {}),
-          ...(o.noise !== undefined ? { noisePercent: Number(o.noise) } : {}),
+          run: wholeNumber(run, 'RUN'),
+          baseline: wholeNumber(o.baseline, '--baseline'),
+          noisePercent: finiteNumber(o.noise, '--noise'),
         }),
         render: renderCompare,
         exitCode: (r) => (r.verdict === 'regression' ? 1 : 0),
@@ -231,7 +192,7 @@ function renderRun(r: LoadTestRun, out: TextOut): void {
   );
 }
 
-function renderHistory(h: LoadtestHistory, out: TextOut): void {
+function renderHistory(h: ResultFor<'loadtest.history'>, out: TextOut): void {
   out.table(
     h.runs,
     [
@@ -260,7 +221,7 @@ function renderHistory(h: LoadtestHistory, out: TextOut): void {
 
 const VERDICT_TEXT = { better: 'BETTER', same: 'SAME within noise', regression: 'REGRESSION' } as const;
 
-function renderCompare(r: LoadtestComparison, out: TextOut): void {
+function renderCompare(r: ResultFor<'loadtest.compare'>, out: TextOut): void {
   out.line(
     `run ${r.run.id} (${formatAge(r.run.startedAt)}) against baseline ${r.baseline.id} (${formatAge(r.baseline.startedAt)})  ${r.run.method} ${r.run.url}`,
   );

@@ -1,18 +1,18 @@
 import type { Command } from 'commander';
-import type { MigrateBaselineResult } from '../../../commands/migrate/baseline.js';
-import type { MigrateCreateResult } from '../../../commands/migrate/create.js';
-import type { MigrateRepairResult } from '../../../commands/migrate/repair.js';
-import type { MigrateStatusResult } from '../../../commands/migrate/status.js';
-import type { MigrateValidateResult } from '../../../commands/migrate/validate.js';
+import type { ResultFor } from '../../../commands/catalog.js';
 import { parseDuration } from '../../config/sections/common.js';
 import { UsageError } from '../../errors.js';
-import type { MigrateRunResult, MigrationEntry, TargetMigrationStatus } from '../../migrations/types.js';
-import { action } from '../action.js';
+import { action, type Options } from '../action.js';
+import { required, text, wholeNumber } from '../args.js';
 import type { TextOut } from '../output.js';
 
-const op = (file: string, name: string) => async () => (await import(`../../../commands/migrate/${file}.js`))[name];
+type MigrateStatusResult = ResultFor<'migrate.status'>;
+type TargetMigrationStatus = MigrateStatusResult['targets'][number];
+type MigrationEntry = TargetMigrationStatus['migrations'][number];
+/** up and down share their result. */
+type MigrateRunResult = ResultFor<'migrate.up'>;
 
-function lockTimeout(o: Record<string, unknown>): Record<string, unknown> {
+function lockTimeout(o: Options): { lockTimeoutMs?: number } {
   if (o.lockTimeout === undefined) return {};
   const ms = parseDuration(String(o.lockTimeout));
   if (ms === undefined)
@@ -20,13 +20,6 @@ function lockTimeout(o: Record<string, unknown>): Record<string, unknown> {
       hint: 'e.g. --lock-timeout 30s, 500ms, 2m.',
     });
   return { lockTimeoutMs: ms };
-}
-
-function positiveInt(value: unknown, flag: string): number {
-  const n = Number(value);
-  if (!Number.isInteger(n) || n < 1)
-    throw new UsageError(`${flag} ${String(value)}: must be a whole number of 1 or more`, { hint: `e.g. ${flag} 2.` });
-  return n;
 }
 
 export function registerMigrate(program: Command): void {
@@ -66,9 +59,9 @@ Examples:
     )
     .argument('[target]', 'one target (default: every target)')
     .action(
-      action<MigrateStatusResult>({
-        operation: op('status', 'migrateStatus'),
-        input: ([target]) => (target ? { target } : {}),
+      action({
+        operation: 'migrate.status',
+        input: ([target]) => ({ target }),
         render: renderStatus,
         exitCode: (r) => (r.ok ? 0 : 1),
       }),
@@ -82,11 +75,11 @@ Examples:
     .option('--dry-run', 'print the SQL that would run, in order, and change nothing')
     .option('--lock-timeout <duration>', "wait this long for another run's lock (default: migrations.lockTimeout)")
     .action(
-      action<MigrateRunResult>({
-        operation: op('up', 'migrateUp'),
+      action({
+        operation: 'migrate.up',
         input: ([target], o) => ({
-          ...(target ? { target } : {}),
-          ...(o.to ? { to: String(o.to) } : {}),
+          target,
+          to: text(o.to),
           dryRun: Boolean(o.dryRun),
           ...lockTimeout(o),
         }),
@@ -105,11 +98,11 @@ Examples:
     .option('--lock-timeout <duration>', "wait this long for another run's lock (default: migrations.lockTimeout)")
     .option('-y, --yes', 'confirm without asking (scripts)')
     .action(
-      action<MigrateRunResult>({
-        operation: op('down', 'migrateDown'),
+      action({
+        operation: 'migrate.down',
         input: ([target], o) => ({
-          ...(target ? { target } : {}),
-          steps: positiveInt(o.steps, '--steps'),
+          target,
+          steps: wholeNumber(o.steps, '--steps'),
           dryRun: Boolean(o.dryRun),
           ...(o.yes ? { confirm: true } : {}),
           ...lockTimeout(o),
@@ -123,9 +116,9 @@ Examples:
     .description('Exit 1 when an applied file changed (checksum drift), is missing, or a migration is dirty')
     .argument('[target]', 'one target (default: every target)')
     .action(
-      action<MigrateValidateResult>({
-        operation: op('validate', 'migrateValidate'),
-        input: ([target]) => (target ? { target } : {}),
+      action({
+        operation: 'migrate.validate',
+        input: ([target]) => ({ target }),
         render(r, out) {
           for (const t of r.targets) {
             out.line(
@@ -144,9 +137,9 @@ Examples:
     .argument('<target>', 'the target')
     .argument('<name>', 'what it does, e.g. add_invoice_indexes')
     .action(
-      action<MigrateCreateResult>({
-        operation: op('create', 'migrateCreate'),
-        input: ([target, name]) => ({ target, name }),
+      action({
+        operation: 'migrate.create',
+        input: (args) => ({ target: required(args, 0, '<target>'), name: required(args, 1, '<name>') }),
         render: (r, out) => out.line(`created ${r.path}`),
       }),
     );
@@ -160,9 +153,13 @@ Examples:
     .argument('<version>', 'the newest version the database already has')
     .option('--lock-timeout <duration>', "wait this long for another run's lock (default: migrations.lockTimeout)")
     .action(
-      action<MigrateBaselineResult>({
-        operation: op('baseline', 'migrateBaseline'),
-        input: ([target, version], o) => ({ target, version, ...lockTimeout(o) }),
+      action({
+        operation: 'migrate.baseline',
+        input: (args, o) => ({
+          target: required(args, 0, '<target>'),
+          version: required(args, 1, '<version>'),
+          ...lockTimeout(o),
+        }),
         render: (r, out) => {
           out.line(
             `baselined ${r.baselined.length} migration${r.baselined.length === 1 ? '' : 's'} on "${r.target}" up to ${r.version}:`,
@@ -186,10 +183,10 @@ Examples:
     .option('--lock-timeout <duration>', "wait this long for another run's lock (default: migrations.lockTimeout)")
     .option('-y, --yes', 'confirm without asking (scripts)')
     .action(
-      action<MigrateRepairResult>({
-        operation: op('repair', 'migrateRepair'),
+      action({
+        operation: 'migrate.repair',
         input: ([target], o) => ({
-          ...(target ? { target } : {}),
+          target,
           completed: Boolean(o.completed),
           dryRun: Boolean(o.dryRun),
           ...(o.yes ? { confirm: true } : {}),

@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
-import type { SpotifyLoginResult } from '../../../commands/spotify/login.js';
 import { action } from '../action.js';
+import { finiteNumber } from '../args.js';
 
 export function registerSpotify(program: Command): void {
   const spotify = program
@@ -30,20 +30,20 @@ Examples:
   opsctl spotify login --print      # then: export SPOTIFY_REFRESH_TOKEN=…`,
     )
     .action(
-      action<SpotifyLoginResult>({
-        operation: async () => (await import('../../../commands/spotify/login.js')).spotifyLoginOp,
+      action({
+        operation: 'spotify.login',
         input: (_a, o) => ({
-          ...(o.port !== undefined ? { port: Number(o.port) } : {}),
-          timeoutSeconds: Number(o.timeout),
+          port: finiteNumber(o.port, '--port'),
+          timeoutSeconds: finiteNumber(o.timeout, '--timeout'),
           print: Boolean(o.print),
           open: o.open !== false,
           logUrl: Boolean(o.json),
         }),
         renderItem(item, out) {
-          const { authorizeUrl, redirectUri } = item as { authorizeUrl: string; redirectUri: string };
+          if (!isAuthorizePrompt(item)) return;
           out.line('Open this URL in a browser and approve opsctl:');
-          out.line(`  ${authorizeUrl}`);
-          out.line(out.c.dim(`waiting for the redirect to ${redirectUri} (Ctrl-C to stop)`));
+          out.line(`  ${item.authorizeUrl}`);
+          out.line(out.c.dim(`waiting for the redirect to ${item.redirectUri} (Ctrl-C to stop)`));
         },
         render(r, out) {
           out.line(`${out.c.green('logged in')} as ${r.displayName ?? '?'} (${r.userId ?? 'unknown id'})`);
@@ -57,4 +57,16 @@ Examples:
         },
       }),
     );
+}
+
+/** What `spotify.login` streams (progress.item) once its loopback server listens. */
+function isAuthorizePrompt(item: unknown): item is { authorizeUrl: string; redirectUri: string } {
+  return (
+    typeof item === 'object' &&
+    item !== null &&
+    'authorizeUrl' in item &&
+    typeof item.authorizeUrl === 'string' &&
+    'redirectUri' in item &&
+    typeof item.redirectUri === 'string'
+  );
 }

@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
-import type { StatusResult } from '../../../commands/status.js';
-import type { ComponentHealth } from '../../health/types.js';
+import type { ResultFor } from '../../../commands/catalog.js';
 import { action } from '../action.js';
+import { finiteNumber, texts } from '../args.js';
 import type { TextOut } from '../output.js';
 
 export function registerStatus(program: Command): void {
@@ -12,16 +12,16 @@ export function registerStatus(program: Command): void {
     .option('--target <name...>', 'only these database targets')
     .helpGroup('Overview:')
     .action(
-      action<StatusResult>({
-        operation: async () => (await import('../../../commands/status.js')).status,
-        input: (_args, o) => ({ timeoutMs: Number(o.timeout), ...(o.target ? { targets: o.target } : {}) }),
+      action({
+        operation: 'status',
+        input: (_args, o) => ({ timeoutMs: finiteNumber(o.timeout, '--timeout'), targets: texts(o.target) }),
         render: renderStatus,
         exitCode: (r) => (r.components.some((c) => c.status === 'down') ? 1 : 0),
       }),
     );
 }
 
-export function renderStatus(r: StatusResult, out: TextOut): void {
+export function renderStatus(r: ResultFor<'status'>, out: TextOut): void {
   out.kv([
     ['opsctl', r.opsctlVersion],
     ['environment', r.environment],
@@ -45,7 +45,7 @@ export function renderStatus(r: StatusResult, out: TextOut): void {
   }
 }
 
-function statusColor(out: TextOut, c: ComponentHealth, text: string): string {
+function statusColor(out: TextOut, c: ResultFor<'status'>['components'][number], text: string): string {
   switch (c.status) {
     case 'up':
       return out.c.green(text);

@@ -1,10 +1,7 @@
 import type { Command } from 'commander';
-import type { SyncCheckResult } from '../../../commands/sync/check.js';
-import type { SyncCleanupResult } from '../../../commands/sync/cleanup.js';
-import type { SyncRunResult } from '../../../commands/sync/run.js';
-import type { SyncSetupResult } from '../../../commands/sync/setup.js';
-import type { SyncStatusResult } from '../../../commands/sync/status.js';
+import type { ResultFor } from '../../../commands/catalog.js';
 import { action } from '../action.js';
+import { text } from '../args.js';
 import { formatDuration, type TextOut } from '../output.js';
 import { renderWatermarkTable } from './watermarks.js';
 
@@ -37,10 +34,10 @@ Examples:
     .option('--force', 'ignore the watermark and reload the whole source')
     .option('--dry-run', 'read, check and stage everything, then roll back: nothing changes')
     .action(
-      action<SyncRunResult>({
-        operation: async () => (await import('../../../commands/sync/run.js')).syncRun,
+      action({
+        operation: 'sync.run',
         input: (_a, o) => ({
-          ...(o.table ? { table: String(o.table) } : {}),
+          table: text(o.table),
           force: o.force === true,
           dryRun: o.dryRun === true,
         }),
@@ -54,9 +51,9 @@ Examples:
     .description('Per table: watermark, lag behind now, last run and the next window')
     .argument('[table]', 'one table (name or pipeline/table)')
     .action(
-      action<SyncStatusResult>({
-        operation: async () => (await import('../../../commands/sync/status.js')).syncStatus,
-        input: ([table]) => (table ? { table } : {}),
+      action({
+        operation: 'sync.status',
+        input: ([table]) => ({ table }),
         render(r, out) {
           renderWatermarkTable(r.tables, out);
           for (const l of r.running)
@@ -77,8 +74,8 @@ Examples:
     .description('Create the target tables, etl_watermarks and etl_execution_log; hypertables where TimescaleDB exists')
     .option('--check', 'change nothing; exit 1 when something is missing or differs from the config')
     .action(
-      action<SyncSetupResult>({
-        operation: async () => (await import('../../../commands/sync/setup.js')).syncSetup,
+      action({
+        operation: 'sync.setup',
         input: (_a, o) => ({ check: o.check === true }),
         render: renderSetup,
         exitCode: (r) => (r.ok ? 0 : 1),
@@ -89,8 +86,9 @@ Examples:
     .command('cleanup')
     .description('Mark sync runs left "running" by a dead process (kill -9, crash) as failed')
     .action(
-      action<SyncCleanupResult>({
-        operation: async () => (await import('../../../commands/sync/cleanup.js')).syncCleanup,
+      action({
+        operation: 'sync.cleanup',
+        input: () => ({}),
         render(r, out) {
           if (r.failed.length === 0) out.line('no orphaned sync runs');
           for (const run of r.failed) out.line(`run ${run.id} (${run.pipeline}) marked failed: ${run.error}`);
@@ -103,8 +101,9 @@ Examples:
     .command('check')
     .description('Compare the target tables with the config: columns, types, primary keys (exit 1 on a difference)')
     .action(
-      action<SyncCheckResult>({
-        operation: async () => (await import('../../../commands/sync/check.js')).syncCheck,
+      action({
+        operation: 'sync.check',
+        input: () => ({}),
         render(r, out) {
           for (const t of r.targets) {
             if (t.error) out.line(`${out.c.red('FAIL')} target ${t.target}: ${t.error}`);
@@ -119,7 +118,7 @@ Examples:
     );
 }
 
-function renderRun(r: SyncRunResult, out: TextOut): void {
+function renderRun(r: ResultFor<'sync.run'>, out: TextOut): void {
   for (const p of r.pipelines) {
     out.line(
       out.c.bold(
@@ -150,7 +149,7 @@ function renderRun(r: SyncRunResult, out: TextOut): void {
   }
 }
 
-function renderSetup(r: SyncSetupResult, out: TextOut): void {
+function renderSetup(r: ResultFor<'sync.setup'>, out: TextOut): void {
   for (const t of r.targets) {
     const status =
       t.status === 'optimal'

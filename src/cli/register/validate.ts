@@ -1,10 +1,14 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { Option, type Command } from 'commander';
-import type { ValidateResult } from '../../../commands/validate/index.js';
-import type { CheckResult } from '../../../commands/validate/types.js';
+import type { ResultFor } from '../../../commands/catalog.js';
+import { ENVIRONMENTS } from '../../config/schema.js';
 import { action } from '../action.js';
+import { oneOf, texts } from '../args.js';
 import type { TextOut } from '../output.js';
+
+type ValidateResult = ResultFor<'validate'>;
+type CheckResult = ValidateResult['checks'][number];
 
 const GROUP_IDS = ['config', 'environment', 'connectivity', 'migrations', 'sync', 'backups', 'bigquery', 'loadtests'];
 
@@ -34,11 +38,17 @@ Examples:
   opsctl validate --json | jq '.checks[] | select(.status == "fail")'`,
     )
     .action(
-      action<ValidateResult>({
-        operation: async () => (await import('../../../commands/validate/index.js')).validate,
+      action({
+        operation: 'validate',
         config: 'tolerant',
-        input: (_args, o) => ({ ...(o.env ? { env: o.env } : {}), ...(o.only ? { only: o.only } : {}) }),
-        renderItem: (item, out) => renderCheck(item as CheckResult, out),
+        input: (_args, o, { configError }) => ({
+          env: oneOf(o.env, ENVIRONMENTS, '--env'),
+          only: texts(o.only),
+          configError,
+        }),
+        renderItem: (item, out) => {
+          if (isCheck(item)) renderCheck(item, out);
+        },
         render: renderSummary,
         after: async (result, o) => {
           if (typeof o.junit !== 'string') return;
@@ -50,6 +60,11 @@ Examples:
         exitCode: (r) => (r.ok ? 0 : 1),
       }),
     );
+}
+
+/** validate streams each finished check as `progress.item`. */
+function isCheck(item: unknown): item is CheckResult {
+  return typeof item === 'object' && item !== null && 'group' in item && 'status' in item && 'reason' in item;
 }
 
 const MARK: Record<CheckResult['status'], string> = { pass: 'PASS', warn: 'WARN', fail: 'FAIL' };

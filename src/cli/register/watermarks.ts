@@ -1,12 +1,11 @@
 import type { Command } from 'commander';
-import { formatLag, type SyncTableStatus } from '../../pipelines/sync/status.js';
-import type { WatermarkGetResult } from '../../../commands/watermarks/get.js';
-import type { WatermarksListResult } from '../../../commands/watermarks/list.js';
-import type { WatermarkChange } from '../../../commands/watermarks/set.js';
+import type { ResultFor } from '../../../commands/catalog.js';
+import { formatLag } from '../../pipelines/sync/status.js';
 import { action } from '../action.js';
+import { required } from '../args.js';
 import { formatDuration, type TextOut } from '../output.js';
 
-export function renderWatermarkTable(rows: SyncTableStatus[], out: TextOut): void {
+export function renderWatermarkTable(rows: ResultFor<'watermarks.list'>['watermarks'], out: TextOut): void {
   out.table(
     rows,
     [
@@ -38,7 +37,7 @@ export function renderWatermarkTable(rows: SyncTableStatus[], out: TextOut): voi
   );
 }
 
-const renderChange = (r: WatermarkChange, out: TextOut) =>
+const renderChange = (r: ResultFor<'watermarks.set'>, out: TextOut) =>
   out.line(`${r.pipeline}/${r.table}: ${r.before ?? '(none)'} → ${r.after ?? '(none)'}; ${r.note}`);
 
 export function registerWatermarks(program: Command): void {
@@ -50,8 +49,9 @@ export function registerWatermarks(program: Command): void {
   wm.command('list')
     .description('Every sync table: watermark, lag behind now (red beyond max_lag), last run, next window')
     .action(
-      action<WatermarksListResult>({
-        operation: async () => (await import('../../../commands/watermarks/list.js')).watermarksList,
+      action({
+        operation: 'watermarks.list',
+        input: () => ({}),
         render: (r, out) => renderWatermarkTable(r.watermarks, out),
       }),
     );
@@ -60,9 +60,9 @@ export function registerWatermarks(program: Command): void {
     .description("One table's watermark and how it moved over its latest runs")
     .argument('<table>', 'name or pipeline/table')
     .action(
-      action<WatermarkGetResult>({
-        operation: async () => (await import('../../../commands/watermarks/get.js')).watermarksGet,
-        input: ([table]) => ({ table }),
+      action({
+        operation: 'watermarks.get',
+        input: (args) => ({ table: required(args, 0, '<table>') }),
         render(r, out) {
           renderWatermarkTable([r], out);
           out.line();
@@ -90,9 +90,13 @@ export function registerWatermarks(program: Command): void {
     .argument('<value>', 'a date, timestamp or integer, as the incremental column')
     .option('-y, --yes', 'do not ask for confirmation')
     .action(
-      action<WatermarkChange>({
-        operation: async () => (await import('../../../commands/watermarks/set.js')).watermarksSet,
-        input: ([table, value], o) => ({ table, value, ...(o.yes ? { confirm: true } : {}) }),
+      action({
+        operation: 'watermarks.set',
+        input: (args, o) => ({
+          table: required(args, 0, '<table>'),
+          value: required(args, 1, '<value>'),
+          ...(o.yes ? { confirm: true } : {}),
+        }),
         render: renderChange,
       }),
     );
@@ -102,9 +106,9 @@ export function registerWatermarks(program: Command): void {
     .argument('<table>', 'name or pipeline/table')
     .option('-y, --yes', 'do not ask for confirmation')
     .action(
-      action<WatermarkChange>({
-        operation: async () => (await import('../../../commands/watermarks/set.js')).watermarksReset,
-        input: ([table], o) => ({ table, ...(o.yes ? { confirm: true } : {}) }),
+      action({
+        operation: 'watermarks.reset',
+        input: (args, o) => ({ table: required(args, 0, '<table>'), ...(o.yes ? { confirm: true } : {}) }),
         render: renderChange,
       }),
     );
