@@ -2,9 +2,7 @@ import { existsSync, statfsSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { formatBytes } from '../../../src/costs/units.js';
 import { isOpsError } from '../../../src/errors.js';
-import type { BackupFreshnessResult } from '../../backup/freshness.js';
-import { loadOperation } from '../../catalog.js';
-import { invoke } from '../../operation.js';
+import { run } from '../../catalog.js';
 import { fail, pass, type CheckGroup } from '../types.js';
 
 /** Free space of the file system that holds `path` (or its nearest existing parent). */
@@ -26,7 +24,7 @@ export const backupsChecks: CheckGroup = {
   title: 'Backups',
   async run({ ctx, config, emit }) {
     try {
-      const r = (await invoke(await loadOperation('backup.freshness'), ctx, {})) as BackupFreshnessResult;
+      const r = await run('backup.freshness', ctx, {});
       if (r.targets.length === 0) emit(pass('freshness', 'no database targets configured'));
       for (const t of r.targets) {
         const name = `newest verified ${t.target}`;

@@ -1,6 +1,4 @@
-import { loadOperation } from '../../catalog.js';
-import { invoke } from '../../operation.js';
-import type { CostsCheckResult } from '../../costs/check.js';
+import { run } from '../../catalog.js';
 import { formatBytes, formatUsd } from '../../../src/costs/units.js';
 import { isOpsError } from '../../../src/errors.js';
 import type { BigQuery } from '@google-cloud/bigquery';
@@ -58,7 +56,7 @@ export const bigqueryChecks: CheckGroup = {
     if (queries.length === 0) emit(pass('dry runs', 'no pipeline sends queries to BigQuery'));
     for (const q of queries) emit(await dryRunCheck(client, bq, q));
     try {
-      const result = (await invoke(await loadOperation('costs.check'), ctx, {})) as CostsCheckResult;
+      const result = await run('costs.check', ctx, {});
       const text = `projected ${formatUsd(result.projectedUsd)} of the ${formatUsd(result.budgetUsd)} budget (${result.budgetPercent.toFixed(0)}%)`;
       if (result.budgetPercent >= 100)
         emit(

@@ -1,6 +1,4 @@
-import { loadOperation } from '../../catalog.js';
-import { invoke } from '../../operation.js';
-import type { MigrateStatusResult } from '../../migrate/status.js';
+import { run } from '../../catalog.js';
 import { problemsOf } from '../../../src/migrations/status.js';
 import { fail, pass, type CheckGroup } from '../types.js';
 
@@ -17,7 +15,7 @@ export const migrationsChecks: CheckGroup = {
       emit(pass('migrations', 'no database targets configured'));
       return;
     }
-    const status = (await invoke(await loadOperation('migrate.status'), ctx, {})) as MigrateStatusResult;
+    const status = await run('migrate.status', ctx, {});
     for (const t of status.targets) {
       const name = `migrations ${t.target}`;
       if (t.error) {

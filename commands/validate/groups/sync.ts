@@ -1,6 +1,4 @@
-import { loadOperation } from '../../catalog.js';
-import { invoke } from '../../operation.js';
-import type { SyncCheckResult } from '../../sync/check.js';
+import { run, type ResultFor } from '../../catalog.js';
 import { isOpsError } from '../../../src/errors.js';
 import { allSyncTables } from '../../../src/pipelines/sync/tables.js';
 import { fail, pass, type CheckGroup } from '../types.js';
@@ -17,9 +15,9 @@ export const syncChecks: CheckGroup = {
       emit(pass('tables', 'no sync tables configured'));
       return;
     }
-    let result: SyncCheckResult;
+    let result: ResultFor<'sync.check'>;
     try {
-      result = (await invoke(await loadOperation('sync.check'), ctx, {})) as SyncCheckResult;
+      result = await run('sync.check', ctx, {});
     } catch (error) {
       emit(
         fail(
