@@ -1,7 +1,7 @@
 import { suite, test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { compareRuns } from '../src/loadtest/compare.js';
-import type { SecondSample } from '../src/loadtest/engine.js';
+import type { SecondSample } from '../src/loadtest/types.js';
 import { createHistogram, decodeHistogram, encodeHistogram, recordMs, summarize } from '../src/loadtest/histogram.js';
 import {
   getHistogram,

@@ -4,7 +4,9 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import type { LoadtestComparison } from '../commands/loadtest/compare.js';
 import type { LoadtestHistory } from '../commands/loadtest/history.js';
-import { Recorder, classifyError, runLoad, type EnginePlan } from '../src/loadtest/engine.js';
+import { runLoad } from '../src/loadtest/engine.js';
+import { Recorder, classifyError } from '../src/loadtest/recorder.js';
+import type { ClosedModel, EnginePlan } from '../src/loadtest/types.js';
 import { runClosedAutocannon } from '../src/loadtest/engine-autocannon.js';
 import { evaluateThresholds, parseThreshold } from '../src/loadtest/thresholds.js';
 import { startSampleServer } from '../src/loadtest/sample-server.js';
@@ -16,7 +18,7 @@ import { tempDir } from './helpers/tmp.js';
 const base = { method: 'GET', headers: {}, timeoutMs: 10_000 };
 
 // The closed model runs on autocannon's client in opsctl (the faster); the undici engine can run it too.
-const closedEngines: Array<[string, (plan: EnginePlan) => ReturnType<typeof runLoad>]> = [
+const closedEngines: Array<[string, (plan: EnginePlan<ClosedModel>) => ReturnType<typeof runLoad>]> = [
   ['autocannon client', runClosedAutocannon],
   ['undici engine', runLoad],
 ];
@@ -148,7 +150,6 @@ test('errors by kind: refused and timeout are told apart', async () => {
 
 test('per-second samples hold only their own second: percentiles come from subtracting the running histogram', () => {
   const rec = new Recorder();
-  rec.counting = true;
   for (let i = 0; i < 100; i++) rec.response(true, 200, 10, 50);
   rec.closeSecond();
   for (let i = 0; i < 100; i++) rec.response(true, i < 90 ? 200 : 500, 40, 50);

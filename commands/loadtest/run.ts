@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { HTTP_METHODS } from '../../src/config/sections/loadtest.js';
 import { nameSchema } from '../../src/config/sections/common.js';
 import { CancelledError } from '../../src/errors.js';
-import type { LiveTick } from '../../src/loadtest/engine.js';
+import type { LiveTick } from '../../src/loadtest/types.js';
 import { encodeHistogram } from '../../src/loadtest/histogram.js';
 import { redactHeaders, resolvePlan } from '../../src/loadtest/plan.js';
 import { probeReachable } from '../../src/loadtest/probe.js';

@@ -1,4 +1,4 @@
-import type { SecondSample } from './engine.js';
+import type { SecondSample } from './types.js';
 import type { LoadTestRun } from './store.js';
 
 export type Verdict = 'better' | 'same' | 'regression';

@@ -1,6 +1,7 @@
 import autocannon from 'autocannon';
 import { summarize } from './histogram.js';
-import { Recorder, type EnginePlan, type EngineResult } from './engine.js';
+import { Recorder } from './recorder.js';
+import type { ClosedModel, EnginePlan, EngineResult } from './types.js';
 
 /**
  * The closed model on autocannon's HTTP client (pre-serialised requests on raw sockets: about half the CPU per request
@@ -8,9 +9,8 @@ import { Recorder, type EnginePlan, type EngineResult } from './engine.js';
  * goes into opsctl's HDR histogram (autocannon reports no p95), its status-code table and errors by kind. The warm-up
  * is a separate autocannon run on the same connection count whose answers are not counted.
  */
-export async function runClosedAutocannon(plan: EnginePlan): Promise<EngineResult> {
+export async function runClosedAutocannon(plan: EnginePlan<ClosedModel>): Promise<EngineResult> {
   const model = plan.model;
-  if (model.kind !== 'closed') throw new Error('runClosedAutocannon runs the closed model only');
   const rec = new Recorder();
   const base = {
     url: plan.url,

@@ -4,7 +4,7 @@ import type { Config } from '../config/load.js';
 import { parseDuration } from '../config/sections/common.js';
 import type { LoadtestProfile } from '../config/sections/loadtest.js';
 import { NotFoundError, UsageError } from '../errors.js';
-import type { LoadModel } from './engine.js';
+import type { LoadModel } from './types.js';
 import { parseThreshold, type Threshold } from './thresholds.js';
 
 /** What the caller asked for on top of (or instead of) a profile: the CLI flags, the pane, the demo. */
@@ -57,19 +57,46 @@ function duration(value: string | undefined, what: string): number | undefined {
 
 /** Profile values, overridden by the request's; validated into one bounded plan. */
 export function resolvePlan(config: Config, request: RunRequest, cwd = process.cwd()): ResolvedPlan {
-  let profile: LoadtestProfile | undefined;
-  if (request.profile) {
-    profile = config.loadtest.profiles[request.profile];
-    if (!profile) {
-      const names = Object.keys(config.loadtest.profiles);
-      throw new NotFoundError(`load-test profile "${request.profile}" is not in the config`, {
-        hint: names.length
-          ? `Profiles: ${names.join(', ')}.`
-          : 'Add one under loadtest.profiles in opsctl.config.json, or give a URL.',
-      });
-    }
+  const profile = findProfile(config, request.profile);
+  const url = targetUrl(request.url ?? profile?.url);
+  const headers: Record<string, string> = { ...(profile?.headers ?? {}), ...(request.headers ?? {}) };
+  const body = requestBody(config, request, profile, cwd);
+  if (body && !Object.keys(headers).some((h) => h.toLowerCase() === 'content-type')) {
+    headers['content-type'] = looksLikeJson(body) ? 'application/json' : 'application/octet-stream';
   }
-  const url = request.url ?? profile?.url;
+  const model = loadModel(request, profile);
+  const timeoutMs = duration(request.timeout, '--timeout') ?? duration(profile?.timeout, 'timeout') ?? 10_000;
+  const warmupMs = duration(request.warmup, '--warmup') ?? duration(profile?.warmup, 'warmup') ?? 1000;
+  const thresholds = mergeThresholds(
+    (profile?.thresholds ?? []).map(parseThreshold),
+    (request.thresholds ?? []).map(parseThreshold),
+  );
+  return {
+    profile: request.profile ?? null,
+    url: url.toString(),
+    method: (request.method ?? profile?.method ?? 'GET').toUpperCase(),
+    headers,
+    body,
+    timeoutMs,
+    warmupMs,
+    model,
+    thresholds,
+  };
+}
+
+function findProfile(config: Config, name: string | undefined): LoadtestProfile | undefined {
+  if (!name) return undefined;
+  const profile = config.loadtest.profiles[name];
+  if (profile) return profile;
+  const names = Object.keys(config.loadtest.profiles);
+  throw new NotFoundError(`load-test profile "${name}" is not in the config`, {
+    hint: names.length
+      ? `Profiles: ${names.join(', ')}.`
+      : 'Add one under loadtest.profiles in opsctl.config.json, or give a URL.',
+  });
+}
+
+function targetUrl(url: string | undefined): URL {
   if (!url)
     throw new UsageError('give a URL or --profile <name>', {
       hint: 'e.g. opsctl loadtest run http://127.0.0.1:8080/health -d 10s',
@@ -86,25 +113,30 @@ export function resolvePlan(config: Config, request: RunRequest, cwd = process.c
     throw new UsageError(`"${url}" is not an http(s) URL`, {
       hint: 'Only HTTP and HTTPS services can be load-tested.',
     });
+  return parsed;
+}
 
-  const method = (request.method ?? profile?.method ?? 'GET').toUpperCase();
-  const headers: Record<string, string> = { ...(profile?.headers ?? {}), ...(request.headers ?? {}) };
+/** The request's body or body file (relative to the working directory) wins over the profile's (relative to the config). */
+function requestBody(
+  config: Config,
+  request: RunRequest,
+  profile: LoadtestProfile | undefined,
+  cwd: string,
+): Buffer | undefined {
+  if (request.bodyFile !== undefined)
+    return readBody(isAbsolute(request.bodyFile) ? request.bodyFile : resolve(cwd, request.bodyFile));
+  if (request.body !== undefined) return Buffer.from(request.body);
+  if (profile?.bodyFile !== undefined)
+    return readBody(isAbsolute(profile.bodyFile) ? profile.bodyFile : resolve(config.baseDir, profile.bodyFile));
+  if (profile?.body !== undefined) return Buffer.from(profile.body);
+  return undefined;
+}
 
-  let body: Buffer | undefined;
-  if (request.body !== undefined || request.bodyFile !== undefined) {
-    body =
-      request.bodyFile !== undefined
-        ? readBody(isAbsolute(request.bodyFile) ? request.bodyFile : resolve(cwd, request.bodyFile))
-        : Buffer.from(request.body!);
-  } else if (profile?.bodyFile !== undefined) {
-    body = readBody(isAbsolute(profile.bodyFile) ? profile.bodyFile : resolve(config.baseDir, profile.bodyFile));
-  } else if (profile?.body !== undefined) {
-    body = Buffer.from(profile.body);
-  }
-  if (body && !Object.keys(headers).some((h) => h.toLowerCase() === 'content-type')) {
-    headers['content-type'] = looksLikeJson(body) ? 'application/json' : 'application/octet-stream';
-  }
-
+/**
+ * Closed or open, with its connections and bounds. A request count given by the caller drops the profile's duration
+ * and the other way round; an open run bounded by a count only lasts as long as the count takes at the rate, plus 1 s.
+ */
+function loadModel(request: RunRequest, profile: LoadtestProfile | undefined): LoadModel {
   const rate = request.rate ?? (request.model === 'closed' ? undefined : profile?.rate);
   const kind = request.model ?? (request.rate !== undefined ? 'open' : (profile?.model ?? 'closed'));
   if (kind === 'open' && !rate)
@@ -126,34 +158,10 @@ export function resolvePlan(config: Config, request: RunRequest, cwd = process.c
     durationMs = Math.min(MAX_DURATION_MS, Math.ceil((requests / rate!) * 1000) + 1000);
   if (!Number.isInteger(connections) || connections < 1 || connections > 1000)
     throw new UsageError('-c takes 1 to 1000 connections', { hint: 'e.g. -c 100' });
-  const timeoutMs = duration(request.timeout, '--timeout') ?? duration(profile?.timeout, 'timeout') ?? 10_000;
-  const warmupMs = duration(request.warmup, '--warmup') ?? duration(profile?.warmup, 'warmup') ?? 1000;
-
-  const thresholds = mergeThresholds(
-    (profile?.thresholds ?? []).map(parseThreshold),
-    (request.thresholds ?? []).map(parseThreshold),
-  );
-  const model: LoadModel =
-    kind === 'open'
-      ? {
-          kind: 'open',
-          rate: rate!,
-          connections,
-          ...(requests ? { requests } : {}),
-          ...(durationMs ? { durationMs } : {}),
-        }
-      : { kind: 'closed', connections, ...(requests ? { requests } : {}), ...(durationMs ? { durationMs } : {}) };
-  return {
-    profile: request.profile ?? null,
-    url: parsed.toString(),
-    method,
-    headers,
-    body,
-    timeoutMs,
-    warmupMs,
-    model,
-    thresholds,
-  };
+  const bounds = { ...(requests ? { requests } : {}), ...(durationMs ? { durationMs } : {}) };
+  return kind === 'open'
+    ? { kind: 'open', rate: rate!, connections, ...bounds }
+    : { kind: 'closed', connections, ...bounds };
 }
 
 /** A threshold given on the command line replaces the profile's on the same metric and comparison direction. */

@@ -1,6 +1,6 @@
 import { connect } from 'node:net';
 import { ConnectionError } from '../errors.js';
-import { describeError } from './engine.js';
+import { describeError } from './recorder.js';
 
 /**
  * Opens (and closes) one TCP connection to the URL's host and port before any request is sent, so an unreachable

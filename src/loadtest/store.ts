@@ -1,7 +1,7 @@
 import { NotFoundError } from '../errors.js';
 import { num, parseJson, toJson } from '../state/json.js';
 import type { SqlRunner } from '../state/store.js';
-import type { ErrorKind, SecondSample } from './engine.js';
+import type { ErrorKind, SecondSample } from './types.js';
 import type { LatencySummary } from './histogram.js';
 import type { ThresholdResult } from './thresholds.js';
 

@@ -1,9 +1,10 @@
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
-import { runLoad, type EngineResult, type EnginePlan, type LiveTick } from './engine.js';
+import { runLoad } from './engine.js';
 import { runClosedAutocannon } from './engine-autocannon.js';
 import { decodeHistogram } from './histogram.js';
+import type { EnginePlan, EngineResult, LiveTick } from './types.js';
 
 /**
  * The engine for a plan: the closed model on autocannon's client (the faster of the two in bench/loadtest.bench.mjs),
@@ -11,7 +12,8 @@ import { decodeHistogram } from './histogram.js';
  * coordinated omission). autocannon's timeout has a one-second floor: shorter timeouts run on undici too.
  */
 export function runPlan(plan: EnginePlan): Promise<EngineResult> {
-  return plan.model.kind === 'closed' && plan.timeoutMs >= 1000 ? runClosedAutocannon(plan) : runLoad(plan);
+  const { model } = plan;
+  return model.kind === 'closed' && plan.timeoutMs >= 1000 ? runClosedAutocannon({ ...plan, model }) : runLoad(plan);
 }
 
 /**

@@ -1,5 +1,5 @@
 import { parentPort, workerData } from 'node:worker_threads';
-import type { EnginePlan } from './engine.js';
+import type { EnginePlan } from './types.js';
 import { runPlan } from './threaded.js';
 import { encodeHistogram } from './histogram.js';
 
