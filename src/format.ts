@@ -23,6 +23,13 @@ export function bytes(n: number | null | undefined): string {
   return `${value.toFixed(Math.abs(value) >= 100 ? 0 : Math.abs(value) >= 10 ? 1 : 2)} ${units[i]}`;
 }
 
+/** A latency, to three significant figures and never rounded to whole seconds: `0.42 ms`, `12.3 ms`, `150 ms`. */
+export function latency(ms: number | null | undefined): string {
+  if (missing(ms)) return MISSING;
+  const a = Math.abs(ms);
+  return `${ms.toFixed(a >= 100 ? 0 : a >= 10 ? 1 : 2)} ms`;
+}
+
 /** A span of time from milliseconds: `850ms`, `12.3s`, `4m05s`, `2h05m`, `3d04h`. */
 export function duration(ms: number | null | undefined): string {
   if (missing(ms)) return MISSING;

@@ -188,7 +188,7 @@ test('costs check exits 1 when the projection crosses the level, 0 below it', as
   );
   const high = await runCli(['costs', 'check', '--fail-at', '400', '--as-of', AS_OF], { cwd: ws.dir, env: ws.env });
   assert.is(high.code, 0, high.stdout + high.stderr);
-  assert.match(high.stdout, /OK: projection \$1\.42 of \$1\.00 budget \(142\.4%\)/);
+  assert.match(high.stdout, /OK: projection \$1\.42 of \$1\.00 budget \(142%\)/);
 });
 
 test('costs estimate: a dry run reports bytes and price, sends labels and the cap, and flags a query over the cap', async () => {

@@ -20,7 +20,7 @@ function workspace(pipelines: Record<string, unknown> = { spotify: { kind: 'spot
 test('etl --help lists run, history, show and retention; run --help gives the exit codes', async () => {
   const r = await runCli(['etl', '--help']);
   assert.is(r.code, 0);
-  for (const c of ['run [options] [pipeline...]', 'history', 'show <run>', 'retention'])
+  for (const c of ['run [options] [pipeline...]', 'history', 'show [options] <run>', 'retention'])
     assert.ok(r.stdout.includes(c), c);
   const run = await runCli(['etl', 'run', '--help']);
   assert.match(run.stdout, /Exit codes: 0 every pipeline succeeded; 1 a pipeline failed or was locked/);

@@ -1,6 +1,6 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { ago, bytes, count, duration, percent, plural, rate, span, usd } from '../src/format.js';
+import { ago, bytes, count, duration, latency, percent, plural, rate, span, usd } from '../src/format.js';
 
 test('bytes: binary units, three significant figures, missing as -', () => {
   assert.is(bytes(0), '0 B');
@@ -21,6 +21,13 @@ test('duration: ms, tenths of seconds, then two units', () => {
   assert.is(duration((2 * 60 + 5) * 60_000), '2h05m');
   assert.is(duration((3 * 24 + 4) * 3_600_000), '3d04h');
   assert.is(duration(null), '-');
+});
+
+test('latency: three significant figures in ms', () => {
+  assert.is(latency(0.4242), '0.42 ms');
+  assert.is(latency(12.34), '12.3 ms');
+  assert.is(latency(1503.6), '1504 ms');
+  assert.is(latency(undefined), '-');
 });
 
 test('span and ago: the largest whole unit, never fractional hours', () => {

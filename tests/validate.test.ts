@@ -283,7 +283,7 @@ test('bigquery: the projection over the budget fails the gate; no usage passes; 
     const fine = workspace({ warehouse: { kind: 'bigquery', bigquery: { projectId: 'acme', apiEndpoint: idle.url } } });
     const r2 = await fine.json(['--only', 'bigquery'], env);
     assert.is(r2.code, 0, JSON.stringify(r2.result.checks));
-    assert.match(find(r2.result, 'bigquery', 'projection').reason, /projected \$0\.00 of the \$1\.00 budget/);
+    assert.match(find(r2.result, 'bigquery', 'projection').reason, /projected \$0 of the \$1\.00 budget/);
     const duck = await workspace({}).json(['--only', 'bigquery']);
     assert.match(find(duck.result, 'bigquery', 'warehouse').reason, /DuckDB/);
   } finally {

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { insertBackup, type BackupEntry } from '../../src/backups/catalog.js';
 import { dumpTarget } from '../../src/backups/dump.js';
+import { bytes } from '../../src/format.js';
 import { defineOperation } from '../operation.js';
 import { asRun, targetConfig } from './shared.js';
 
@@ -26,8 +27,7 @@ export const backupCreate = defineOperation({
         const dumped = await dumpTarget(ctx.config, input.target, config, {
           signal: ctx.signal,
           onPhase: (phase, note) => ctx.progress({ phase, ...(note ? { note } : {}) }),
-          onBytes: (bytes) =>
-            ctx.progress({ phase: 'dump', done: bytes, note: `${(bytes / 1024 ** 2).toFixed(0)} MiB written` }),
+          onBytes: (written) => ctx.progress({ phase: 'dump', done: written, note: `${bytes(written)} written` }),
         });
         const backup = await insertBackup(await ctx.state(), dumped.manifest, dumped.path);
         ctx.log.info('backup created', { target: input.target, id: backup.id, bytes: backup.sizeBytes });

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { HTTP_METHODS } from '../../src/config/sections/loadtest.js';
 import { nameSchema } from '../../src/config/sections/common.js';
 import { CancelledError } from '../../src/errors.js';
+import { latency, plural, rate } from '../../src/format.js';
 import type { LiveTick } from '../../src/loadtest/types.js';
 import { encodeHistogram } from '../../src/loadtest/histogram.js';
 import { redactHeaders, resolvePlan } from '../../src/loadtest/plan.js';
@@ -33,8 +34,6 @@ export const loadtestRunInput = z.object({
 /** The live figures a face shows while the run goes (progress.item). */
 export type LoadtestLive = LiveTick;
 
-const ms = (v: number) => (v >= 100 ? v.toFixed(0) : v.toFixed(1));
-
 /** Runs a load test, checks its thresholds and stores it. `passed: false` is a result, not an error (exit 1). */
 export const loadtestRun = defineOperation({
   name: 'loadtest.run',
@@ -59,7 +58,7 @@ export const loadtestRun = defineOperation({
           phase: tick.phase === 'warmup' ? 'warm-up' : tick.phase === 'drain' ? 'finishing' : 'running',
           done: Math.round(tick.done),
           total: Math.round(tick.total),
-          note: `${tick.rps} req/s · p50 ${ms(tick.latency.p50)} ms · p99 ${ms(tick.latency.p99)} ms · ${tick.errors} errors`,
+          note: `${rate(tick.rps)} · p50 ${latency(tick.latency.p50)} · p99 ${latency(tick.latency.p99)} · ${plural(tick.errors, 'error')}`,
           item: tick,
         });
       },

@@ -1,6 +1,6 @@
 import { countTables } from '../../../src/backups/tables.js';
-import { formatBytes } from '../../../src/costs/units.js';
 import { openTarget } from '../../../src/db/target.js';
+import { bytes, plural } from '../../../src/format.js';
 import { backupCreate } from '../../backup/create.js';
 import { backupVerify } from '../../backup/verify.js';
 import { invoke } from '../../operation.js';
@@ -21,7 +21,7 @@ export const backupStep: DemoStep = {
         `backup ${created.backup.id} failed its restore drill: ${verified.steps.find((s) => !s.ok)?.detail}`,
       );
     const rows = verified.rowsChecked;
-    return `${created.backup.id}: ${formatBytes(created.backup.sizeBytes)}, ${verified.tablesChecked} tables and ${rows} rows restored and counted in a scratch PGlite (opsctl backup list)`;
+    return `${created.backup.id}: ${bytes(created.backup.sizeBytes)}, ${plural(verified.tablesChecked, 'table')} and ${plural(rows, 'row')} restored and counted in a scratch PGlite (opsctl backup list)`;
   },
 };
 

@@ -1,4 +1,4 @@
-import { formatBytes, formatUsd } from '../../../src/costs/units.js';
+import { bytes, plural, usd } from '../../../src/format.js';
 import { invoke } from '../../operation.js';
 import { costsReport } from '../../costs/report.js';
 import type { DemoStep } from '../step.js';
@@ -13,8 +13,8 @@ export const costsStep: DemoStep = {
     const r = await invoke(costsReport, ctx, { days: 30 });
     const storage = r.storage.activeBytes + r.storage.longTermBytes;
     return (
-      `${r.storage.tables.length} tables, ${formatBytes(storage)} as BigQuery would store them; ` +
-      `opsctl read ${formatBytes(r.opsctl.bytesBilled)} this window; projected ${formatUsd(r.projection.totalUsd)} of ${formatUsd(r.budget.usd)} (opsctl costs)`
+      `${plural(r.storage.tables.length, 'table')}, ${bytes(storage)} as BigQuery would store them; ` +
+      `opsctl read ${bytes(r.opsctl.bytesBilled)} this window; projected ${usd(r.projection.totalUsd)} of ${usd(r.budget.usd)} (opsctl costs)`
     );
   },
 };

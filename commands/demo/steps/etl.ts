@@ -1,4 +1,5 @@
 import { OperationFailed } from '../../../src/errors.js';
+import { count, plural } from '../../../src/format.js';
 import { etlRun } from '../../etl/run.js';
 import { invoke } from '../../operation.js';
 import type { DemoStep } from '../step.js';
@@ -21,7 +22,7 @@ export const etlStep: DemoStep = {
     const loadedTables = tables.filter((t) => t.status === 'ok').length;
     const unavailable = tables.filter((t) => t.status === 'unavailable').map((t) => t.table);
     return (
-      `spotify run ${e.run.id}: ${e.run.rowsLoaded.toLocaleString('en-US')} rows into ${loadedTables} tables, ${e.run.rowsRejected} quarantined` +
+      `spotify run ${e.run.id}: ${plural(e.run.rowsLoaded, 'row')} into ${plural(loadedTables, 'table')}, ${count(e.run.rowsRejected)} quarantined` +
       `${unavailable.length ? `, ${unavailable.join(', ')} unavailable` : ''} (opsctl etl show ${e.run.id})`
     );
   },

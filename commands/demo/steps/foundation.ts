@@ -1,4 +1,5 @@
 import { openTarget } from '../../../src/db/target.js';
+import { plural } from '../../../src/format.js';
 import { countRuns } from '../../../src/state/runs.js';
 import { openWarehouse } from '../../../src/warehouse/warehouse.js';
 import { invoke } from '../../operation.js';
@@ -59,7 +60,3 @@ export const overviewStep: DemoStep = {
     return `${up} of ${all.length} components up`;
   },
 };
-
-function plural(n: number, word: string): string {
-  return `${n} ${word}${n === 1 ? '' : 's'}`;
-}

@@ -1,3 +1,4 @@
+import { latency, rate } from '../../../src/format.js';
 import { invoke } from '../../operation.js';
 import type { DemoStep } from '../step.js';
 
@@ -48,7 +49,7 @@ export const loadtestStep: DemoStep = {
             .map((t) => t.text)
             .join(', ')}`;
       if (!second.passed) throw new Error(`run ${second.id}: ${thresholds}`);
-      return `run ${second.id}: ${second.rps} req/s, p95 ${second.latency.p95} ms, ${thresholds}; against run ${first.id}: ${verdict} (opsctl loadtest history)`;
+      return `run ${second.id}: ${rate(second.rps)}, p95 ${latency(second.latency.p95)}, ${thresholds}; against run ${first.id}: ${verdict} (opsctl loadtest history)`;
     } finally {
       await server.close();
     }

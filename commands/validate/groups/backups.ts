@@ -1,7 +1,7 @@
 import { existsSync, statfsSync } from 'node:fs';
 import { dirname } from 'node:path';
-import { formatBytes } from '../../../src/costs/units.js';
 import { isOpsError } from '../../../src/errors.js';
+import { bytes, percent } from '../../../src/format.js';
 import { run } from '../../catalog.js';
 import { fail, pass, type CheckGroup } from '../types.js';
 
@@ -52,7 +52,7 @@ export const backupsChecks: CheckGroup = {
     const min = config.validate.minFreeDiskPercent;
     try {
       const d = freeDisk(config.backups.dir);
-      const text = `${d.percent.toFixed(1)}% free (${formatBytes(d.freeBytes)} of ${formatBytes(d.totalBytes)}) at ${d.at}`;
+      const text = `${percent(d.percent)} free (${bytes(d.freeBytes)} of ${bytes(d.totalBytes)}) at ${d.at}`;
       emit(
         d.percent >= min
           ? pass('free disk', `${text}; at least ${min}% required`)

@@ -1,6 +1,6 @@
 import { run } from '../../catalog.js';
-import { formatBytes, formatUsd } from '../../../src/costs/units.js';
 import { isOpsError } from '../../../src/errors.js';
+import { bytes, percent, usd } from '../../../src/format.js';
 import type { BigQuery } from '@google-cloud/bigquery';
 import { createBigqueryClient, dryRunQuery, type BigqueryConfig } from '../../../src/warehouse/bigquery-client.js';
 import { pipelineQueries, type PipelineQuery } from '../pipeline-queries.js';
@@ -15,10 +15,10 @@ export async function dryRunCheck(client: BigQuery, bq: BigqueryConfig, q: Pipel
   try {
     const dry = await dryRunQuery(client, bq, q.sql, q.pipeline, q.params);
     return dry.withinCap
-      ? pass(name, `${formatBytes(dry.bytesBilled)} billed, within the ${formatBytes(dry.maximumBytesBilled)} cap`)
+      ? pass(name, `${bytes(dry.bytesBilled)} billed, within the ${bytes(dry.maximumBytesBilled)} cap`)
       : fail(
           name,
-          `would bill ${formatBytes(dry.bytesBilled)}, over the ${formatBytes(dry.maximumBytesBilled)} cap: BigQuery would refuse it`,
+          `would bill ${bytes(dry.bytesBilled)}, over the ${bytes(dry.maximumBytesBilled)} cap: BigQuery would refuse it`,
           'Add a partition filter or fewer columns, or raise warehouse.bigquery.maximumBytesBilled.',
         );
   } catch (error) {
@@ -57,7 +57,7 @@ export const bigqueryChecks: CheckGroup = {
     for (const q of queries) emit(await dryRunCheck(client, bq, q));
     try {
       const result = await run('costs.check', ctx, {});
-      const text = `projected ${formatUsd(result.projectedUsd)} of the ${formatUsd(result.budgetUsd)} budget (${result.budgetPercent.toFixed(0)}%)`;
+      const text = `projected ${usd(result.projectedUsd)} of the ${usd(result.budgetUsd)} budget (${percent(result.budgetPercent)})`;
       if (result.budgetPercent >= 100)
         emit(
           fail(

@@ -1,5 +1,6 @@
 import type { TargetConfig } from '../../../src/config/schema.js';
 import { openTarget } from '../../../src/db/target.js';
+import { duration } from '../../../src/format.js';
 import { checkHealth } from '../../../src/health/registry.js';
 import type { ComponentHealth } from '../../../src/health/types.js';
 import { withTimeout } from '../../../src/util/timeout.js';
@@ -64,7 +65,7 @@ async function judge(e: CheckEnv, c: ComponentHealth): Promise<CheckOutcome[]> {
         `Upgrade the server to ${verdict.product} ${verdict.minimum} or later.`,
       ),
     );
-  } else out.push(pass(c.label, `${c.version} (${c.latencyMs} ms)`));
+  } else out.push(pass(c.label, `${c.version} (${duration(c.latencyMs)})`));
   const target = e.config.targets[c.name];
   if (target?.engine === 'postgres') out.push(await timescale(c.name, target));
   return out;

@@ -1,4 +1,5 @@
 import { isOpsError } from '../../../src/errors.js';
+import { latency, rate } from '../../../src/format.js';
 import { lastRunByProfile } from '../../../src/loadtest/store.js';
 import { fail, pass, warn, type CheckGroup } from '../types.js';
 
@@ -61,7 +62,7 @@ export const loadtestsChecks: CheckGroup = {
           emit(
             pass(
               check,
-              `last run ${run.id} passed ${run.thresholds.map((t) => t.text).join(', ')}: ${run.rps} req/s, p95 ${run.latency.p95} ms`,
+              `last run ${run.id} passed ${run.thresholds.map((t) => t.text).join(', ')}: ${rate(run.rps)}, p95 ${latency(run.latency.p95)}`,
             ),
           );
         }

@@ -1,9 +1,9 @@
 import type { Command } from 'commander';
 import type { ResultFor } from '../../../commands/catalog.js';
-import { formatBytes } from '../../costs/units.js';
 import { action } from '../action.js';
 import { positiveNumber, required, text, wholeNumber } from '../args.js';
-import { formatAge, formatDuration, type TextOut } from '../output.js';
+import { ago, bytes, duration, plural } from '../../format.js';
+import type { TextOut } from '../output.js';
 
 type BackupEntry = ResultFor<'backup.list'>['backups'][number];
 
@@ -39,7 +39,7 @@ Examples:
         input: (args) => ({ target: required(args, 0, '<target>') }),
         render(r, out) {
           out.line(
-            `${out.c.green('created')} ${r.backup.id}: ${formatBytes(r.backup.sizeBytes)} in ${formatDuration(r.durationMs)}`,
+            `${out.c.green('created')} ${r.backup.id}: ${bytes(r.backup.sizeBytes)} in ${duration(r.durationMs)}`,
           );
           out.kv([
             ['file', r.backup.path],
@@ -47,7 +47,13 @@ Examples:
             ['sha256', r.backup.sha256],
             ['server', r.backup.serverVersion],
             ['tool', r.backup.tool],
-            ['tables', `${r.backup.tables.length} (${r.backup.tables.reduce((s, t) => s + t.rows, 0)} rows)`],
+            [
+              'tables',
+              `${r.backup.tables.length} (${plural(
+                r.backup.tables.reduce((s, t) => s + t.rows, 0),
+                'row',
+              )})`,
+            ],
           ]);
           out.line(out.c.dim(`not verified yet: opsctl backup verify ${r.backup.id}`));
         },
@@ -78,7 +84,7 @@ Examples:
         input: (args) => ({ backup: required(args, 0, '<backup>') }),
         render(r, out) {
           out.line(
-            `${r.ok ? out.c.green('VERIFIED') : out.c.red('FAILED')} ${r.backup.id} in ${formatDuration(r.durationMs)}`,
+            `${r.ok ? out.c.green('VERIFIED') : out.c.red('FAILED')} ${r.backup.id} in ${duration(r.durationMs)}`,
           );
           for (const s of r.steps)
             out.line(`  ${s.ok ? out.c.green('ok  ') : out.c.red('FAIL')} ${s.step.padEnd(10)} ${s.detail}`);
@@ -111,7 +117,7 @@ Examples:
           ...(o.yes ? { confirm: true } : {}),
         }),
         render(r, out) {
-          out.line(`${out.c.green('restored')} ${r.backup.id} into "${r.target}" in ${formatDuration(r.durationMs)}`);
+          out.line(`${out.c.green('restored')} ${r.backup.id} into "${r.target}" in ${duration(r.durationMs)}`);
           out.table(
             [
               ...r.replaced.map((t) => ({
@@ -135,7 +141,7 @@ Examples:
           if (!r.matchesManifest)
             out.line(
               out.c.red(
-                `row counts differ from the manifest in ${r.mismatches.length} table(s): ${r.mismatches.map((m) => m.table).join(', ')}`,
+                `row counts differ from the manifest in ${plural(r.mismatches.length, 'table')}: ${r.mismatches.map((m) => m.table).join(', ')}`,
               ),
             );
         },
@@ -177,7 +183,7 @@ Examples:
             [
               { header: 'TARGET', value: (i) => i.backup.target },
               { header: 'BACKUP', value: (i) => i.backup.id },
-              { header: 'SIZE', value: (i) => formatBytes(i.backup.sizeBytes), align: 'right' },
+              { header: 'SIZE', value: (i) => bytes(i.backup.sizeBytes), align: 'right' },
               {
                 header: 'ACTION',
                 value: (i) => (i.keep ? 'keep' : r.dryRun ? 'would delete' : 'deleted'),
@@ -190,8 +196,8 @@ Examples:
           const doomed = r.items.filter((i) => !i.keep).length;
           out.line(
             r.dryRun
-              ? `${doomed} backup(s) would be deleted, ${formatBytes(r.freedBytes)}`
-              : `${r.deleted.length} backup(s) deleted, ${formatBytes(r.freedBytes)} freed`,
+              ? `${plural(doomed, 'backup')} would be deleted, ${bytes(r.freedBytes)}`
+              : `${plural(r.deleted.length, 'backup')} deleted, ${bytes(r.freedBytes)} freed`,
           );
         },
       }),
@@ -218,7 +224,11 @@ Examples:
               { header: 'TARGET', value: (t) => t.target },
               { header: 'ENGINE', value: (t) => t.engine },
               { header: 'NEWEST VERIFIED', value: (t) => t.newestVerifiedId },
-              { header: 'AGE', value: (t) => (t.ageHours === null ? '-' : `${t.ageHours}h`), align: 'right' },
+              {
+                header: 'AGE',
+                value: (t) => (t.ageHours === null ? '-' : duration(t.ageHours * 3_600_000)),
+                align: 'right',
+              },
               {
                 header: 'STATUS',
                 value: (t) => (t.absent ? 'absent' : t.stale ? 'STALE' : 'ok'),
@@ -243,10 +253,10 @@ function renderList(backups: BackupEntry[], maxAgeHours: number, out: TextOut): 
       { header: 'TARGET', value: (b) => b.target },
       { header: 'BACKUP', value: (b) => b.id },
       { header: 'ENGINE', value: (b) => b.engine },
-      { header: 'SIZE', value: (b) => formatBytes(b.sizeBytes), align: 'right' },
+      { header: 'SIZE', value: (b) => bytes(b.sizeBytes), align: 'right' },
       {
         header: 'AGE',
-        value: (b) => formatAge(b.finishedAt),
+        value: (b) => ago(b.finishedAt),
         color: (t, b) =>
           newestByTarget.get(b.target) === b.id && Date.now() - Date.parse(b.finishedAt) > maxAgeHours * 3_600_000
             ? out.c.red(t)
@@ -255,11 +265,7 @@ function renderList(backups: BackupEntry[], maxAgeHours: number, out: TextOut): 
       {
         header: 'VERIFIED',
         value: (b) =>
-          b.verifyStatus === 'passed'
-            ? `yes, ${formatAge(b.verifiedAt)}`
-            : b.verifyStatus === 'failed'
-              ? 'FAILED'
-              : 'no',
+          b.verifyStatus === 'passed' ? `yes, ${ago(b.verifiedAt)}` : b.verifyStatus === 'failed' ? 'FAILED' : 'no',
         color: (t, b) => (b.verifyStatus === 'failed' ? out.c.red(t) : b.verified ? out.c.green(t) : out.c.yellow(t)),
       },
       { header: 'TABLES', value: (b) => b.tables.length, align: 'right' },

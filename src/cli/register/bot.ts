@@ -2,7 +2,8 @@ import type { Command } from 'commander';
 import type { ResultFor } from '../../../commands/catalog.js';
 import { action } from '../action.js';
 import { finiteNumber, text } from '../args.js';
-import { formatDuration, type TextOut } from '../output.js';
+import { duration, plural } from '../../format.js';
+import type { TextOut } from '../output.js';
 
 export function registerBot(program: Command): void {
   const bot = program
@@ -42,7 +43,7 @@ Examples:
         }),
         render(r, out) {
           out.line(
-            `bot stopped after ${formatDuration(r.uptimeMs)}: ${r.messagesHandled} messages handled, ${r.alertsSent} alerts sent${r.cancelledInFlight ? `, ${r.cancelledInFlight} commands cancelled at the end of the grace period` : ''}`,
+            `bot stopped after ${duration(r.uptimeMs)}: ${plural(r.messagesHandled, 'message')} handled, ${plural(r.alertsSent, 'alert')} sent${r.cancelledInFlight ? `, ${plural(r.cancelledInFlight, 'command')} cancelled at the end of the grace period` : ''}`,
           );
         },
       }),
@@ -85,7 +86,7 @@ export function renderBotHealth(r: ResultFor<'bot.health'>, out: TextOut): void 
       : []),
     ...(r.details.telegram ? [['telegram', r.details.telegram] as [string, unknown]] : []),
     ...(r.version ? [['version', r.version] as [string, unknown]] : []),
-    ...(r.latencyMs !== undefined ? [['latency', `${r.latencyMs}ms`] as [string, unknown]] : []),
+    ...(r.latencyMs !== undefined ? [['latency', duration(r.latencyMs)] as [string, unknown]] : []),
   ]);
   if (r.error) out.line(`${out.c.red('error')}: ${r.error}`);
   if (r.hint) out.line(`${out.c.dim('hint')}: ${r.hint}`);

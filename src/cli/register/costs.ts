@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import type { ResultFor } from '../../../commands/catalog.js';
-import { formatBytes, formatUsd } from '../../costs/units.js';
+import { bytes, percent, usd } from '../../format.js';
 import { action, type Options } from '../action.js';
 import { positiveNumber, required, text, wholeNumber } from '../args.js';
 import type { TextOut } from '../output.js';
@@ -68,12 +68,12 @@ Examples:
         input: (args) => ({ sql: required(args, 0, '<sql>') }),
         render(r, out) {
           out.kv([
-            ['bytes processed', `${formatBytes(r.bytesProcessed)} (${r.bytesProcessed})`],
-            ['bytes billed', `${formatBytes(r.bytesBilled)} (minimum 10 MiB per query)`],
-            ['on-demand price', formatUsd(r.usd)],
+            ['bytes processed', `${bytes(r.bytesProcessed)} (${r.bytesProcessed})`],
+            ['bytes billed', `${bytes(r.bytesBilled)} (minimum 10 MiB per query)`],
+            ['on-demand price', usd(r.usd)],
             [
               'cap',
-              `${formatBytes(r.maximumBytesBilled)} maximumBytesBilled: ${r.withinCap ? 'within' : 'OVER: BigQuery would refuse it and charge nothing'}`,
+              `${bytes(r.maximumBytesBilled)} maximumBytesBilled: ${r.withinCap ? 'within' : 'OVER: BigQuery would refuse it and charge nothing'}`,
             ],
           ]);
         },
@@ -88,34 +88,33 @@ Examples:
       action({
         operation: 'costs.snapshot',
         input: () => ({}),
-        render: (s, out) => out.line(`snapshot for ${s.day} stored: projected ${formatUsd(s.projectedUsd)}`),
+        render: (s, out) => out.line(`snapshot for ${s.day} stored: projected ${usd(s.projectedUsd)}`),
       }),
     );
 }
 
-const levelText = (l: LevelState) => `${l.subject} ${l.percent.toFixed(1)}% (level ${l.level}%)`;
+const levelText = (l: LevelState) => `${l.subject} ${percent(l.percent)} (level ${l.level}%)`;
 
 function renderReport(r: CostReport, out: TextOut): void {
-  const pct = (p: number) => `${p.toFixed(1)}%`;
   out.kv([
     ['warehouse', r.location],
     ['month', `${r.month.start} → ${r.month.end} (day ${r.month.elapsedDays} of ${r.month.daysInMonth})`],
     [
       'month to date',
-      `${formatUsd(r.monthToDate.totalUsd)}  queries ${formatBytes(r.monthToDate.bytesBilled)} billed (${formatUsd(r.monthToDate.queryUsd)}), storage ${formatUsd(r.monthToDate.storageUsd)}`,
+      `${usd(r.monthToDate.totalUsd)}  queries ${bytes(r.monthToDate.bytesBilled)} billed (${usd(r.monthToDate.queryUsd)}), storage ${usd(r.monthToDate.storageUsd)}`,
     ],
     [
       'projection',
-      `${formatUsd(r.projection.totalUsd)}  queries ${formatBytes(r.projection.bytesBilled)} (${formatUsd(r.projection.queryUsd)}), storage ${formatUsd(r.projection.storageUsd)}`,
+      `${usd(r.projection.totalUsd)}  queries ${bytes(r.projection.bytesBilled)} (${usd(r.projection.queryUsd)}), storage ${usd(r.projection.storageUsd)}`,
     ],
-    ['budget', `${formatUsd(r.budget.usd)}: projection at ${pct(r.budget.percent)}`],
+    ['budget', `${usd(r.budget.usd)}: projection at ${percent(r.budget.percent)}`],
     [
       'free tier',
-      `queries ${pct(r.freeTier.queryPercent)} of ${formatBytes(r.freeTier.queryBytes)}, storage ${pct(r.freeTier.storagePercent)} of ${formatBytes(r.freeTier.storageBytes)}`,
+      `queries ${percent(r.freeTier.queryPercent)} of ${bytes(r.freeTier.queryBytes)}, storage ${percent(r.freeTier.storagePercent)} of ${bytes(r.freeTier.storageBytes)}`,
     ],
     [
       'opsctl jobs',
-      `${formatBytes(r.opsctl.bytesBilled)} billed; others ${formatBytes(r.opsctl.otherBytesBilled)} (last ${r.days} days)`,
+      `${bytes(r.opsctl.bytesBilled)} billed; others ${bytes(r.opsctl.otherBytesBilled)} (last ${r.days} days)`,
     ],
   ]);
   out.line(out.c.dim(`projection: ${r.projection.method}`));
@@ -130,9 +129,9 @@ function renderReport(r: CostReport, out: TextOut): void {
     [
       { header: 'DATASET', value: (t) => t.dataset },
       { header: 'TABLE', value: (t) => t.table },
-      { header: 'ACTIVE', value: (t) => formatBytes(t.activeBytes), align: 'right' },
-      { header: 'LONG-TERM', value: (t) => formatBytes(t.longTermBytes), align: 'right' },
-      { header: 'USD/MONTH', value: (t) => formatUsd(t.monthlyUsd), align: 'right' },
+      { header: 'ACTIVE', value: (t) => bytes(t.activeBytes), align: 'right' },
+      { header: 'LONG-TERM', value: (t) => bytes(t.longTermBytes), align: 'right' },
+      { header: 'USD/MONTH', value: (t) => usd(t.monthlyUsd), align: 'right' },
     ],
     { empty: '(no tables)' },
   );
@@ -142,11 +141,11 @@ function renderReport(r: CostReport, out: TextOut): void {
     r.daily,
     [
       { header: 'DAY', value: (d) => d.day },
-      { header: 'BILLED', value: (d) => formatBytes(d.bytesBilled), align: 'right' },
-      { header: 'PROCESSED', value: (d) => formatBytes(d.bytesProcessed), align: 'right' },
+      { header: 'BILLED', value: (d) => bytes(d.bytesBilled), align: 'right' },
+      { header: 'PROCESSED', value: (d) => bytes(d.bytesProcessed), align: 'right' },
       { header: 'JOBS', value: (d) => d.jobs, align: 'right' },
       { header: 'CACHE HITS', value: (d) => d.cacheHits, align: 'right' },
-      { header: 'USD', value: (d) => formatUsd(d.usd), align: 'right' },
+      { header: 'USD', value: (d) => usd(d.usd), align: 'right' },
     ],
     { empty: '(no queries)' },
   );
@@ -160,7 +159,7 @@ function renderReport(r: CostReport, out: TextOut): void {
       rows,
       [
         { header: 'KEY', value: (b) => b.key },
-        { header: 'BILLED', value: (b) => formatBytes(b.bytesBilled), align: 'right' },
+        { header: 'BILLED', value: (b) => bytes(b.bytesBilled), align: 'right' },
         { header: 'JOBS', value: (b) => b.jobs, align: 'right' },
       ],
       { empty: '(none)' },
@@ -171,7 +170,7 @@ function renderReport(r: CostReport, out: TextOut): void {
   out.table(
     r.top,
     [
-      { header: 'BILLED', value: (q) => formatBytes(q.bytesBilled), align: 'right' },
+      { header: 'BILLED', value: (q) => bytes(q.bytesBilled), align: 'right' },
       { header: 'USER', value: (q) => q.user },
       { header: 'WHEN', value: (q) => q.createdAt.slice(0, 16) },
       { header: 'QUERY', value: (q) => q.query.replace(/\s+/g, ' ').slice(0, 70) },
@@ -183,8 +182,8 @@ function renderReport(r: CostReport, out: TextOut): void {
 
 function renderCheck(r: CostsCheck, out: TextOut): void {
   out.line(
-    `${r.ok ? out.c.green('OK') : out.c.red('LEVEL CROSSED')}: projection ${formatUsd(r.projectedUsd)} of ${formatUsd(r.budgetUsd)} budget (${r.budgetPercent.toFixed(1)}%); ` +
-      `query free tier ${r.queryFreeTierPercent.toFixed(1)}%, storage free tier ${r.storageFreeTierPercent.toFixed(1)}%`,
+    `${r.ok ? out.c.green('OK') : out.c.red('LEVEL CROSSED')}: projection ${usd(r.projectedUsd)} of ${usd(r.budgetUsd)} budget (${percent(r.budgetPercent)}); ` +
+      `query free tier ${percent(r.queryFreeTierPercent)}, storage free tier ${percent(r.storageFreeTierPercent)}`,
   );
   for (const l of r.crossed)
     out.line(`  ${r.breaches.includes(l) ? out.c.red('fail') : out.c.yellow('warn')} ${levelText(l)}`);

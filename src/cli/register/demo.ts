@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import { action } from '../action.js';
-import { formatDuration } from '../output.js';
+import { duration } from '../../format.js';
 
 export function registerDemo(program: Command): void {
   program
@@ -25,7 +25,7 @@ export function registerDemo(program: Command): void {
               value: (s) => s.status,
               color: (t, s) => (s.status === 'ok' ? out.c.green(t) : out.c.red(t)),
             },
-            { header: 'TOOK', value: (s) => formatDuration(s.durationMs), align: 'right' },
+            { header: 'TOOK', value: (s) => duration(s.durationMs), align: 'right' },
             { header: 'DETAIL', value: (s) => s.detail },
           ]);
           out.line();

@@ -4,7 +4,8 @@ import { redactor } from '../../log/redact.js';
 import { RUN_STATUSES } from '../../state/runs.js';
 import { action } from '../action.js';
 import { oneOf, required, text, wholeNumber } from '../args.js';
-import { formatAge, formatDuration, type TextOut } from '../output.js';
+import { ago, count, duration, plural } from '../../format.js';
+import type { TextOut } from '../output.js';
 
 type EtlRunResult = ResultFor<'etl.run'>;
 type EtlHistoryResult = ResultFor<'etl.history'>;
@@ -110,8 +111,6 @@ Examples:
     );
 }
 
-const n = (v: number) => v.toLocaleString('en-US');
-
 function statusText(out: TextOut, status: string): string {
   const color =
     status === 'succeeded' || status === 'ok'
@@ -127,7 +126,7 @@ function statusText(out: TextOut, status: string): string {
 function renderRun(r: EtlRunResult, out: TextOut): void {
   for (const e of r.executions) {
     const id = e.run ? ` run ${e.run.id}` : '';
-    const took = e.run?.durationMs != null ? ` in ${formatDuration(e.run.durationMs)}` : '';
+    const took = e.run?.durationMs != null ? ` in ${duration(e.run.durationMs)}` : '';
     out.line(
       `${out.c.bold(e.pipeline)} (${e.kind})${id}: ${statusText(out, e.status)}${took}${r.dryRun ? out.c.dim(' (dry run)') : ''}`,
     );
@@ -135,9 +134,9 @@ function renderRun(r: EtlRunResult, out: TextOut): void {
       out.table(e.outcome.tables, [
         { header: 'TABLE', value: (t) => t.table },
         { header: 'STATUS', value: (t) => t.status, color: (s, t) => statusText(out, t.status).replace(t.status, s) },
-        { header: 'EXTRACTED', value: (t) => n(t.extracted), align: 'right' },
-        { header: 'LOADED', value: (t) => n(t.loaded), align: 'right' },
-        { header: 'REJECTED', value: (t) => n(t.rejected), align: 'right' },
+        { header: 'EXTRACTED', value: (t) => count(t.extracted), align: 'right' },
+        { header: 'LOADED', value: (t) => count(t.loaded), align: 'right' },
+        { header: 'REJECTED', value: (t) => count(t.rejected), align: 'right' },
         { header: 'NOTE', value: (t) => (t.status === 'ok' ? '' : (t.reason ?? '')).slice(0, 60) },
       ]);
       for (const note of e.outcome.notes) out.line(out.c.dim(`note: ${note}`));
@@ -147,7 +146,8 @@ function renderRun(r: EtlRunResult, out: TextOut): void {
     if (e.hint && e.status !== 'succeeded') out.line(out.c.dim(`hint: ${e.hint}`));
     out.line();
   }
-  if (r.orphansClosed) out.line(out.c.yellow(`${r.orphansClosed} run(s) of killed processes were marked failed`));
+  if (r.orphansClosed)
+    out.line(out.c.yellow(`${plural(r.orphansClosed, 'run')} of killed processes were marked failed`));
 }
 
 export function renderHistory(r: EtlHistoryResult, out: TextOut): void {
@@ -161,10 +161,10 @@ export function renderHistory(r: EtlHistoryResult, out: TextOut): void {
         value: (x) => `${x.status}${x.dryRun ? ' (dry)' : ''}`,
         color: (s, x) => statusText(out, x.status).replace(x.status, s),
       },
-      { header: 'STARTED', value: (x) => `${x.startedAt.slice(0, 19).replace('T', ' ')} (${formatAge(x.startedAt)})` },
-      { header: 'DURATION', value: (x) => formatDuration(x.durationMs), align: 'right' },
-      { header: 'LOADED', value: (x) => n(x.rowsLoaded), align: 'right' },
-      { header: 'REJECTED', value: (x) => n(x.rowsRejected), align: 'right' },
+      { header: 'STARTED', value: (x) => `${x.startedAt.slice(0, 19).replace('T', ' ')} (${ago(x.startedAt)})` },
+      { header: 'DURATION', value: (x) => duration(x.durationMs), align: 'right' },
+      { header: 'LOADED', value: (x) => count(x.rowsLoaded), align: 'right' },
+      { header: 'REJECTED', value: (x) => count(x.rowsRejected), align: 'right' },
       { header: 'TRIGGER', value: (x) => x.trigger },
       { header: 'ERROR', value: (x) => (x.error ?? '').replace(/\s+/g, ' ').slice(0, 60) },
     ],
@@ -179,8 +179,11 @@ function renderShow(r: EtlShowResult, out: TextOut): void {
     ['run', `${run.id} ${run.pipeline}${run.kind ? ` (${run.kind})` : ''}`],
     ['status', statusText(out, run.status) + (run.dryRun ? ' (dry run)' : '')],
     ['started', `${run.startedAt} by ${run.trigger} (pid ${run.pid} on ${run.host})`],
-    ['duration', formatDuration(run.durationMs)],
-    ['rows', `${n(run.rowsExtracted)} extracted, ${n(run.rowsLoaded)} loaded, ${n(run.rowsRejected)} rejected`],
+    ['duration', duration(run.durationMs)],
+    [
+      'rows',
+      `${count(run.rowsExtracted)} extracted, ${count(run.rowsLoaded)} loaded, ${count(run.rowsRejected)} rejected`,
+    ],
     ...(run.error ? ([['error', out.c.red(run.error)]] as Array<[string, unknown]>) : []),
   ]);
   out.line();
@@ -189,10 +192,10 @@ function renderShow(r: EtlShowResult, out: TextOut): void {
     [
       { header: 'TABLE', value: (t) => t.table },
       { header: 'STATUS', value: (t) => t.status, color: (s, t) => statusText(out, t.status).replace(t.status, s) },
-      { header: 'EXTRACTED', value: (t) => n(t.extracted), align: 'right' },
-      { header: 'LOADED', value: (t) => n(t.loaded), align: 'right' },
-      { header: 'REJECTED', value: (t) => n(t.rejected), align: 'right' },
-      { header: 'TOOK', value: (t) => formatDuration(t.durationMs), align: 'right' },
+      { header: 'EXTRACTED', value: (t) => count(t.extracted), align: 'right' },
+      { header: 'LOADED', value: (t) => count(t.loaded), align: 'right' },
+      { header: 'REJECTED', value: (t) => count(t.rejected), align: 'right' },
+      { header: 'TOOK', value: (t) => duration(t.durationMs), align: 'right' },
       {
         header: 'WATERMARK',
         value: (t) =>
@@ -227,12 +230,12 @@ function renderShow(r: EtlShowResult, out: TextOut): void {
 
 function renderRetention(r: EtlRetentionResult, out: TextOut): void {
   out.line(
-    `${r.dryRun ? 'would delete' : 'deleted'} ${n(r.total)} row${r.total === 1 ? '' : 's'} older than ${r.olderThanDays} days (before ${r.cutoff}) from ${r.warehouse}`,
+    `${r.dryRun ? 'would delete' : 'deleted'} ${plural(r.total, 'row')} older than ${r.olderThanDays} days (before ${r.cutoff}) from ${r.warehouse}`,
   );
   out.table(r.tables, [
     { header: 'TABLE', value: (t) => t.table },
     { header: 'BY', value: (t) => t.column },
-    { header: r.dryRun ? 'WOULD DELETE' : 'DELETED', value: (t) => n(t.rows), align: 'right' },
+    { header: r.dryRun ? 'WOULD DELETE' : 'DELETED', value: (t) => count(t.rows), align: 'right' },
   ]);
   if (r.runId) out.line(out.c.dim(`recorded as run ${r.runId}`));
 }

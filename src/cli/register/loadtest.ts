@@ -5,7 +5,8 @@ import { UsageError } from '../../errors.js';
 import { fmt, signed } from '../../loadtest/compare.js';
 import { action, type Options } from '../action.js';
 import { finiteNumber, oneOf, positiveNumber, text, texts, wholeNumber } from '../args.js';
-import { formatAge, formatDuration, type TextOut } from '../output.js';
+import { ago, count, duration, latency, percent, plural, rate } from '../../format.js';
+import type { TextOut } from '../output.js';
 
 type LoadTestRun = ResultFor<'loadtest.run'>;
 
@@ -132,35 +133,33 @@ Examples:
     );
 }
 
-const ms = (v: number) => `${v >= 100 ? v.toFixed(0) : v >= 10 ? v.toFixed(1) : v.toFixed(2)} ms`;
-
 export function describePlan(r: LoadTestRun): string {
   const p = r.plan;
-  const bound = [p.requests ? `${p.requests} requests` : '', p.durationMs ? formatDuration(p.durationMs) : '']
+  const bound = [p.requests ? plural(p.requests, 'request') : '', p.durationMs ? duration(p.durationMs) : '']
     .filter(Boolean)
     .join(' or ');
   return p.model === 'open'
-    ? `open model, ${p.rate} req/s over up to ${p.connections} connections, ${bound}`
-    : `closed model, ${p.connections} connections, ${bound}`;
+    ? `open model, ${rate(p.rate)} over up to ${plural(p.connections, 'connection')}, ${bound}`
+    : `closed model, ${plural(p.connections, 'connection')}, ${bound}`;
 }
 
 function renderRun(r: LoadTestRun, out: TextOut): void {
   out.line(`${out.c.bold(`run ${r.id}`)}  ${r.method} ${r.url}${r.profile ? `  (profile ${r.profile})` : ''}`);
   out.line(
     out.c.dim(
-      `${describePlan(r)}; warm-up ${formatDuration(r.plan.warmupMs)} (${r.warmupRequests} requests, not counted)`,
+      `${describePlan(r)}; warm-up ${duration(r.plan.warmupMs)} (${plural(r.warmupRequests, 'request')}, not counted)`,
     ),
   );
   out.line();
   out.kv([
     [
       'requests',
-      `${r.requests} in ${formatDuration(r.durationMs)}${r.sentRate !== undefined ? ` (sent at ${r.sentRate} req/s)` : ''}`,
+      `${count(r.requests)} in ${duration(r.durationMs)}${r.sentRate !== undefined ? ` (sent at ${rate(r.sentRate)})` : ''}`,
     ],
-    ['throughput', `${r.rps} req/s`],
+    ['throughput', rate(r.rps)],
     [
       'latency',
-      `p50 ${ms(r.latency.p50)}  p90 ${ms(r.latency.p90)}  p95 ${ms(r.latency.p95)}  p99 ${ms(r.latency.p99)}  p99.9 ${ms(r.latency.p999)}  max ${ms(r.latency.max)}`,
+      `p50 ${latency(r.latency.p50)}  p90 ${latency(r.latency.p90)}  p95 ${latency(r.latency.p95)}  p99 ${latency(r.latency.p99)}  p99.9 ${latency(r.latency.p999)}  max ${latency(r.latency.max)}`,
     ],
     [
       '',
@@ -174,7 +173,7 @@ function renderRun(r: LoadTestRun, out: TextOut): void {
     ],
     [
       'errors',
-      `${r.errorTotal} (${r.errorRate}%): timeout ${r.errors.timeout}, refused ${r.errors.refused}, reset ${r.errors.reset}, other ${r.errors.other}, non-2xx ${r.non2xx}`,
+      `${count(r.errorTotal)} (${percent(r.errorRate)}): timeout ${r.errors.timeout}, refused ${r.errors.refused}, reset ${r.errors.reset}, other ${r.errors.other}, non-2xx ${r.non2xx}`,
     ],
   ]);
   for (const [kind, message] of Object.entries(r.errorSamples)) out.line(out.c.dim(`  ${kind}: ${message}`));
@@ -197,18 +196,18 @@ function renderHistory(h: ResultFor<'loadtest.history'>, out: TextOut): void {
     h.runs,
     [
       { header: 'RUN', value: (r) => r.id, align: 'right' },
-      { header: 'WHEN', value: (r) => formatAge(r.startedAt) },
+      { header: 'WHEN', value: (r) => ago(r.startedAt) },
       { header: 'PROFILE', value: (r) => r.profile ?? '-' },
       { header: 'TARGET', value: (r) => `${r.method} ${r.url}` },
       {
         header: 'MODEL',
-        value: (r) => (r.plan.model === 'open' ? `open ${r.plan.rate}/s` : `closed c${r.plan.connections}`),
+        value: (r) => (r.plan.model === 'open' ? `open ${rate(r.plan.rate)}` : `closed c${r.plan.connections}`),
       },
-      { header: 'REQ/S', value: (r) => r.rps, align: 'right' },
-      { header: 'P50', value: (r) => ms(r.latency.p50), align: 'right' },
-      { header: 'P95', value: (r) => ms(r.latency.p95), align: 'right' },
-      { header: 'P99', value: (r) => ms(r.latency.p99), align: 'right' },
-      { header: 'ERRORS', value: (r) => `${r.errorRate}%`, align: 'right' },
+      { header: 'RATE', value: (r) => rate(r.rps), align: 'right' },
+      { header: 'P50', value: (r) => latency(r.latency.p50), align: 'right' },
+      { header: 'P95', value: (r) => latency(r.latency.p95), align: 'right' },
+      { header: 'P99', value: (r) => latency(r.latency.p99), align: 'right' },
+      { header: 'ERRORS', value: (r) => percent(r.errorRate), align: 'right' },
       {
         header: 'RESULT',
         value: (r) => (r.thresholds.length ? (r.passed ? 'passed' : 'failed') : '-'),
@@ -223,7 +222,7 @@ const VERDICT_TEXT = { better: 'BETTER', same: 'SAME within noise', regression: 
 
 function renderCompare(r: ResultFor<'loadtest.compare'>, out: TextOut): void {
   out.line(
-    `run ${r.run.id} (${formatAge(r.run.startedAt)}) against baseline ${r.baseline.id} (${formatAge(r.baseline.startedAt)})  ${r.run.method} ${r.run.url}`,
+    `run ${r.run.id} (${ago(r.run.startedAt)}) against baseline ${r.baseline.id} (${ago(r.baseline.startedAt)})  ${r.run.method} ${r.run.url}`,
   );
   out.line();
   out.table(r.metrics, [

@@ -2,6 +2,7 @@ import type { Command } from 'commander';
 import type { ResultFor } from '../../../commands/catalog.js';
 import { parseDuration } from '../../config/sections/common.js';
 import { UsageError } from '../../errors.js';
+import { duration, plural } from '../../format.js';
 import { action, type Options } from '../action.js';
 import { required, text, wholeNumber } from '../args.js';
 import type { TextOut } from '../output.js';
@@ -161,9 +162,7 @@ Examples:
           ...lockTimeout(o),
         }),
         render: (r, out) => {
-          out.line(
-            `baselined ${r.baselined.length} migration${r.baselined.length === 1 ? '' : 's'} on "${r.target}" up to ${r.version}:`,
-          );
+          out.line(`baselined ${plural(r.baselined.length, 'migration')} on "${r.target}" up to ${r.version}:`);
           for (const b of r.baselined) out.line(`  ${b.version}_${b.name}`);
         },
       }),
@@ -253,7 +252,7 @@ function renderTarget(t: TargetMigrationStatus, out: TextOut): void {
         color: (s, m) => out.c[STATE_COLOR[m.state]](s),
       },
       { header: 'APPLIED', value: (m) => (m.appliedAt ? m.appliedAt.slice(0, 19).replace('T', ' ') : '') },
-      { header: 'MS', value: (m) => m.durationMs, align: 'right' },
+      { header: 'TOOK', value: (m) => duration(m.durationMs), align: 'right' },
       { header: 'BY', value: (m) => m.appliedBy ?? '' },
     ],
     { empty: `  (no migrations: add files to ${t.dir})` },
@@ -316,7 +315,7 @@ export function renderRun(r: MigrateRunResult, out: TextOut): void {
     );
   for (const d of r.done)
     out.line(
-      `${d.direction === 'up' ? out.c.green('applied    ') : out.c.yellow('rolled back')} ${d.version}_${d.name} (${d.statements} statement${d.statements === 1 ? '' : 's'}, ${d.durationMs} ms)`,
+      `${d.direction === 'up' ? out.c.green('applied    ') : out.c.yellow('rolled back')} ${d.version}_${d.name} (${plural(d.statements, 'statement')}, ${duration(d.durationMs)})`,
     );
   if (r.done.length) out.line(out.c.dim(`"${r.target}" is now at ${r.current ?? 'no migration'}`));
 }

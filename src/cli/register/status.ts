@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
 import type { ResultFor } from '../../../commands/catalog.js';
+import { duration } from '../../format.js';
 import { action } from '../action.js';
 import { finiteNumber, texts } from '../args.js';
 import type { TextOut } from '../output.js';
@@ -35,7 +36,7 @@ export function renderStatus(r: ResultFor<'status'>, out: TextOut): void {
     { header: 'KIND', value: (c) => c.kind },
     { header: 'STATUS', value: (c) => c.status, color: (t, c) => statusColor(out, c, t) },
     { header: 'VERSION', value: (c) => c.version ?? '' },
-    { header: 'LATENCY', value: (c) => (c.latencyMs === undefined ? '' : `${c.latencyMs}ms`), align: 'right' },
+    { header: 'LATENCY', value: (c) => (c.latencyMs === undefined ? '' : duration(c.latencyMs)), align: 'right' },
     { header: 'WHERE', value: (c) => c.location },
   ]);
   for (const c of rows.filter((c) => c.error)) {

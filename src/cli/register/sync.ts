@@ -2,7 +2,8 @@ import type { Command } from 'commander';
 import type { ResultFor } from '../../../commands/catalog.js';
 import { action } from '../action.js';
 import { text } from '../args.js';
-import { formatDuration, type TextOut } from '../output.js';
+import { duration, plural } from '../../format.js';
+import type { TextOut } from '../output.js';
 import { renderWatermarkTable } from './watermarks.js';
 
 export function registerSync(program: Command): void {
@@ -62,7 +63,7 @@ Examples:
           if (orphans.length)
             out.line(
               out.c.yellow(
-                `${orphans.length} run(s) still marked running: \`opsctl sync cleanup\` marks those of dead processes failed`,
+                `${plural(orphans.length, 'run')} still marked running: \`opsctl sync cleanup\` marks those of dead processes failed`,
               ),
             );
         },
@@ -92,7 +93,8 @@ Examples:
         render(r, out) {
           if (r.failed.length === 0) out.line('no orphaned sync runs');
           for (const run of r.failed) out.line(`run ${run.id} (${run.pipeline}) marked failed: ${run.error}`);
-          if (r.stillRunning.length) out.line(`${r.stillRunning.length} run(s) still running with a live process`);
+          if (r.stillRunning.length)
+            out.line(`${plural(r.stillRunning.length, 'run')} still running with a live process`);
         },
       }),
     );
@@ -141,7 +143,7 @@ function renderRun(r: ResultFor<'sync.run'>, out: TextOut): void {
             ? (t.watermarkAfter ?? '-')
             : `${t.watermarkBefore ?? '-'} → ${t.watermarkAfter ?? '-'}`,
       },
-      { header: 'TIME', value: (t) => formatDuration(t.durationMs) },
+      { header: 'TIME', value: (t) => duration(t.durationMs) },
       // bulk: the warehouse exported the checked rows as CSV for COPY; rows: every row checked in JS (see the README).
       { header: 'PATH', value: (t) => t.details?.path ?? '-' },
     ]);

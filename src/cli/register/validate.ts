@@ -3,6 +3,7 @@ import { dirname, resolve } from 'node:path';
 import { Option, type Command } from 'commander';
 import type { ResultFor } from '../../../commands/catalog.js';
 import { ENVIRONMENTS } from '../../config/schema.js';
+import { duration, plural } from '../../format.js';
 import { action } from '../action.js';
 import { oneOf, texts } from '../args.js';
 import type { TextOut } from '../output.js';
@@ -81,7 +82,5 @@ function renderSummary(result: ValidateResult, out: TextOut): void {
   const verdict = result.ok
     ? out.c.green(`safe to ship to ${result.env}`)
     : out.c.red(`NOT safe to ship to ${result.env}`);
-  out.line(
-    `${verdict}: ${pass} passed, ${warn} warning${warn === 1 ? '' : 's'}, ${fail} failed (${(result.durationMs / 1000).toFixed(1)} s)`,
-  );
+  out.line(`${verdict}: ${pass} passed, ${plural(warn, 'warning')}, ${fail} failed (${duration(result.durationMs)})`);
 }

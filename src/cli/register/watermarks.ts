@@ -1,9 +1,12 @@
 import type { Command } from 'commander';
 import type { ResultFor } from '../../../commands/catalog.js';
-import { formatLag } from '../../pipelines/sync/status.js';
+import { span } from '../../format.js';
 import { action } from '../action.js';
 import { required } from '../args.js';
-import { formatDuration, type TextOut } from '../output.js';
+import { duration } from '../../format.js';
+import type { TextOut } from '../output.js';
+
+const lag = (seconds: number | null) => (seconds === null ? '-' : span(seconds * 1000));
 
 export function renderWatermarkTable(rows: ResultFor<'watermarks.list'>['watermarks'], out: TextOut): void {
   out.table(
@@ -13,10 +16,10 @@ export function renderWatermarkTable(rows: ResultFor<'watermarks.list'>['waterma
       { header: 'WATERMARK', value: (w) => w.value ?? '(none)' },
       {
         header: 'LAG',
-        value: (w) => (w.lagging ? out.c.red(formatLag(w.lagSeconds)) : formatLag(w.lagSeconds)),
+        value: (w) => (w.lagging ? out.c.red(lag(w.lagSeconds)) : lag(w.lagSeconds)),
         align: 'right',
       },
-      { header: 'LIMIT', value: (w) => formatLag(w.limitSeconds), align: 'right' },
+      { header: 'LIMIT', value: (w) => lag(w.limitSeconds), align: 'right' },
       {
         header: 'LAST RUN',
         value: (w) => (w.lastRun ? `${w.lastRun.status} ${w.lastRun.at.slice(0, 16).replace('T', ' ')}` : '-'),
@@ -76,7 +79,7 @@ export function registerWatermarks(program: Command): void {
               { header: 'UPSERTED', value: (e) => e.rowsLoaded, align: 'right' },
               { header: 'REJECTED', value: (e) => e.rowsRejected, align: 'right' },
               { header: 'WATERMARK', value: (e) => `${e.watermarkBefore ?? '-'} → ${e.watermarkAfter ?? '-'}` },
-              { header: 'TIME', value: (e) => formatDuration(e.durationMs) },
+              { header: 'TIME', value: (e) => duration(e.durationMs) },
             ],
             { empty: '(no runs yet)' },
           );
