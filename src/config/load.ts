@@ -9,7 +9,7 @@ import { locateJsonError } from './json-error.js';
 import { dotted, getAt, isPlainObject, leaves, setAt, type Path } from './paths.js';
 import { configSchema, type ParsedConfig } from './schema.js';
 import { isSecretKey, registerSecrets } from './secrets.js';
-import { readStoredSpotifyToken, spotifyTokenPath } from '../spotify/token-store.js';
+import { applyStoredBindings } from './stored.js';
 
 /** The config with every path made absolute and every embedded default filled in. */
 export type Config = ParsedConfig & {
@@ -112,14 +112,8 @@ export function loadConfig(options: LoadConfigOptions = {}): LoadedConfig {
   if (problems.length > 0 || !result.success) throw configErrorFrom(problems, configFile);
 
   const config = resolveConfig(result.data, { cwd, baseDir, sources });
-  if (!config.spotify.refreshToken && !options.isolated) {
-    // `opsctl spotify login` stores the token in $OPSCTL_HOME; the environment and the config file win over it.
-    const stored = readStoredSpotifyToken(config.home);
-    if (stored) {
-      config.spotify.refreshToken = stored.refreshToken;
-      sources['spotify.refreshToken'] = `file:${spotifyTokenPath(config.home)}`;
-    }
-  }
+  // What a login stored in $OPSCTL_HOME (the Spotify refresh token); the environment and the config file win over it.
+  if (!options.isolated) applyStoredBindings(config, config.home, sources);
   for (const leaf of leaves(config)) {
     const key = dotted(leaf.path);
     if (leaf.path.length && key !== 'baseDir' && !(key in sources) && !hasSourcedAncestor(key, sources))

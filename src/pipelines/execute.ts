@@ -1,10 +1,9 @@
-import type { OperationContext } from '../../commands/operation.js';
 import { CancelledError, UsageError } from '../errors.js';
 import { logExecution } from '../state/execution-log.js';
 import { withLock } from '../state/locks.js';
 import { finishRun, heartbeatRun, startRun, type Run } from '../state/runs.js';
 import { PIPELINE_RUNNERS } from './registry.js';
-import type { PipelineConfig, PipelineOutcome, PipelineRunOptions } from './types.js';
+import type { PipelineConfig, PipelineContext, PipelineOutcome, PipelineRunOptions } from './types.js';
 
 export interface PipelineExecution {
   pipeline: string;
@@ -20,7 +19,7 @@ export interface PipelineExecution {
  * the outcome. A failed runner marks the run failed and rethrows; a cancelled one marks it cancelled.
  */
 export async function executePipeline(
-  ctx: OperationContext,
+  ctx: PipelineContext,
   name: string,
   pipeline: PipelineConfig,
   options: Omit<PipelineRunOptions, 'runId'> & { operation?: string },

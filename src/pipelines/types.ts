@@ -1,5 +1,7 @@
-import type { OperationContext } from '../../commands/operation.js';
 import type { Config } from '../config/load.js';
+import type { Logger } from '../log/logger.js';
+import type { RunTrigger } from '../state/runs.js';
+import type { StateStore } from '../state/store.js';
 
 export type PipelineConfig = Config['pipelines'][string];
 export type PipelineKind = PipelineConfig['kind'];
@@ -34,13 +36,37 @@ export interface PipelineRunOptions {
   runId: number;
 }
 
+/** A step of a run, as the face that started it shows it (a phase, how far, a note). */
+export interface PipelineProgress {
+  phase: string;
+  done?: number;
+  total?: number;
+  note?: string;
+}
+
+/**
+ * What a pipeline needs from whoever started it: the config, a log, cancellation, progress and the state store.
+ * An operation's context (commands/operation.ts) is one, so `etl run` and `sync run` pass theirs; the engine itself
+ * never depends on the capability layer.
+ */
+export interface PipelineContext {
+  config: Config;
+  log: Logger;
+  signal: AbortSignal;
+  progress(progress: PipelineProgress): void;
+  /** The state store, opened on first use and shared with the rest of the invocation. */
+  state(): Promise<StateStore>;
+  /** Who asked: recorded on the run. */
+  trigger: RunTrigger;
+}
+
 /**
  * Runs one configured pipeline of its kind. `etl run` takes the per-pipeline lock, records the run and calls this;
  * the runner extracts, validates, quarantines and loads, reporting progress through ctx.progress. A runner throws
  * when the pipeline as a whole failed; partial trouble (a quarantined row, an unavailable table) is in the outcome.
  */
 export type PipelineRunner = (
-  ctx: OperationContext,
+  ctx: PipelineContext,
   name: string,
   pipeline: PipelineConfig,
   options: PipelineRunOptions,

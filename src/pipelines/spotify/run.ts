@@ -1,4 +1,3 @@
-import type { OperationContext, Progress } from '../../../commands/operation.js';
 import type { Config } from '../../config/load.js';
 import { CancelledError, errorMessage, OperationFailed, throwIfAborted } from '../../errors.js';
 import { SPOTIFY_TABLE_NAMES, SPOTIFY_TABLES, type SpotifyTableName } from '../../spotify/tables.js';
@@ -10,7 +9,15 @@ import { getWatermark, setWatermark } from '../../state/watermarks.js';
 import type { TableDef } from '../../warehouse/tables.js';
 import { openMeteredWarehouse } from '../../costs/metering.js';
 import type { Warehouse } from '../../warehouse/warehouse.js';
-import type { PipelineConfig, PipelineOutcome, PipelineRunner, PipelineRunOptions, TableOutcome } from '../types.js';
+import type {
+  PipelineConfig,
+  PipelineContext,
+  PipelineOutcome,
+  PipelineProgress,
+  PipelineRunner,
+  PipelineRunOptions,
+  TableOutcome,
+} from '../types.js';
 
 type SpotifyPipelineConfig = Extract<PipelineConfig, { kind: 'spotify' }>;
 
@@ -64,13 +71,13 @@ export function createSpotifyRunner(deps: SpotifyRunnerDeps = {}): PipelineRunne
 }
 
 async function runSpotify(
-  ctx: OperationContext,
+  ctx: PipelineContext,
   name: string,
   pipeline: SpotifyPipelineConfig,
   options: PipelineRunOptions,
   deps: SpotifyRunnerDeps,
   store: StateStore,
-  progress: (p: Progress) => void,
+  progress: (p: PipelineProgress) => void,
 ): Promise<SpotifyOutcome> {
   const signal = ctx.signal;
 
@@ -228,11 +235,11 @@ const PUBLISH_EVERY_MS = 1_000;
  * Progress goes to the face that started the run and, at most once a second, into the run record's summary, so a
  * console in another process (the Runs pane while cron runs the pipeline) shows the phase live.
  */
-function publishProgress(ctx: OperationContext, store: StateStore, runId: number, base: Record<string, unknown>) {
+function publishProgress(ctx: PipelineContext, store: StateStore, runId: number, base: Record<string, unknown>) {
   let last = 0;
   let pending: Promise<void> = Promise.resolve();
   return {
-    report(p: Progress) {
+    report(p: PipelineProgress) {
       ctx.progress(p);
       const now = Date.now();
       if (now - last < PUBLISH_EVERY_MS) return;

@@ -1,11 +1,10 @@
-import type { OperationContext } from '../../../commands/operation.js';
 import type { SqlTarget } from '../../db/target.js';
 import { CancelledError, errorMessage } from '../../errors.js';
 import { quarantine } from '../../state/quarantine.js';
 import type { StateStore } from '../../state/store.js';
 import { getWatermark, setWatermark } from '../../state/watermarks.js';
 import type { Row, Warehouse } from '../../warehouse/warehouse.js';
-import type { TableOutcome } from '../types.js';
+import type { PipelineContext, TableOutcome } from '../types.js';
 import { createTableSql, EXECUTION_LOG_TABLE, META_TABLES_SQL, qi, WATERMARKS_TABLE } from './ddl.js';
 import { bulkLoad } from './bulk.js';
 import { inLoadTransaction, type LoadSession } from './load.js';
@@ -14,7 +13,7 @@ import type { SyncTable } from './tables.js';
 import { compareWatermark, compileEncoder, copyField, normalizeValue, windowStart } from './values.js';
 
 export interface SyncTableDeps {
-  ctx: OperationContext;
+  ctx: PipelineContext;
   store: StateStore;
   warehouse: Warehouse;
   source: { dialect: SourceDialect; dataset: string | undefined };
