@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import pg from 'pg';
 import { median, verdict } from './lib.mjs';
+const { quotePg } = await import(new URL('../dist/src/db/identifiers.js', import.meta.url));
 
 const ADMIN = process.env.TEST_PG_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
 const MB = Number(process.env.BENCH_BACKUP_MB ?? 200);
@@ -29,7 +30,7 @@ writeFileSync(
 
 const admin = new pg.Client({ connectionString: ADMIN });
 await admin.connect();
-await admin.query(`CREATE DATABASE "${name}"`);
+await admin.query(`CREATE DATABASE ${quotePg(name)}`);
 const db = new pg.Client({ connectionString: url });
 await db.connect();
 
@@ -111,7 +112,7 @@ try {
   process.exitCode = timeOk && rssOk ? 0 : 1;
 } finally {
   await db.end();
-  await admin.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
+  await admin.query(`DROP DATABASE IF EXISTS ${quotePg(name)} WITH (FORCE)`);
   await admin.end();
   rmSync(dir, { recursive: true, force: true });
 }

@@ -10,6 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
 import { median, verdict } from './lib.mjs';
+const { quotePg } = await import(new URL('../dist/src/db/identifiers.js', import.meta.url));
 
 const dist = new URL('../dist/', import.meta.url);
 const { openTarget } = await import(new URL('src/db/target.js', dist));
@@ -22,7 +23,7 @@ const ADMIN = process.env.TEST_PG_URL ?? 'postgres://postgres@127.0.0.1:5432/tes
 const dbName = `opsctl_bench_migrate_${process.pid}`;
 const admin = new pg.Client({ connectionString: ADMIN });
 await admin.connect();
-await admin.query(`CREATE DATABASE "${dbName}"`);
+await admin.query(`CREATE DATABASE ${quotePg(dbName)}`);
 const url = new URL(ADMIN);
 url.pathname = `/${dbName}`;
 
@@ -94,7 +95,7 @@ try {
     `files: ${(((results[500].status - results[500].history - (results[50].status - results[50].history)) / 450) * 1000).toFixed(0)} µs per extra migration file (read, sha256, parse)`,
   );
 } finally {
-  await admin.query(`DROP DATABASE IF EXISTS "${dbName}" WITH (FORCE)`);
+  await admin.query(`DROP DATABASE IF EXISTS ${quotePg(dbName)} WITH (FORCE)`);
   await admin.end();
 }
 process.exit(ok ? 0 : 1);

@@ -14,6 +14,7 @@ import { fileURLToPath } from 'node:url';
 import pg from 'pg';
 import { DuckDBInstance } from '@duckdb/node-api';
 import { median, verdict, wallMs } from './lib.mjs';
+const { quotePg } = await import(new URL('../dist/src/db/identifiers.js', import.meta.url));
 
 const ROWS = Number(process.env.BENCH_SYNC_ROWS ?? 1_000_000);
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
@@ -35,7 +36,7 @@ async function admin(sql) {
   }
 }
 const names = ['ref', 'sync', 'rss'].map((n) => `opsctl_bench_sync_${n}_${process.pid}`);
-for (const n of names) await admin(`CREATE DATABASE "${n}"`);
+for (const n of names) await admin(`CREATE DATABASE ${quotePg(n)}`);
 const [refDb, syncDb, rssDb] = names.map(dbUrl);
 
 const COLUMNS = {
@@ -176,6 +177,6 @@ console.log(
   `peak RSS syncing ${RSS_ROWS.toLocaleString()} rows: ${peakMb.toFixed(0)} MB (target ≤ 250 MB) ${ok3 ? 'OK' : 'MISSED'}`,
 );
 
-for (const n of names) await admin(`DROP DATABASE IF EXISTS "${n}" WITH (FORCE)`);
+for (const n of names) await admin(`DROP DATABASE IF EXISTS ${quotePg(n)} WITH (FORCE)`);
 rmSync(dir, { recursive: true, force: true });
 process.exit(ok1 && ok2 && ok3 ? 0 : 1);

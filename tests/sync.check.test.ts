@@ -131,7 +131,7 @@ test('validate: the sync group sends the source queries to the dry runs', () => 
   assert.ok(q, 'the sync tables are in the dry runs');
   assert.match(
     q.sql,
-    /^SELECT `fecha_foto`, `archivo`, .* FROM `pulso\.evolution_data` WHERE `fecha_foto` >= CAST\('\d{4}-\d{2}-\d{2}' AS DATE\)$/,
+    /^SELECT `fecha_foto`, `archivo`, .* FROM `pulso`\.`evolution_data` WHERE `fecha_foto` >= CAST\('\d{4}-\d{2}-\d{2}' AS DATE\)$/,
   );
 });
 

@@ -142,8 +142,8 @@ test('upsert: a load job of NDJSON into a staging table, one MERGE deduplicating
 
     const merge = jobInserts(fake).find((r) => /^MERGE/.test(r.body.configuration.query.query))!;
     const sql: string = merge.body.configuration.query.query;
-    assert.match(sql, /^MERGE INTO `acme-data\.spotify_data\.recently_played` AS T/);
-    assert.match(sql, new RegExp(`FROM \`acme-data\\.spotify_data\\.${stagingId}\``));
+    assert.match(sql, /^MERGE INTO `acme-data`\.`spotify_data`\.`recently_played` AS T/);
+    assert.match(sql, new RegExp(`FROM \`acme-data\`\\.\`spotify_data\`\\.\`${stagingId}\``));
     assert.match(
       sql,
       /QUALIFY ROW_NUMBER\(\) OVER \(PARTITION BY `user_id`, `played_at` ORDER BY `_opsctl_seq` DESC\) = 1/,
@@ -264,11 +264,11 @@ test('deleteOlderThan: a COUNT for the dry run, a DML DELETE with the cutoff bou
     const [count, del] = jobInserts(fake).slice(before);
     assert.is(
       count!.body.configuration.query.query,
-      'SELECT COUNT(*) AS n FROM `acme-data.spotify_data.recently_played` WHERE `played_at` < ?',
+      'SELECT COUNT(*) AS n FROM `acme-data`.`spotify_data`.`recently_played` WHERE `played_at` < ?',
     );
     assert.is(
       del!.body.configuration.query.query,
-      'DELETE FROM `acme-data.spotify_data.recently_played` WHERE `played_at` < ?',
+      'DELETE FROM `acme-data`.`spotify_data`.`recently_played` WHERE `played_at` < ?',
     );
     assert.equal(del!.body.configuration.query.queryParameters[0].parameterType, { type: 'TIMESTAMP' });
     assert.is(del!.body.configuration.query.parameterMode, 'positional');

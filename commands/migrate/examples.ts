@@ -1,8 +1,8 @@
+import { quotePg } from '../../src/db/identifiers.js';
 import {
   createTableSql,
   EXECUTION_LOG_TABLE,
   META_TABLES_SQL,
-  qi,
   WATERMARKS_TABLE,
 } from '../../src/pipelines/sync/ddl.js';
 import { PULSO_TABLES } from '../../src/pipelines/sync/sample.js';
@@ -25,7 +25,7 @@ export const POSTGRES_EXAMPLES: Record<string, string> = {
 ${DASHBOARD_TABLES.map((t) => `${createTableSql(t)};`).join('\n')}
 
 -- migrate:down
-${DASHBOARD_TABLES.map((t) => `DROP TABLE ${qi(t.name)};`)
+${DASHBOARD_TABLES.map((t) => `DROP TABLE ${quotePg(t.name)};`)
   .reverse()
   .join('\n')}
 `,

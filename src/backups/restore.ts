@@ -12,7 +12,8 @@ import { openTarget, type SqlTarget } from '../db/target.js';
 import { OperationFailed } from '../errors.js';
 import type { BackupEngine, TableCount } from './manifest.js';
 import { scratchDatabaseName } from './paths.js';
-import { countTables, quoteMysql, quotePg } from './tables.js';
+import { countTables } from './tables.js';
+import { quoteMysql, quotePg } from '../db/identifiers.js';
 import { mysqlConnection, pgConnection, resolveTool, runTool, streamFileToTool, urlWithDatabase } from './tools.js';
 
 export interface RestoreSource {

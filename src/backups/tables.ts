@@ -1,3 +1,4 @@
+import { quoteMysql, quotePg } from '../db/identifiers.js';
 import type { TableCount } from './manifest.js';
 
 /** Anything that answers SQL with rows: a SqlTarget, a pg client, a PGlite instance wrapped. */
@@ -18,14 +19,6 @@ const MYSQL_TABLES = `
   WHERE table_schema = DATABASE() AND table_type = 'BASE TABLE'
   ORDER BY table_name`;
 
-export function quotePg(identifier: string): string {
-  return `"${identifier.replace(/"/g, '""')}"`;
-}
-
-export function quoteMysql(identifier: string): string {
-  return `\`${identifier.replace(/`/g, '``')}\``;
-}
-
 /** The exact row count of every user table, sorted by name. Identifiers come from the catalog and are quoted. */
 export async function countTables(db: Queryable, engine: 'postgres' | 'pglite' | 'mysql'): Promise<TableCount[]> {
   const out: TableCount[] = [];
@@ -41,7 +34,7 @@ export async function countTables(db: Queryable, engine: 'postgres' | 'pglite' |
   const tables = await db.query<{ schema_name: string; table_name: string }>(PG_TABLES);
   for (const t of tables) {
     const [row] = await db.query<{ n: number | string }>(
-      `SELECT COUNT(*) AS n FROM ${quotePg(t.schema_name)}.${quotePg(t.table_name)}`,
+      `SELECT COUNT(*) AS n FROM ${quotePg([t.schema_name, t.table_name])}`,
     );
     out.push({ table: `${t.schema_name}.${t.table_name}`, rows: Number(row?.n ?? 0) });
   }

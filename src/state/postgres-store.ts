@@ -1,6 +1,7 @@
 import pg from 'pg';
 import { ConnectionError } from '../errors.js';
 import { redactUrlPasswords } from '../log/redact.js';
+import { quotePg } from '../db/identifiers.js';
 import { opsctlPgTypes } from '../db/pg-types.js';
 import { normalizeParam, postgresDialect, toNumberedPlaceholders } from './dialect.js';
 import type { Row, SqlRunner, StateStore, TransactionOptions } from './store.js';
@@ -39,7 +40,7 @@ export async function openPostgresStore(url: string): Promise<StateStore> {
   try {
     const client = await pool.connect();
     try {
-      await client.query(`CREATE SCHEMA IF NOT EXISTS "${schema}"`);
+      await client.query(`CREATE SCHEMA IF NOT EXISTS ${quotePg(schema)}`);
     } catch (error) {
       // CREATE SCHEMA races between processes; the loser sees a unique violation on the namespace.
       if ((error as { code?: string }).code !== '23505' && (error as { code?: string }).code !== '42P06') throw error;

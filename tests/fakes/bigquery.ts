@@ -1,6 +1,7 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { DuckDBInstance, type DuckDBConnection } from '@duckdb/node-api';
+import { quotePg } from '../../src/db/identifiers.js';
 
 /**
  * A local fake of the BigQuery REST API v2 for tables and jobs, reached through the client's `apiEndpoint`. It keeps
@@ -547,25 +548,28 @@ class HttpError extends Error {
   }
 }
 
-function q(name: string): string {
-  return `"${String(name).replace(/"/g, '""')}"`;
-}
+/** The fake keeps BigQuery's datasets and tables in DuckDB, which quotes by PostgreSQL's rule. */
+const q = (name: string): string => quotePg(String(name));
 
 /** GoogleSQL → DuckDB for opsctl's statements: backtick paths, DATE(x), and typed positional parameters. */
 function translate(sql: string, params: any[]): string {
   // eslint-disable-line @typescript-eslint/no-explicit-any
   let i = 0;
-  return sql
-    .replace(/`([^`]+)`/g, (_, path: string) => {
-      const parts = path.split('.');
-      return (parts.length === 3 ? parts.slice(1) : parts).map(q).join('.');
-    })
-    .replace(/\bDATE\(\?\)/g, 'CAST(CAST(? AS TIMESTAMP) AS DATE)')
-    .replace(/\bTO_JSON_STRING\(/g, 'to_json(')
-    .replace(/\?/g, () => {
-      const type = params[i++]?.parameterType?.type ?? 'STRING';
-      return `CAST(? AS ${DUCK_TYPE[type] ?? 'VARCHAR'})`;
-    });
+  return (
+    sql
+      // A path quoted part by part (`p`.`d`.`t`, BigQuery's escapes inside) or whole (`p.d.t`); the project is dropped.
+      .replace(/`(?:[^`\\]|\\.)+`(?:\.`(?:[^`\\]|\\.)+`)*/g, (path: string) => {
+        const quoted = path.match(/`(?:[^`\\]|\\.)+`/g)!.map((p) => p.slice(1, -1).replace(/\\(.)/g, '$1'));
+        const parts = quoted.length === 1 ? quoted[0]!.split('.') : quoted;
+        return (parts.length === 3 ? parts.slice(1) : parts).map(q).join('.');
+      })
+      .replace(/\bDATE\(\?\)/g, 'CAST(CAST(? AS TIMESTAMP) AS DATE)')
+      .replace(/\bTO_JSON_STRING\(/g, 'to_json(')
+      .replace(/\?/g, () => {
+        const type = params[i++]?.parameterType?.type ?? 'STRING';
+        return `CAST(? AS ${DUCK_TYPE[type] ?? 'VARCHAR'})`;
+      })
+  );
 }
 
 function bqType(duck: string): string {

@@ -1,5 +1,6 @@
 import mysql from 'mysql2/promise';
 import pg from 'pg';
+import { quoteMysql, quotePg } from '../../src/db/identifiers.js';
 
 /**
  * Real servers on 127.0.0.1 (see README and .ci/run). Each test gets its own database with a unique name, so suites and
@@ -30,7 +31,7 @@ export async function createPgDatabase(prefix = 'opsctl_t'): Promise<TempDatabas
   const admin = new pg.Client({ connectionString: PG_ADMIN_URL });
   await admin.connect();
   try {
-    await admin.query(`CREATE DATABASE "${name}"`);
+    await admin.query(`CREATE DATABASE ${quotePg(name)}`);
   } finally {
     await admin.end();
   }
@@ -41,7 +42,7 @@ export async function createPgDatabase(prefix = 'opsctl_t'): Promise<TempDatabas
       const c = new pg.Client({ connectionString: PG_ADMIN_URL });
       await c.connect();
       try {
-        await c.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
+        await c.query(`DROP DATABASE IF EXISTS ${quotePg(name)} WITH (FORCE)`);
       } finally {
         await c.end();
       }
@@ -53,7 +54,7 @@ export async function createMysqlDatabase(prefix = 'opsctl_t'): Promise<TempData
   const name = uniqueName(prefix);
   const admin = await mysql.createConnection(MYSQL_ADMIN_URL);
   try {
-    await admin.query(`CREATE DATABASE \`${name}\``);
+    await admin.query(`CREATE DATABASE ${quoteMysql(name)}`);
   } finally {
     await admin.end();
   }
@@ -63,7 +64,7 @@ export async function createMysqlDatabase(prefix = 'opsctl_t'): Promise<TempData
     async drop() {
       const c = await mysql.createConnection(MYSQL_ADMIN_URL);
       try {
-        await c.query(`DROP DATABASE IF EXISTS \`${name}\``);
+        await c.query(`DROP DATABASE IF EXISTS ${quoteMysql(name)}`);
       } finally {
         await c.end();
       }

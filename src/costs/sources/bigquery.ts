@@ -1,5 +1,6 @@
 import type { BigQuery } from '@google-cloud/bigquery';
 import type { Config } from '../../config/load.js';
+import { quoteBigQuery } from '../../db/identifiers.js';
 import { explainBigqueryError, guardedQuery, type BigqueryConfig } from '../../warehouse/bigquery-client.js';
 import type { DailyUsage, QueryJob, RawUsage, TableStorage, UsageBreakdown } from '../usage.js';
 
@@ -15,7 +16,7 @@ export async function readBigqueryUsage(
   shownSince: string,
 ): Promise<RawUsage> {
   const bq = config.warehouse.bigquery;
-  const where = `\`${bq.projectId}\`.\`${config.costs.region}\`.INFORMATION_SCHEMA`;
+  const where = `${quoteBigQuery([bq.projectId ?? '', config.costs.region])}.INFORMATION_SCHEMA`;
   const jobsFilter = `creation_time >= TIMESTAMP(@since) AND job_type = 'QUERY' AND state = 'DONE'`;
   const q = <T>(name: string, sql: string, params: Record<string, string> = {}) =>
     run<T>(client, bq, `-- opsctl:${name}\n${sql}`, params);

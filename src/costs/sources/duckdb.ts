@@ -1,3 +1,4 @@
+import { quotePg } from '../../db/identifiers.js';
 import type { DuckdbWarehouse } from '../../warehouse/duckdb.js';
 import type { TableStorage } from '../usage.js';
 
@@ -8,11 +9,9 @@ interface Column {
   data_type: string;
 }
 
-const quote = (id: string) => `"${id.replace(/"/g, '""')}"`;
-
 /** BigQuery's logical size of one value of a DuckDB column, as SQL (NULL is 0 bytes, as in BigQuery). */
 function sizeExpression(c: Column): string {
-  const col = quote(c.column_name);
+  const col = quotePg(c.column_name);
   const t = c.data_type.toUpperCase();
   let size: string;
   if (/CHAR|TEXT|STRING|UUID|JSON/.test(t)) size = `2 + strlen(CAST(${col} AS VARCHAR))`;
@@ -43,7 +42,7 @@ export async function readDuckdbStorage(warehouse: DuckdbWarehouse): Promise<Tab
     const { schema_name, table_name } = cols[0]!;
     const sum = cols.map(sizeExpression).join(' + ');
     const rows = await warehouse.query<{ bytes: bigint | number | null }>(
-      `SELECT SUM(${sum}) AS bytes FROM ${quote(schema_name)}.${quote(table_name)}`,
+      `SELECT SUM(${sum}) AS bytes FROM ${quotePg([schema_name, table_name])}`,
     );
     out.push({ dataset: schema_name, table: table_name, activeBytes: Number(rows[0]?.bytes ?? 0), longTermBytes: 0 });
   }

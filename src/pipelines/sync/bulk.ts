@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { SyncColumnType } from '../../config/sections/sync-tables.js';
 import type { SourceColumn, Warehouse } from '../../warehouse/warehouse.js';
-import { qi } from './ddl.js';
+import { quotePg } from '../../db/identifiers.js';
 import type { LoadSession } from './load.js';
 import type { SyncTable } from './tables.js';
 import { normalizeValue } from './values.js';
@@ -43,7 +43,7 @@ export function badValueSql(
   target: SyncColumnType,
   incremental: boolean,
 ): string | null | undefined {
-  const c = qi(column);
+  const c = quotePg(column);
   const type = source.toUpperCase();
   const calendar = (lo: string, hi: string) => `NOT isfinite(${c}) OR ${c} < ${lo} OR ${c} > ${hi}`;
   switch (target) {
@@ -86,7 +86,7 @@ export function bulkPlan(t: SyncTable, sourceSql: string, described: SourceColum
     const source = described[i]!.type;
     const check = badValueSql(col.name, source, col.type, col.name === t.incremental);
     if (check === undefined) return { reason: `column ${col.name}: ${source} into ${col.type} is checked row by row` };
-    if (t.key.includes(col.name) || col.name === t.incremental) conditions.push(`${qi(col.name)} IS NULL`);
+    if (t.key.includes(col.name) || col.name === t.incremental) conditions.push(`${quotePg(col.name)} IS NULL`);
     if (check) conditions.push(`coalesce(${check}, false)`);
   }
   const bad = conditions.length ? conditions.map((c) => `(${c})`).join(' OR ') : 'false';
@@ -94,7 +94,7 @@ export function bulkPlan(t: SyncTable, sourceSql: string, described: SourceColum
   return {
     goodSql: `SELECT * ${from} WHERE NOT (${bad})`,
     badSql: `SELECT * ${from} WHERE ${bad}`,
-    maxSql: `SELECT CAST(max(${qi(t.incremental)}) AS VARCHAR) AS max_loaded ${from} WHERE NOT (${bad})`,
+    maxSql: `SELECT CAST(max(${quotePg(t.incremental)}) AS VARCHAR) AS max_loaded ${from} WHERE NOT (${bad})`,
     quote: t.columns.filter((c) => c.type === 'text').map((c) => c.name),
   };
 }

@@ -1,8 +1,6 @@
 import type { SyncColumnType } from '../../config/sections/sync-tables.js';
+import { quotePg } from '../../db/identifiers.js';
 import type { SyncTable } from './tables.js';
-
-/** Identifiers come from validated config (lowercase letters, digits, _); quoting keeps reserved words safe. */
-export const qi = (id: string): string => `"${id.replace(/"/g, '""')}"`;
 
 export const WATERMARKS_TABLE = 'etl_watermarks';
 export const EXECUTION_LOG_TABLE = 'etl_execution_log';
@@ -11,8 +9,8 @@ export const EXECUTION_LOG_TABLE = 'etl_execution_log';
 export const LOG_TIMESCALE = { chunk_interval: '1 month', retention: '6 months' } as const;
 
 export function createTableSql(t: Pick<SyncTable, 'name' | 'columns' | 'key'>): string {
-  const cols = t.columns.map((c) => `  ${qi(c.name)} ${c.type}${t.key.includes(c.name) ? ' NOT NULL' : ''}`);
-  return `CREATE TABLE IF NOT EXISTS ${qi(t.name)} (\n${cols.join(',\n')},\n  PRIMARY KEY (${t.key.map(qi).join(', ')})\n)`;
+  const cols = t.columns.map((c) => `  ${quotePg(c.name)} ${c.type}${t.key.includes(c.name) ? ' NOT NULL' : ''}`);
+  return `CREATE TABLE IF NOT EXISTS ${quotePg(t.name)} (\n${cols.join(',\n')},\n  PRIMARY KEY (${t.key.map(quotePg).join(', ')})\n)`;
 }
 
 /** The target-side bookkeeping of the seeds: the watermark per table and one log row per table run. */

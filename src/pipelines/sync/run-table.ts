@@ -5,7 +5,8 @@ import type { StateStore } from '../../state/store.js';
 import { getWatermark, setWatermark } from '../../state/watermarks.js';
 import type { Row, Warehouse } from '../../warehouse/warehouse.js';
 import type { PipelineContext, TableOutcome } from '../types.js';
-import { createTableSql, EXECUTION_LOG_TABLE, META_TABLES_SQL, qi, WATERMARKS_TABLE } from './ddl.js';
+import { quotePg } from '../../db/identifiers.js';
+import { createTableSql, EXECUTION_LOG_TABLE, META_TABLES_SQL, WATERMARKS_TABLE } from './ddl.js';
 import { bulkLoad } from './bulk.js';
 import { inLoadTransaction, type LoadSession } from './load.js';
 import { sourceQuery, type SourceDialect } from './source.js';
@@ -43,16 +44,16 @@ const QUARANTINE_FLUSH = 500;
 
 /** The merge: one row per key from the staging table (deterministic choice), upserted, unchanged rows not rewritten. */
 export function mergeSql(t: SyncTable, stage: string, dedupe = true): string {
-  const cols = t.columns.map((c) => qi(c.name));
-  const key = t.key.map(qi);
-  const rest = t.columns.filter((c) => !t.key.includes(c.name)).map((c) => qi(c.name));
+  const cols = t.columns.map((c) => quotePg(c.name));
+  const key = t.key.map(quotePg);
+  const rest = t.columns.filter((c) => !t.key.includes(c.name)).map((c) => quotePg(c.name));
   // Duplicate keys: the latest incremental value wins; a tie is broken by the other columns' values, so the outcome
   // never depends on the order the warehouse returned the rows in.
-  const tiebreak = [qi(t.incremental), ...rest.filter((c) => c !== qi(t.incremental))].map(
+  const tiebreak = [quotePg(t.incremental), ...rest.filter((c) => c !== quotePg(t.incremental))].map(
     (c) => `${c} DESC NULLS LAST`,
   );
   const onConflict = rest.length
-    ? `DO UPDATE SET ${rest.map((c) => `${c} = EXCLUDED.${c}`).join(', ')} WHERE (${rest.map((c) => `${qi(t.name)}.${c}`).join(', ')}${rest.length === 1 ? ', NULL' : ''}) IS DISTINCT FROM (${rest.map((c) => `EXCLUDED.${c}`).join(', ')}${rest.length === 1 ? ', NULL' : ''})`
+    ? `DO UPDATE SET ${rest.map((c) => `${c} = EXCLUDED.${c}`).join(', ')} WHERE (${rest.map((c) => `${quotePg(t.name)}.${c}`).join(', ')}${rest.length === 1 ? ', NULL' : ''}) IS DISTINCT FROM (${rest.map((c) => `EXCLUDED.${c}`).join(', ')}${rest.length === 1 ? ', NULL' : ''})`
     : 'DO NOTHING';
   const src = dedupe
     ? `SELECT DISTINCT ON (${key.join(', ')}) ${cols.join(', ')} FROM ${stage} ORDER BY ${[...key, ...tiebreak].join(', ')}`
@@ -60,7 +61,7 @@ export function mergeSql(t: SyncTable, stage: string, dedupe = true): string {
   return `WITH src AS MATERIALIZED (
   ${src}
 ), up AS (
-  INSERT INTO ${qi(t.name)} (${cols.join(', ')}) SELECT ${cols.join(', ')} FROM src
+  INSERT INTO ${quotePg(t.name)} (${cols.join(', ')}) SELECT ${cols.join(', ')} FROM src
   ON CONFLICT (${key.join(', ')}) ${onConflict}
   RETURNING (xmax = 0) AS inserted
 )
@@ -76,13 +77,13 @@ type MergeCounts = { inserted: number; updated: number; distinct_rows: number };
  * deduplicating merge runs instead. Either way the outcome is the same as the deduplicating merge's.
  */
 async function merge(s: LoadSession, t: SyncTable, stage: string): Promise<MergeCounts> {
-  const target = qi(t.name);
+  const target = quotePg(t.name);
   // An empty target (first load, --force into a truncated table): nothing to compare against, so a plain INSERT …
   // SELECT does it without the ON CONFLICT arbiter, the RETURNING and the materialized CTE. A repeated key in staging
   // (or a row another writer added meanwhile) raises 23505: the savepoint undoes it and the general merge runs.
   const [empty] = await s.query<{ empty: boolean }>(`SELECT NOT EXISTS (SELECT 1 FROM ${target}) AS empty`);
   if (empty?.empty) {
-    const cols = t.columns.map((c) => qi(c.name)).join(', ');
+    const cols = t.columns.map((c) => quotePg(c.name)).join(', ');
     await s.query('SAVEPOINT opsctl_merge');
     try {
       const n = await s.exec(
@@ -126,8 +127,8 @@ export async function syncOneTable(t: SyncTable, deps: SyncTableDeps): Promise<S
   const before = (await getWatermark(store, t.pipeline, t.name))?.value ?? null;
   const from = deps.force ? null : windowStart(before, t.watermarkType, t.lookbackDays);
   const { sql, params } = sourceQuery(t, deps.source.dialect, deps.source.dataset, from);
-  const stage = qi(`opsctl_stage_${t.name}`.slice(0, 63));
-  const colTypes = t.columns.map((c) => `${qi(c.name)} ${c.type}`).join(', ');
+  const stage = quotePg(`opsctl_stage_${t.name}`.slice(0, 63));
+  const colTypes = t.columns.map((c) => `${quotePg(c.name)} ${c.type}`).join(', ');
   const keyIdx = t.key.map((k) => t.columns.findIndex((c) => c.name === k));
   const incIdx = t.columns.findIndex((c) => c.name === t.incremental);
   let extracted = 0;

@@ -1,18 +1,17 @@
 import type { Config } from '../../config/load.js';
+import { qualifiedName, quoteBigQuery, quotePg } from '../../db/identifiers.js';
 import { allSyncTables, type SyncTable } from './tables.js';
 import { windowStart } from './values.js';
 
 export type SourceDialect = 'duckdb' | 'bigquery';
 
-function quoteSourceTable(name: string, dialect: SourceDialect, dataset: string | undefined): string {
-  if (dialect === 'bigquery') return `\`${name.includes('.') || !dataset ? name : `${dataset}.${name}`}\``;
-  return name
-    .split('.')
-    .map((p) => `"${p}"`)
-    .join('.');
-}
+const QUOTE = { bigquery: quoteBigQuery, duckdb: quotePg } as const;
 
-const quote = (id: string, dialect: SourceDialect) => (dialect === 'bigquery' ? `\`${id}\`` : `"${id}"`);
+/** The configured source table, dotted parts quoted one by one; an unqualified BigQuery table is in the dataset. */
+function quoteSourceTable(name: string, dialect: SourceDialect, dataset: string | undefined): string {
+  const parts = qualifiedName(name);
+  return QUOTE[dialect](dialect === 'bigquery' && parts.length === 1 && dataset ? [dataset, ...parts] : parts);
+}
 
 function castType(t: SyncTable, dialect: SourceDialect): string {
   switch (t.incrementalType) {
@@ -38,7 +37,7 @@ export function sourceQuery(
   dataset: string | undefined,
   from: string | null,
 ): { sql: string; params: unknown[] } {
-  const cols = t.columns.map((c) => quote(c.name, dialect)).join(', ');
+  const cols = t.columns.map((c) => QUOTE[dialect](c.name)).join(', ');
   const src =
     t.config.source && 'query' in t.config.source
       ? `(${t.config.source.query.trim().replace(/;\s*$/, '')}) AS src`
@@ -46,7 +45,7 @@ export function sourceQuery(
   const base = `SELECT ${cols} FROM ${src}`;
   if (from === null) return { sql: base, params: [] };
   return {
-    sql: `${base} WHERE ${quote(t.incremental, dialect)} >= CAST(? AS ${castType(t, dialect)})`,
+    sql: `${base} WHERE ${QUOTE[dialect](t.incremental)} >= CAST(? AS ${castType(t, dialect)})`,
     params: [from],
   };
 }

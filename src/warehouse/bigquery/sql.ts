@@ -1,3 +1,4 @@
+import { quoteBigQuery } from '../../db/identifiers.js';
 import { UsageError } from '../../errors.js';
 import type { ColumnDef, ColumnType, TableDef } from '../tables.js';
 
@@ -20,7 +21,7 @@ export function column(name: string): string {
       hint: 'Names are letters, digits and _, starting with a letter or _.',
     });
   }
-  return `\`${name}\``;
+  return quoteBigQuery(name);
 }
 
 export interface TableRef {
@@ -29,7 +30,7 @@ export interface TableRef {
   tableId: string;
 }
 
-/** `project.dataset.table`, validated and quoted as one path (BigQuery allows `-` and `:` in project ids). */
+/** `project`.`dataset`.`table`, each part validated and quoted (BigQuery allows `-` and `:` in project ids). */
 export function tablePath(ref: TableRef): string {
   if (!PROJECT.test(ref.projectId))
     throw new UsageError(`"${ref.projectId}" is not a valid Google Cloud project id`, {
@@ -40,7 +41,7 @@ export function tablePath(ref: TableRef): string {
       hint: 'Check warehouse.bigquery.dataset.',
     });
   column(ref.tableId);
-  return `\`${ref.projectId}.${ref.datasetId}.${ref.tableId}\``;
+  return quoteBigQuery([ref.projectId, ref.datasetId, ref.tableId]);
 }
 
 export function validateDef(def: TableDef): void {

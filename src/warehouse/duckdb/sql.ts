@@ -10,19 +10,20 @@ import {
   type DuckDBType,
   type DuckDBValue,
 } from '@duckdb/node-api';
+import { quotePg } from '../../db/identifiers.js';
 import { UsageError } from '../../errors.js';
 import type { ColumnDef, ColumnType, TableDef } from '../tables.js';
 
 const IDENTIFIER = /^[A-Za-z_][A-Za-z0-9_]{0,127}$/;
 
-/** Validates an identifier (table or column name from a TableDef) and double-quotes it for DuckDB. */
+/** Holds a TableDef's table or column name to the warehouse naming rule, then quotes it for DuckDB. */
 export function ident(name: string): string {
   if (!IDENTIFIER.test(name)) {
     throw new UsageError(`"${name}" is not a valid warehouse identifier`, {
       hint: 'Table and column names are letters, digits and _, starting with a letter or _.',
     });
   }
-  return `"${name}"`;
+  return quotePg(name);
 }
 
 /** The DuckDB column type of a TableDef type. JSON is stored as text so both warehouses hand back the same string. */
