@@ -1,5 +1,4 @@
 import { hostname, userInfo } from 'node:os';
-import { setTimeout as sleep } from 'node:timers/promises';
 import type { PoolClient } from 'pg';
 import type { PoolConnection } from 'mysql2/promise';
 import type { MysqlTarget } from '../db/mysql.js';
@@ -8,6 +7,7 @@ import type { PostgresTarget } from '../db/postgres.js';
 import type { Engine, SqlTarget } from '../db/target.js';
 import { LockHeldError, throwIfAborted } from '../errors.js';
 import { toNumberedPlaceholders } from '../state/dialect.js';
+import { sleep } from '../util/sleep.js';
 import { LOCK_TABLE } from './types.js';
 
 type Row = Record<string, unknown>;
@@ -73,7 +73,7 @@ async function pollLock(
         details: { holder: who },
       });
     }
-    await sleep(Math.min(200, Math.max(10, deadline - Date.now())));
+    await sleep(Math.min(200, Math.max(10, deadline - Date.now())), signal);
   }
 }
 

@@ -1,6 +1,6 @@
-import { setTimeout as delay } from 'node:timers/promises';
 import type { BuiltRequest } from 'spotify-web-api-node/src/base-request.js';
 import { CancelledError, ConnectionError, type OpsErrorOptions } from '../errors.js';
+import { sleep } from '../util/sleep.js';
 
 /**
  * The HTTP side of the Spotify client: executes a request built by spotify-web-api-node's builders with `fetch`, so
@@ -110,14 +110,6 @@ function cancelled(): CancelledError {
   return new CancelledError('Spotify call cancelled', { hint: 'The run was interrupted; run it again.' });
 }
 
-async function sleep(ms: number, signal: AbortSignal): Promise<void> {
-  try {
-    await delay(ms, undefined, { signal });
-  } catch {
-    throw cancelled();
-  }
-}
-
 /** Seconds from a Retry-After header (delta-seconds or an HTTP date), or undefined. */
 export function retryAfterSeconds(value: string | null, now = Date.now()): number | undefined {
   if (!value) return undefined;
@@ -165,7 +157,7 @@ export async function sendWithRetry(request: BuiltRequest, options: SendOptions)
       if (retry >= policy.maxRetries) return result;
       const ms = seconds !== undefined ? seconds * 1000 : backoff;
       options.onWait?.(ms, `429 Retry-After ${seconds ?? '(none)'}`);
-      await sleep(ms, options.signal);
+      await sleep(ms, options.signal, cancelled);
       continue;
     }
     if (result && result.status < 500) return result;
@@ -183,6 +175,6 @@ export async function sendWithRetry(request: BuiltRequest, options: SendOptions)
       backoff,
       result ? `HTTP ${result.status}` : `network error: ${(failure as Error)?.message ?? String(failure)}`,
     );
-    await sleep(backoff, options.signal);
+    await sleep(backoff, options.signal, cancelled);
   }
 }

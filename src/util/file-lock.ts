@@ -1,7 +1,7 @@
 import { closeSync, mkdirSync, openSync, readFileSync, rmSync, writeSync } from 'node:fs';
 import { dirname } from 'node:path';
-import { setTimeout as sleep } from 'node:timers/promises';
 import { currentProcess, isProcessAlive, type ProcessIdentity } from './process.js';
+import { sleep } from './sleep.js';
 
 export interface FileLockHolder extends ProcessIdentity {
   purpose: string;
@@ -42,7 +42,7 @@ export async function acquireFileLock(
       continue;
     }
     if (Date.now() >= deadline || options.signal?.aborted) return { holder };
-    await sleep(100);
+    await sleep(100, options.signal).catch(() => undefined); // an abort returns the holder on the next turn
   }
 }
 

@@ -3,6 +3,7 @@ import { closeSync, constants, mkdtempSync, openSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { SyncColumnType } from '../../config/sections/sync-tables.js';
+import { sleep } from '../../util/sleep.js';
 import type { SourceColumn, Warehouse } from '../../warehouse/warehouse.js';
 import { quotePg } from '../../db/identifiers.js';
 import type { LoadSession } from './load.js';
@@ -193,7 +194,7 @@ export async function exportThroughFifo(
       } catch {
         // ENXIO: no reader has opened the pipe yet.
       }
-      await new Promise((resolve) => setTimeout(resolve, 10));
+      await sleep(10);
     }
   };
   const [e] = await Promise.allSettled([

@@ -10,6 +10,7 @@ import {
   type Query,
 } from '@google-cloud/bigquery';
 import { CancelledError, UsageError } from '../../errors.js';
+import { sleep } from '../../util/sleep.js';
 import { bindParams, explainBigqueryError, guardedQuery, labelValue, type BigqueryConfig } from '../bigquery-client.js';
 import type { Row } from '../warehouse.js';
 import type { SchemaField, TableRef } from './sql.js';
@@ -221,7 +222,9 @@ export async function loadNdjson(
       const transient =
         RETRYABLE.has(Number(code)) || /^E(CONNRESET|CONNREFUSED|TIMEDOUT|PIPE|AI_AGAIN)$/.test(String(code));
       if (attempt > UPLOAD_RETRIES || !transient) throw explainBigqueryError(error, scope.what);
-      await sleep(UPLOAD_BACKOFF_MS * 2 ** (attempt - 1) * (0.5 + Math.random() / 2), scope);
+      await sleep(UPLOAD_BACKOFF_MS * 2 ** (attempt - 1) * (0.5 + Math.random() / 2), scope.signal, () =>
+        cancelled(scope),
+      );
     }
   }
   const done = await waitForJob(
@@ -237,12 +240,6 @@ const RETRYABLE = new Set([408, 429, 500, 502, 503, 504]);
 const UPLOAD_RETRIES = 3;
 const UPLOAD_BACKOFF_MS = 500;
 
-async function sleep(ms: number, scope: JobScope): Promise<void> {
-  if (scope.signal?.aborted) throw cancelled(scope);
-  await new Promise((r) => setTimeout(r, ms));
-  if (scope.signal?.aborted) throw cancelled(scope);
-}
-
 /** Polls jobs.get (200 ms, doubling to 2 s) until DONE; a job that ended with errorResult throws its reasons. */
 async function waitForJob(scope: JobScope, job: Job, first: JobResource): Promise<JobResource> {
   let metadata = first;
@@ -256,11 +253,11 @@ async function waitForJob(scope: JobScope, job: Job, first: JobResource): Promis
       }
       return metadata;
     }
-    if (scope.signal?.aborted) {
+    // A cancelled run cancels its job too: BigQuery would otherwise run (and bill) it to the end.
+    await sleep(delay, scope.signal).catch(async () => {
       await job.cancel().catch(() => undefined);
       throw cancelled(scope);
-    }
-    await new Promise((r) => setTimeout(r, delay));
+    });
     delay = Math.min(delay * 2, 2000);
     try {
       [metadata] = (await job.getMetadata()) as unknown as [JobResource];
