@@ -1,22 +1,18 @@
 import { z } from 'zod';
-import { OperationFailed, throwIfAborted } from '../errors.js';
-import type { Row } from '../warehouse/warehouse.js';
+import { OperationFailed } from '../errors.js';
 import type { SpotifyApi } from './client.js';
+import { Extraction, recordId } from './extraction.js';
 import { SpotifyApiError, spotifyErrorText } from './http.js';
 import {
-  artistModel,
   audioFeaturesModel,
   playlistModel,
   playlistTrackModel,
   playModel,
-  reasonOf,
   topEntryModel,
   toRow,
-  trackModel,
   userModel,
 } from './models.js';
-import { SPOTIFY_TABLE_NAMES, type SpotifyTableName } from './tables.js';
-import type { RejectedRecord, SpotifyExtract, SpotifyExtractOptions } from './types.js';
+import type { SpotifyExtract, SpotifyExtractOptions } from './types.js';
 
 /**
  * One extraction: the seeds' scope and limits, with the fewest calls Spotify's page and batch sizes allow (pages of
@@ -46,123 +42,92 @@ const forbiddenDetail = (error: SpotifyApiError) => {
   return said === 'no details' || said === 'Forbidden' ? '' : `: ${said}`;
 };
 
-const recordId = (raw: unknown): string | undefined =>
-  raw && typeof raw === 'object' && typeof (raw as { id?: unknown }).id === 'string'
-    ? (raw as { id: string }).id
-    : undefined;
-
 export async function extractSpotify(
   api: SpotifyApi,
   options: SpotifyExtractOptions,
   now: () => number = Date.now,
 ): Promise<SpotifyExtract> {
-  const { signal, limits } = options;
-  const at = new Date(now()).toISOString();
-  const tables = Object.fromEntries(SPOTIFY_TABLE_NAMES.map((t) => [t, [] as Row[]])) as Record<
-    SpotifyTableName,
-    Row[]
-  >;
-  const rejected: RejectedRecord[] = [];
-  const unavailable: SpotifyExtract['unavailable'] = [];
-  const rejectedKeys = new Set<string>();
-  const progress = (phase: string, done?: number, total?: number, note?: string) =>
-    options.onProgress?.({ phase, done, total, note });
+  const x = new Extraction(api, options, now);
+  const userId = await extractProfile(x);
+  await extractPlaylistItems(x, await extractPlaylists(x));
+  const cursor = await extractRecentlyPlayed(x, userId);
+  await extractTopLists(x, userId);
+  x.tables.tracks.push(...x.tracks.values());
+  await extractAudioFeatures(x);
+  await extractArtists(x);
+  x.tables.artists.push(...x.artists.values());
+  return {
+    tables: x.tables,
+    rejected: x.rejected,
+    unavailable: x.unavailable,
+    recentlyPlayedAfter: cursor,
+    apiCalls: api.apiCalls,
+  };
+}
 
-  const reject = (table: SpotifyTableName, reason: string, payload: unknown) => {
-    const key = recordId(payload);
-    if (key !== undefined) {
-      if (rejectedKeys.has(`${table}:${key}`)) return;
-      rejectedKeys.add(`${table}:${key}`);
-    }
-    rejected.push({ table, reason, payload });
-  };
-  const parse = <S extends z.ZodType>(
-    table: SpotifyTableName,
-    model: S,
-    raw: unknown,
-    where = '',
-  ): z.output<S> | undefined => {
-    const result = model.safeParse(raw);
-    if (result.success) return result.data;
-    reject(table, `${where}${reasonOf(result.error)}`, raw);
-    return undefined;
-  };
-  const page = async <S extends z.ZodType>(
-    shape: S,
-    what: string,
-    pathOrUrl: string,
-    query: Record<string, string | number | undefined> = {},
-  ) => {
-    throwIfAborted(signal);
-    const body = await api.get(pathOrUrl, query, signal);
-    const parsed = shape.safeParse(body);
-    if (!parsed.success)
-      throw new OperationFailed(`Spotify answered ${what} with an unexpected shape: ${reasonOf(parsed.error)}`, {
-        hint: 'Check SPOTIFY_API_BASE_URL if it is set; otherwise the Web API changed.',
-      });
-    return parsed.data as z.output<S>;
-  };
-
-  // Tracks and artists seen anywhere (playlists, plays, top lists), each validated once.
-  const tracks = new Map<string, Row>();
-  const artists = new Map<string, Row>();
-  const artistIds = new Set<string>();
-  const addTrack = (raw: unknown) => {
-    const key = recordId(raw);
-    if (key !== undefined && tracks.has(key)) return;
-    const track = parse('tracks', trackModel, raw);
-    if (!track) return;
-    tracks.set(track.id, toRow.tracks(track, at));
-    for (const a of track.artists) artistIds.add(a.id);
-  };
-
-  // Profile
-  progress('profile');
-  const me = await api.get('/v1/me', {}, signal);
-  const user = parse('users', userModel, me);
+/** The user's profile (/v1/me): its row, and the user id the plays and top lists are keyed on. */
+async function extractProfile(x: Extraction): Promise<string> {
+  x.progress('profile');
+  const me = await x.api.get('/v1/me', {}, x.signal);
+  const user = x.parse('users', userModel, me);
   const userId = user?.id ?? recordId(me);
   if (!userId)
     throw new OperationFailed("Spotify's profile (/v1/me) has no user id", {
       hint: 'Check that the refresh token belongs to a user (authorization-code flow: `opsctl spotify login`).',
     });
-  if (user) tables.users.push(toRow.users(user, at));
+  if (user) x.tables.users.push(toRow.users(user, x.at));
+  return userId;
+}
 
-  // Playlists, following `next` up to the limit
-  const playlists: Array<{ id: string; total: number | null; raw: unknown }> = [];
+interface PlaylistRef {
+  id: string;
+  total: number | null;
+  raw: unknown;
+}
+
+/** The user's playlists, following `next` up to the limit, each kept once. */
+async function extractPlaylists(x: Extraction): Promise<PlaylistRef[]> {
+  const { limits } = x;
+  const playlists: PlaylistRef[] = [];
   let seen = 0;
   let next: string | null | undefined = limits.playlists > 0 ? '/v1/me/playlists' : null;
   let query: Record<string, number> = { limit: Math.min(SPOTIFY_PAGE.playlists, limits.playlists), offset: 0 };
   while (next && seen < limits.playlists) {
-    const body: z.output<typeof paging> = await page(paging, 'the playlists', next, query);
+    const body: z.output<typeof paging> = await x.page(paging, 'the playlists', next, query);
     query = {};
     for (const raw of body.items.slice(0, limits.playlists - seen)) {
       seen += 1;
-      const playlist = parse('playlists', playlistModel, raw);
+      const playlist = x.parse('playlists', playlistModel, raw);
       // A playlist added while paging shifts the pages: keep each playlist once (a MERGE wants unique keys).
       if (!playlist || playlists.some((p) => p.id === playlist.id)) continue;
-      tables.playlists.push(toRow.playlists(playlist, at));
+      x.tables.playlists.push(toRow.playlists(playlist, x.at));
       playlists.push({ id: playlist.id, total: playlist.tracks?.total ?? playlist.items?.total ?? null, raw });
     }
-    progress('playlists', seen, limits.playlists);
+    x.progress('playlists', seen, limits.playlists);
     next = body.items.length ? body.next : null;
   }
+  return playlists;
+}
 
-  // Playlist items (≤ tracksPerPlaylist each); an empty playlist costs no call. `/items` replaced `/tracks` in
-  // Spotify's February 2026 changes; development-mode apps get 403 on playlists the user neither owns nor
-  // collaborates on: that playlist's items are set aside with the reason and the run goes on.
+/**
+ * Each playlist's items (≤ tracksPerPlaylist each); an empty playlist costs no call. `/items` replaced `/tracks` in
+ * Spotify's February 2026 changes; development-mode apps get 403 on playlists the user neither owns nor
+ * collaborates on: that playlist's items are set aside with the reason and the run goes on.
+ */
+async function extractPlaylistItems(x: Extraction, playlists: PlaylistRef[]): Promise<void> {
   let done = 0;
   for (const playlist of playlists) {
-    const want = Math.min(limits.tracksPerPlaylist, playlist.total ?? limits.tracksPerPlaylist);
+    const want = Math.min(x.limits.tracksPerPlaylist, playlist.total ?? x.limits.tracksPerPlaylist);
     let got = 0;
     let link: string | null | undefined = want > 0 ? `/v1/playlists/${playlist.id}/items` : null;
     let q: Record<string, number> = { limit: Math.min(SPOTIFY_PAGE.playlistItems, want), offset: 0 };
     while (link && got < want) {
       let body: z.output<typeof paging>;
       try {
-        body = await page(paging, `the items of playlist ${playlist.id}`, link, q);
+        body = await x.page(paging, `the items of playlist ${playlist.id}`, link, q);
       } catch (error) {
         if (!(error instanceof SpotifyApiError) || error.status !== 403) throw error;
-        rejected.push({
+        x.rejected.push({
           table: 'playlist_tracks',
           reason: `playlist ${playlist.id}: Spotify refused its items (403${forbiddenDetail(error)}); development-mode apps may only read playlists the user owns or collaborates on`,
           payload: playlist.raw,
@@ -172,96 +137,92 @@ export async function extractSpotify(
       q = {};
       const offset = body.offset ?? got;
       body.items.slice(0, want - got).forEach((raw, i) => {
-        const entry = parse(
-          'playlist_tracks',
-          playlistTrackModel,
-          raw,
-          `playlist ${playlist.id} position ${offset + i}: `,
-        );
+        const where = `playlist ${playlist.id} position ${offset + i}: `;
+        const entry = x.parse('playlist_tracks', playlistTrackModel, raw, where);
         if (!entry) return;
-        tables.playlist_tracks.push(toRow.playlist_tracks(playlist.id, offset + i, entry, at));
+        x.tables.playlist_tracks.push(toRow.playlist_tracks(playlist.id, offset + i, entry, x.at));
         const { track, item } = raw as { track?: unknown; item?: unknown };
-        addTrack(track ?? item);
+        x.addTrack(track ?? item);
       });
       got += Math.min(body.items.length, want - got);
       link = body.items.length ? body.next : null;
     }
-    progress('tracks', ++done, playlists.length, `${tracks.size} unique tracks`);
+    x.progress('tracks', ++done, playlists.length, `${x.tracks.size} unique tracks`);
   }
+}
 
-  // Recently played: the last N, or what came after the previous run's cursor
-  let cursor = options.recentlyPlayedAfter;
-  if (limits.recentlyPlayed > 0) {
-    progress(
-      'recently played',
-      undefined,
-      undefined,
-      cursor === null ? 'first run: last plays' : `after ${new Date(cursor).toISOString()}`,
-    );
-    const body = await page(cursorPaging, 'recently played', '/v1/me/player/recently-played', {
-      limit: Math.min(SPOTIFY_PAGE.recentlyPlayed, limits.recentlyPlayed),
-      after: cursor ?? undefined,
-    });
-    for (const raw of body.items) {
-      const play = parse('recently_played', playModel, raw);
-      if (!play) continue;
-      const playedAt = Date.parse(play.played_at);
-      if (options.recentlyPlayedAfter !== null && playedAt <= options.recentlyPlayedAfter) continue;
-      tables.recently_played.push(toRow.recently_played(userId, play, at));
-      addTrack((raw as { track: unknown }).track);
-      if (cursor === null || playedAt > cursor) cursor = playedAt;
+/** The last N plays, or those after the previous run's cursor; returns the cursor to keep (the newest play seen). */
+async function extractRecentlyPlayed(x: Extraction, userId: string): Promise<number | null> {
+  const after = x.options.recentlyPlayedAfter;
+  let cursor = after;
+  if (x.limits.recentlyPlayed <= 0) return cursor;
+  x.progress(
+    'recently played',
+    undefined,
+    undefined,
+    cursor === null ? 'first run: last plays' : `after ${new Date(cursor).toISOString()}`,
+  );
+  const body = await x.page(cursorPaging, 'recently played', '/v1/me/player/recently-played', {
+    limit: Math.min(SPOTIFY_PAGE.recentlyPlayed, x.limits.recentlyPlayed),
+    after: cursor ?? undefined,
+  });
+  for (const raw of body.items) {
+    const play = x.parse('recently_played', playModel, raw);
+    if (!play) continue;
+    const playedAt = Date.parse(play.played_at);
+    if (after !== null && playedAt <= after) continue;
+    x.tables.recently_played.push(toRow.recently_played(userId, play, x.at));
+    x.addTrack((raw as { track: unknown }).track);
+    if (cursor === null || playedAt > cursor) cursor = playedAt;
+  }
+  return cursor;
+}
+
+/** Top tracks and artists per time range; a top artist comes back in full, so the artists step skips it. */
+async function extractTopLists(x: Extraction, userId: string): Promise<void> {
+  const perRange = x.limits.topPerRange;
+  if (perRange <= 0) return;
+  let calls = 0;
+  for (const kind of ['tracks', 'artists'] as const) {
+    const table = kind === 'tracks' ? 'top_tracks' : 'top_artists';
+    for (const range of TIME_RANGES) {
+      const body = await x.page(paging, `top ${kind} (${range})`, `/v1/me/top/${kind}`, {
+        time_range: range,
+        limit: Math.min(SPOTIFY_PAGE.top, perRange),
+        offset: 0,
+      });
+      const offset = body.offset ?? 0;
+      body.items.slice(0, perRange).forEach((raw, i) => {
+        const entry = x.parse(table, topEntryModel, raw);
+        if (!entry) return;
+        const idColumn = kind === 'tracks' ? 'track_id' : 'artist_id';
+        x.tables[table].push(toRow.top(userId, range, offset + i + 1, entry.id, idColumn, x.at));
+        if (kind === 'tracks') x.addTrack(raw);
+        else if (!x.artists.has(entry.id)) x.addArtist(raw);
+      });
+      x.progress('top', ++calls, TIME_RANGES.length * 2);
     }
   }
+}
 
-  // Top tracks and artists per time range
-  if (limits.topPerRange > 0) {
-    let calls = 0;
-    for (const kind of ['tracks', 'artists'] as const) {
-      for (const range of TIME_RANGES) {
-        const body = await page(paging, `top ${kind} (${range})`, `/v1/me/top/${kind}`, {
-          time_range: range,
-          limit: Math.min(SPOTIFY_PAGE.top, limits.topPerRange),
-          offset: 0,
-        });
-        const offset = body.offset ?? 0;
-        body.items.slice(0, limits.topPerRange).forEach((raw, i) => {
-          const table = kind === 'tracks' ? 'top_tracks' : 'top_artists';
-          const entry = parse(table, topEntryModel, raw);
-          if (!entry) return;
-          tables[table].push(
-            toRow.top(userId, range, offset + i + 1, entry.id, kind === 'tracks' ? 'track_id' : 'artist_id', at),
-          );
-          if (kind === 'tracks') addTrack(raw);
-          else if (!artists.has(entry.id)) {
-            const artist = parse('artists', artistModel, raw);
-            if (artist) artists.set(artist.id, toRow.artists(artist, at));
-          }
-        });
-        progress('top', ++calls, TIME_RANGES.length * 2);
-      }
-    }
-  }
-  tables.tracks.push(...tracks.values());
-
-  // Audio features, 100 ids a call; Spotify answers 403 for apps created after November 2024
-  const trackIds = [...tracks.keys()];
-  progress('audio features', 0, trackIds.length);
+/** Audio features, 100 ids a call; Spotify answers 403 for apps created after November 2024 (the table is unavailable). */
+async function extractAudioFeatures(x: Extraction): Promise<void> {
+  const trackIds = [...x.tracks.keys()];
+  x.progress('audio features', 0, trackIds.length);
   for (let i = 0; i < trackIds.length; i += SPOTIFY_PAGE.audioFeatures) {
     const ids = trackIds.slice(i, i + SPOTIFY_PAGE.audioFeatures);
     let body: unknown;
     try {
-      body = await api.get('/v1/audio-features', { ids: ids.join(',') }, signal);
+      body = await x.api.get('/v1/audio-features', { ids: ids.join(',') }, x.signal);
     } catch (error) {
-      if (error instanceof SpotifyApiError && error.status === 403) {
-        tables.track_audio_features.length = 0;
-        unavailable.push({
-          table: 'track_audio_features',
-          reason: `Spotify answered 403 Forbidden on /v1/audio-features${forbiddenDetail(error)}: the endpoint is closed to apps created after 27 November 2024 without extended access`,
-        });
-        progress('audio features', undefined, undefined, 'unavailable (403)');
-        break;
-      }
-      throw error;
+      if (!(error instanceof SpotifyApiError) || error.status !== 403) throw error;
+      x.tables.track_audio_features.length = 0;
+      x.unavailable.push({
+        table: 'track_audio_features',
+        reason: `Spotify answered 403 Forbidden on /v1/audio-features${forbiddenDetail(error)}: the endpoint is closed to apps created after 27 November 2024 without extended access`,
+      });
+      x.progress('audio features', undefined, undefined, 'unavailable (403)');
+      return;
     }
     const list = z.object({ audio_features: z.array(z.unknown()) }).safeParse(body);
     if (!list.success)
@@ -270,50 +231,47 @@ export async function extractSpotify(
       });
     for (const raw of list.data.audio_features) {
       if (raw === null) continue; // Spotify has no features for this track
-      const features = parse('track_audio_features', audioFeaturesModel, raw);
-      if (features) tables.track_audio_features.push(toRow.track_audio_features(features, at));
+      const features = x.parse('track_audio_features', audioFeaturesModel, raw);
+      if (features) x.tables.track_audio_features.push(toRow.track_audio_features(features, x.at));
     }
-    progress('audio features', Math.min(i + ids.length, trackIds.length), trackIds.length);
+    x.progress('audio features', Math.min(i + ids.length, trackIds.length), trackIds.length);
   }
+}
 
-  // Artists not already returned in full, 50 ids a call
-  const missing = [...artistIds].filter((a) => !artists.has(a));
-  progress('artists', 0, missing.length, `${artists.size} already returned by the top lists`);
-  const addArtist = (raw: unknown) => {
-    if (raw === null) return;
-    const artist = parse('artists', artistModel, raw);
-    if (artist && !artists.has(artist.id)) artists.set(artist.id, toRow.artists(artist, at));
-  };
+/**
+ * The artists of the tracks that no top list returned in full, 50 ids a call. Spotify's February 2026 changes closed
+ * the batch endpoints to development-mode apps: after a 403 the rest go one artist a call, and an artist Spotify does
+ * not know (404, 400) is rejected with its id.
+ */
+async function extractArtists(x: Extraction): Promise<void> {
+  const missing = [...x.artistIds].filter((a) => !x.artists.has(a));
+  x.progress('artists', 0, missing.length, `${x.artists.size} already returned by the top lists`);
   let batches = true;
   for (let i = 0; i < missing.length;) {
     if (batches) {
       const ids = missing.slice(i, i + SPOTIFY_PAGE.artists);
       try {
-        const body = await page(z.object({ artists: z.array(z.unknown()) }), 'artists', '/v1/artists', {
+        const body = await x.page(z.object({ artists: z.array(z.unknown()) }), 'artists', '/v1/artists', {
           ids: ids.join(','),
         });
-        body.artists.forEach(addArtist);
+        body.artists.forEach((raw) => x.addArtist(raw));
         i += ids.length;
       } catch (error) {
-        // Spotify's February 2026 changes closed the batch endpoints to development-mode apps: one artist a call.
         if (!(error instanceof SpotifyApiError) || error.status !== 403) throw error;
         batches = false;
-        progress('artists', i, missing.length, 'batch endpoint refused (403): one artist a call');
+        x.progress('artists', i, missing.length, 'batch endpoint refused (403): one artist a call');
         continue;
       }
     } else {
       const id = missing[i]!;
       try {
-        addArtist(await api.get(`/v1/artists/${id}`, {}, signal));
+        x.addArtist(await x.api.get(`/v1/artists/${id}`, {}, x.signal));
       } catch (error) {
         if (!(error instanceof SpotifyApiError) || (error.status !== 404 && error.status !== 400)) throw error;
-        reject('artists', `artist ${id}: Spotify answered ${error.status} (${spotifyErrorText(error.body)})`, { id });
+        x.reject('artists', `artist ${id}: Spotify answered ${error.status} (${spotifyErrorText(error.body)})`, { id });
       }
       i += 1;
     }
-    progress('artists', i, missing.length);
+    x.progress('artists', i, missing.length);
   }
-  tables.artists.push(...artists.values());
-
-  return { tables, rejected, unavailable, recentlyPlayedAfter: cursor, apiCalls: api.apiCalls };
 }
