@@ -216,7 +216,8 @@ test('a corrupted file fails verify (exit 1), is marked failed, and is refused b
   const ws = workspace({ targets: { app: { engine: 'postgres', url: source.url } } });
   const { backup } = await ws.op('backup.create', { target: 'app' });
   const bytes = readFileSync(backup.path);
-  bytes[Math.floor(bytes.length / 2)] ^= 0xff;
+  const middle = Math.floor(bytes.length / 2);
+  bytes[middle] = bytes[middle]! ^ 0xff;
   chmodSync(backup.path, 0o600);
   writeFileSync(backup.path, bytes);
 

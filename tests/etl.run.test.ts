@@ -352,7 +352,8 @@ test('cancelling a run marks it cancelled and rethrows', async () => {
       runs.map((r) => [r.pipeline, r.status]),
       [['spotify', 'cancelled']],
     );
-    assert.is((await warehouseCounts(ws).catch(() => ({}))).users, undefined, 'nothing loaded');
+    const counts: Record<string, number> = await warehouseCounts(ws).catch(() => ({}));
+    assert.is(counts.users, undefined, 'nothing loaded');
   } finally {
     await ws.runtime.close();
   }

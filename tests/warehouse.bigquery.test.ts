@@ -1,9 +1,12 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
+import { loadConfig } from '../src/config/load.js';
 import { configSchema } from '../src/config/schema.js';
+import { Redactor } from '../src/log/redact.js';
 import { SPOTIFY_TABLES } from '../src/spotify/tables.js';
 import { openBigqueryWarehouse, type BigqueryWarehouse } from '../src/warehouse/bigquery.js';
 import type { Row } from '../src/warehouse/warehouse.js';
+import { tempDir } from './helpers/tmp.js';
 import {
   startBigqueryFake,
   type BigqueryFake,
@@ -365,10 +368,10 @@ test("validate: the pipeline queries are the adapter's MERGE and retention DELET
   try {
     const { pipelineQueries } = await import('../commands/validate/pipeline-queries.js');
     const { createBigqueryClient, dryRunQuery } = await import('../src/warehouse/bigquery-client.js');
-    const withPipeline = configSchema.parse({
-      ...config,
-      pipelines: { spotify: { kind: 'spotify' } },
-    }) as typeof config;
+    // A resolved config, as opsctl loads it (the parsed one above has no paths filled in).
+    const resolved = (file: Record<string, unknown>) =>
+      loadConfig({ fileConfig: file, isolated: true, env: {}, cwd: tempDir(), redactor: new Redactor() }).config;
+    const withPipeline = resolved({ ...config, pipelines: { spotify: { kind: 'spotify' } } });
     const queries = pipelineQueries(withPipeline, new Date('2026-12-01T00:00:00Z'));
     assert.is(queries.filter((q) => q.name.endsWith(' merge')).length, 9);
     assert.equal(
@@ -378,7 +381,7 @@ test("validate: the pipeline queries are the adapter's MERGE and retention DELET
     assert.equal(queries.find((q) => q.name === 'spotify/recently_played retention')!.params, [
       new Date('2026-09-02T00:00:00Z'),
     ]);
-    assert.equal(pipelineQueries(configSchema.parse({}) as typeof config), [], 'no pipeline, no queries');
+    assert.equal(pipelineQueries(resolved({})), [], 'no pipeline, no queries');
     const { mergeSql } = await import('../src/warehouse/bigquery/sql.js');
     const r = { projectId: PROJECT, datasetId: 'spotify_data', tableId: 'top_tracks' };
     assert.not.match(
