@@ -83,5 +83,5 @@ export async function run<N extends OperationName>(
   input: InputFor<N>,
 ): Promise<ResultFor<N>> {
   const operation = await loadOperation(name);
-  return (await invoke(operation as never, ctx, input as never)) as ResultFor<N>;
+  return invoke<z.ZodType, ResultFor<N>>(operation as never, ctx, input);
 }

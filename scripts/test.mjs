@@ -3,6 +3,7 @@
 // with one line "N passed, N failed", which CI reads. A run with no tests, or a crashed run, fails.
 import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
+import { stripVTControlCharacters } from 'node:util';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const pattern = process.argv[2] ?? process.env.TEST_PATTERN ?? '\\.test\\.tsx?$';
@@ -31,7 +32,7 @@ const timer = setTimeout(() => {
 
 child.on('close', (code, signal) => {
   clearTimeout(timer);
-  const plain = out.replace(/\x1b\[[0-9;]*m/g, '');
+  const plain = stripVTControlCharacters(out);
   const num = (label) => Number(new RegExp(`${label}:\\s+(\\d+)`).exec(plain)?.[1] ?? NaN);
   const total = num('Total');
   const passed = num('Passed');

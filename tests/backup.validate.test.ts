@@ -58,7 +58,7 @@ async function workspace(extra: Record<string, unknown>, backup?: { hoursAgo: nu
 const check = (r: ValidateResult, name: string) => {
   const c = r.checks.find((x) => x.group === 'backups' && x.name === name);
   assert.ok(c, `no backups/${name} in ${r.checks.map((x) => x.name).join(', ')}`);
-  return c!;
+  return c;
 };
 
 test('validate backups passes with a verified backup younger than 24 h and enough free disk', async () => {

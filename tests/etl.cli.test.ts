@@ -123,7 +123,7 @@ test('a lock left by a killed run (kill -9) is taken over at once, and its run i
     { cwd: ROOT, stdio: ['ignore', 'pipe', 'inherit'] },
   );
   await new Promise<void>((resolve, reject) => {
-    holder.stdout!.on('data', (c: Buffer) => String(c).includes('holding') && resolve());
+    holder.stdout.on('data', (c: Buffer) => String(c).includes('holding') && resolve());
     holder.on('exit', (code) => reject(new Error(`holder exited ${code}`)));
   });
   const blocked = await runCli(['etl', 'run', '-q'], ws);

@@ -62,7 +62,7 @@ for (const engine of ['postgres', 'mysql'] as const) {
   test(`${engine}: the loser of the lock waits its timeout, then names the holder (exit 1)`, async () => {
     const db =
       engine === 'postgres' ? await createPgDatabase('opsctl_migrate') : await createMysqlDatabase('opsctl_migrate');
-    const target = await openTarget('app', { engine, url: db.url, pool, production: false } as never);
+    const target = await openTarget('app', { engine, url: db.url, pool, production: false });
     const session = await openSession(target);
     try {
       const ws = migrationWorkspace({ app: { engine, url: db.url, pool } });

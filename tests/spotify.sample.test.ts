@@ -48,7 +48,7 @@ function assertRowsMatchTables(extract: SpotifyExtract) {
     const keys = new Set<string>();
     for (const row of extract.tables[name]) {
       assert.equal(Object.keys(row), columns, `${name}: exactly the table's columns, in order`);
-      for (const column of def.columns as ColumnDef[]) {
+      for (const column of def.columns) {
         const problem = typeProblem(column, row[column.name]);
         assert.is(problem, undefined, `${name}.${column.name}: ${problem}`);
       }

@@ -54,7 +54,7 @@ for (const [label, nType] of [
       stdio: ['ignore', 'ignore', 'pipe'],
     });
     let stderr = '';
-    child.stderr!.on('data', (c) => (stderr += c));
+    child.stderr.on('data', (c) => (stderr += c));
     const done = new Promise<{ code: number | null; signal: string | null; stderr: string }>((resolve) =>
       child.on('close', (code, signal) => resolve({ code, signal, stderr })),
     );

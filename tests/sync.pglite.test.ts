@@ -96,7 +96,7 @@ FROM range(0, 12000) t(i)`;
   const exited = new Promise<string | null>((resolve) => child.on('close', (_c, signal) => resolve(signal)));
   await new Promise<void>((resolve) => {
     let buf = '';
-    child.stderr!.on('data', (c) => {
+    child.stderr.on('data', (c) => {
       buf += c;
       // The first batch is copied (its progress line is out): kill it in the middle of the load.
       if (/"phase":"events","done":\d+/.test(buf)) resolve();

@@ -4,7 +4,7 @@ import { loadConfig } from '../src/config/load.js';
 import { configSchema } from '../src/config/schema.js';
 import { Redactor } from '../src/log/redact.js';
 import { SPOTIFY_TABLES } from '../src/spotify/tables.js';
-import { openBigqueryWarehouse, type BigqueryWarehouse } from '../src/warehouse/bigquery.js';
+import { openBigqueryWarehouse } from '../src/warehouse/bigquery.js';
 import type { Row } from '../src/warehouse/warehouse.js';
 import { tempDir } from './helpers/tmp.js';
 import {
@@ -171,7 +171,7 @@ test('upsert: a load job of NDJSON into a staging table, one MERGE deduplicating
     assert.match(sql, /WHEN MATCHED AND \(T\.`track_id` IS DISTINCT FROM S\.`track_id` OR /);
     assert.match(
       sql,
-      /WHEN NOT MATCHED THEN\n  INSERT \(`user_id`, `played_at`, `track_id`, `context_type`, `context_uri`, `extracted_at`\)/,
+      /WHEN NOT MATCHED THEN\n {2}INSERT \(`user_id`, `played_at`, `track_id`, `context_type`, `context_uri`, `extracted_at`\)/,
     );
     assert.is(merge.body.configuration.query.maximumBytesBilled, '5000000000');
     assert.is(merge.body.configuration.query.useLegacySql, false);
@@ -589,7 +589,7 @@ test('metering: upserts and streams are measured in BigQuery bytes, also when th
       bytesScanned: logicalBytes(rows),
       rowsRead: 30,
       query: 'MERGE INTO recently_played (30 staged rows)',
-    } as never);
+    });
     const sql = 'SELECT user_id, track_id FROM `acme-data.spotify_data.recently_played` ORDER BY played_at';
     let seen = 0;
     for await (const batch of metered.stream(sql, [], { batchSize: 10 })) {

@@ -36,7 +36,7 @@ export async function collectReport(
     const notes = [
       "DuckDB bills nothing: figures are what the same storage and opsctl's own reads would cost on BigQuery at the configured prices.",
     ];
-    const path = config.warehouse.duckdb.path!;
+    const path = config.warehouse.duckdb.path;
     let storage: Awaited<ReturnType<typeof readDuckdbStorage>> = [];
     if (existsSync(path)) {
       const { openDuckdbWarehouse } = await import('../../src/warehouse/duckdb.js');

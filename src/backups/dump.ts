@@ -191,7 +191,7 @@ async function dumpPglite(target: PgliteTarget, path: string, options: DumpOptio
   const tap = new HashTap();
   try {
     await pipeline(
-      Readable.fromWeb(file.stream() as import('node:stream/web').ReadableStream),
+      Readable.fromWeb(file.stream()),
       createGzip({ level: 6 }),
       tap,
       createWriteStream(partial, { mode: 0o600 }),

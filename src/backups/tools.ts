@@ -101,7 +101,8 @@ export async function sha256File(path: string, signal?: AbortSignal): Promise<{ 
   await pipeline(
     createReadStream(path, { highWaterMark: 1 << 20 }),
     tap,
-    async function* (source) {
+    // The sink: only the tap's digest is wanted.
+    async (source: AsyncIterable<unknown>) => {
       for await (const _ of source) {
         /* drain */
       }
@@ -160,7 +161,7 @@ export async function streamToolToFile(options: StreamToFileOptions): Promise<{ 
     },
   });
   const out = createWriteStream(partial, { mode: 0o600, highWaterMark: 1 << 20 });
-  const writing = pipeline([sub.stdout as Readable, ...(options.transforms ?? []), tap, progress, out]);
+  const writing = pipeline([sub.stdout, ...(options.transforms ?? []), tap, progress, out]);
   const [result, written] = await Promise.allSettled([sub, writing]);
   try {
     if (options.signal.aborted)
@@ -204,7 +205,7 @@ export async function streamFileToTool(options: {
     forceKillAfterDelay: 5_000,
     maxBuffer: { stderr: 1_000_000 },
   });
-  const feeding = pipeline(options.input, sub.stdin!);
+  const feeding = pipeline(options.input, sub.stdin);
   const [result, fed] = await Promise.allSettled([sub, feeding]);
   if (options.signal.aborted) throw new CancelledError(`${options.what} cancelled`, { hint: 'Run it again.' });
   if (result.status === 'rejected')

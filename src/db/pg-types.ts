@@ -25,7 +25,7 @@ export const opsctlPgTypes = {
       case OID.timestamptz:
         return (v: string) => new Date(v).toISOString();
       default:
-        return pg.types.getTypeParser(oid, format as 'text');
+        return pg.types.getTypeParser(oid, format);
     }
   },
-} as unknown as pg.CustomTypesConfig;
+};

@@ -48,7 +48,7 @@ export class SpotifyApiError extends ConnectionError {
 export function spotifyErrorText(body: unknown): string {
   if (body && typeof body === 'object' && 'error' in body) {
     const e = (body as { error: unknown; error_description?: unknown }).error;
-    if (e && typeof e === 'object' && 'message' in e) return String((e as { message: unknown }).message);
+    if (e && typeof e === 'object' && 'message' in e) return String(e.message);
     if (typeof e === 'string')
       return (body as { error_description?: unknown }).error_description
         ? `${e}: ${String((body as { error_description?: unknown }).error_description)}`

@@ -77,10 +77,7 @@ export const artistModel = z.object({
 
 export const playlistTrackModel = z.preprocess(
   // Spotify's 2025 playlist changes name the entry `item` instead of `track`; read either.
-  (raw) =>
-    raw && typeof raw === 'object' && !('track' in raw) && 'item' in raw
-      ? { ...raw, track: (raw as { item: unknown }).item }
-      : raw,
+  (raw) => (raw && typeof raw === 'object' && !('track' in raw) && 'item' in raw ? { ...raw, track: raw.item } : raw),
   z.object({
     added_at: nullish(isoTime),
     added_by: nullish(z.object({ id: z.string() })),

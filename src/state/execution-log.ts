@@ -1,5 +1,6 @@
 import { num, numOrNull, parseJson, redactText, toJson } from './json.js';
 import type { SqlRunner } from './store.js';
+import { whereRunPipelineTable } from './where.js';
 
 /** One table's share of a run: what was extracted, loaded and rejected, and how the watermark moved. */
 export interface ExecutionEntry {
@@ -113,14 +114,10 @@ export async function listExecutions(
   db: SqlRunner,
   filter: { runId?: number; pipeline?: string; table?: string; limit?: number } = {},
 ): Promise<ExecutionEntry[]> {
-  const clauses: string[] = [];
-  const params: unknown[] = [];
-  if (filter.runId !== undefined) (clauses.push('run_id = ?'), params.push(filter.runId));
-  if (filter.pipeline) (clauses.push('pipeline = ?'), params.push(filter.pipeline));
-  if (filter.table) (clauses.push('table_name = ?'), params.push(filter.table));
-  const rows = await db.query<Row>(
-    `SELECT * FROM execution_log ${clauses.length ? `WHERE ${clauses.join(' AND ')}` : ''} ORDER BY id DESC LIMIT ?`,
-    [...params, filter.limit ?? 100],
-  );
+  const where = whereRunPipelineTable(filter);
+  const rows = await db.query<Row>(`SELECT * FROM execution_log ${where.sql} ORDER BY id DESC LIMIT ?`, [
+    ...where.params,
+    filter.limit ?? 100,
+  ]);
   return rows.map(toEntry);
 }

@@ -4,7 +4,7 @@ import { redactUrlPasswords } from '../log/redact.js';
 import { quotePg } from '../db/identifiers.js';
 import { opsctlPgTypes } from '../db/pg-types.js';
 import { normalizeParam, postgresDialect, toNumberedPlaceholders } from './dialect.js';
-import type { Row, SqlRunner, StateStore, TransactionOptions } from './store.js';
+import type { SqlRunner, StateStore, TransactionOptions } from './store.js';
 
 /**
  * The production state store. Tables live in their own schema (default `opsctl`, or `?schema=` on the URL) so they

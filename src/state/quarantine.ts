@@ -1,5 +1,6 @@
 import { num, numOrNull, parseJson, redactText, toJson } from './json.js';
 import type { SqlRunner } from './store.js';
+import { whereRunPipelineTable } from './where.js';
 
 /** A record that failed validation: kept with its reason and raw payload, never silently dropped. */
 export interface QuarantinedRecord {
@@ -30,14 +31,10 @@ export async function listQuarantine(
   db: SqlRunner,
   filter: { runId?: number; pipeline?: string; table?: string; limit?: number } = {},
 ): Promise<QuarantinedRecord[]> {
-  const clauses: string[] = [];
-  const params: unknown[] = [];
-  if (filter.runId !== undefined) (clauses.push('run_id = ?'), params.push(filter.runId));
-  if (filter.pipeline) (clauses.push('pipeline = ?'), params.push(filter.pipeline));
-  if (filter.table) (clauses.push('table_name = ?'), params.push(filter.table));
+  const where = whereRunPipelineTable(filter);
   const rows = await db.query<Record<string, unknown>>(
-    `SELECT * FROM quarantine ${clauses.length ? `WHERE ${clauses.join(' AND ')}` : ''} ORDER BY id DESC LIMIT ?`,
-    [...params, filter.limit ?? 100],
+    `SELECT * FROM quarantine ${where.sql} ORDER BY id DESC LIMIT ?`,
+    [...where.params, filter.limit ?? 100],
   );
   return rows.map((r) => ({
     id: num(r.id),

@@ -1,6 +1,7 @@
 import { currentProcess, isProcessAlive } from '../util/process.js';
 import { num, numOrNull, parseJson, redactText, toJson } from './json.js';
 import type { SqlRunner } from './store.js';
+import { Where } from './where.js';
 
 export const RUN_STATUSES = ['running', 'succeeded', 'failed', 'cancelled'] as const;
 export type RunStatus = (typeof RUN_STATUSES)[number];
@@ -129,16 +130,14 @@ export interface RunFilter {
   limit?: number;
 }
 
-function where(filter: RunFilter): { sql: string; params: unknown[] } {
-  const clauses: string[] = [];
-  const params: unknown[] = [];
-  if (filter.operation) (clauses.push('operation = ?'), params.push(filter.operation));
-  if (filter.pipeline) (clauses.push('pipeline = ?'), params.push(filter.pipeline));
-  if (filter.status) (clauses.push('status = ?'), params.push(filter.status));
-  if (filter.pipelinesOnly)
-    clauses.push("pipeline IS NOT NULL AND (operation LIKE 'etl.%' OR operation LIKE 'sync.%')");
-  if (filter.beforeId) (clauses.push('id < ?'), params.push(filter.beforeId));
-  return { sql: clauses.length ? `WHERE ${clauses.join(' AND ')}` : '', params };
+function where(filter: RunFilter): Where {
+  const w = new Where();
+  if (filter.operation) w.add('operation = ?', filter.operation);
+  if (filter.pipeline) w.add('pipeline = ?', filter.pipeline);
+  if (filter.status) w.add('status = ?', filter.status);
+  if (filter.pipelinesOnly) w.add("pipeline IS NOT NULL AND (operation LIKE 'etl.%' OR operation LIKE 'sync.%')");
+  if (filter.beforeId) w.add('id < ?', filter.beforeId);
+  return w;
 }
 
 /** Newest first. */

@@ -3,7 +3,7 @@ import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
 import { ConnectionError } from '../errors.js';
 import { normalizeParam, sqliteDialect } from './dialect.js';
-import type { Row, SqlRunner, StateStore, TransactionOptions } from './store.js';
+import type { SqlRunner, StateStore, TransactionOptions } from './store.js';
 
 /** Serialises async work on the single connection so a transaction never interleaves with other queries. */
 class Mutex {

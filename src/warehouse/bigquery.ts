@@ -63,7 +63,7 @@ export async function openBigqueryWarehouse(config: BigqueryConfig): Promise<Big
   async function existingFields(table: string): Promise<SchemaField[] | undefined> {
     try {
       const [meta] = await client.dataset(config.dataset).table(table).getMetadata();
-      return ((meta as { schema?: { fields?: SchemaField[] } }).schema?.fields ?? []) as SchemaField[];
+      return (meta as { schema?: { fields?: SchemaField[] } }).schema?.fields ?? [];
     } catch (error) {
       if ((error as { code?: number }).code === 404) return undefined;
       throw explainBigqueryError(error, `reading table ${config.dataset}.${table}`);

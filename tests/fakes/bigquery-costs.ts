@@ -30,7 +30,7 @@ export interface FakeStorage {
 
 export interface BigqueryCostsFake {
   url: string;
-  requests: Array<{ method: string; path: string; body: any }>; // eslint-disable-line @typescript-eslint/no-explicit-any
+  requests: Array<{ method: string; path: string; body: any }>;
   close(): Promise<void>;
 }
 
@@ -199,7 +199,7 @@ function answerQuery(
           ['bytes_billed', 'INTEGER'],
           ['jobs', 'INTEGER'],
         ],
-        rows: sumBy((j) => [j.user]) as Answer['rows'],
+        rows: sumBy((j) => [j.user]),
       };
     case 'costs.by_label':
       return {
@@ -208,7 +208,7 @@ function answerQuery(
           ['bytes_billed', 'INTEGER'],
           ['jobs', 'INTEGER'],
         ],
-        rows: sumBy((j) => Object.entries(j.labels ?? {}).map(([k, v]) => `${k}=${v}`)) as Answer['rows'],
+        rows: sumBy((j) => Object.entries(j.labels ?? {}).map(([k, v]) => `${k}=${v}`)),
       };
     case 'costs.opsctl': {
       const billed = jobs.filter((j) => j.labels?.app === 'opsctl').reduce((s, j) => s + j.bytesBilled, 0);

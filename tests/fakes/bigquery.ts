@@ -27,15 +27,21 @@ export interface RecordedRequest {
   method: string;
   path: string;
   query: Record<string, string>;
-  body: any; // eslint-disable-line @typescript-eslint/no-explicit-any
+  body: any;
   /** For media uploads: the job resource and the data, as sent. */
-  upload?: { resource: any; data: string }; // eslint-disable-line @typescript-eslint/no-explicit-any
+  upload?: { resource: any; data: string };
+}
+
+/** A positional query parameter as the client sends it. */
+interface QueryParameter {
+  parameterType?: { type?: string };
+  parameterValue?: { value?: string };
 }
 
 export interface FakeJobRecord {
   jobId: string;
   type: 'QUERY' | 'LOAD';
-  resource: any; // eslint-disable-line @typescript-eslint/no-explicit-any
+  resource: any;
   sql?: string;
   labels: Record<string, string>;
 }
@@ -45,8 +51,8 @@ export interface BigqueryFake {
   requests: RecordedRequest[];
   jobs: FakeJobRecord[];
   /** Table resources as created (tables.insert bodies, completed). */
-  tables: Map<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
-  datasets: Map<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+  tables: Map<string, any>;
+  datasets: Map<string, any>;
   /** Run SQL (DuckDB dialect) on the fake's data, e.g. `SELECT * FROM "ds"."t"`. */
   sql(text: string): Promise<Record<string, unknown>[]>;
   close(): Promise<void>;
@@ -93,8 +99,8 @@ export async function startBigqueryFake(options: BigqueryFakeOptions = {}): Prom
   const db: DuckDBConnection = await instance.connect();
   const requests: RecordedRequest[] = [];
   const jobs = new Map<string, Job>();
-  const datasets = new Map<string, any>(); // eslint-disable-line @typescript-eslint/no-explicit-any
-  const tables = new Map<string, any>(); // eslint-disable-line @typescript-eslint/no-explicit-any
+  const datasets = new Map<string, any>();
+  const tables = new Map<string, any>();
   const uploadFailures = [...(options.uploadFailures ?? [])];
   let queue = Promise.resolve(); // DuckDB work runs one request at a time, like a single-threaded server
 
@@ -302,7 +308,6 @@ export async function startBigqueryFake(options: BigqueryFakeOptions = {}): Prom
   }
 
   function newJob(project: string, body: any, type: 'QUERY' | 'LOAD'): Job {
-    // eslint-disable-line @typescript-eslint/no-explicit-any
     const jobId: string = body.jobReference?.jobId ?? `fake_${jobs.size + 1}`;
     const resource = {
       ...body,
@@ -333,7 +338,6 @@ export async function startBigqueryFake(options: BigqueryFakeOptions = {}): Prom
   }
 
   async function queryJob(project: string, body: any) {
-    // eslint-disable-line @typescript-eslint/no-explicit-any
     const job = newJob(project, body, 'QUERY');
     const config = body.configuration.query;
     job.sql = String(config.query);
@@ -390,8 +394,7 @@ export async function startBigqueryFake(options: BigqueryFakeOptions = {}): Prom
     );
   }
 
-  async function execute(job: Job, sql: string, params: any[], statementType: string): Promise<void> {
-    // eslint-disable-line @typescript-eslint/no-explicit-any
+  async function execute(job: Job, sql: string, params: QueryParameter[], statementType: string): Promise<void> {
     const text = translate(sql, params);
     const values = params.map((p) => (p.parameterValue?.value === undefined ? null : p.parameterValue.value));
     if (statementType === 'MERGE') {
@@ -432,7 +435,6 @@ export async function startBigqueryFake(options: BigqueryFakeOptions = {}): Prom
   }
 
   async function loadJob(project: string, resource: any, data: string) {
-    // eslint-disable-line @typescript-eslint/no-explicit-any
     const job = newJob(project, resource, 'LOAD');
     jobs.set(job.jobId, job);
     const load = resource.configuration?.load ?? {};
@@ -528,7 +530,7 @@ export async function startBigqueryFake(options: BigqueryFakeOptions = {}): Prom
     datasets,
     async sql(text) {
       const reader = await db.runAndReadAll(text);
-      return reader.getRowObjectsJS() as Record<string, unknown>[];
+      return reader.getRowObjectsJS();
     },
     close: async () => {
       await new Promise<void>((r) => server.close(() => r()));
@@ -552,8 +554,7 @@ class HttpError extends Error {
 const q = (name: string): string => quotePg(String(name));
 
 /** GoogleSQL → DuckDB for opsctl's statements: backtick paths, DATE(x), and typed positional parameters. */
-function translate(sql: string, params: any[]): string {
-  // eslint-disable-line @typescript-eslint/no-explicit-any
+function translate(sql: string, params: QueryParameter[]): string {
   let i = 0;
   return (
     sql

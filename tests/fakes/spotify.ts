@@ -96,7 +96,6 @@ export async function startSpotifyFake(options: SpotifyFakeOptions): Promise<Spo
   const scripts: Array<{ prefix: string; answers: Scripted[] }> = [];
   const requests: FakeRequest[] = [];
   const issue = (prefix: string) => `${prefix}-${randomBytes(8).toString('hex')}`;
-  let fake!: SpotifyFake;
   let base = '';
 
   const log = (req: IncomingMessage, url: URL, status: number, extra: Partial<FakeRequest> = {}) => {
@@ -260,7 +259,7 @@ export async function startSpotifyFake(options: SpotifyFakeOptions): Promise<Spo
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-  fake = {
+  const fake: SpotifyFake = {
     url: base,
     requests,
     apiRequests: () => requests.filter((r) => r.path.startsWith('/v1/')),

@@ -36,10 +36,9 @@ export const pool = { max: 2, idleTimeoutMs: 1000, connectTimeoutMs: 3000 };
 /** Awaits a promise that must reject; checks the error's class or message. */
 export async function rejects(
   promise: Promise<unknown>,
-  expected: RegExp | (new (...args: any[]) => Error),
+  expected: RegExp | (new (...args: never[]) => Error),
   msg?: string,
 ): Promise<Error> {
-  // eslint-disable-line @typescript-eslint/no-explicit-any
   try {
     await promise;
   } catch (error) {

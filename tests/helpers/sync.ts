@@ -60,7 +60,7 @@ export function syncWorkspace(
           .split(/;\s*\n/)
           .map((x) => x.trim())
           .filter(Boolean))
-          last = (await c.runAndReadAll(s)).getRowObjectsJson() as Array<Record<string, unknown>>;
+          last = (await c.runAndReadAll(s)).getRowObjectsJson();
         return last;
       } finally {
         c.closeSync();

@@ -175,13 +175,13 @@ export async function exportThroughFifo(
   const settled = { copy: false, export: false };
   // When both ends fail, the first failure is the cause (a COPY refused by the server makes the export's next write
   // fail with EPIPE; an export that stops mid-row leaves the COPY a broken last line).
-  let firstError: unknown;
+  let first: { error: unknown } | undefined;
   const track = <T>(side: 'copy' | 'export', p: Promise<T>) =>
     p.then(
       (v) => ((settled[side] = true), v),
       (error: unknown) => {
         settled[side] = true;
-        firstError ??= error;
+        first ??= { error };
         throw error;
       },
     );
@@ -201,6 +201,6 @@ export async function exportThroughFifo(
     exported.finally(() => release('copy', constants.O_WRONLY)),
     copied.finally(() => release('export', constants.O_RDONLY)),
   ]);
-  if (firstError !== undefined) throw firstError;
+  if (first) throw first.error;
   return (e as PromiseFulfilledResult<number>).value;
 }

@@ -115,7 +115,8 @@ async function pgLoad<T>(pool: pg.Pool, options: LoadOptions, fn: (s: LoadSessio
 
 async function pgliteLoad<T>(db: PGlite, options: LoadOptions, fn: (s: LoadSession) => Promise<T>): Promise<T> {
   let result: T;
-  const rollback = Symbol('dry run');
+  // Thrown out of the transaction callback to end a dry run without committing, and recognised by identity.
+  const rollback = new Error('dry run: rolled back');
   try {
     await db.transaction(async (tx: Transaction) => {
       for (const s of SETUP) await tx.exec(s);

@@ -253,7 +253,7 @@ export async function syncOneTable(t: SyncTable, deps: SyncTableDeps): Promise<S
             t.pipeline,
             t.name,
             extracted,
-            m!.inserted + m!.updated,
+            m.inserted + m.updated,
             rejected,
             before,
             after,
@@ -262,7 +262,7 @@ export async function syncOneTable(t: SyncTable, deps: SyncTableDeps): Promise<S
             Math.round(performance.now() - started),
           ],
         );
-        return { ...m!, after, path: bulk ? ('bulk' as const) : ('rows' as const) };
+        return { ...m, after, path: bulk ? ('bulk' as const) : ('rows' as const) };
       },
     );
     // The target has committed: only now may the watermark move (a crash before this line re-reads the same rows).

@@ -4,7 +4,7 @@ import { openMeteredWarehouse } from '../../costs/metering.js';
 import type { PipelineRunner } from '../types.js';
 import { ensureTargetTables, syncOneTable, type SyncTableOutcome } from './run-table.js';
 import { sourceDialect } from './source.js';
-import { resolveTable, type SyncPipelineConfig } from './tables.js';
+import { resolveTable } from './tables.js';
 
 /**
  * The `sync` kind's runner: every table of the pipeline (or those asked for), one transaction each, into the
@@ -13,7 +13,7 @@ import { resolveTable, type SyncPipelineConfig } from './tables.js';
  */
 export const runSyncPipeline: PipelineRunner = async (ctx, name, pipeline, options) => {
   if (pipeline.kind !== 'sync') throw new UsageError(`pipeline "${name}" is not a sync pipeline`);
-  const p = pipeline as SyncPipelineConfig;
+  const p = pipeline; // the narrowed kind, for the callbacks below
   let tables = Object.entries(p.tables).map(([t, tc]) => resolveTable(name, p, t, tc));
   if (options.tables?.length) {
     const unknown = options.tables.filter((t) => !tables.some((x) => x.name === t));

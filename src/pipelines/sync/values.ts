@@ -25,7 +25,7 @@ function unwrap(v: unknown): unknown {
     'value' in v &&
     Object.keys(v).length === 1
   )
-    return (v as { value: unknown }).value;
+    return v.value;
   return v;
 }
 

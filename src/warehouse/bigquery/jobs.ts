@@ -61,7 +61,7 @@ export async function startQuery(
       defaultDataset: { projectId: scope.config.projectId, datasetId: scope.config.dataset },
       jobPrefix: 'opsctl_',
       ...extra,
-    } as Query);
+    });
     return job;
   } catch (error) {
     throw explainBigqueryError(error, scope.what);
