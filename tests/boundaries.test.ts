@@ -10,7 +10,13 @@ import * as assert from 'uvu/assert';
  * silently. The snippets are linted in memory at paths inside the tree; the imports they name are real files.
  */
 const root = fileURLToPath(new URL('..', import.meta.url));
-const RULES = new Set(['import-x/no-restricted-paths', 'no-restricted-imports', 'no-restricted-syntax']);
+const RULES = new Set([
+  'import-x/no-restricted-paths',
+  'no-restricted-imports',
+  'no-restricted-syntax',
+  'react-hooks/rules-of-hooks',
+  'react-hooks/exhaustive-deps',
+]);
 
 let eslint: ESLint | undefined;
 function linter(): ESLint {
@@ -148,6 +154,23 @@ test('a cast to Operation is reported, in both cast syntaxes and with type argum
     );
   }
   await clean('commands/boundary-probe.ts', `${header}export const x = op as { name: string };\n`);
+});
+
+test('the console hooks rules fire: a conditional hook, an effect missing a dependency', async () => {
+  const hook = (body: string) =>
+    `import { useEffect, useState } from 'react';\nexport function useProbe(a: number) {\n${body}\n}\n`;
+  await reported(
+    'views/hooks/boundary-probe.ts',
+    hook('  if (a > 0) useState(0);\n  return a;'),
+    'react-hooks/rules-of-hooks',
+    /called conditionally/,
+  );
+  await reported(
+    'views/hooks/boundary-probe.ts',
+    hook('  const [n, setN] = useState(0);\n  useEffect(() => setN(a + n), []);\n  return n;'),
+    'react-hooks/exhaustive-deps',
+    /missing dependencies/,
+  );
 });
 
 test.run();
