@@ -109,10 +109,10 @@ for (const engine of engines) {
         assert.is((await listBotInstances(store)).length, 1, "the dead bot's record is gone");
         const [instance] = await listBotInstances(store);
         assert.ok(instance);
-        assert.is(instance!.pid, process.pid);
-        assert.is(instance!.alive, true);
-        assert.is(instance!.healthUrl, h.service.url);
-        assert.is(instance!.telegram, 'polling');
+        assert.is(instance.pid, process.pid);
+        assert.is(instance.alive, true);
+        assert.is(instance.healthUrl, h.service.url);
+        assert.is(instance.telegram, 'polling');
         await h.service.stop();
         assert.equal(await listBotInstances(store), []);
       } finally {

@@ -100,11 +100,11 @@ test('SIGTERM while a command is in flight: the command finishes and is answered
     const after = fake.calls.slice(callsAtSignal);
     const answer = after.find((c) => c.method === 'sendMessage');
     assert.ok(answer, 'the command in flight was answered after SIGTERM');
-    assert.is(Number(answer!.params.chat_id), TEAM_CHAT);
-    assert.match((answer!.result as { text: string }).text, /target slow — down/);
+    assert.is(Number(answer.params.chat_id), TEAM_CHAT);
+    assert.match((answer.result as { text: string }).text, /target slow — down/);
     const confirm = after.find((c) => c.method === 'getUpdates' && Number(c.params.offset) === update.update_id + 1);
     assert.ok(confirm, 'the handled update was confirmed, so a restart does not get it again');
-    assert.is(Number(confirm!.params.timeout), 0);
+    assert.is(Number(confirm.params.timeout), 0);
 
     const logs = records(bot.stderr());
     const messages = logs.map((r) => r.msg);

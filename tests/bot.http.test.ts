@@ -41,8 +41,8 @@ function parseExposition(text: string): Family[] {
         line,
       );
     assert.ok(sample, `not a valid sample line: ${line}`);
-    const family = sample![1]!.replace(/_(bucket|sum|count|total|created)$/, '');
-    assert.ok(typed.has(sample![1]!) || typed.has(family), `${sample![1]} has no TYPE line before it`);
+    const family = sample[1]!.replace(/_(bucket|sum|count|total|created)$/, '');
+    assert.ok(typed.has(sample[1]!) || typed.has(family), `${sample[1]} has no TYPE line before it`);
   }
   return families;
 }

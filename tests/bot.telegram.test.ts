@@ -98,8 +98,8 @@ test("a stranger's /status gets a refusal with no data, and the attempt is logge
       assert.not.match(answer.text, leak);
     const refusal = h.logs.find((r) => r.level === 'warn' && /refused a chat/.test(r.msg));
     assert.ok(refusal, 'the refusal is logged');
-    assert.is(refusal!.chatId, STRANGER_CHAT);
-    assert.is(refusal!.text, '/status');
+    assert.is(refusal.chatId, STRANGER_CHAT);
+    assert.is(refusal.text, '/status');
     // The status operation never ran for the stranger: no probe of the state store happened for it.
     assert.not.ok(h.logs.some((r) => r.msg === 'bot: /status answered' && r.chatId === STRANGER_CHAT));
   } finally {

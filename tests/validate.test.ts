@@ -43,7 +43,7 @@ function workspace(config: Record<string, unknown>, files: Record<string, string
 const find = (r: ValidateResult, group: string, name: string) => {
   const check = r.checks.find((c) => c.group === group && c.name === name);
   assert.ok(check, `no check ${group}/${name} in ${r.checks.map((c) => `${c.group}/${c.name}`).join(', ')}`);
-  return check!;
+  return check;
 };
 
 test('a healthy development workspace passes: real PostgreSQL and MariaDB answer on supported versions', async () => {

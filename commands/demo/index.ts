@@ -4,7 +4,7 @@ import { z } from 'zod';
 import { CONFIG_FILE_NAME, loadConfig } from '../../src/config/load.js';
 import { errorMessage, OperationFailed, throwIfAborted, UsageError } from '../../src/errors.js';
 import { finishRun, startRun } from '../../src/state/runs.js';
-import { defineOperation, type OperationContext } from '../operation.js';
+import { defineOperation } from '../operation.js';
 import { createRuntime } from '../runtime.js';
 import { DEMO_STEPS } from './steps/index.js';
 

@@ -301,16 +301,16 @@ export class Dispatcher {
       await tg.answerCallback(query.id, 'Cancelled.');
       if (messageId)
         await tg
-          .editMessage(chatId!, messageId, {
+          .editMessage(chatId, messageId, {
             text: `✖ ${esc('Cancelled by')} ${esc(user)}: ${pending.action.question.split('\n')[0]}`,
           })
           .catch(() => undefined);
-      this.count('button', 'cancelled', started, chatId!, { operation: pending.action.operation, user });
+      this.count('button', 'cancelled', started, chatId, { operation: pending.action.operation, user });
       return;
     }
     await tg.answerCallback(query.id, 'Starting…');
-    if (messageId) await tg.editMessage(chatId!, messageId, { text: pending.action.started }).catch(() => undefined);
-    const edits = messageId ? progressEditor(tg, chatId!, messageId, pending.action.started) : undefined;
+    if (messageId) await tg.editMessage(chatId, messageId, { text: pending.action.started }).catch(() => undefined);
+    const edits = messageId ? progressEditor(tg, chatId, messageId, pending.action.started) : undefined;
     let text: string;
     let outcome: Outcome = 'confirmed';
     try {
@@ -326,9 +326,9 @@ export class Dispatcher {
     } finally {
       await edits?.stop();
     }
-    if (messageId) await tg.editMessage(chatId!, messageId, { text: pending.action.finished }).catch(() => undefined);
-    await tg.sendMessage(chatId!, { text });
-    this.count('button', outcome, started, chatId!, { operation: pending.action.operation, user });
+    if (messageId) await tg.editMessage(chatId, messageId, { text: pending.action.finished }).catch(() => undefined);
+    await tg.sendMessage(chatId, { text });
+    this.count('button', outcome, started, chatId, { operation: pending.action.operation, user });
   }
 
   /** The person pressed the button: that is the confirmation a destructive operation asks for (unless it needs a typed word). */

@@ -239,7 +239,8 @@ function webhook(bot: BotConfig, dispatcher: Dispatcher, stopping: AbortSignal) 
     secretToken: bot.webhook.secretToken!,
     onUpdate: (update: unknown) => {
       if (stopping.aborted) return false;
-      dispatcher.handle(update as TelegramUpdate);
+      // handle() catches and logs its own failures; the webhook answers Telegram at once.
+      void dispatcher.handle(update as TelegramUpdate);
       return true;
     },
   };

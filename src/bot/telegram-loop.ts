@@ -112,7 +112,7 @@ export async function runTelegramLoop(options: TelegramLoopOptions): Promise<num
         signal,
       )) {
         lastUpdateId = Math.max(lastUpdateId, update.update_id);
-        dispatcher.handle(update);
+        void dispatcher.handle(update); // tracked by the dispatcher, which logs its own failures
       }
       return lastUpdateId;
     } catch (error) {

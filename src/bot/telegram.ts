@@ -167,10 +167,10 @@ export function createTelegramClient(options: TelegramClientOptions): TelegramCl
         let batch: TelegramUpdate[];
         try {
           const timeout = recovering ? 0 : opts.timeoutSec;
-          batch = (await api.getUpdates(
+          batch = await api.getUpdates(
             { ...(offset === undefined ? {} : { offset }), timeout, allowed_updates: ['message', 'callback_query'] },
             signal,
-          )) as unknown as TelegramUpdate[];
+          );
           recovering = false;
         } catch (error) {
           if (signal.aborted) return;

@@ -1,3 +1,4 @@
+import { stripVTControlCharacters } from 'node:util';
 import { redactor } from '../log/redact.js';
 import type { Colors } from './colors.js';
 
@@ -68,9 +69,8 @@ export function formatCell(value: unknown): string {
   return JSON.stringify(value);
 }
 
-const ANSI = /\x1b\[[0-9;]*m/g;
 export function visibleLength(text: string): number {
-  return text.replace(ANSI, '').length;
+  return stripVTControlCharacters(text).length;
 }
 
 /** `--json` prints exactly one JSON document on stdout. */

@@ -27,7 +27,7 @@ export interface CliSession {
 }
 
 export function createSession(command: Command): CliSession {
-  const globals = command.optsWithGlobals() as GlobalOptions;
+  const globals = command.optsWithGlobals<GlobalOptions>();
   return {
     globals,
     json: Boolean(globals.json),

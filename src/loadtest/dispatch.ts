@@ -19,7 +19,7 @@ export function dispatchFor(plan: EnginePlan): Dispatch {
     origin: url.origin,
     request: {
       path: `${url.pathname}${url.search}`,
-      method: plan.method as Dispatcher.HttpMethod,
+      method: plan.method,
       headers: plan.headers,
       body: plan.body ?? null,
       // A backstop only: Deadlines enforces the timeout precisely.
