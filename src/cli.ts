@@ -6,6 +6,8 @@ import { shareGlobalOptions } from './cli/globals.js';
 import { REGISTRARS } from './cli/register/index.js';
 import { createSession, loadForSession } from './cli/session.js';
 import { reportError } from './cli/exit.js';
+import { registerHelpAndVersion, unknownCommand } from './cli/builtins.js';
+import { suggestCommand } from './cli/tree.js';
 
 export function buildProgram(): Command {
   const program = new Command('opsctl')
@@ -34,6 +36,7 @@ Examples:
     );
 
   for (const register of REGISTRARS) register(program);
+  registerHelpAndVersion(program);
 
   program
     .command('console')
@@ -42,7 +45,14 @@ Examples:
     .helpGroup('Overview:')
     .action(async (_opts, command: Command) => openConsole(command));
 
-  program.action(async (_opts, command: Command) => openConsole(command));
+  // Bare `opsctl` opens the console; a word that names no command is a usage error, not the console's argument.
+  // Set after the subcommands exist, so they keep refusing excess arguments (commander copies settings at creation).
+  program.allowExcessArguments(true);
+  program.action(async (_opts, command: Command) => {
+    const [word] = command.args;
+    if (word !== undefined) unknownCommand(command, word, suggestCommand(command, word));
+    await openConsole(command);
+  });
   shareGlobalOptions(program);
   return program;
 }

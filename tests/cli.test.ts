@@ -35,10 +35,48 @@ test('--help lists the commands, global options and exit codes', async () => {
 });
 
 test('an unknown command or option is a usage error: exit 2', async () => {
-  assert.is((await runCli(['frobnicate'])).code, 2);
+  const unknown = await runCli(['frobnicate']);
+  assert.is(unknown.code, 2);
+  assert.match(unknown.stderr, /unknown command 'frobnicate'/);
+  assert.not.match(unknown.stderr, /too many arguments/);
   const r = await runCli(['status', '--no-such-flag']);
   assert.is(r.code, 2);
   assert.match(r.stderr, /unknown option/);
+});
+
+test('a mistyped command is named with the closest one, at the top level and in groups', async () => {
+  const top = await runCli(['statsu']);
+  assert.is(top.code, 2);
+  assert.match(top.stderr, /unknown command 'statsu'\n\(Did you mean status\?\)/);
+  const group = await runCli(['help', 'etl', 'rnu']);
+  assert.is(group.code, 2);
+  assert.match(group.stderr, /unknown command 'rnu' for 'opsctl etl'\n\(Did you mean run\?\)/);
+});
+
+test('opsctl help [command…] prints the help of that command, on stdout, exit 0', async () => {
+  const root = await runCli(['help']);
+  assert.is(root.code, 0);
+  assert.match(root.stdout, /^Usage: opsctl \[options\] \[command\]/);
+  const nested = await runCli(['help', 'etl', 'run']);
+  assert.is(nested.code, 0);
+  assert.match(nested.stdout, /^Usage: opsctl etl run \[options\] \[pipeline\.\.\.\]/);
+  assert.is(nested.stdout, (await runCli(['etl', 'run', '--help'])).stdout);
+});
+
+test('opsctl version: version, commit, Node and platform; --json for scripts', async () => {
+  const text = await runCli(['version']);
+  assert.is(text.code, 0);
+  assert.match(
+    text.stdout,
+    new RegExp(`^opsctl ${pkg.version.replace(/\./g, '\\.')} \\(commit [0-9a-f]{12}(-dirty)?\\) node `),
+  );
+  const json = await runCli(['version', '--json']);
+  assert.is(json.code, 0);
+  const doc = JSON.parse(json.stdout) as Record<string, string>;
+  assert.equal(Object.keys(doc), ['version', 'commit', 'node', 'platform']);
+  assert.is(doc.version, pkg.version);
+  assert.is(doc.node, process.versions.node);
+  assert.is(doc.platform, `${process.platform}-${process.arch}`);
 });
 
 test('bare opsctl without a terminal prints help and exits 2', async () => {
