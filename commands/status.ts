@@ -22,6 +22,10 @@ export const status = defineOperation({
     timeoutMs: z.number().int().min(100).max(60_000).default(5_000),
     /** Only these targets (default: all). */
     targets: z.array(z.string()).optional(),
+    /** Open embedded PGlite targets (boot PostgreSQL in WASM) instead of checking their files. */
+    deep: z.boolean().default(false),
+    /** Reuse this process's answers up to this old (the console's refresh); 0 probes everything again. */
+    maxAgeMs: z.number().int().min(0).max(3_600_000).default(0),
   }),
   async run(ctx, input): Promise<StatusResult> {
     const wanted = input.targets;
@@ -29,6 +33,8 @@ export const status = defineOperation({
     const components = await checkHealth(ctx, {
       timeoutMs: input.timeoutMs,
       signal: ctx.signal,
+      deep: input.deep,
+      maxAgeMs: input.maxAgeMs,
       ...(wanted ? { filter: (check) => check.group !== 'target' || wanted.includes(check.name) } : {}),
       onResult: (_c, done, total) => ctx.progress({ phase: 'probing', done, total }),
     });

@@ -1,10 +1,13 @@
 import { spawn } from 'node:child_process';
+import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import type { TargetConfig } from '../src/config/schema.js';
 import { targetHealthCheck } from '../src/health/checks/targets.js';
-import { runCheck } from '../src/health/registry.js';
+import { loadConfig } from '../src/config/load.js';
+import { Redactor } from '../src/log/redact.js';
+import { checkHealth, invalidateHealth, runCheck } from '../src/health/registry.js';
 import type { HealthEnv } from '../src/health/types.js';
 import { openTarget } from '../src/db/target.js';
 import { ConnectionError } from '../src/errors.js';
@@ -93,6 +96,57 @@ test('PGlite: one process at a time; a second opener waits, then names the holde
   const again = await openTarget('local', cfg);
   assert.equal(await again.query('SELECT count(*)::int AS n FROM x'), [{ n: 2 }]);
   await again.close();
+});
+
+test('PGlite status from its files: up without booting, damage and a foreign server are down, deep opens it', async () => {
+  const path = join(tempDir(), 'pg');
+  const cfg = { engine: 'pglite' as const, path, production: false };
+  const t = await openTarget('local', cfg);
+  await t.close();
+  const disk = await probeTarget('local', cfg);
+  assert.is(disk.status, 'up');
+  assert.match(disk.version!, /^PGlite \(PostgreSQL \d+, on disk\)$/);
+  assert.is(disk.details?.['checkedOn'], 'disk');
+  assert.is(disk.details?.['clusterState'], 'shut down');
+  assert.ok(disk.checkedAt && Date.parse(disk.checkedAt) > 0, 'each answer says when it was checked');
+  const deep = await runCheck(targetHealthCheck('local', cfg), {} as HealthEnv, { deep: true });
+  assert.match(deep.version!, /^PGlite \(PostgreSQL \d+\.\d+\)$/, 'deep boots PostgreSQL and asks it');
+
+  const control = join(path, 'global', 'pg_control');
+  const original = readFileSync(control);
+  const flipped = Buffer.from(original);
+  flipped[40] = flipped[40]! ^ 0xff;
+  writeFileSync(control, flipped);
+  const damaged = await probeTarget('local', cfg);
+  assert.is(damaged.status, 'down');
+  assert.match(damaged.error!, /pg_control fails its CRC check/);
+  writeFileSync(control, original);
+
+  writeFileSync(join(path, 'postmaster.pid'), '4242\n');
+  const foreign = await probeTarget('local', cfg);
+  assert.is(foreign.status, 'down');
+  assert.match(foreign.error!, /a PostgreSQL server claims it/);
+  rmSync(join(path, 'postmaster.pid'));
+
+  rmSync(join(path, 'PG_VERSION'));
+  assert.match((await probeTarget('local', cfg)).error!, /PG_VERSION is missing/);
+});
+
+test('checkHealth maxAgeMs: a fresh answer is reused with its own checkedAt; invalidateHealth forgets it', async () => {
+  const dir = tempDir();
+  const fileConfig = { home: dir, targets: { local: { engine: 'pglite', path: join(dir, 'pg') } } };
+  const { config } = loadConfig({ cwd: dir, env: {}, redactor: new Redactor(), fileConfig });
+  const env = { config, state: () => Promise.reject(new Error('unused')) };
+  const onlyLocal = { filter: (c: { id: string }) => c.id === 'target:local' };
+  const first = await checkHealth(env, { ...onlyLocal, maxAgeMs: 60_000 });
+  assert.is(first[0]!.status, 'absent');
+  await (await openTarget('local', config.targets['local']!)).close();
+  const cached = await checkHealth(env, { ...onlyLocal, maxAgeMs: 60_000 });
+  assert.is(cached[0]!.status, 'absent', 'within maxAgeMs the last answer stands');
+  assert.is(cached[0]!.checkedAt, first[0]!.checkedAt);
+  assert.is((await checkHealth(env, onlyLocal))[0]!.status, 'up', 'maxAgeMs 0 (the default) probes again');
+  invalidateHealth();
+  assert.is((await checkHealth(env, { ...onlyLocal, maxAgeMs: 60_000 }))[0]!.status, 'up', 'invalidated: probed again');
 });
 
 /** A target's component through the health-check registry's own skeleton (timeout, busy, absent). */

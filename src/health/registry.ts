@@ -32,17 +32,41 @@ export function healthChecks(config: Config, selection: HealthSelection = {}): H
 export interface CheckHealthOptions extends HealthSelection {
   timeoutMs?: number;
   signal?: AbortSignal;
+  /** Open embedded components instead of checking them from outside (see ProbeOptions.deep). */
+  deep?: boolean;
+  /**
+   * Reuse this process's answer for a component when it is at most this old (default 0: probe every time). A probe
+   * already under way is shared rather than started twice. Answers keep their own `checkedAt`.
+   */
+  maxAgeMs?: number;
   /** Called as each component's probe ends, with how many have. */
   onResult?: (component: ComponentHealth, done: number, total: number) => void;
+}
+
+/** This process's last answer per component and probe depth: `checkHealth`'s `maxAgeMs` reads it. */
+const cache = new Map<string, { at: number; value: Promise<ComponentHealth> }>();
+
+/** Forgets every cached answer (after an operation that changed what a probe would find: a migration, a restore). */
+export function invalidateHealth(): void {
+  cache.clear();
 }
 
 /** Probes every selected component at once, each bounded by `timeoutMs`; never throws, order is the registry's. */
 export async function checkHealth(env: HealthEnv, options: CheckHealthOptions = {}): Promise<ComponentHealth[]> {
   const checks = healthChecks(env.config, options);
+  const maxAgeMs = options.maxAgeMs ?? 0;
   let done = 0;
   return Promise.all(
     checks.map(async (check) => {
-      const component = await runCheck(check, env, options);
+      const key = `${check.id}\u0000${check.location}\u0000${options.deep ? 'deep' : ''}`;
+      const hit = cache.get(key);
+      let pending: Promise<ComponentHealth>;
+      if (maxAgeMs > 0 && hit && Date.now() - hit.at <= maxAgeMs) pending = hit.value;
+      else {
+        pending = runCheck(check, env, options);
+        cache.set(key, { at: Date.now(), value: pending });
+      }
+      const component = await pending;
       options.onResult?.(component, ++done, checks.length);
       return component;
     }),
@@ -53,7 +77,7 @@ export async function checkHealth(env: HealthEnv, options: CheckHealthOptions = 
 export async function runCheck(
   check: HealthCheck,
   env: HealthEnv,
-  options: { timeoutMs?: number; signal?: AbortSignal } = {},
+  options: { timeoutMs?: number; signal?: AbortSignal; deep?: boolean } = {},
 ): Promise<ComponentHealth> {
   const base = {
     id: check.id,
@@ -63,16 +87,21 @@ export async function runCheck(
     kind: check.kind,
     location: check.location,
   };
+  const checkedAt = new Date().toISOString();
   const absent = check.absent?.();
-  if (absent) return { ...base, status: 'absent', hint: absent.hint };
+  if (absent) return { ...base, status: 'absent', hint: absent.hint, checkedAt };
   const timeoutMs = options.timeoutMs ?? 5_000;
   const started = performance.now();
   try {
     const found = await withTimeout(timeoutMs, check.label, () =>
-      check.probe(env, { timeoutMs, ...(options.signal ? { signal: options.signal } : {}) }),
+      check.probe(env, {
+        timeoutMs,
+        ...(options.signal ? { signal: options.signal } : {}),
+        ...(options.deep ? { deep: true } : {}),
+      }),
     );
     const { status = 'up', latencyMs = Math.round(performance.now() - started), ...rest } = found;
-    return { ...base, ...rest, status, latencyMs };
+    return { ...base, ...rest, status, latencyMs, checkedAt };
   } catch (error) {
     const hint = isOpsError(error) && error.hint ? error.hint : check.hint;
     return {
@@ -80,6 +109,7 @@ export async function runCheck(
       status: error instanceof BusyError ? 'busy' : 'down',
       error: errorMessage(error),
       ...(hint ? { hint } : {}),
+      checkedAt,
     };
   }
 }

@@ -26,6 +26,8 @@ export interface ComponentHealth {
   hint?: string;
   /** Component-specific facts a face may show (the bot's Telegram status and pid…). */
   details?: Record<string, unknown>;
+  /** When the probe behind this answer ran (ISO): a cached answer (`checkHealth`'s `maxAgeMs`) keeps its own time. */
+  checkedAt?: string;
 }
 
 /** What a probe may use: the config and the invocation's state store (an OperationContext satisfies it). */
@@ -50,6 +52,16 @@ export interface ProbeFinding {
   latencyMs?: number;
 }
 
+export interface ProbeOptions {
+  timeoutMs: number;
+  signal?: AbortSignal;
+  /**
+   * Open what is normally checked from outside: an embedded PGlite target is booted (PostgreSQL in WASM) instead of
+   * checked from its files. Off by default; `opsctl status --deep` sets it.
+   */
+  deep?: boolean;
+}
+
 /**
  * One component of the registry. `probe` connects, asks, and either returns what it found or throws; the registry
  * times it, bounds it by `timeoutMs`, and turns a throw into `down` (or `busy` for a BusyError) with the error's hint.
@@ -63,7 +75,7 @@ export interface HealthCheck {
   location: string;
   /** Answered without probing, when the component plainly does not exist yet (a PGlite directory never created). */
   absent?: () => { hint: string } | undefined;
-  probe(env: HealthEnv, options: { timeoutMs: number; signal?: AbortSignal }): Promise<ProbeFinding>;
+  probe(env: HealthEnv, options: ProbeOptions): Promise<ProbeFinding>;
   /** Said when the probe fails and its error carries no hint. */
   hint?: string;
 }

@@ -53,3 +53,10 @@ function readHolder(path: string): FileLockHolder | undefined {
     return undefined; // half-written or vanished: treat as stale
   }
 }
+
+/** Who holds the lock file at `path` now, without taking it: undefined when it is free or its holder is dead. */
+export function lockHolder(path: string): FileLockHolder | undefined {
+  const holder = readHolder(path);
+  if (!holder) return undefined;
+  return isProcessAlive(holder) === false ? undefined : holder;
+}

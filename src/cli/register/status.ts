@@ -11,11 +11,26 @@ export function registerStatus(program: Command): void {
     .description("Check the state store, the warehouse and every database target (the console's Overview)")
     .option('--timeout <ms>', 'how long to wait for each component', '5000')
     .option('--target <name...>', 'only these database targets')
+    .option('--deep', 'open embedded PGlite targets (boots PostgreSQL in WASM) instead of checking their files')
     .helpGroup('Overview:')
+    .addHelpText(
+      'after',
+      `
+An embedded PGlite target is checked from its files (PG_VERSION, pg_control's CRC, no server or opsctl process
+holding it) without booting PostgreSQL; --deep opens it and asks the server its version.
+
+Examples:
+  opsctl status
+  opsctl status --json --target local --deep`,
+    )
     .action(
       action({
         operation: 'status',
-        input: (_args, o) => ({ timeoutMs: finiteNumber(o.timeout, '--timeout'), targets: texts(o.target) }),
+        input: (_args, o) => ({
+          timeoutMs: finiteNumber(o.timeout, '--timeout'),
+          targets: texts(o.target),
+          deep: o.deep === true,
+        }),
         render: renderStatus,
         exitCode: (r) => (r.components.some((c) => c.status === 'down') ? 1 : 0),
       }),
