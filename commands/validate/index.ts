@@ -9,6 +9,8 @@ import { fail, type CheckOutcome, type CheckResult, type CheckStatus } from './t
 export interface ValidateResult {
   env: (typeof ENVIRONMENTS)[number];
   ok: boolean;
+  /** True when no check ran at all: the gate then fails with exit 2 ("no checks selected"). */
+  noChecks?: boolean;
   counts: Record<CheckStatus, number>;
   groups: string[];
   checks: CheckResult[];
@@ -38,7 +40,10 @@ export const validate = defineOperation({
         hint: `Groups: ${known.join(', ')}.`,
       });
     }
-    const groups = CHECK_GROUPS.filter((g) => !input.only?.length || input.only.includes(g.id));
+    // A config that does not load fails the gate whatever --only says: its group always runs then.
+    const groups = CHECK_GROUPS.filter(
+      (g) => !input.only?.length || input.only.includes(g.id) || (input.configError && g.id === 'config'),
+    );
     const started = Date.now();
     const checks: CheckResult[] = [];
     for (const group of groups) {
@@ -72,16 +77,54 @@ export const validate = defineOperation({
         );
       }
     }
-    const counts: Record<CheckStatus, number> = { pass: 0, warn: 0, fail: 0 };
-    for (const c of checks) counts[c.status] += 1;
     return {
       env,
-      ok: counts.fail === 0,
-      counts,
-      groups: groups.map((g) => g.id),
-      checks,
+      ...verdict(
+        checks,
+        groups.map((g) => g.id),
+        noChecksReason(ctx.signal.aborted, input.only),
+      ),
       startedAt: new Date(started).toISOString(),
       durationMs: Date.now() - started,
     };
   },
 });
+
+function noChecksReason(aborted: boolean, only: string[] | undefined): string {
+  if (aborted) return 'interrupted before any check ran';
+  return `no checks ran for ${only?.length ? `--only ${only.join(' ')}` : 'this configuration'}`;
+}
+
+/**
+ * The gate's verdict over the checks that ran. A run that checked nothing proves nothing: it is never "safe" but a
+ * usage problem (exit 2), reported as a failed check so the JSON and the JUnit file say so too.
+ */
+export function verdict(
+  ran: CheckResult[],
+  groups: string[],
+  noChecksReason: string,
+): Pick<ValidateResult, 'ok' | 'noChecks' | 'counts' | 'groups' | 'checks'> {
+  const noChecks = ran.length === 0;
+  const checks: CheckResult[] = noChecks
+    ? [
+        {
+          group: 'validate',
+          durationMs: 0,
+          ...fail(
+            'no checks selected',
+            noChecksReason,
+            `Select groups that have something to check: ${CHECK_GROUPS.map((g) => g.id).join(', ')}.`,
+          ),
+        },
+      ]
+    : ran;
+  const counts: Record<CheckStatus, number> = { pass: 0, warn: 0, fail: 0 };
+  for (const c of checks) counts[c.status] += 1;
+  return {
+    ok: counts.fail === 0,
+    noChecks,
+    counts,
+    groups: noChecks ? [...groups, 'validate'] : groups,
+    checks,
+  };
+}

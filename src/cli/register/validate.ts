@@ -58,7 +58,7 @@ Examples:
           mkdirSync(dirname(file), { recursive: true });
           writeFileSync(file, toJunit(result));
         },
-        exitCode: (r) => (r.ok ? 0 : 1),
+        exitCode: (r) => (r.noChecks ? 2 : r.ok ? 0 : 1),
       }),
     );
 }
@@ -79,6 +79,10 @@ function renderCheck(check: CheckResult, out: TextOut): void {
 function renderSummary(result: ValidateResult, out: TextOut): void {
   out.line();
   const { pass, warn, fail } = result.counts;
+  if (result.noChecks) {
+    out.line(`${out.c.red(`NOT safe to ship to ${result.env}`)}: no checks selected (${result.checks[0]?.reason})`);
+    return;
+  }
   const verdict = result.ok
     ? out.c.green(`safe to ship to ${result.env}`)
     : out.c.red(`NOT safe to ship to ${result.env}`);
