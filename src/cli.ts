@@ -7,6 +7,7 @@ import { REGISTRARS } from './cli/register/index.js';
 import { createSession, loadForSession } from './cli/session.js';
 import { reportError } from './cli/exit.js';
 import { registerHelpAndVersion, unknownCommand } from './cli/builtins.js';
+import { attachExamples } from './cli/examples.js';
 import { suggestCommand } from './cli/tree.js';
 
 export function buildProgram(): Command {
@@ -53,6 +54,7 @@ Examples:
     if (word !== undefined) unknownCommand(command, word, suggestCommand(command, word));
     await openConsole(command);
   });
+  attachExamples(program);
   shareGlobalOptions(program);
   return program;
 }

@@ -87,3 +87,24 @@ export function commandPath(command: Command): string {
   for (let c: Command | null = command; c; c = c.parent) names.unshift(c.name());
   return names.join(' ');
 }
+
+/**
+ * A command's help exactly as `--help` prints it (text added with addHelpText included), at a fixed width and without
+ * colour, for docs/cli.md and the tests.
+ */
+export function helpText(command: Command, width = 100): string {
+  let text = '';
+  const saved = command.configureOutput();
+  command.configureOutput({
+    ...saved,
+    writeOut: (s) => (text += s),
+    getOutHelpWidth: () => width,
+    getOutHasColors: () => false,
+  });
+  try {
+    command.outputHelp();
+  } finally {
+    command.configureOutput(saved);
+  }
+  return text;
+}
