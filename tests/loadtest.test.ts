@@ -1,4 +1,5 @@
 import { writeFileSync } from 'node:fs';
+import { createServer, type AddressInfo, type Socket } from 'node:net';
 import { join } from 'node:path';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
@@ -8,7 +9,7 @@ import { runLoad } from '../src/loadtest/engine.js';
 import { Recorder, classifyError } from '../src/loadtest/recorder.js';
 import type { ClosedModel, EnginePlan } from '../src/loadtest/types.js';
 import { runClosedAutocannon } from '../src/loadtest/engine-autocannon.js';
-import { evaluateThresholds, parseThreshold } from '../src/loadtest/thresholds.js';
+import { evaluateThresholds, parseThreshold, withErrorRateGate } from '../src/loadtest/thresholds.js';
 import { startSampleServer } from '../src/loadtest/sample-server.js';
 import type { LoadTestRun } from '../src/loadtest/store.js';
 import { configSchema } from '../src/config/schema.js';
@@ -178,6 +179,7 @@ test('per-second samples hold only their own second: percentiles come from subtr
 test('thresholds: grammar, units and verdicts', () => {
   const run = {
     requests: 1000,
+    responses: 997,
     rps: 250,
     latency: { min: 1, mean: 50, stdev: 5, p50: 40, p90: 90, p95: 120, p99: 300, p999: 400, max: 900 },
     errors: { timeout: 2, refused: 0, reset: 1, other: 0 },
@@ -213,6 +215,91 @@ test('thresholds: grammar, units and verdicts', () => {
     configSchema.safeParse({ loadtest: { profiles: { api: { url: 'http://x/', model: 'open' } } } }).success,
     'an open profile needs a rate',
   );
+});
+
+test('a dead service never passes: no answers make latency gates fail, timeouts count at their timeout, rps is answered/s', async () => {
+  // Accepts connections and never answers (the issue's reproduction: p95 = 0 ms, rps 19.5, PASSED, exit 0).
+  const sockets = new Set<Socket>();
+  const dead = createServer((socket) => {
+    sockets.add(socket);
+    socket.on('error', () => undefined);
+  });
+  await new Promise<void>((resolve) => dead.listen(0, '127.0.0.1', resolve));
+  const url = `http://127.0.0.1:${(dead.address() as AddressInfo).port}/`;
+  try {
+    const dir = workspace({});
+    const r = await runCli(
+      [
+        'loadtest',
+        'run',
+        url,
+        '-c',
+        '4',
+        '-d',
+        '2s',
+        '-w',
+        '0s',
+        '-t',
+        '200ms',
+        '--threshold',
+        'p95<150ms',
+        '--threshold',
+        'rps>10',
+        '--json',
+      ],
+      { cwd: dir },
+    );
+    assert.is(r.code, 1, `a dead service fails the gate: ${r.stdout}${r.stderr}`);
+    const run = JSON.parse(r.stdout) as LoadTestRun;
+    assert.is(run.responses, 0);
+    assert.is(run.rps, 0, 'rps counts answered requests only');
+    assert.ok((run.sentRps ?? 0) > 10, `the requests sent are reported apart: ${run.sentRps}`);
+    assert.ok(run.latency.p95 >= 200, `timed-out requests count at their timeout: p95 ${run.latency.p95}`);
+    assert.equal(
+      run.thresholds.map((t) => [t.text, t.passed]),
+      [
+        ['p95<150ms', false],
+        ['rps>10', false],
+        ['errors<=50%', false],
+      ],
+    );
+    assert.match(run.thresholds[0]!.message, /undefined: no request was answered/);
+    const text = await runCli(['loadtest', 'run', url, '-c', '2', '-d', '1s', '-w', '0s', '-t', '200ms'], { cwd: dir });
+    assert.is(text.code, 1, 'no thresholds set: over 50% errors still fails');
+    assert.match(text.stdout, /0\.0\/s answered \(\d+(\.\d+)?\/s sent\)/);
+    assert.match(text.stdout, /BREACHED: errors<=50%/);
+    const allowed = await runCli(
+      ['loadtest', 'run', url, '-c', '2', '-d', '1s', '-w', '0s', '-t', '500ms', '--max-error-rate', '100', '--json'],
+      { cwd: dir },
+    );
+    assert.is(allowed.code, 0, `--max-error-rate 100 turns the default gate off: ${allowed.stdout}`);
+  } finally {
+    for (const s of sockets) s.destroy();
+    await new Promise((resolve) => dead.close(resolve));
+  }
+  // Refused connections: nothing answered and no timeout, so the percentiles are undefined, not 0.
+  const results = evaluateThresholds([parseThreshold('p99<1s'), parseThreshold('errors<60%')], {
+    requests: 10,
+    responses: 0,
+    rps: 0,
+    latency: { min: 0, mean: 0, stdev: 0, p50: 0, p90: 0, p95: 0, p99: 0, p999: 0, max: 0 },
+    errors: { timeout: 0, refused: 10, reset: 0, other: 0 },
+    non2xx: 0,
+  });
+  assert.equal(
+    results.map((t) => t.passed),
+    [false, false],
+  );
+  // A profile may allow more errors; an errors % threshold replaces the default gate.
+  assert.equal(
+    withErrorRateGate([], 80).map((t) => t.text),
+    ['errors<=80%'],
+  );
+  assert.equal(
+    withErrorRateGate([parseThreshold('errors<90%')]).map((t) => t.text),
+    ['errors<90%'],
+  );
+  assert.equal(withErrorRateGate([], 100), []);
 });
 
 function workspace(profiles: Record<string, unknown>) {
@@ -261,8 +348,9 @@ test('CLI: a profile whose thresholds hold exits 0; a breach exits 1 and names i
     const cliRun = JSON.parse(cli.stdout) as LoadTestRun;
     assert.equal(
       cliRun.thresholds.map((t) => t.text),
-      ['non2xx=0', 'p95<5s'],
+      ['non2xx=0', 'p95<5s', 'errors<=50%'],
     );
+    assert.is(cliRun.thresholds[2]!.implicit, true, 'the default error-rate gate is marked as such');
     assert.is(cliRun.plan.connections, 3);
     assert.is(cli.code, 1, 'non2xx=0 still breaches');
 

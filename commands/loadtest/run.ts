@@ -27,6 +27,8 @@ export const loadtestRunInput = z.object({
   rate: z.number().positive().max(1_000_000).optional(),
   warmup: z.string().optional(),
   thresholds: z.array(z.string()).optional(),
+  /** Fail a run whose error rate is over this percent (default the profile's maxErrorRate, 50; 100 = never). */
+  maxErrorRate: z.number().min(0).max(100).optional(),
   /** Where a relative --body-file is read from (the CLI's working directory). */
   cwd: z.string().optional(),
 });
@@ -91,6 +93,7 @@ export const loadtestRun = defineOperation({
       requests: result.requests,
       responses: result.responses,
       rps: result.rps,
+      sentRps: result.sentRps,
       bytesRead: result.bytesRead,
       latency: result.latency,
       statusCodes: result.statusCodes,

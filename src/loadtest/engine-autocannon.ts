@@ -11,7 +11,7 @@ import type { ClosedModel, EnginePlan, EngineResult } from './types.js';
  */
 export async function runClosedAutocannon(plan: EnginePlan<ClosedModel>): Promise<EngineResult> {
   const model = plan.model;
-  const rec = new Recorder();
+  const rec = new Recorder(plan.timeoutMs);
   const base = {
     url: plan.url,
     method: plan.method,

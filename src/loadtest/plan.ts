@@ -5,7 +5,7 @@ import { parseDuration } from '../config/sections/common.js';
 import type { LoadtestProfile } from '../config/sections/loadtest.js';
 import { NotFoundError, UsageError } from '../errors.js';
 import type { LoadModel } from './types.js';
-import { parseThreshold, type Threshold } from './thresholds.js';
+import { parseThreshold, withErrorRateGate, type Threshold } from './thresholds.js';
 
 /** What the caller asked for on top of (or instead of) a profile: the CLI flags, the pane, the demo. */
 export interface RunRequest {
@@ -23,6 +23,7 @@ export interface RunRequest {
   rate?: number | undefined;
   warmup?: string | undefined;
   thresholds?: string[] | undefined;
+  maxErrorRate?: number | undefined;
 }
 
 export interface ResolvedPlan {
@@ -67,9 +68,9 @@ export function resolvePlan(config: Config, request: RunRequest, cwd = process.c
   const model = loadModel(request, profile);
   const timeoutMs = duration(request.timeout, '--timeout') ?? duration(profile?.timeout, 'timeout') ?? 10_000;
   const warmupMs = duration(request.warmup, '--warmup') ?? duration(profile?.warmup, 'warmup') ?? 1000;
-  const thresholds = mergeThresholds(
-    (profile?.thresholds ?? []).map(parseThreshold),
-    (request.thresholds ?? []).map(parseThreshold),
+  const thresholds = withErrorRateGate(
+    mergeThresholds((profile?.thresholds ?? []).map(parseThreshold), (request.thresholds ?? []).map(parseThreshold)),
+    request.maxErrorRate ?? profile?.maxErrorRate,
   );
   return {
     profile: request.profile ?? null,

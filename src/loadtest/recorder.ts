@@ -49,6 +49,9 @@ export class Recorder {
   samples: SecondSample[] = [];
   lastRps = 0;
 
+  /** `timeoutMs`: the latency a timed-out request counts at when its engine cannot say (autocannon's reqError). */
+  constructor(readonly timeoutMs?: number) {}
+
   response(counted: boolean, status: number, latencyMs: number, bytes: number): void {
     if (!counted) {
       this.warmup++;
@@ -66,12 +69,18 @@ export class Recorder {
     }
   }
 
-  failure(counted: boolean, error: unknown): void {
+  /**
+   * A request that got no answer. A timed-out one counts in the latency at its timeout (`latencyMs`, else the run's
+   * timeout), as wrk2 and k6 count them: a server that never answers has a latency of at least the timeout, not none.
+   */
+  failure(counted: boolean, error: unknown, latencyMs?: number): void {
     if (!counted) {
       this.warmup++;
       return;
     }
     const kind = classifyError(error);
+    const timedOutAt = kind === 'timeout' ? (latencyMs ?? this.timeoutMs) : undefined;
+    if (timedOutAt !== undefined) recordMs(this.histogram, timedOutAt);
     this.errors[kind]++;
     this.failures++;
     this.errorSamples[kind] ??= describeError(error);
@@ -106,11 +115,13 @@ export class Recorder {
   result(durationMs: number): EngineResult {
     if (this.secondRequests > 0) this.closeSecond();
     const requests = this.completed;
+    const perSecond = (n: number) => Math.round((n / durationMs) * 1000 * 10) / 10;
     return {
       requests,
       responses: this.responses,
       durationMs: Math.round(durationMs),
-      rps: Math.round((requests / durationMs) * 1000 * 10) / 10,
+      rps: perSecond(this.responses),
+      sentRps: perSecond(requests),
       bytesRead: this.bytesRead,
       latency: summarize(this.histogram),
       histogram: this.histogram,

@@ -21,7 +21,7 @@ export interface ModelHooks {
  * starts.
  */
 export class LoadRun<M extends LoadModel = LoadModel> {
-  readonly rec = new Recorder();
+  readonly rec: Recorder;
   readonly model: M;
   readonly dispatchers: Dispatcher[];
   readonly t0 = performance.now();
@@ -47,6 +47,7 @@ export class LoadRun<M extends LoadModel = LoadModel> {
     connect: (origin: string, options: Client.Options) => Dispatcher[],
   ) {
     this.model = plan.model;
+    this.rec = new Recorder(plan.timeoutMs);
     if (!this.model.requests && !this.model.durationMs)
       throw new Error('a load run needs a request count or a duration');
     const dispatch = dispatchFor(plan);
@@ -89,7 +90,7 @@ export class LoadRun<M extends LoadModel = LoadModel> {
       this.inFlight--;
       const now = performance.now();
       if (counted) this.lastCompletion = now;
-      if (error) this.rec.failure(counted, error);
+      if (error) this.rec.failure(counted, error, now - startedAt);
       else this.rec.response(counted, status, now - startedAt, bytes);
       if (this.inFlight === 0 && this.resolveDrained) this.resolveDrained();
       then?.();

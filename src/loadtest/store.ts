@@ -29,7 +29,10 @@ export interface LoadTestRun {
   durationMs: number;
   requests: number;
   responses: number;
+  /** Answered requests per second. */
   rps: number;
+  /** Requests finished per second, answered or not (absent on runs stored before it was recorded). */
+  sentRps?: number;
   bytesRead: number;
   latency: LatencySummary;
   statusCodes: Record<string, number>;

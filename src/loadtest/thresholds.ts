@@ -29,9 +29,12 @@ export interface Threshold {
   /** In ms for latencies, req/s for rps, a count or a percent (see `percent`) for errors. */
   value: number;
   percent: boolean;
+  /** Not written by the operator: the default error-rate gate (see DEFAULT_MAX_ERROR_RATE). */
+  implicit?: boolean;
 }
 
 export interface ThresholdResult extends Threshold {
+  /** NaN (null once stored) when the metric is undefined: a latency percentile over no answers. */
   actual: number;
   passed: boolean;
   /** e.g. `p95 = 212.4 ms, over 150 ms` */
@@ -40,6 +43,8 @@ export interface ThresholdResult extends Threshold {
 
 export interface MeasuredRun {
   requests: number;
+  /** Requests answered (any status): percentiles over none are undefined. */
+  responses: number;
   rps: number;
   latency: LatencySummary;
   errors: { timeout: number; refused: number; reset: number; other: number };
@@ -126,8 +131,24 @@ const WORDS: Record<ThresholdOp, string> = {
   '=': 'not',
 };
 
+/** A run whose error rate is over this percent fails unless the profile (maxErrorRate) or an errors % threshold says otherwise. */
+export const DEFAULT_MAX_ERROR_RATE = 50;
+
+/**
+ * The gates a run is judged by: the operator's thresholds, plus `errors<=N%` (N = `maxErrorRate`, default 50) unless
+ * they set an `errors` percentage themselves. `maxErrorRate: 100` turns the implicit gate off.
+ */
+export function withErrorRateGate(thresholds: Threshold[], maxErrorRate = DEFAULT_MAX_ERROR_RATE): Threshold[] {
+  if (maxErrorRate >= 100 || thresholds.some((t) => t.metric === 'errors' && t.percent)) return thresholds;
+  return [...thresholds, { ...parseThreshold(`errors<=${maxErrorRate}%`), implicit: true }];
+}
+
 export function evaluateThresholds(thresholds: Threshold[], run: MeasuredRun): ThresholdResult[] {
   return thresholds.map((t) => {
+    if (LATENCY.has(t.metric) && run.responses === 0) {
+      // Percentiles over zero answers are undefined, not 0: a latency gate cannot pass on a run nothing answered.
+      return { ...t, actual: Number.NaN, passed: false, message: `${t.metric} undefined: no request was answered` };
+    }
     const actual = actualOf(t, run);
     const passed = holds(t.op, actual, t.value);
     const name = t.metric === 'errors' && t.percent ? 'error rate' : t.metric;

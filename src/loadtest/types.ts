@@ -57,8 +57,12 @@ export interface EngineResult {
   /** Requests answered (any status). */
   responses: number;
   durationMs: number;
+  /** Answered requests (any status) per second of the measured window. */
   rps: number;
+  /** Requests finished per second, answered or not (transport errors and timeouts included). */
+  sentRps: number;
   bytesRead: number;
+  /** Over the answers plus the timed-out requests (at their timeout); all zero when neither happened. */
   latency: LatencySummary;
   histogram: LatencyHistogram;
   statusCodes: Record<string, number>;

@@ -41,7 +41,7 @@ export const loadtestsChecks: CheckGroup = {
               `Run \`opsctl loadtest run --profile ${name}\` before the deploy.`,
             ),
           );
-        } else if (profile.thresholds.length === 0 && run.thresholds.length === 0) {
+        } else if (profile.thresholds.length === 0 && !run.thresholds.some((t) => !t.implicit)) {
           emit(
             fail(
               check,
@@ -62,7 +62,10 @@ export const loadtestsChecks: CheckGroup = {
           emit(
             pass(
               check,
-              `last run ${run.id} passed ${run.thresholds.map((t) => t.text).join(', ')}: ${rate(run.rps)}, p95 ${latency(run.latency.p95)}`,
+              `last run ${run.id} passed ${run.thresholds
+                .filter((t) => !t.implicit)
+                .map((t) => t.text)
+                .join(', ')}: ${rate(run.rps)}, p95 ${latency(run.latency.p95)}`,
             ),
           );
         }

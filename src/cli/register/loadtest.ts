@@ -44,6 +44,7 @@ function runInput([url]: string[], o: Options): InputFor<'loadtest.run'> {
     rate: positiveNumber(o.rate, '--rate'),
     ...(o.closed ? { model: 'closed' } : {}),
     warmup: text(o.warmup),
+    maxErrorRate: finiteNumber(o.maxErrorRate, '--max-error-rate'),
     thresholds: texts(o.threshold)
       ?.flatMap((t) => t.split(','))
       .filter(Boolean),
@@ -75,6 +76,10 @@ export function registerLoadtest(program: Command): void {
     .option('--closed', 'closed model even when the profile sets a rate')
     .option('-w, --warmup <duration>', 'warm-up before the measured run, not counted (default 1s; 0s for none)')
     .option('--threshold <expr>', 'p95<150ms, rps>200, errors<1%, non2xx=0 (repeatable or comma-separated)', collect)
+    .option(
+      '--max-error-rate <percent>',
+      'fail when more than this percent of requests fail, thresholds or not (default 50; 100 = never)',
+    )
     .addHelpText(
       'after',
       `
@@ -83,6 +88,9 @@ Closed model (default): like ab/autocannon, each connection sends its next reque
 Open model (--rate): requests are due at a fixed rate whatever the server does, and latency counts from each request's
 due time, so a server that stalls shows it in the percentiles (no coordinated omission, like wrk2).
 Errors by kind: timeout, refused, reset, other; non-2xx answers count as errors too. Every run is stored.
+rps is answered requests per second (the requests sent are reported beside it); a timed-out request counts in the
+latency at its timeout; a latency threshold fails when nothing was answered; a run with over 50% errors fails
+(--max-error-rate, or an errors<N% threshold, says otherwise).
 
 Examples:
   opsctl loadtest run http://127.0.0.1:8080/health --connections 50 -d 30s --threshold "p95<150ms" --threshold "non2xx=0"
@@ -156,14 +164,17 @@ function renderRun(r: LoadTestRun, out: TextOut): void {
       'requests',
       `${count(r.requests)} in ${duration(r.durationMs)}${r.sentRate !== undefined ? ` (sent at ${rate(r.sentRate)})` : ''}`,
     ],
-    ['throughput', rate(r.rps)],
+    ['throughput', `${rate(r.rps)} answered${r.sentRps !== undefined ? ` (${rate(r.sentRps)} sent)` : ''}`],
     [
       'latency',
-      `p50 ${latency(r.latency.p50)}  p90 ${latency(r.latency.p90)}  p95 ${latency(r.latency.p95)}  p99 ${latency(r.latency.p99)}  p99.9 ${latency(r.latency.p999)}  max ${latency(r.latency.max)}`,
+      r.responses === 0 && r.errors.timeout === 0
+        ? 'undefined (no request was answered)'
+        : `p50 ${latency(r.latency.p50)}  p90 ${latency(r.latency.p90)}  p95 ${latency(r.latency.p95)}  p99 ${latency(r.latency.p99)}  p99.9 ${latency(r.latency.p999)}  max ${latency(r.latency.max)}`,
     ],
     [
       '',
-      out.c.dim(r.plan.model === 'open' ? "from each request's intended send time" : "from each request's send time"),
+      out.c.dim(r.errors.timeout > 0 ? 'timed-out requests count at their timeout; ' : '') +
+        out.c.dim(r.plan.model === 'open' ? "from each request's intended send time" : "from each request's send time"),
     ],
     [
       'status codes',
@@ -186,7 +197,7 @@ function renderRun(r: LoadTestRun, out: TextOut): void {
   const breached = r.thresholds.filter((t) => !t.passed);
   out.line(
     r.passed
-      ? out.c.green(r.thresholds.length ? 'PASSED: every threshold held' : 'done (no thresholds set)')
+      ? out.c.green(r.thresholds.some((t) => !t.implicit) ? 'PASSED: every threshold held' : 'done (no thresholds set)')
       : out.c.red(`BREACHED: ${breached.map((t) => t.text).join(', ')}`),
   );
 }

@@ -43,6 +43,11 @@ export const loadtestProfileSchema = z
     /** Sent before the measured run, on the same connections, and not counted. */
     warmup: durationSchema.default('1s'),
     thresholds: z.array(thresholdSchema).default([]),
+    /**
+     * A run whose error rate (transport errors plus non-2xx, percent of requests) is over this fails even without an
+     * errors threshold; 100 turns the gate off. An `errors<N%` threshold replaces it.
+     */
+    maxErrorRate: z.number().min(0).max(100).default(50),
     /** `opsctl validate` fails unless the last run of this profile passed its thresholds. */
     gate: z.boolean().default(false),
   })
