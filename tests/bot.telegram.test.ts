@@ -29,6 +29,7 @@ const runItem = (
   rowsRejected: 0,
   unavailable: [],
   error: null,
+  orphanReason: null,
   progress: null,
   ...r,
 });

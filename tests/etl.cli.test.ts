@@ -135,6 +135,17 @@ test('a lock left by a killed run (kill -9) is taken over at once, and its run i
   holder.kill('SIGKILL');
   await new Promise((r) => holder.once('exit', r));
 
+  // Dead before anything closed it: the history names it orphaned, in text and JSON, with the reason.
+  const dead = await runCli(['etl', 'history', '--status', 'orphaned', '--json'], ws);
+  const deadRuns = (JSON.parse(dead.stdout) as { runs: Array<{ id: number; status: string; orphanReason: string }> })
+    .runs;
+  assert.equal(
+    deadRuns.map((r) => [r.id, r.status]),
+    [[1, 'orphaned']],
+  );
+  assert.match(deadRuns[0]!.orphanReason, new RegExp(`process ${holder.pid} on .* exited without finishing the run`));
+  assert.match((await runCli(['etl', 'history'], ws)).stdout, /\borphaned\b.*exited without finishing/);
+
   const next = await runCli(['etl', 'run', '-q', '--json'], ws);
   assert.not.match(next.stderr, /not started/);
   const doc = JSON.parse(next.stdout) as {

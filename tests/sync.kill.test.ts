@@ -3,6 +3,7 @@ import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import type { SyncCleanupResult } from '../commands/sync/cleanup.js';
 import type { SyncRunResult } from '../commands/sync/run.js';
+import type { SyncStatusResult } from '../commands/sync/status.js';
 import { BIN } from './helpers/cli.js';
 import { createPgDatabase, pgQuery, type TempDatabase } from './helpers/databases.js';
 import { json, pgRows, syncWorkspace, type SyncWorkspace } from './helpers/sync.js';
@@ -117,11 +118,31 @@ for (const [label, nType] of [
     );
     assert.equal(await pgQuery(killed.url, 'SELECT watermark FROM etl_watermarks'), [], 'no watermark committed');
 
+    // The second run took over the first one's lock, which closed the first killed run as failed; the second killed
+    // run is named orphaned until something closes it.
+    const status = json<SyncStatusResult>(await wsKilled.cli(['sync', 'status', '--json']));
+    assert.equal(
+      status.orphanedRuns.map((r) => r.status),
+      ['orphaned'],
+    );
+    assert.match(status.orphanedRuns[0]!.orphanReason!, new RegExp(`process ${b.pid} on .* exited without finishing`));
     const cleanup = await wsKilled.cli(['sync', 'cleanup', '--json']);
     assert.is(cleanup.code, 0, cleanup.stderr);
     const failed = json<SyncCleanupResult>(cleanup).failed;
-    assert.is(failed.length, 2, 'both killed runs become failed');
+    assert.equal(
+      failed.map((r) => r.id),
+      [status.orphanedRuns[0]!.id],
+    );
     assert.match(failed[0]!.error!, /exited without finishing the run/);
+    const history = json<{ runs: Array<{ status: string; error: string | null }> }>(
+      await wsKilled.cli(['etl', 'history', '--json']),
+    );
+    assert.equal(
+      history.runs.map((r) => r.status),
+      ['failed', 'failed'],
+      'both killed runs are failed',
+    );
+    assert.match(history.runs[1]!.error!, /exited without finishing the run; closed when sync\.run took over lock/);
 
     const rerun = await wsKilled.cli(['sync', 'run', '--json'], { timeoutMs: 300_000 });
     assert.is(rerun.code, 0, rerun.stderr);

@@ -1,7 +1,7 @@
 import type { TargetConfig } from '../../src/config/schema.js';
 import { getBackup, listBackups, type BackupEntry } from '../../src/backups/catalog.js';
 import { CancelledError, errorMessage, NotFoundError } from '../../src/errors.js';
-import { finishRun, startRun } from '../../src/state/runs.js';
+import { finishRun, heartbeatRun, startRun } from '../../src/state/runs.js';
 import type { OperationContext } from '../operation.js';
 
 export function targetConfig(ctx: OperationContext, name: string): TargetConfig {
@@ -40,6 +40,9 @@ export async function asRun<T>(
 ): Promise<T> {
   const store = await ctx.state();
   const run = await startRun(store, { operation, pipeline: target, trigger: ctx.trigger });
+  // A heartbeat, so a long backup on another host is never taken for an orphaned run.
+  const heartbeat = setInterval(() => void heartbeatRun(store, run.id).catch(() => undefined), 15_000);
+  heartbeat.unref();
   try {
     const result = await fn();
     const failed = failure(result);
@@ -55,5 +58,7 @@ export async function asRun<T>(
       error: errorMessage(error),
     }).catch(() => undefined);
     throw error;
+  } finally {
+    clearInterval(heartbeat);
   }
 }

@@ -1,12 +1,12 @@
 import { z } from 'zod';
-import { countRuns, listRuns, RUN_STATUSES } from '../../src/state/runs.js';
+import { countRuns, listRuns, RUN_STATES } from '../../src/state/runs.js';
 import { defineOperation } from '../operation.js';
 import { toRunListItem, type RunListItem } from './summary.js';
 
 export const etlHistoryInput = z.strictObject({
   limit: z.number().int().min(1).max(1000).optional(),
   pipeline: z.string().min(1).optional(),
-  status: z.enum(RUN_STATUSES).optional(),
+  status: z.enum(RUN_STATES).optional(),
   /** Keyset pagination: only runs older than this run id (the previous page's `nextBeforeId`). */
   beforeId: z.number().int().positive().optional(),
 });

@@ -1,5 +1,5 @@
 import type { TableOutcome } from '../../src/pipelines/types.js';
-import type { Run, RunStatus } from '../../src/state/runs.js';
+import type { Run, RunState } from '../../src/state/runs.js';
 
 /** One pipeline run as the history, the Runs pane and the bot list it: the run record plus its row totals. */
 export interface RunListItem {
@@ -8,7 +8,9 @@ export interface RunListItem {
   /** The pipeline kind recorded when the run started (spotify, sync), null for runs recorded without one. */
   kind: string | null;
   operation: string;
-  status: RunStatus;
+  /** Stored status, or `orphaned`: stored as running but its process is provably gone (see orphanReason). */
+  status: RunState;
+  orphanReason: string | null;
   trigger: string;
   host: string;
   pid: number;
@@ -44,6 +46,7 @@ export function toRunListItem(run: Run): RunListItem {
     kind: typeof summary.kind === 'string' ? summary.kind : null,
     operation: run.operation,
     status: run.status,
+    orphanReason: run.orphanReason,
     trigger: run.trigger,
     host: run.host,
     pid: run.pid,

@@ -1,7 +1,6 @@
 import { z } from 'zod';
 import { syncPipelines } from '../../src/pipelines/sync/tables.js';
-import { failOrphanedRuns, finishRun, listRuns, type Run } from '../../src/state/runs.js';
-import { isProcessAlive } from '../../src/util/process.js';
+import { failOrphanedRuns, listRuns, type Run } from '../../src/state/runs.js';
 import { defineOperation } from '../operation.js';
 
 export interface SyncCleanupResult {
@@ -22,29 +21,11 @@ export const syncCleanup = defineOperation({
   input: z.object({ staleAfterMs: z.number().int().min(1000).optional() }),
   async run(ctx, input): Promise<SyncCleanupResult> {
     const store = await ctx.state();
-    const failed = await failOrphanedRuns(store, {
-      operation: 'sync.run',
-      ...(input.staleAfterMs ? { staleAfterMs: input.staleAfterMs } : {}),
-    });
-    // `etl run` runs the syncs too: its runs of a sync pipeline are cleaned here as well.
+    // Sync runs, and `etl run`'s runs of a sync pipeline: every run of these pipelines whose process is gone.
     const syncs = new Set(syncPipelines(ctx.config).map(([n]) => n));
-    const staleBefore = Date.now() - (input.staleAfterMs ?? 15 * 60_000);
-    for (const run of await listRuns(store, { status: 'running', operation: 'etl.run', limit: 1000 })) {
-      if (!run.pipeline || !syncs.has(run.pipeline)) continue;
-      const alive = isProcessAlive({ host: run.host, pid: run.pid, start: null });
-      const heartbeat = new Date(run.heartbeatAt ?? run.startedAt).getTime();
-      if (alive === false || (alive === undefined && heartbeat < staleBefore)) {
-        failed.push(
-          await finishRun(store, run.id, {
-            status: 'failed',
-            error:
-              alive === false
-                ? `process ${run.pid} on ${run.host} exited without finishing the run`
-                : `no heartbeat from ${run.host} since ${run.heartbeatAt ?? run.startedAt}`,
-          }),
-        );
-      }
-    }
+    const options = input.staleAfterMs ? { staleAfterMs: input.staleAfterMs } : {};
+    const failed = await failOrphanedRuns(store, { operation: 'sync.run', ...options });
+    for (const pipeline of syncs) failed.push(...(await failOrphanedRuns(store, { pipeline, ...options })));
     const stillRunning = (await listRuns(store, { status: 'running', limit: 1000 })).filter(
       (r) => r.pipeline && syncs.has(r.pipeline),
     );

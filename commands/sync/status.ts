@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { selectSyncTables } from '../../src/pipelines/sync/tables.js';
 import { listLocks, type LockHolder } from '../../src/state/locks.js';
-import { listRuns, type Run } from '../../src/state/runs.js';
+import { listOpenRuns, type Run } from '../../src/state/runs.js';
 import { defineOperation } from '../operation.js';
 import { tableStatuses, type SyncTableStatus } from '../../src/pipelines/sync/status.js';
 
@@ -9,8 +9,13 @@ export interface SyncStatusResult {
   tables: SyncTableStatus[];
   /** Sync pipelines running now (their lock holders). */
   running: LockHolder[];
-  /** Runs still marked running: a dead process leaves these until `sync cleanup`. */
+  /** Runs of these pipelines marked running whose process may still run. */
   openRuns: Run[];
+  /**
+   * Runs marked running whose process is provably gone (status `orphaned`, with orphanReason): the next run of the
+   * pipeline, or `sync cleanup`, closes them as failed.
+   */
+  orphanedRuns: Run[];
   checkedAt: string;
 }
 
@@ -25,9 +30,13 @@ export const syncStatus = defineOperation({
     const running = (await listLocks(store)).filter(
       (l) => pipelines.has(l.name.replace(/^pipeline:/, '')) && l.name.startsWith('pipeline:'),
     );
-    const openRuns = (await listRuns(store, { status: 'running', limit: 100 })).filter(
-      (r) => r.pipeline !== null && pipelines.has(r.pipeline),
-    );
-    return { tables: await tableStatuses(store, tables), running, openRuns, checkedAt: new Date().toISOString() };
+    const open = (await listOpenRuns(store)).filter((r) => r.pipeline !== null && pipelines.has(r.pipeline));
+    return {
+      tables: await tableStatuses(store, tables),
+      running,
+      openRuns: open.filter((r) => r.status === 'running'),
+      orphanedRuns: open.filter((r) => r.status === 'orphaned'),
+      checkedAt: new Date().toISOString(),
+    };
   },
 });

@@ -42,6 +42,7 @@ export function statusIcon(status: string | undefined): string {
     case 'dirty':
     case 'drifted':
     case 'stale':
+    case 'orphaned':
       return ICON.failed;
     case 'running':
     case 'busy':

@@ -1,5 +1,6 @@
 import { collectDefaultMetrics, Counter, Gauge, Registry } from 'prom-client';
 import { num } from '../state/json.js';
+import { listOpenRuns } from '../state/runs.js';
 import type { SqlRunner } from '../state/store.js';
 import { withTimeout } from '../util/timeout.js';
 
@@ -72,7 +73,7 @@ export class BotMetrics {
     });
     this.runs = new Gauge({
       name: 'opsctl_runs',
-      help: 'Runs recorded in the state store, by operation and status',
+      help: 'Runs recorded in the state store, by operation and status (orphaned: marked running, process provably gone)',
       labelNames: ['operation', 'status'],
       registers,
     });
@@ -158,10 +159,11 @@ export class BotMetrics {
     try {
       const snapshot = await withTimeout(this.options.stateTimeoutMs ?? 2_000, 'state store', async () => {
         const db = await this.options.state();
-        const [counts, last, rows] = await Promise.all([
+        const [counts, open, last, rows] = await Promise.all([
           db.query<{ operation: string; status: string; n: number }>(
             'SELECT operation, status, COUNT(*) AS n FROM runs GROUP BY operation, status',
           ),
+          listOpenRuns(db),
           db.query<LastRunRow>(
             `SELECT operation, pipeline, status, duration_ms, finished_at FROM runs
              WHERE id IN (SELECT MAX(id) FROM runs WHERE status IN ('succeeded', 'failed') GROUP BY operation, pipeline)`,
@@ -170,7 +172,7 @@ export class BotMetrics {
             'SELECT pipeline, table_name, rows_loaded FROM execution_log WHERE id IN (SELECT MAX(id) FROM execution_log GROUP BY pipeline, table_name)',
           ),
         ]);
-        return { counts, last, rows };
+        return { counts: withOrphaned(counts, open), last, rows };
       });
       // Reset and set without an await in between, so a concurrent scrape never sees half a refresh.
       for (const g of [this.runs, this.lastDuration, this.lastSuccess, this.lastFinished, this.rowsLoaded]) g.reset();
@@ -189,4 +191,22 @@ export class BotMetrics {
       this.stateUp.set(0);
     }
   }
+}
+
+/** The stored counts with each orphaned run moved from `running` to `orphaned` (the state store's read model says which). */
+function withOrphaned(
+  counts: Array<{ operation: string; status: string; n: number }>,
+  open: Awaited<ReturnType<typeof listOpenRuns>>,
+): Array<{ operation: string; status: string; n: number }> {
+  const out = new Map(counts.map((c) => [`${c.operation}\0${c.status}`, { ...c, n: num(c.n) }]));
+  for (const run of open) {
+    if (run.status !== 'orphaned') continue;
+    const running = out.get(`${run.operation}\0running`);
+    if (running && running.n > 0) running.n -= 1;
+    const key = `${run.operation}\0orphaned`;
+    const orphaned = out.get(key) ?? { operation: run.operation, status: 'orphaned', n: 0 };
+    orphaned.n += 1;
+    out.set(key, orphaned);
+  }
+  return [...out.values()];
 }

@@ -1,6 +1,7 @@
 import { LockHeldError } from '../errors.js';
 import { currentProcess, isProcessAlive } from '../util/process.js';
 import { num, numOrNull } from './json.js';
+import { failOrphanedRuns, type Run } from './runs.js';
 import type { StateStore } from './store.js';
 
 export interface LockHolder {
@@ -13,7 +14,8 @@ export interface LockHolder {
   heartbeatAt: string;
 }
 
-export type AcquireResult = { acquired: true; tookOverFrom?: LockHolder } | { acquired: false; holder: LockHolder };
+export type AcquireResult =
+  { acquired: true; tookOverFrom?: LockHolder; closedRuns?: Run[] } | { acquired: false; holder: LockHolder };
 
 interface Row {
   name: string;
@@ -43,7 +45,8 @@ export function describeHolder(h: LockHolder): string {
 /**
  * A named lock in the state store (one per pipeline, sync table, …). A lock whose holder provably died (same host,
  * pid gone or recycled) is taken over at once; one held from another host is taken over only after its heartbeat is
- * older than `staleAfterMs`.
+ * older than `staleAfterMs`. Taking over closes, in the same transaction, the runs the gone holder left running (as
+ * failed, with the reason), whatever operation takes the lock: `etl run`, `sync run`, a watermark change, the console.
  */
 export async function acquireLock(
   store: StateStore,
@@ -58,6 +61,7 @@ export async function acquireLock(
       const rows = await tx.query<Row>('SELECT * FROM locks WHERE name = ?', [name]);
       const existing = rows[0];
       let tookOverFrom: LockHolder | undefined;
+      let closedRuns: Run[] = [];
       if (existing) {
         const mine = existing.host === me.host && num(existing.pid) === me.pid;
         const alive = isProcessAlive({ host: existing.host, pid: num(existing.pid), start: existing.process_start });
@@ -65,14 +69,23 @@ export async function acquireLock(
           alive === false ||
           (alive === undefined && Date.now() - new Date(existing.heartbeat_at).getTime() > staleAfterMs);
         if (!mine && !stale) return { acquired: false as const, holder: toHolder(existing) };
-        if (!mine) tookOverFrom = toHolder(existing);
+        if (!mine) {
+          tookOverFrom = toHolder(existing);
+          closedRuns = await failOrphanedRuns(tx, {
+            holder: { host: existing.host, pid: num(existing.pid) },
+            staleAfterMs,
+            closedBy: `closed when ${options.operation ?? 'another run'} took over lock ${name}`,
+          });
+        }
         await tx.run('DELETE FROM locks WHERE name = ?', [name]);
       }
       await tx.run(
         'INSERT INTO locks (name, host, pid, process_start, operation, run_id, acquired_at, heartbeat_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
         [name, me.host, me.pid, me.start, options.operation ?? null, options.runId ?? null, now, now],
       );
-      return tookOverFrom ? { acquired: true as const, tookOverFrom } : { acquired: true as const };
+      return tookOverFrom
+        ? { acquired: true as const, tookOverFrom, ...(closedRuns.length ? { closedRuns } : {}) }
+        : { acquired: true as const };
     },
     { lockKey: `lock:${name}` },
   );
@@ -83,7 +96,7 @@ export async function acquireLockOrThrow(
   store: StateStore,
   name: string,
   options: { operation?: string; runId?: number | null; staleAfterMs?: number; what?: string } = {},
-): Promise<{ tookOverFrom?: LockHolder }> {
+): Promise<{ tookOverFrom?: LockHolder; closedRuns?: Run[] }> {
   const result = await acquireLock(store, name, options);
   if (!result.acquired) {
     throw new LockHeldError(`${options.what ?? name} is locked by ${describeHolder(result.holder)}`, {
@@ -91,7 +104,9 @@ export async function acquireLockOrThrow(
       details: { lock: result.holder },
     });
   }
-  return result.tookOverFrom ? { tookOverFrom: result.tookOverFrom } : {};
+  return result.tookOverFrom
+    ? { tookOverFrom: result.tookOverFrom, ...(result.closedRuns ? { closedRuns: result.closedRuns } : {}) }
+    : {};
 }
 
 export async function releaseLock(store: StateStore, name: string): Promise<void> {

@@ -3,9 +3,9 @@ import { openStateStore } from '../../src/state/open.js';
 import { acquireLockOrThrow } from '../../src/state/locks.js';
 import { startRun } from '../../src/state/runs.js';
 
-const [url, pipeline] = process.argv.slice(2);
+const [url, pipeline, operation = 'etl.run'] = process.argv.slice(2);
 const store = await openStateStore(url!);
-const run = await startRun(store, { operation: 'etl.run', pipeline: pipeline!, trigger: 'cron' });
-await acquireLockOrThrow(store, `pipeline:${pipeline}`, { operation: 'etl.run', runId: run.id });
+const run = await startRun(store, { operation, pipeline: pipeline!, trigger: 'cron' });
+await acquireLockOrThrow(store, `pipeline:${pipeline}`, { operation, runId: run.id });
 process.stdout.write(`holding ${run.id}\n`);
 setInterval(() => undefined, 60_000);

@@ -33,6 +33,7 @@ function run(id: number, over: Partial<RunListItem> = {}): RunListItem {
     rowsRejected: id % 7 === 0 ? 2 : 0,
     unavailable: [],
     error: failed ? `boom ${id}` : null,
+    orphanReason: null,
     progress: null,
     ...over,
   };

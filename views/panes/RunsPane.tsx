@@ -21,6 +21,7 @@ const STATUS_COLOR: Record<string, string> = {
   failed: 'red',
   locked: 'red',
   running: 'cyan',
+  orphaned: 'magenta',
   cancelled: 'yellow',
   unavailable: 'yellow',
   skipped: 'gray',

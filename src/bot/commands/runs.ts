@@ -26,15 +26,18 @@ export function formatRun(run: RunListItem, now = Date.now()): string {
     `#${run.id}`,
     run.pipeline,
     ago(run.startedAt, now),
-    run.status === 'running' ? 'running' : run.durationMs === null ? undefined : duration(run.durationMs),
+    run.status === 'running' || run.status === 'orphaned'
+      ? run.status
+      : run.durationMs === null
+        ? undefined
+        : duration(run.durationMs),
     run.rowsLoaded ? plural(run.rowsLoaded, 'row') : undefined,
     run.rowsRejected ? `${count(run.rowsRejected)} rejected` : undefined,
     run.dryRun ? 'dry run' : undefined,
   ];
   const line = `${statusIcon(run.status)} ${esc(parts.filter(Boolean).join(' · '))}`;
-  return (run.status === 'failed' || run.status === 'cancelled') && run.error
-    ? `${line}\n    ${italic(run.error.slice(0, 160))}`
-    : line;
+  const why = run.status === 'orphaned' ? run.orphanReason : run.status !== 'succeeded' ? run.error : null;
+  return why ? `${line}\n    ${italic(why.slice(0, 160))}` : line;
 }
 
 export function formatRuns(result: EtlHistoryResult, pipeline?: string, now = Date.now()): string {

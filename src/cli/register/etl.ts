@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
 import type { ResultFor } from '../../../commands/catalog.js';
 import { redactor } from '../../log/redact.js';
-import { RUN_STATUSES } from '../../state/runs.js';
+import { RUN_STATES } from '../../state/runs.js';
 import { action } from '../action.js';
 import { oneOf, required, text, wholeNumber } from '../args.js';
 import { ago, count, duration, plural } from '../../format.js';
@@ -54,14 +54,17 @@ Examples:
     .description('Pipeline runs, newest first')
     .option('--limit <n>', 'how many runs (default 20)')
     .option('--pipeline <name>', 'only this pipeline')
-    .option('--status <status>', 'only runs with this status (running, succeeded, failed, cancelled)')
+    .option(
+      '--status <status>',
+      'only runs with this status (running, orphaned, succeeded, failed, cancelled); orphaned: marked running, process gone',
+    )
     .action(
       action({
         operation: 'etl.history',
         input: (_a, o) => ({
           limit: wholeNumber(o.limit, '--limit'),
           pipeline: text(o.pipeline),
-          status: oneOf(o.status, RUN_STATUSES, '--status'),
+          status: oneOf(o.status, RUN_STATES, '--status'),
         }),
         render: renderHistory,
       }),
@@ -115,7 +118,7 @@ function statusText(out: TextOut, status: string): string {
   const color =
     status === 'succeeded' || status === 'ok'
       ? out.c.green
-      : status === 'failed' || status === 'locked'
+      : status === 'failed' || status === 'locked' || status === 'orphaned'
         ? out.c.red
         : status === 'running'
           ? out.c.cyan
@@ -166,7 +169,7 @@ export function renderHistory(r: EtlHistoryResult, out: TextOut): void {
       { header: 'LOADED', value: (x) => count(x.rowsLoaded), align: 'right' },
       { header: 'REJECTED', value: (x) => count(x.rowsRejected), align: 'right' },
       { header: 'TRIGGER', value: (x) => x.trigger },
-      { header: 'ERROR', value: (x) => (x.error ?? '').replace(/\s+/g, ' ').slice(0, 60) },
+      { header: 'ERROR', value: (x) => (x.error ?? x.orphanReason ?? '').replace(/\s+/g, ' ').slice(0, 60) },
     ],
     { empty: '(no pipeline runs yet: opsctl etl run)' },
   );
@@ -185,6 +188,11 @@ function renderShow(r: EtlShowResult, out: TextOut): void {
       `${count(run.rowsExtracted)} extracted, ${count(run.rowsLoaded)} loaded, ${count(run.rowsRejected)} rejected`,
     ],
     ...(run.error ? ([['error', out.c.red(run.error)]] as Array<[string, unknown]>) : []),
+    ...(run.orphanReason
+      ? ([
+          ['orphaned', `${out.c.red(run.orphanReason)} (the next run of ${run.pipeline} closes it as failed)`],
+        ] as Array<[string, unknown]>)
+      : []),
   ]);
   out.line();
   out.table(

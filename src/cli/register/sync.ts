@@ -59,11 +59,16 @@ Examples:
           renderWatermarkTable(r.tables, out);
           for (const l of r.running)
             out.line(`running: ${l.name.replace(/^pipeline:/, '')} by pid ${l.pid} on ${l.host} since ${l.acquiredAt}`);
-          const orphans = r.openRuns.filter((run) => !r.running.some((l) => l.runId === run.id || l.pid === run.pid));
-          if (orphans.length)
+          for (const run of r.orphanedRuns)
             out.line(
-              out.c.yellow(
-                `${plural(orphans.length, 'run')} still marked running: \`opsctl sync cleanup\` marks those of dead processes failed`,
+              out.c.red(
+                `orphaned: run ${run.id} (${run.pipeline ?? run.operation}, ${run.operation}): ${run.orphanReason}`,
+              ),
+            );
+          if (r.orphanedRuns.length)
+            out.line(
+              out.c.dim(
+                `the next run of the pipeline closes ${r.orphanedRuns.length === 1 ? 'it' : 'them'} as failed; \`opsctl sync cleanup\` does it now`,
               ),
             );
         },
