@@ -6,6 +6,7 @@ import { useTerminalSize } from './hooks/useTerminalSize.js';
 import { PANES } from './panes/index.js';
 import type { PaneDefinition } from './panes/types.js';
 import { ServicesProvider, useServices, type ConsoleServices } from './services/services.js';
+import { DetailHost } from './widgets/DetailView.js';
 import { HelpOverlay } from './widgets/HelpOverlay.js';
 import { KeyBar } from './widgets/KeyBar.js';
 import { StatusLine } from './widgets/StatusLine.js';
@@ -73,7 +74,9 @@ function Shell({ panes, initialPane }: { panes: PaneDefinition[]; initialPane: s
         {help ? <HelpOverlay onClose={() => setHelp(false)} width={columns} height={paneHeight} /> : null}
         {/* The pane stays mounted under the help, so its keys are listed there and its data keeps refreshing. */}
         <Box display={help ? 'none' : 'flex'} flexDirection="column">
-          <Pane width={columns} height={paneHeight} />
+          <DetailHost width={columns} height={paneHeight}>
+            <Pane width={columns} height={paneHeight} />
+          </DetailHost>
         </Box>
       </Box>
       <StatusLine flash={flash} width={columns} />

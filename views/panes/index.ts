@@ -15,5 +15,5 @@ export const PANES: PaneDefinition[] = [
   { id: 'migrations', title: 'Migrations', component: MigrationsPane },
   { id: 'backups', title: 'Backups', component: BackupsPane },
   { id: 'loadtests', title: 'Load tests', component: LoadTestsPane },
-  { id: 'watermarks', title: 'Watermarks', component: WatermarksPane },
+  { id: 'watermarks', title: 'Watermarks', short: 'Wmark', component: WatermarksPane },
 ];

@@ -9,5 +9,7 @@ export interface PaneProps {
 export interface PaneDefinition {
   id: string;
   title: string;
+  /** At most 5 cells, for the tab bar of a narrow terminal; derived from the title when missing. */
+  short?: string;
   component: React.ComponentType<PaneProps>;
 }
