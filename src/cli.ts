@@ -8,6 +8,7 @@ import { createSession, loadForSession } from './cli/session.js';
 import { reportError } from './cli/exit.js';
 import { registerHelpAndVersion, unknownCommand } from './cli/builtins.js';
 import { attachExamples } from './cli/examples.js';
+import { registerCompletion } from './cli/completion.js';
 import { suggestCommand } from './cli/tree.js';
 
 export function buildProgram(): Command {
@@ -38,6 +39,7 @@ Examples:
 
   for (const register of REGISTRARS) register(program);
   registerHelpAndVersion(program);
+  registerCompletion(program);
 
   program
     .command('console')

@@ -60,6 +60,11 @@ export const EXAMPLES: Record<string, Array<[command: string, note?: string]>> =
   'config check': [['opsctl -c /etc/opsctl/opsctl.config.json config check', 'exit 2 with every problem']],
   help: [['opsctl help etl run', 'the same as opsctl etl run --help']],
   version: [['opsctl version'], ['opsctl version --json']],
+  completion: [
+    ['opsctl completion bash > ~/.local/share/bash-completion/completions/opsctl'],
+    ['opsctl completion zsh > "${fpath[1]}/_opsctl"'],
+    ['opsctl completion fish > ~/.config/fish/completions/opsctl.fish'],
+  ],
   console: [['opsctl console', 'the same as a bare opsctl on a terminal']],
 };
 

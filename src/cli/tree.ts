@@ -10,6 +10,7 @@ export function walkCommands(root: Command): Array<{ path: string[]; command: Co
   const out: Array<{ path: string[]; command: Command }> = [];
   const visit = (command: Command, path: string[]) => {
     for (const sub of command.commands) {
+      if (isHidden(sub)) continue;
       const subPath = [...path, sub.name()];
       out.push({ path: subPath, command: sub });
       visit(sub, subPath);
@@ -17,6 +18,11 @@ export function walkCommands(root: Command): Array<{ path: string[]; command: Co
   };
   visit(root, []);
   return out;
+}
+
+/** Commands for the machinery (`__complete`, which the completion scripts call) stay out of help, docs and completion. */
+export function isHidden(command: Command): boolean {
+  return command.name().startsWith('__');
 }
 
 /** A leaf runs something; a group only holds subcommands. */
