@@ -103,10 +103,12 @@ async function dumpPostgres(
 ): Promise<Dumped> {
   const tool = await resolveTool(config, 'pgDump');
   const client = await target.native.connect();
+  let cleanup = () => undefined as void;
   try {
     await client.query('BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY');
     const snapshot = String((await client.query<{ s: string }>('SELECT pg_export_snapshot() AS s')).rows[0]!.s);
     const conn = pgConnection(target.url);
+    cleanup = conn.dispose;
     const dumping = streamToolToFile({
       tool: tool.path,
       args: ['--format=custom', `--snapshot=${snapshot}`, '--no-password', ...conn.args],
@@ -130,6 +132,7 @@ async function dumpPostgres(
     }
     return { tool: 'pg_dump', toolVersion: tool.version, ...dumped.value, tables: tables.value };
   } finally {
+    cleanup();
     await client.query('COMMIT').catch(() => undefined);
     client.release();
   }

@@ -36,23 +36,27 @@ async function loadInto(
   if (into.engine === 'postgres') {
     const tool = await resolveTool(config, 'pgRestore');
     const conn = pgConnection(into.url);
-    await runTool({
-      tool: tool.path,
-      args: [
-        '--no-owner',
-        '--no-privileges',
-        '--exit-on-error',
-        '--single-transaction',
-        '--no-password',
-        ...(replace ? ['--clean', '--if-exists'] : []),
-        ...conn.args,
-        backup.path,
-      ],
-      env: conn.env,
-      signal,
-      what: `pg_restore of ${backup.id}`,
-      hint: RESTORE_HINT,
-    });
+    try {
+      await runTool({
+        tool: tool.path,
+        args: [
+          '--no-owner',
+          '--no-privileges',
+          '--exit-on-error',
+          '--single-transaction',
+          '--no-password',
+          ...(replace ? ['--clean', '--if-exists'] : []),
+          ...conn.args,
+          backup.path,
+        ],
+        env: conn.env,
+        signal,
+        what: `pg_restore of ${backup.id}`,
+        hint: RESTORE_HINT,
+      });
+    } finally {
+      conn.dispose();
+    }
     return;
   }
   const tool = await resolveTool(config, 'mysql');

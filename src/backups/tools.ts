@@ -1,32 +1,51 @@
 import { createHash } from 'node:crypto';
-import { createReadStream, createWriteStream } from 'node:fs';
+import { chmodSync, createReadStream, createWriteStream, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { chmod, rename, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { Transform, type Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { execa } from 'execa';
 import type { Config } from '../config/load.js';
 import { CancelledError, OperationFailed } from '../errors.js';
-import { redactor } from '../log/redact.js';
+import { CREDENTIAL_PARAM, redactor } from '../log/redact.js';
 
-/** How a dump/restore program reaches a server: arguments without the password, the password in the environment. */
+/**
+ * How a dump/restore program reaches a server: arguments without any credential (argv is visible to every user in
+ * `ps`), the credentials in the environment or in a 0600 file only this user can read. `dispose()` removes that file.
+ */
 export interface ToolConnection {
   args: string[];
   env: Record<string, string>;
+  dispose(): void;
 }
 
-/** PostgreSQL: the URL without its password as --dbname (a conninfo URI), the password in PGPASSWORD. */
+/**
+ * PostgreSQL: the URL without its credentials as --dbname (a conninfo URI); the password (userinfo or `?password=`)
+ * in PGPASSWORD; an `sslpassword` (libpq has no environment variable for it) in a 0600 service file named by
+ * PGSERVICEFILE/PGSERVICE.
+ */
 export function pgConnection(url: string, database?: string): ToolConnection {
   const u = new URL(url);
-  const password = decodeURIComponent(u.password);
+  const password = u.password ? decodeURIComponent(u.password) : (u.searchParams.get('password') ?? '');
+  const sslPassword = u.searchParams.get('sslpassword');
   u.password = '';
+  for (const key of [...u.searchParams.keys()]) if (CREDENTIAL_PARAM.test(key)) u.searchParams.delete(key);
   if (database !== undefined) u.pathname = `/${encodeURIComponent(database)}`;
-  return { args: [`--dbname=${u.toString()}`], env: password ? { PGPASSWORD: password } : {} };
+  const env: Record<string, string> = password ? { PGPASSWORD: password } : {};
+  let dispose = () => undefined as void;
+  if (sslPassword) {
+    const file = secretFile('pg_service.conf', `[opsctl]\nsslpassword=${sslPassword.replace(/[\r\n]/g, '')}\n`);
+    Object.assign(env, { PGSERVICEFILE: file.path, PGSERVICE: 'opsctl' });
+    dispose = file.dispose;
+  }
+  return { args: [`--dbname=${u.toString()}`], env, dispose };
 }
 
 /** MySQL/MariaDB: host, port and user as options, the password in MYSQL_PWD, the database last. */
 export function mysqlConnection(url: string, database?: string): ToolConnection & { database: string } {
   const u = new URL(url.replace(/^mariadb:/i, 'mysql:'));
-  const password = decodeURIComponent(u.password);
+  const password = u.password ? decodeURIComponent(u.password) : (u.searchParams.get('password') ?? '');
   const db = database ?? decodeURIComponent(u.pathname.replace(/^\//, ''));
   return {
     args: [
@@ -36,7 +55,17 @@ export function mysqlConnection(url: string, database?: string): ToolConnection 
     ],
     env: password ? { MYSQL_PWD: password } : {},
     database: db,
+    dispose: () => undefined,
   };
+}
+
+/** A file only this user can read (0600, in a 0700 directory of its own), for a credential a tool reads from a file. */
+function secretFile(name: string, text: string): { path: string; dispose(): void } {
+  const dir = mkdtempSync(join(tmpdir(), 'opsctl-cred-'));
+  chmodSync(dir, 0o700);
+  const path = join(dir, name);
+  writeFileSync(path, text, { mode: 0o600 });
+  return { path, dispose: () => rmSync(dir, { recursive: true, force: true }) };
 }
 
 /** The URL of another database on the same server (scratch databases). */

@@ -42,11 +42,8 @@ export const DEFAULT_DURATION_MS = 10_000;
 /** Every run is bounded; these caps keep a typo from becoming a day-long flood. */
 export const MAX_DURATION_MS = 3_600_000;
 
-const SENSITIVE_HEADER = /^(authorization|proxy-authorization|cookie|set-cookie)$|(key|token|secret|password)$/i;
-
-export function redactHeaders(headers: Record<string, string>): Record<string, string> {
-  return Object.fromEntries(Object.entries(headers).map(([k, v]) => [k, SENSITIVE_HEADER.test(k) ? '***' : v]));
-}
+/** Header values that are credentials are masked by the one redaction module (src/log/redact.ts). */
+export { redactHeaders } from '../log/redact.js';
 
 function duration(value: string | undefined, what: string): number | undefined {
   if (value === undefined) return undefined;
