@@ -1,4 +1,4 @@
-import type { z } from 'zod';
+import { z } from 'zod';
 import type { Config, LoadedConfig } from '../src/config/load.js';
 import { ConfirmationRequired, throwIfAborted, UsageError } from '../src/errors.js';
 import type { Logger } from '../src/log/logger.js';
@@ -65,15 +65,62 @@ export async function invoke<S extends z.ZodType, R>(
   return op.run(ctx, parsed.data);
 }
 
+/** What a destructive operation's input carries to say it was confirmed (--yes, --confirm-target, a dialog). */
+export interface ConfirmInput {
+  confirm?: boolean | undefined;
+  /** The name of the target, typed (a terminal prompt, the console's dialog) or given as --confirm-target. */
+  confirmTarget?: string | undefined;
+}
+
+/** The zod fields of ConfirmInput, for a destructive operation's input schema. */
+export const confirmFields = {
+  confirm: z.boolean().optional(),
+  confirmTarget: z.string().min(1).optional(),
+};
+
+/** What a destructive operation acts on: a production target needs its name, `confirm` alone is not enough. */
+export interface ConfirmTarget {
+  name: string;
+  production: boolean;
+}
+
 /**
- * Destructive operations call this before changing anything. `typed` names the word a face must make the operator
- * type (production targets); the CLI's --yes and the console's dialog both set `confirm: true`.
+ * Whether the input confirms an action on `target`. A production target needs its name (`confirmTarget`, which the
+ * CLI's --confirm-target, the terminal's typed prompt and the console's typed dialog set); --yes is not enough, in
+ * scripts or anywhere. A name that does not match is a usage error, never a silent refusal.
+ */
+export function isConfirmed(input: ConfirmInput, target?: ConfirmTarget): boolean {
+  if (input.confirmTarget !== undefined && target && input.confirmTarget !== target.name) {
+    throw new UsageError(
+      `--confirm-target "${input.confirmTarget}" does not name the target this acts on ("${target.name}")`,
+      {
+        hint: `Pass --confirm-target ${target.name} (the target's name, exactly), or leave it out to be asked.`,
+      },
+    );
+  }
+  if (target?.production) return input.confirmTarget === target.name;
+  return input.confirm === true || (target !== undefined && input.confirmTarget === target.name);
+}
+
+/**
+ * Destructive operations call this before changing anything. On a production target the face must make the operator
+ * type the target's name (or pass --confirm-target NAME); elsewhere the CLI's --yes and the console's dialog both set
+ * `confirm: true`.
  */
 export function requireConfirmation(
-  confirm: boolean | undefined,
+  input: ConfirmInput,
   action: string,
-  options: { typed?: string; details?: Record<string, unknown> } = {},
+  options: { target?: ConfirmTarget | undefined; details?: Record<string, unknown> } = {},
 ): void {
-  if (confirm === true) return;
-  throw new ConfirmationRequired(action, options);
+  if (isConfirmed(input, options.target)) return;
+  const typed = options.target?.production ? options.target.name : undefined;
+  throw new ConfirmationRequired(action, {
+    ...(typed
+      ? {
+          typed,
+          hint: `"${typed}" is a production target: type its name when asked, or pass --confirm-target ${typed} in scripts (--yes alone is not enough).`,
+        }
+      : {}),
+    ...(options.details ? { details: options.details } : {}),
+  });
 }

@@ -3,7 +3,8 @@ import { z } from 'zod';
 import { deleteBackupEntry, listBackups, type BackupEntry } from '../../src/backups/catalog.js';
 import { manifestPathOf } from '../../src/backups/manifest.js';
 import { applyRetention, type RetentionPolicy } from '../../src/backups/retention.js';
-import { defineOperation, requireConfirmation } from '../operation.js';
+import { confirmFields, defineOperation, requireConfirmation } from '../operation.js';
+import { UsageError } from '../../src/errors.js';
 
 export interface PruneItem {
   backup: BackupEntry;
@@ -34,7 +35,7 @@ export const backupPrune = defineOperation({
     keepDaily: z.number().int().min(0).optional(),
     keepWeekly: z.number().int().min(0).optional(),
     dryRun: z.boolean().optional(),
-    confirm: z.boolean().optional(),
+    ...confirmFields,
   }),
   async run(ctx, input): Promise<BackupPruneResult> {
     const r = ctx.config.backups.retention;
@@ -54,11 +55,22 @@ export const backupPrune = defineOperation({
     const freedBytes = doomed.reduce((s, i) => s + i.backup.sizeBytes, 0);
     if (input.dryRun || doomed.length === 0)
       return { policy, items, deleted: [], freedBytes: input.dryRun ? freedBytes : 0, dryRun: input.dryRun === true };
-    requireConfirmation(
-      input.confirm,
-      `delete ${doomed.length} backup(s) (${doomed.map((d) => d.backup.id).join(', ')})`,
-      { details: { ids: doomed.map((d) => d.backup.id), freedBytes } },
+    // Deleting a production target's backups needs that target's name: one production target per prune.
+    const production = [...new Set(doomed.map((d) => d.backup.target))].filter(
+      (name) => ctx.config.targets[name]?.production === true || ctx.config.environment === 'production',
     );
+    if (production.length > 1 && !input.target) {
+      throw new UsageError(
+        `this prune deletes backups of ${production.length} production targets (${production.join(', ')})`,
+        {
+          hint: 'Prune one production target at a time: --target NAME --confirm-target NAME.',
+        },
+      );
+    }
+    requireConfirmation(input, `delete ${doomed.length} backup(s) (${doomed.map((d) => d.backup.id).join(', ')})`, {
+      ...(production[0] ? { target: { name: production[0], production: true } } : {}),
+      details: { ids: doomed.map((d) => d.backup.id), freedBytes },
+    });
     const deleted: string[] = [];
     for (const [i, d] of doomed.entries()) {
       ctx.progress({ phase: 'delete', done: i, total: doomed.length, note: d.backup.id });

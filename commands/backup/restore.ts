@@ -5,7 +5,7 @@ import { restoreIntoTarget } from '../../src/backups/restore.js';
 import { compareCounts, type CountMismatch } from '../../src/backups/tables.js';
 import { sha256File } from '../../src/backups/tools.js';
 import { OperationFailed, UsageError } from '../../src/errors.js';
-import { defineOperation, requireConfirmation } from '../operation.js';
+import { confirmFields, defineOperation, requireConfirmation } from '../operation.js';
 import { asRun, resolveBackup, targetConfig } from './shared.js';
 
 export interface ReplacedTable {
@@ -38,7 +38,7 @@ export interface BackupRestoreResult {
 export const backupRestore = defineOperation({
   name: 'backup.restore',
   summary: 'Restore a backup into its target (or --to another target of the same engine)',
-  input: z.object({ backup: z.string().min(1), to: z.string().min(1).optional(), confirm: z.boolean().optional() }),
+  input: z.object({ backup: z.string().min(1), to: z.string().min(1).optional(), ...confirmFields }),
   async run(ctx, input): Promise<BackupRestoreResult> {
     const entry = await resolveBackup(ctx, input.backup);
     const to = input.to ?? entry.target;
@@ -53,10 +53,10 @@ export const backupRestore = defineOperation({
     }
     const production = config.production || ctx.config.environment === 'production';
     requireConfirmation(
-      input.confirm,
+      input,
       `restore ${entry.id} (${entry.finishedAt}) into target "${to}", replacing the tables it holds`,
       {
-        ...(production ? { typed: to } : {}),
+        target: { name: to, production },
         details: { backup: entry.id, target: to, production },
       },
     );

@@ -3,7 +3,7 @@ import { SPOTIFY_TABLES } from '../../src/spotify/tables.js';
 import { finishRun, startRun } from '../../src/state/runs.js';
 import type { TableDef } from '../../src/warehouse/tables.js';
 import { describeWarehouse, openWarehouse } from '../../src/warehouse/warehouse.js';
-import { defineOperation, requireConfirmation } from '../operation.js';
+import { confirmFields, defineOperation, requireConfirmation } from '../operation.js';
 
 /** What retention prunes: plays by when they were played, top snapshots by their snapshot day. */
 export const RETENTION_TABLES: Array<{ def: TableDef; column: string }> = [
@@ -18,7 +18,7 @@ export const etlRetentionInput = z.strictObject({
   /** Age in days, e.g. `90d`. */
   olderThan: z.string().regex(/^[1-9]\d{0,4}d$/, { message: 'must be a number of days such as 90d' }),
   dryRun: z.boolean().optional(),
-  confirm: z.boolean().optional(),
+  ...confirmFields,
   /** The instant the age is measured from (tests, reproducible reports); default now. */
   asOf: z.iso.datetime({ offset: true }).optional(),
 });
@@ -70,8 +70,10 @@ export const etlRetention = defineOperation({
       };
       if (input.dryRun || total === 0) return { ...base, dryRun: input.dryRun === true };
       requireConfirmation(
-        input.confirm,
+        input,
         `delete ${total} warehouse row${total === 1 ? '' : 's'} older than ${days} days (${counts.map((c) => `${c.table} ${c.rows}`).join(', ')})`,
+        // The warehouse is a production target in a production environment: its name to type is `warehouse`.
+        { target: { name: 'warehouse', production: ctx.config.environment === 'production' } },
       );
       const store = await ctx.state();
       const run = await startRun(store, {

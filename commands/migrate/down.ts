@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { migrateDown as runDown, readStatus } from '../../src/migrations/runner.js';
 import { compareVersions } from '../../src/migrations/files.js';
 import type { MigrateRunResult } from '../../src/migrations/types.js';
-import { defineOperation, requireConfirmation } from '../operation.js';
+import { confirmFields, defineOperation, isConfirmed, requireConfirmation } from '../operation.js';
 import { lockTimeoutInput, migrateOptions, pickTarget, targetInput, withTarget } from './common.js';
 
 export const migrateDown = defineOperation({
@@ -12,7 +12,7 @@ export const migrateDown = defineOperation({
     target: targetInput.optional(),
     steps: z.number().int().min(1).max(10_000).default(1),
     dryRun: z.boolean().default(false),
-    confirm: z.boolean().optional(),
+    ...confirmFields,
     lockTimeoutMs: lockTimeoutInput,
   }),
   async run(ctx, input): Promise<MigrateRunResult> {
@@ -22,17 +22,17 @@ export const migrateDown = defineOperation({
       ctx,
       name,
       async (target) => {
-        if (!input.dryRun && input.confirm !== true) {
+        if (!input.dryRun && !isConfirmed(input, { name, production: options.production === true })) {
           const { status } = await readStatus(target, options);
           const victims = status.applied
             .slice()
             .sort((a, b) => compareVersions(b.version, a.version))
             .slice(0, input.steps);
           requireConfirmation(
-            input.confirm,
+            input,
             `roll back ${victims.map((v) => `${v.version}_${v.name}`).join(', ') || 'nothing'} on target "${name}"${options.production ? ' (PRODUCTION)' : ''}`,
             {
-              ...(options.production ? { typed: name } : {}),
+              target: { name, production: options.production === true },
               details: { target: name, versions: victims.map((v) => v.version) },
             },
           );

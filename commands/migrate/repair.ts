@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { repairTarget, type RepairAction } from '../../src/migrations/runner.js';
-import { defineOperation, requireConfirmation } from '../operation.js';
+import { confirmFields, defineOperation, isConfirmed, requireConfirmation } from '../operation.js';
 import { lockTimeoutInput, migrateOptions, pickTarget, targetInput, withTarget } from './common.js';
 
 export interface MigrateRepairResult {
@@ -18,7 +18,7 @@ export const migrateRepair = defineOperation({
     /** The dirty migration's remaining statements were finished by hand (default: its partial statements were undone). */
     completed: z.boolean().default(false),
     dryRun: z.boolean().default(false),
-    confirm: z.boolean().optional(),
+    ...confirmFields,
     lockTimeoutMs: lockTimeoutInput,
   }),
   async run(ctx, input): Promise<MigrateRepairResult> {
@@ -28,14 +28,14 @@ export const migrateRepair = defineOperation({
       ctx,
       name,
       async (target) => {
-        if (!input.dryRun && input.confirm !== true) {
+        if (!input.dryRun && !isConfirmed(input, { name, production: options.production === true })) {
           const preview = await repairTarget(target, { ...options, completed: input.completed, dryRun: true });
           if (preview.actions.length === 0) return preview;
           requireConfirmation(
-            input.confirm,
+            input,
             `repair the migration history of target "${name}": ${preview.actions.map((a) => `${a.version} ${a.detail}`).join('; ')}`,
             {
-              ...(options.production ? { typed: name } : {}),
+              target: { name, production: options.production === true },
               details: { actions: preview.actions },
             },
           );

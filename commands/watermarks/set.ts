@@ -4,7 +4,13 @@ import { selectSyncTables, type SyncTable } from '../../src/pipelines/sync/table
 import { parseWatermark } from '../../src/pipelines/sync/values.js';
 import { withLock } from '../../src/state/locks.js';
 import { deleteWatermark, getWatermark, setWatermark } from '../../src/state/watermarks.js';
-import { defineOperation, requireConfirmation, type OperationContext } from '../operation.js';
+import {
+  confirmFields,
+  defineOperation,
+  requireConfirmation,
+  type ConfirmTarget,
+  type OperationContext,
+} from '../operation.js';
 
 export interface WatermarkChange {
   pipeline: string;
@@ -38,7 +44,7 @@ async function change(
 export const watermarksSet = defineOperation({
   name: 'watermarks.set',
   summary: "Set a sync table's watermark (needs confirmation)",
-  input: z.object({ table: z.string().min(1), value: z.string().min(1), confirm: z.boolean().optional() }),
+  input: z.object({ table: z.string().min(1), value: z.string().min(1), ...confirmFields }),
   async run(ctx, input): Promise<WatermarkChange> {
     const [t] = selectSyncTables(ctx.config, input.table);
     const value = parseWatermark(input.value, t!.watermarkType);
@@ -52,7 +58,9 @@ export const watermarksSet = defineOperation({
               : 'Give an integer.',
       });
     }
-    requireConfirmation(input.confirm, `set the watermark of ${t!.pipeline}/${t!.name} to ${value}`);
+    requireConfirmation(input, `set the watermark of ${t!.pipeline}/${t!.name} to ${value}`, {
+      target: syncTarget(ctx, t!),
+    });
     return change(ctx, t!, value, 'watermarks.set');
   },
 });
@@ -60,13 +68,22 @@ export const watermarksSet = defineOperation({
 export const watermarksReset = defineOperation({
   name: 'watermarks.reset',
   summary: "Forget a sync table's watermark: the next run reloads its whole source (needs confirmation)",
-  input: z.object({ table: z.string().min(1), confirm: z.boolean().optional() }),
+  input: z.object({ table: z.string().min(1), ...confirmFields }),
   async run(ctx, input): Promise<WatermarkChange> {
     const [t] = selectSyncTables(ctx.config, input.table);
     requireConfirmation(
-      input.confirm,
+      input,
       `reset the watermark of ${t!.pipeline}/${t!.name} (the next run reloads the whole source)`,
+      { target: syncTarget(ctx, t!) },
     );
     return change(ctx, t!, null, 'watermarks.reset');
   },
 });
+
+/** A watermark belongs to its sync table's target: production there means the target's name must be typed. */
+function syncTarget(ctx: OperationContext, t: SyncTable): ConfirmTarget {
+  return {
+    name: t.target,
+    production: ctx.config.targets[t.target]?.production === true || ctx.config.environment === 'production',
+  };
+}

@@ -97,14 +97,21 @@ export function action<N extends OperationName>(spec: CommandSpec<N>) {
       try {
         result = await run(spec.operation, ctx, input);
       } catch (error) {
-        if (!(error instanceof ConfirmationRequired) || !canPrompt() || confirmed(input)) throw error;
+        if (!(error instanceof ConfirmationRequired) || !canPrompt() || confirmed(input, error)) throw error;
         progress.clear();
         if (!(await confirmOnTerminal(error.action, error.typed))) {
           throw new UsageError('not confirmed: nothing was changed', {
-            hint: 'Answer the prompt, or pass --yes in scripts.',
+            hint: error.typed
+              ? `Type the target's name at the prompt, or pass --confirm-target ${error.typed} in scripts.`
+              : 'Answer the prompt, or pass --yes in scripts.',
           });
         }
-        result = await run(spec.operation, ctx, { ...input, confirm: true });
+        // The typed name is the same check --confirm-target makes in scripts.
+        result = await run(spec.operation, ctx, {
+          ...input,
+          confirm: true,
+          ...(error.typed ? { confirmTarget: error.typed } : {}),
+        });
       }
       progress.clear();
       await spec.after?.(result, options);
@@ -149,7 +156,12 @@ function loadTolerantly(
   }
 }
 
-/** Whether the input already carries the operator's confirmation (--yes), so a refusal is final. */
-function confirmed(input: unknown): boolean {
-  return typeof input === 'object' && input !== null && 'confirm' in input && input.confirm === true;
+/**
+ * Whether the input already carries the confirmation the operation asked for, so a refusal is final: --yes, unless
+ * the operation wants a production target's name typed (a terminal then asks for it even with --yes).
+ */
+function confirmed(input: unknown, error: ConfirmationRequired): boolean {
+  if (typeof input !== 'object' || input === null) return false;
+  if (error.typed !== undefined) return 'confirmTarget' in input && input.confirmTarget !== undefined;
+  return 'confirm' in input && input.confirm === true;
 }

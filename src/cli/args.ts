@@ -72,3 +72,14 @@ export function oneOf<T extends string>(value: unknown, allowed: readonly T[], f
     });
   return found;
 }
+
+/** The flag every destructive command takes beside --yes: a production target's name, typed in the script. */
+export const CONFIRM_TARGET_FLAG = '--confirm-target <name>';
+export const CONFIRM_TARGET_HELP =
+  "a production target's name: the same check as typing it at the prompt (--yes alone is not enough there)";
+
+/** --yes and --confirm-target as an operation's confirmation input. */
+export function confirmation(o: Record<string, unknown>): { confirm?: true; confirmTarget?: string } {
+  const target = text(o.confirmTarget);
+  return { ...(o.yes ? { confirm: true as const } : {}), ...(target !== undefined ? { confirmTarget: target } : {}) };
+}

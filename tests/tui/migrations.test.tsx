@@ -174,7 +174,8 @@ test('down asks first; on a production target the name must be typed before it r
   const services = fakeServices({
     'migrate.status': () => status(),
     'migrate.down': (input) => {
-      if (input.confirm !== true)
+      // Like the real operation on a production target: only the typed name confirms, confirm: true is not enough.
+      if (input.confirmTarget !== 'app')
         throw new ConfirmationRequired('roll back 002_etl_state on target "app" (PRODUCTION)', { typed: 'app' });
       return {
         target: 'app',
@@ -209,7 +210,7 @@ test('down asks first; on a production target the name must be typed before it r
       services.calls.filter((c) => c.name === 'migrate.down').map((c) => c.input),
       [
         { target: 'app', steps: 1 },
-        { target: 'app', steps: 1, confirm: true },
+        { target: 'app', steps: 1, confirm: true, confirmTarget: 'app' },
       ],
     );
   } finally {

@@ -16,8 +16,8 @@ export interface OperationState<R> {
  * Runs one operation from a pane: progress, cancellation and the confirmation round-trip (the operation refuses
  * without `confirm: true`, the pane asks, and only a yes re-runs it confirmed).
  */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- any operation's input; the pane builds it
 export function useOperation<R>(load: () => Promise<Operation<any, R>>) {
-  // eslint-disable-line @typescript-eslint/no-explicit-any
   const services = useServices();
   const [state, setState] = useState<OperationState<R>>({
     status: 'idle',
@@ -64,10 +64,12 @@ export function useOperation<R>(load: () => Promise<Operation<any, R>>) {
 
   const answerConfirmation = useCallback(
     (yes: boolean) => {
+      const typed = state.pendingConfirmation?.typed;
       setState((s) => ({ ...s, pendingConfirmation: undefined }));
-      if (yes) void run({ ...pendingInput.current, confirm: true });
+      // The dialog made the operator type a production target's name: that is the operation's confirmTarget.
+      if (yes) void run({ ...pendingInput.current, confirm: true, ...(typed ? { confirmTarget: typed } : {}) });
     },
-    [run],
+    [run, state.pendingConfirmation],
   );
 
   const cancel = useCallback(() => controller.current?.abort(), []);

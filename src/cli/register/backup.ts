@@ -1,7 +1,15 @@
 import type { Command } from 'commander';
 import type { ResultFor } from '../../../commands/catalog.js';
 import { action } from '../action.js';
-import { positiveNumber, required, text, wholeNumber } from '../args.js';
+import {
+  CONFIRM_TARGET_FLAG,
+  CONFIRM_TARGET_HELP,
+  confirmation,
+  positiveNumber,
+  required,
+  text,
+  wholeNumber,
+} from '../args.js';
 import { ago, bytes, duration, plural } from '../../format.js';
 import type { TextOut } from '../output.js';
 
@@ -25,6 +33,7 @@ Examples:
   opsctl backup verify app            # the newest backup of app: checksum, restore drill, row counts
   opsctl backup list --json
   opsctl backup restore app-20261201T020000000Z --to staging --yes
+  opsctl backup restore app --confirm-target app   # app is production: its name, not --yes, in scripts
   opsctl backup prune --dry-run
   opsctl backup freshness             # exit 1 when a target's newest verified backup is too old`,
     );
@@ -108,13 +117,14 @@ Examples:
     .argument('<backup>', 'a backup id, or a target name for its newest backup')
     .option('--to <target>', "restore into this target instead of the backup's own")
     .option('-y, --yes', 'confirm without asking (scripts)')
+    .option(CONFIRM_TARGET_FLAG, CONFIRM_TARGET_HELP)
     .action(
       action({
         operation: 'backup.restore',
         input: (args, o) => ({
           backup: required(args, 0, '<backup>'),
           to: text(o.to),
-          ...(o.yes ? { confirm: true } : {}),
+          ...confirmation(o),
         }),
         render(r, out) {
           out.line(`${out.c.green('restored')} ${r.backup.id} into "${r.target}" in ${duration(r.durationMs)}`);
@@ -161,6 +171,7 @@ Examples:
     )
     .option('--dry-run', 'only show what would be deleted')
     .option('-y, --yes', 'delete without asking (scripts)')
+    .option(CONFIRM_TARGET_FLAG, CONFIRM_TARGET_HELP)
     .action(
       action({
         operation: 'backup.prune',
@@ -170,7 +181,7 @@ Examples:
           keepDaily: wholeNumber(o.keepDaily, '--keep-daily', { min: 0 }),
           keepWeekly: wholeNumber(o.keepWeekly, '--keep-weekly', { min: 0 }),
           ...(o.dryRun ? { dryRun: true } : {}),
-          ...(o.yes ? { confirm: true } : {}),
+          ...confirmation(o),
         }),
         render(r, out) {
           out.line(

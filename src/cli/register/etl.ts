@@ -3,7 +3,7 @@ import type { ResultFor } from '../../../commands/catalog.js';
 import { redactor } from '../../log/redact.js';
 import { RUN_STATES } from '../../state/runs.js';
 import { action } from '../action.js';
-import { oneOf, required, text, wholeNumber } from '../args.js';
+import { CONFIRM_TARGET_FLAG, CONFIRM_TARGET_HELP, confirmation, oneOf, required, text, wholeNumber } from '../args.js';
 import { ago, count, duration, plural } from '../../format.js';
 import type { TextOut } from '../output.js';
 
@@ -92,6 +92,7 @@ Examples:
     .requiredOption('--older-than <age>', 'age in days, e.g. 90d')
     .option('--dry-run', 'count what would be deleted, delete nothing')
     .option('--yes', 'confirm the deletion (scripts, cron)')
+    .option(CONFIRM_TARGET_FLAG, CONFIRM_TARGET_HELP)
     .addHelpText(
       'after',
       `
@@ -107,7 +108,7 @@ Examples:
         input: (_a, o) => ({
           olderThan: text(o.olderThan) ?? '',
           ...(o.dryRun ? { dryRun: true } : {}),
-          ...(o.yes ? { confirm: true } : {}),
+          ...confirmation(o),
         }),
         render: renderRetention,
       }),

@@ -4,7 +4,7 @@ import { parseDuration } from '../../config/sections/common.js';
 import { UsageError } from '../../errors.js';
 import { duration, plural } from '../../format.js';
 import { action, type Options } from '../action.js';
-import { required, text, wholeNumber } from '../args.js';
+import { CONFIRM_TARGET_FLAG, CONFIRM_TARGET_HELP, confirmation, required, text, wholeNumber } from '../args.js';
 import type { TextOut } from '../output.js';
 
 type MigrateStatusResult = ResultFor<'migrate.status'>;
@@ -50,6 +50,7 @@ Examples:
   opsctl migrate status
   opsctl migrate up app --dry-run
   opsctl migrate down app --steps 2 --yes
+  opsctl migrate down prod --confirm-target prod   # a production target needs its name
   opsctl migrate create reco add_recommendation_indexes`,
     );
 
@@ -98,6 +99,7 @@ Examples:
     .option('--dry-run', 'print the SQL that would run, in order, and change nothing')
     .option('--lock-timeout <duration>', "wait this long for another run's lock (default: migrations.lockTimeout)")
     .option('-y, --yes', 'confirm without asking (scripts)')
+    .option(CONFIRM_TARGET_FLAG, CONFIRM_TARGET_HELP)
     .action(
       action({
         operation: 'migrate.down',
@@ -105,7 +107,7 @@ Examples:
           target,
           steps: wholeNumber(o.steps, '--steps'),
           dryRun: Boolean(o.dryRun),
-          ...(o.yes ? { confirm: true } : {}),
+          ...confirmation(o),
           ...lockTimeout(o),
         }),
         render: renderRun,
@@ -181,6 +183,7 @@ Examples:
     .option('--dry-run', 'list what would be repaired and change nothing')
     .option('--lock-timeout <duration>', "wait this long for another run's lock (default: migrations.lockTimeout)")
     .option('-y, --yes', 'confirm without asking (scripts)')
+    .option(CONFIRM_TARGET_FLAG, CONFIRM_TARGET_HELP)
     .action(
       action({
         operation: 'migrate.repair',
@@ -188,7 +191,7 @@ Examples:
           target,
           completed: Boolean(o.completed),
           dryRun: Boolean(o.dryRun),
-          ...(o.yes ? { confirm: true } : {}),
+          ...confirmation(o),
           ...lockTimeout(o),
         }),
         render(r, out) {

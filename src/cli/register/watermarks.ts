@@ -2,7 +2,7 @@ import type { Command } from 'commander';
 import type { ResultFor } from '../../../commands/catalog.js';
 import { span } from '../../format.js';
 import { action } from '../action.js';
-import { required } from '../args.js';
+import { CONFIRM_TARGET_FLAG, CONFIRM_TARGET_HELP, confirmation, required } from '../args.js';
 import { duration } from '../../format.js';
 import type { TextOut } from '../output.js';
 
@@ -92,13 +92,14 @@ export function registerWatermarks(program: Command): void {
     .argument('<table>', 'name or pipeline/table')
     .argument('<value>', 'a date, timestamp or integer, as the incremental column')
     .option('-y, --yes', 'do not ask for confirmation')
+    .option(CONFIRM_TARGET_FLAG, CONFIRM_TARGET_HELP)
     .action(
       action({
         operation: 'watermarks.set',
         input: (args, o) => ({
           table: required(args, 0, '<table>'),
           value: required(args, 1, '<value>'),
-          ...(o.yes ? { confirm: true } : {}),
+          ...confirmation(o),
         }),
         render: renderChange,
       }),
@@ -108,10 +109,11 @@ export function registerWatermarks(program: Command): void {
     .description("Forget a table's watermark: the next run reloads its whole source")
     .argument('<table>', 'name or pipeline/table')
     .option('-y, --yes', 'do not ask for confirmation')
+    .option(CONFIRM_TARGET_FLAG, CONFIRM_TARGET_HELP)
     .action(
       action({
         operation: 'watermarks.reset',
-        input: (args, o) => ({ table: required(args, 0, '<table>'), ...(o.yes ? { confirm: true } : {}) }),
+        input: (args, o) => ({ table: required(args, 0, '<table>'), ...confirmation(o) }),
         render: renderChange,
       }),
     );
