@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import { action } from '../action.js';
 import { duration } from '../../format.js';
+import { invokedAs } from '../invoked.js';
 
 export function registerDemo(program: Command): void {
   program
@@ -30,8 +31,9 @@ export function registerDemo(program: Command): void {
           ]);
           out.line();
           out.line(`config: ${result.configFile}`);
+          const opsctl = invokedAs();
           out.line(
-            `next: ${out.c.cyan('npx opsctl')} opens the console on this workspace; ${out.c.cyan('npx opsctl status')} checks it headless.`,
+            `next: ${out.c.cyan(opsctl)} opens the console on this workspace; ${out.c.cyan(`${opsctl} status`)} checks it headless.`,
           );
         },
       }),
