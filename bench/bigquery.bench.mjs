@@ -5,7 +5,7 @@
 // - stream: getQueryResults pages read for N rows against the minimum ceil(N / batchSize). Target 1.0×.
 // Also prints the wall time of each, for reference (the fake runs the SQL in DuckDB in the same process).
 import { register } from 'tsx/esm/api';
-import { verdict } from './lib.mjs';
+import { finish, verdict } from './lib.mjs';
 
 register();
 const dist = new URL('../dist/', import.meta.url);
@@ -62,4 +62,8 @@ console.log(
 );
 const ok1 = verdict('upsert API calls, 50k rows / 10 rows', large.calls / small.calls, 1.0);
 const ok2 = verdict('stream pages / ceil(rows / batchSize)', pages / Math.ceil(total / BATCH), 1.0);
-process.exit(ok1 && ok2 && stream.out === total ? 0 : 1);
+finish(
+  'bigquery',
+  'API calls per upsert at 50,000 rows against 10 rows, and result pages against the minimum (REST fake)',
+  ok1 && ok2 && stream.out === total,
+);

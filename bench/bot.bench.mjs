@@ -3,10 +3,7 @@
 // (prom-client's own cost) and then on a year of nightly runs (10 pipelines × 365 runs, 3 execution log rows each),
 // where each scrape also reads the run metrics from SQLite. Target: ≤ 20× on the year of runs.
 import { createServer } from 'node:http';
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { verdict } from './lib.mjs';
+import { finish, tempDir, verdict } from './lib.mjs';
 
 const dist = new URL('../dist/', import.meta.url);
 const { startBotService } = await import(new URL('src/bot/service.js', dist));
@@ -62,7 +59,7 @@ const report = (label, m) => {
   );
 };
 
-const home = mkdtempSync(join(tmpdir(), 'opsctl-bench-bot-'));
+const home = tempDir('bot');
 const loaded = loadConfig({ cwd: home, env: {}, fileConfig: { home, bot: { port: 0, host: '127.0.0.1' } } });
 const runtime = createRuntime({ loaded, log: silentLogger, trigger: 'cli' });
 const service = await startBotService({ runtime, telegram: false, alerts: false });
@@ -99,4 +96,8 @@ const ok = verdict(
   year.ratio,
   Number(process.env.BENCH_TARGET ?? 20),
 );
-process.exit(ok ? 0 : 1);
+finish(
+  'bot',
+  'the /metrics scrape of the bot against a bare node:http server answering the same body, on a year of runs',
+  ok,
+);

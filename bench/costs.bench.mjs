@@ -6,7 +6,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { register } from 'tsx/esm/api';
-import { median, verdict } from './lib.mjs';
+import { finish, median, verdict } from './lib.mjs';
 
 register();
 const dist = new URL('../dist/', import.meta.url);
@@ -76,4 +76,8 @@ await fake.close();
 rmSync(home, { recursive: true, force: true });
 console.log(`6 bare queries        ${median(b).toFixed(1)} ms (median of ${RUNS})`);
 console.log(`costs.report          ${median(a).toFixed(1)} ms (6 queries over ${jobs.length} jobs, pricing, snapshot)`);
-process.exit(verdict('costs.report / the same queries bare', median(a) / median(b), 1.5) ? 0 : 1);
+finish(
+  'costs',
+  'costs.report against the same INFORMATION_SCHEMA queries sent bare through the same client (REST fake)',
+  verdict('costs.report / the same queries bare', median(a) / median(b), 1.5),
+);

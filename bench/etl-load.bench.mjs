@@ -6,7 +6,7 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { median, verdict } from './lib.mjs';
+import { finish, median, verdict } from './lib.mjs';
 
 const dist = new URL('../dist/', import.meta.url);
 const { openDuckdbWarehouse } = await import(new URL('src/warehouse/duckdb.js', dist));
@@ -88,4 +88,8 @@ console.log(
   `upsert, new rows               ${median(a).toFixed(1)} ms (${(ROWS / (median(a) / 1000)).toFixed(0)} rows/s)`,
 );
 console.log(`upsert, same rows again        ${median(again).toFixed(1)} ms (0 inserted, 0 updated)`);
-process.exit(verdict('upsert / COPY FROM csv', median(a) / median(b), 3) ? 0 : 1);
+finish(
+  'etl-load',
+  'upsert through the DuckDB adapter against the COPY FROM of DuckDB itself from a CSV of the same rows',
+  verdict('upsert / COPY FROM csv', median(a) / median(b), 3),
+);

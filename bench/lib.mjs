@@ -1,7 +1,52 @@
 // Shared helpers for benchmarks: wall time of a command, medians, a ratio line.
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, writeFileSync } from 'node:fs';
-import { cpus, loadavg } from 'node:os';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpus, loadavg, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+export const OPSCTL = fileURLToPath(new URL('../bin/opsctl', import.meta.url));
+
+const temps = [];
+const removeTemps = () => {
+  for (const dir of temps.splice(0)) rmSync(dir, { recursive: true, force: true });
+};
+process.on('exit', removeTemps);
+for (const signal of ['SIGINT', 'SIGTERM']) process.on(signal, () => process.exit(130));
+
+/** A temporary directory removed when the bench exits, however it exits (a throw, a failed verdict, Ctrl-C). */
+export function tempDir(prefix) {
+  const dir = mkdtempSync(join(tmpdir(), `opsctl-bench-${prefix}-`));
+  temps.push(dir);
+  return dir;
+}
+
+/**
+ * A demo workspace (`opsctl demo`) in a temporary directory, for benches that time commands the way an operator
+ * runs them. validate's free-disk check is set to 0 % so the machine's disk cannot fail the workspace.
+ */
+export function demoWorkspace(prefix) {
+  const home = tempDir(prefix);
+  const config = join(home, 'opsctl.config.json');
+  const env = { ...process.env, OPSCTL_HOME: home, OPSCTL_CONFIG: config, NO_COLOR: '1' };
+  const demo = spawnSync(process.execPath, [OPSCTL, 'demo', '--json'], { env, encoding: 'utf8', maxBuffer: 1 << 26 });
+  // The demo's load-test step holds latency thresholds a loaded machine can miss; every other step must pass. Each
+  // step logs one JSON line on stderr ("demo: <step>", status).
+  const steps = demo.stderr
+    .split('\n')
+    .filter((line) => line.startsWith('{'))
+    .map((line) => JSON.parse(line))
+    .filter((l) => typeof l.msg === 'string' && l.msg.startsWith('demo: ') && l.status);
+  const failed = steps.filter((l) => l.status === 'failed' && l.msg !== 'demo: load test');
+  if (!existsSync(config) || steps.length === 0 || failed.length > 0)
+    throw new Error(`opsctl demo failed (${failed.map((l) => l.msg).join(', ')}): ${demo.stderr}`);
+  if (demo.status !== 0)
+    console.log('(the demo workspace is built; its load-test step missed a threshold on this load)');
+  const doc = JSON.parse(readFileSync(config, 'utf8'));
+  doc.validate = { ...doc.validate, minFreeDiskPercent: 0 };
+  writeFileSync(config, JSON.stringify(doc, null, 2));
+  return { home, env };
+}
 
 export function wallMs(cmd, args, options = {}) {
   const t0 = process.hrtime.bigint();
@@ -24,12 +69,27 @@ export function compare(commands, runs) {
   return times.map(median);
 }
 
+const recorded = [];
+
+/** Prints a ratio against its target and records it for `finish()`. */
 export function verdict(label, ratio, target, better = 'lower') {
   const ok = better === 'lower' ? ratio <= target : ratio >= target;
+  recorded.push({ label, value: ratio, unit: 'x', target, better });
   console.log(
     `${label}: ${ratio.toFixed(2)}x (target ${better === 'lower' ? '≤' : '≥'} ${target}x) ${ok ? 'OK' : 'MISSED'}`,
   );
   return ok;
+}
+
+/** Records a figure without a target (an absolute time, a size) for `finish()`. */
+export function figure(label, value, unit) {
+  recorded.push({ label, value, unit });
+}
+
+/** Writes what verdict() and figure() recorded through writeResult() and exits 0 when `ok`, 1 when not. */
+export function finish(name, measures, ok, details = {}) {
+  writeResult(name, { measures, metrics: recorded, details });
+  process.exit(ok ? 0 : 1);
 }
 
 /**

@@ -6,11 +6,9 @@
 // target's JIT is as warm for the first recorded run as for the last. Target: opsctl ≥ 0.95× autocannon. `wrk` is printed too
 // when it is installed (Debian package wrk). Both load generators run as the real CLIs, in their own processes.
 import { spawn, spawnSync } from 'node:child_process';
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { median, verdict } from './lib.mjs';
+import { finish, median, tempDir, verdict } from './lib.mjs';
 
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 9);
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 10);
@@ -18,7 +16,7 @@ const SECONDS = Number(process.env.BENCH_SECONDS ?? 5);
 const root = fileURLToPath(new URL('..', import.meta.url));
 const bin = join(root, 'bin/opsctl');
 const autocannonBin = join(root, 'node_modules/autocannon/autocannon.js');
-const home = mkdtempSync(join(tmpdir(), 'opsctl-bench-loadtest-'));
+const home = tempDir('loadtest');
 
 // The target: opsctl's sample endpoint (a small JSON body, no delay) in a process of its own.
 const server = spawn(
@@ -99,4 +97,8 @@ console.log(`per-round ratios: ${ratios.map((r) => r.toFixed(2)).join(', ')}`);
 const ok = verdict('opsctl / autocannon requests per second (median of the rounds)', median(ratios), 0.95, 'higher');
 if (hasWrk)
   console.log(`opsctl / wrk: ${(median(results.opsctl) / median(results.wrk)).toFixed(2)}x (for information)`);
-process.exit(ok ? 0 : 1);
+finish(
+  'loadtest',
+  'opsctl loadtest run against bare autocannon, same connections, duration and server, interleaved rounds',
+  ok,
+);

@@ -8,6 +8,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { register } from 'tsx/esm/api';
+import { figure, finish } from './lib.mjs';
 
 register();
 const dist = new URL('../dist/', import.meta.url);
@@ -102,10 +103,15 @@ for (const c of cases) {
     console.log(
       `  calls / minimum: ${ratio.toFixed(2)}x (target exactly 1.0x, all data present) ${good ? 'OK' : `MISSED ${problems.join('; ')}`}`,
     );
+    figure(`${c.name}: calls / minimum`, ratio, 'x');
     ok = good && ok;
   } finally {
     await fake.close();
     rmSync(home, { recursive: true, force: true });
   }
 }
-process.exit(ok ? 0 : 1);
+finish(
+  'spotify-calls',
+  'Web API calls one extraction makes against the minimum the batching limits allow (fake Web API)',
+  ok,
+);

@@ -1,28 +1,66 @@
-// `opsctl --version` wall time against `node -e 0`, both measured here, median of interleaved runs (target ≤ 1.5×).
-// Also prints `opsctl --help` and `opsctl config show --json`, which load commander and the config code.
-import { fileURLToPath } from 'node:url';
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { compare, verdict } from './lib.mjs';
+// Startup of real commands on a demo workspace, each against a reference measured in the same run (median of
+// interleaved runs): `opsctl --version` (answered by bin/opsctl before importing anything) and `--help` against
+// `node -e 0`; `status --json` (state store, warehouse, the PGlite target checked on disk, bot) against
+// `etl history --json` (one state-store read), target ≤ 3×; `migrate status` (opens the PGlite target and hashes
+// the migration files) reported against the same. BENCH_SYNC_RUNS (default 3) no-op `sync run`s on the demo
+// workspace (the lookback window is read again, nothing new to load) against `etl history --json`, target ≤ 3×.
+import { compare, demoWorkspace, figure, finish, OPSCTL, verdict } from './lib.mjs';
 
-const bin = fileURLToPath(new URL('../bin/opsctl', import.meta.url));
-const home = mkdtempSync(join(tmpdir(), 'opsctl-bench-'));
-const options = { env: { ...process.env, OPSCTL_HOME: home } };
-const RUNS = Number(process.env.BENCH_RUNS ?? 21);
+const RUNS = Number(process.env.BENCH_RUNS ?? 11);
+const SYNC_RUNS = Number(process.env.BENCH_SYNC_RUNS ?? 3);
+const { env } = demoWorkspace('startup');
+const options = { env };
+const node = process.execPath;
 
-const [node, version, help, config] = compare(
+const [bare, version, help, history, status, migrate] = compare(
   [
-    { cmd: process.execPath, args: ['-e', '0'] },
-    { cmd: process.execPath, args: [bin, '--version'] },
-    { cmd: process.execPath, args: [bin, '--help'], options },
-    { cmd: process.execPath, args: [bin, 'config', 'show', '--json'], options },
+    { cmd: node, args: ['-e', '0'] },
+    { cmd: node, args: [OPSCTL, '--version'] },
+    { cmd: node, args: [OPSCTL, '--help'], options },
+    { cmd: node, args: [OPSCTL, 'etl', 'history', '--json'], options },
+    { cmd: node, args: [OPSCTL, 'status', '--json'], options },
+    { cmd: node, args: [OPSCTL, 'migrate', 'status'], options },
   ],
   RUNS,
 );
-console.log(`node -e 0                 ${node.toFixed(1)} ms (median of ${RUNS})`);
-console.log(`opsctl --version          ${version.toFixed(1)} ms`);
-console.log(`opsctl --help             ${help.toFixed(1)} ms (${(help / node).toFixed(2)}x)`);
-console.log(`opsctl config show --json ${config.toFixed(1)} ms (${(config / node).toFixed(2)}x)`);
-const ok = verdict('opsctl --version / node -e 0', version / node, 1.5);
-process.exit(ok ? 0 : 1);
+const [history2, sync] = SYNC_RUNS
+  ? compare(
+      [
+        { cmd: node, args: [OPSCTL, 'etl', 'history', '--json'], options },
+        { cmd: node, args: [OPSCTL, 'sync', 'run', '--json'], options },
+      ],
+      SYNC_RUNS,
+    )
+  : [];
+
+const row = (label, ms, ref, refLabel) =>
+  console.log(
+    `${label.padEnd(26)} ${ms.toFixed(1).padStart(8)} ms${ref ? `  (${(ms / ref).toFixed(2)}x ${refLabel})` : ''}`,
+  );
+row('node -e 0', bare);
+row('opsctl --version', version, bare, 'node -e 0');
+row('opsctl --help', help, bare, 'node -e 0');
+row('opsctl etl history --json', history, bare, 'node -e 0');
+row('opsctl status --json', status, history, 'etl history');
+row('opsctl migrate status', migrate, history, 'etl history');
+if (SYNC_RUNS) row('opsctl sync run (no-op)', sync, history2, 'etl history');
+console.log(`median of ${RUNS} interleaved runs (sync: ${SYNC_RUNS})`);
+
+for (const [label, ms] of [
+  ['node -e 0', bare],
+  ['etl history --json', history],
+  ['status --json', status],
+  ['migrate status', migrate],
+])
+  figure(label, ms, 'ms');
+let ok = verdict('opsctl --version / node -e 0', version / bare, 1.5);
+figure('opsctl --help / node -e 0', help / bare, 'x');
+figure('opsctl etl history --json / node -e 0', history / bare, 'x');
+ok = verdict('opsctl status --json / etl history --json (demo workspace)', status / history, 3) && ok;
+figure('opsctl migrate status / etl history --json', migrate / history, 'x');
+if (SYNC_RUNS) ok = verdict('no-op sync run / etl history --json (demo workspace)', sync / history2, 3) && ok;
+finish(
+  'startup',
+  'real commands on a demo workspace against node -e 0 and etl history --json, median of interleaved runs',
+  ok,
+);

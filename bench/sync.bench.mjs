@@ -13,7 +13,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import pg from 'pg';
 import { DuckDBInstance } from '@duckdb/node-api';
-import { median, verdict, wallMs } from './lib.mjs';
+import { finish, median, verdict, wallMs } from './lib.mjs';
 const { quotePg } = await import(new URL('../dist/src/db/identifiers.js', import.meta.url));
 
 const ROWS = Number(process.env.BENCH_SYNC_ROWS ?? 1_000_000);
@@ -179,4 +179,8 @@ console.log(
 
 for (const n of names) await admin(`DROP DATABASE IF EXISTS ${quotePg(n)} WITH (FORCE)`);
 rmSync(dir, { recursive: true, force: true });
-process.exit(ok1 && ok2 && ok3 ? 0 : 1);
+finish(
+  'sync',
+  'opsctl sync run into PostgreSQL against psql \\copy of the same CSV into the same table; a run with nothing new; peak RSS',
+  ok1 && ok2 && ok3,
+);
