@@ -45,6 +45,8 @@ const LOADERS = {
   'sync.setup': () => import('./sync/setup.js').then((m) => m.syncSetup),
   'sync.cleanup': () => import('./sync/cleanup.js').then((m) => m.syncCleanup),
   'sync.check': () => import('./sync/check.js').then((m) => m.syncCheck),
+  'state.prune': () => import('./state/prune.js').then((m) => m.statePrune),
+  'state.stats': () => import('./state/stats.js').then((m) => m.stateStatsOp),
   'watermarks.list': () => import('./watermarks/list.js').then((m) => m.watermarksList),
   'watermarks.get': () => import('./watermarks/get.js').then((m) => m.watermarksGet),
   'watermarks.set': () => import('./watermarks/set.js').then((m) => m.watermarksSet),

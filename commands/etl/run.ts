@@ -3,7 +3,10 @@ import { CancelledError, errorMessage, isOpsError, LockHeldError, UsageError } f
 import { executePipeline } from '../../src/pipelines/execute.js';
 import type { PipelineConfig, PipelineOutcome } from '../../src/pipelines/types.js';
 import type { LockHolder } from '../../src/state/locks.js';
+import { pruneState, type PruneCount, type StateRetentionPolicy } from '../../src/state/retention.js';
 import { failOrphanedRuns, listRuns } from '../../src/state/runs.js';
+import type { StateStore } from '../../src/state/store.js';
+import type { Logger } from '../../src/log/logger.js';
 import { defineOperation } from '../operation.js';
 import { toRunListItem, type RunListItem } from './summary.js';
 
@@ -34,6 +37,8 @@ export interface EtlRunResult {
   failures: string[];
   /** Runs of killed processes found still marked running and closed as failed before starting. */
   orphansClosed: number;
+  /** Rows state.retention pruned after the run, per table (absent on a dry run, or when pruning failed: logged). */
+  pruned?: PruneCount[];
 }
 
 /**
@@ -132,6 +137,31 @@ export const etlRun = defineOperation({
           ' ',
         ),
       );
-    return { ok: failures.length === 0, dryRun, executions, failures, orphansClosed: orphans.length };
+    const pruned = dryRun ? undefined : await applyRetention(store, ctx.config.state.retention, ctx.log);
+    return {
+      ok: failures.length === 0,
+      dryRun,
+      executions,
+      failures,
+      orphansClosed: orphans.length,
+      ...(pruned ? { pruned } : {}),
+    };
   },
 });
+
+/** state.retention after the pipelines: a failure to prune is logged, never the run's failure. */
+async function applyRetention(
+  store: StateStore,
+  policy: StateRetentionPolicy,
+  log: Logger,
+): Promise<PruneCount[] | undefined> {
+  try {
+    const { counts } = await pruneState(store, policy);
+    const deleted = counts.filter((c) => c.rows > 0);
+    if (deleted.length) log.info('state retention pruned', Object.fromEntries(deleted.map((c) => [c.table, c.rows])));
+    return counts;
+  } catch (error) {
+    log.warn('state retention failed; the next run tries again', { error: errorMessage(error) });
+    return undefined;
+  }
+}

@@ -334,7 +334,7 @@ function resolveConfig(
     ...parsed,
     home,
     baseDir: ctx.baseDir,
-    state: { url: stateUrl },
+    state: { ...parsed.state, url: stateUrl },
     warehouse: {
       ...parsed.warehouse,
       duckdb: {

@@ -8,6 +8,7 @@ import { registerEtl } from './etl.js';
 import { registerLoadtest } from './loadtest.js';
 import { registerMigrate } from './migrate.js';
 import { registerSpotify } from './spotify.js';
+import { registerState } from './state.js';
 import { registerStatus } from './status.js';
 import { registerSync } from './sync.js';
 import { registerValidate } from './validate.js';
@@ -30,5 +31,6 @@ export const REGISTRARS: Array<(program: Command) => void> = [
   registerSpotify,
   registerDemo,
   registerConfig,
+  registerState,
   registerBot,
 ];

@@ -3,6 +3,7 @@ import { botMigrations } from './bot.js';
 import { coreMigrations } from './core.js';
 import { costsMigrations } from './costs.js';
 import { loadtestMigrations } from './loadtest.js';
+import { retentionMigrations } from './retention.js';
 import type { StateMigration } from './types.js';
 
 /** Every state-store migration this opsctl knows, in the order they apply. Add an area's list at the end. */
@@ -12,4 +13,5 @@ export const STATE_MIGRATIONS: StateMigration[] = [
   ...botMigrations,
   ...backupsMigrations,
   ...loadtestMigrations,
+  ...retentionMigrations,
 ];
