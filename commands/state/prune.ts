@@ -26,7 +26,7 @@ export const statePrune = defineOperation({
     const total = planned.counts.reduce((n, c) => n + c.rows, 0);
     if (input.dryRun || total === 0) return { ...planned, policy };
     requireConfirmation(
-      input.confirm,
+      input,
       `delete ${total} state-store row(s) older than state.retention (${planned.counts
         .filter((c) => c.rows > 0)
         .map((c) => `${c.rows} ${c.table}`)
