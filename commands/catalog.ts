@@ -1,6 +1,8 @@
 import type { z } from 'zod';
 import { NotFoundError } from '../src/errors.js';
+import type { LoadtestLive } from './loadtest/run.js';
 import { invoke, type OperationContext, type ResultOf } from './operation.js';
+import type { CheckResult } from './validate/types.js';
 
 /**
  * The operation catalog: the one map from a dotted name to its operation, and the only way a face (CLI, console,
@@ -61,6 +63,16 @@ export type OperationNamed<N extends OperationName> = Awaited<ReturnType<Loaders
 export type InputFor<N extends OperationName> = z.input<OperationNamed<N>['input']>;
 /** What operation `N` resolves to. */
 export type ResultFor<N extends OperationName> = ResultOf<OperationNamed<N>>;
+
+/**
+ * What a progress report's `item` carries, for the operations that stream pieces of their result (a load test's live
+ * tick, validate's finished checks); every other operation's item is `unknown`.
+ */
+interface ProgressItems {
+  'loadtest.run': LoadtestLive;
+  validate: CheckResult;
+}
+export type ProgressItemFor<N extends OperationName> = N extends keyof ProgressItems ? ProgressItems[N] : unknown;
 
 export const OPERATION_NAMES = Object.keys(LOADERS) as OperationName[];
 

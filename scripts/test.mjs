@@ -11,7 +11,8 @@ const timeoutMs = Number(process.env.TEST_TIMEOUT_MS ?? 30 * 60_000);
 
 const child = spawn(process.execPath, ['--import', 'tsx', 'node_modules/uvu/bin.js', 'tests', pattern, '--no-color'], {
   cwd: root,
-  env: { ...process.env, FORCE_COLOR: '0', NODE_ENV: 'test' },
+  // tsx compiles with tsconfig.test.json (which includes tests/): the automatic JSX runtime in tests as in views/.
+  env: { ...process.env, FORCE_COLOR: '0', NODE_ENV: 'test', TSX_TSCONFIG_PATH: 'tsconfig.test.json' },
   stdio: ['ignore', 'pipe', 'pipe'],
 });
 

@@ -1,4 +1,4 @@
-import React, { useState } from 'react';
+import { useState } from 'react';
 import { Box, useApp, useInput } from 'ink';
 import { KeymapProvider, useKeymap, useKeymapApi } from './hooks/keymap.js';
 import { FlashProvider, useFlash } from './hooks/useFlash.js';

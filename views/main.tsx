@@ -1,6 +1,5 @@
-import React from 'react';
 import { render } from 'ink';
-import { invoke } from '../commands/operation.js';
+import { run } from '../commands/catalog.js';
 import { createRuntime, withInvocation } from '../commands/runtime.js';
 import type { LoadedConfig } from '../src/config/load.js';
 import { createLogger, type LogLevel } from '../src/log/logger.js';
@@ -19,9 +18,9 @@ export async function startConsole(options: { loaded: LoadedConfig; logLevel: Lo
   const services: ConsoleServices = {
     loaded: options.loaded,
     logs,
-    invoke: (operation, input, opts = {}) =>
-      invoke(
-        operation,
+    run: (name, input, opts = {}) =>
+      run(
+        name,
         withInvocation(runtime, {
           ...(opts.onProgress ? { progress: opts.onProgress } : {}),
           ...(opts.signal ? { signal: opts.signal } : {}),

@@ -77,19 +77,3 @@ export function visibleLength(text: string): number {
 export function writeJson(write: (s: string) => void, value: unknown): void {
   write(`${redactor.redact(JSON.stringify(value, null, 2))}\n`);
 }
-
-export function formatDuration(ms: number | null | undefined): string {
-  if (ms === null || ms === undefined) return '-';
-  if (ms < 1000) return `${Math.round(ms)}ms`;
-  if (ms < 60_000) return `${(ms / 1000).toFixed(1)}s`;
-  const m = Math.floor(ms / 60_000);
-  const s = Math.round((ms % 60_000) / 1000);
-  return m < 60 ? `${m}m${String(s).padStart(2, '0')}s` : `${Math.floor(m / 60)}h${String(m % 60).padStart(2, '0')}m`;
-}
-
-export function formatAge(iso: string | null | undefined, now = Date.now()): string {
-  if (!iso) return '-';
-  const ms = now - new Date(iso).getTime();
-  if (ms < 0) return 'in the future';
-  return `${formatDuration(ms)} ago`;
-}

@@ -1,6 +1,5 @@
-import React from 'react';
 import { render } from 'ink-testing-library';
-import type { Operation } from '../../commands/operation.js';
+import type { InputFor, OperationName, ResultFor } from '../../commands/catalog.js';
 import type { LoadedConfig } from '../../src/config/load.js';
 import { loadConfig } from '../../src/config/load.js';
 import { Redactor } from '../../src/log/redact.js';
@@ -39,12 +38,13 @@ export function fakeServices(
     loaded: loaded ?? loadConfig({ cwd: tempDir(), env: {}, redactor: new Redactor() }),
     logs: new LogBuffer(),
     calls,
-    async invoke<R>(operation: Operation<any, R>, input: Record<string, unknown>, options: InvokeOptions = {}) {
-      // eslint-disable-line @typescript-eslint/no-explicit-any
-      calls.push({ name: operation.name, input });
-      const handler = handlers[operation.name];
-      if (!handler) throw new Error(`no fake for ${operation.name}`);
-      return (await handler(input, options)) as R;
+    async run<N extends OperationName>(name: N, input: InputFor<N>, options: InvokeOptions = {}) {
+      const record = input as Record<string, unknown>;
+      calls.push({ name, input: record });
+      const handler = handlers[name];
+      if (!handler) throw new Error(`no fake for ${name}`);
+      // A fake answers with whatever its test built; the test types that value with ResultFor<…> where it builds it.
+      return (await handler(record, options)) as ResultFor<N>;
     },
   };
 }

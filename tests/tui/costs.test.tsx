@@ -66,7 +66,7 @@ test('the Costs pane shows month to date against budget and free tier, crossed l
   const app = renderConsole(services, { initialPane: 'costs' });
   try {
     const frame = await waitFor(app.lastFrame, (f) => f.includes('query free tier'));
-    assert.match(frame, /\$0\.00 month to date · projected \$12\.06 of \$1\.00 budget · day 3\/30/);
+    assert.match(frame, /\$0 month to date · projected \$12\.06 of \$1\.00 budget · day 3\/30/);
     assert.match(frame, /query free tier\s+█+░+\s+29% → 293%/);
     assert.match(frame, /levels crossed: budget 100%, query free tier 100%/);
     assert.match(frame, /dashboards@acme\.com/);

@@ -129,24 +129,25 @@ test('the Load tests pane lists profiles and runs; running a profile shows live 
   assert.match(frame, /Load tests · 2 profiles · 2 runs stored/);
   assert.match(frame, /api\s+closed\s+yes\s+p95<150ms\s+http:\/\/127\.0\.0\.1:8080\/api/);
   assert.match(frame, /search\s+open\s+-/);
-  assert.match(frame, /2\s+\S+ ago\s+api\s+500\s+20\.0ms\s+40\.0ms\s+56\.0ms\s+0%\s+passed/);
+  assert.match(frame, /2\s+\S+ ago\s+api\s+500\s+20\.0 ms\s+40\.0 ms\s+56\.0 ms\s+0\.0%\s+passed/);
   await waitFor(app.lastFrame, (f) => f.includes('⏎ run profile'));
 
   app.stdin.write('\r');
-  frame = await waitFor(app.lastFrame, (f) => f.includes('480 req/s'));
+  // The footer follows one render later (the keymap refreshes in an effect): wait for both.
+  frame = await waitFor(app.lastFrame, (f) => f.includes('480 req/s') && f.includes('x stop'));
   assert.match(frame, /running api/);
-  assert.match(frame, /p50 17\.5ms\s+p90 31\.5ms\s+p95 35\.0ms\s+p99 49\.0ms/);
+  assert.match(frame, /p50 17\.5 ms\s+p90 31\.5 ms\s+p95 35\.0 ms\s+p99 49\.0 ms/);
   assert.match(frame, /x stop/);
   release();
   frame = await waitFor(app.lastFrame, (f) => f.includes('1020 req/s'));
-  assert.match(frame, /p95 212ms/, 'the percentiles update while the run goes');
+  assert.match(frame, /p95 212 ms/, 'the percentiles update while the run goes');
   assert.match(frame, /1500 requests/);
   release();
   frame = await waitFor(app.lastFrame, (f) => f.includes('BREACHED'));
   assert.match(frame, /FAIL\s+p95<150ms\s+p95 = 212 ms, not under 150 ms/);
   assert.match(frame, /BREACHED: p95<150ms/);
   frame = await waitFor(app.lastFrame, (f) => f.includes('3 runs stored'));
-  assert.match(frame, /3\s+\S+ ago\s+api\s+500\s+106ms\s+212ms\s+297ms\s+0%\s+FAILED/);
+  assert.match(frame, /3\s+\S+ ago\s+api\s+500\s+106 ms\s+212 ms\s+297 ms\s+0\.0%\s+FAILED/);
 });
 
 test('compare: the selected run against the marked baseline shows deltas and a verdict', async () => {

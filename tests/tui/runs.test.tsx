@@ -239,7 +239,11 @@ test('s starts the chosen pipeline only after confirmation and shows its live pr
     );
     assert.equal(services.calls.find((c) => c.name === 'etl.run')!.input, { pipelines: ['spotify'] });
     report({ phase: 'load', done: 3, total: 9, note: 'tracks (120 rows)' });
-    const live = await waitFor(app.lastFrame, (f) => f.includes('running spotify: load · tracks (120 rows)'));
+    // The footer follows one render later (the keymap refreshes in an effect): wait for both.
+    const live = await waitFor(
+      app.lastFrame,
+      (f) => f.includes('running spotify: load · tracks (120 rows)') && f.includes('x cancel run'),
+    );
     assert.match(live, /3\/9 33%/);
     assert.match(live, /x cancel run/);
     assert.not.match(live, /s start/);

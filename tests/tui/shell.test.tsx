@@ -1,4 +1,3 @@
-import React from 'react';
 import { Text } from 'ink';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';

@@ -82,7 +82,8 @@ test("v on the Overview runs validate; checks stream in, the summary and a faile
   const app = renderConsole(services);
   await waitFor(app.lastFrame, (f) => f.includes('v validate'));
   app.stdin.write('v');
-  const streaming = await waitFor(app.lastFrame, (f) => f.includes('schema'));
+  // The footer follows one render later (the keymap refreshes in an effect): wait for both.
+  const streaming = await waitFor(app.lastFrame, (f) => f.includes('schema') && f.includes('x stop'));
   assert.match(streaming, /Validate for development · 1 pass · 0 warn · 0 fail/);
   assert.not.match(streaming, /SECRET_KEY/);
   assert.match(streaming, /x stop/);

@@ -1,4 +1,4 @@
-import React, { useState } from 'react';
+import { useState } from 'react';
 import { Box, Text } from 'ink';
 import { render } from 'ink-testing-library';
 import { test } from 'uvu';

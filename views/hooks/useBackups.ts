@@ -1,6 +1,5 @@
-import { useCallback, useEffect, useMemo, useState } from 'react';
-import type { BackupFreshnessResult } from '../../commands/backup/freshness.js';
-import type { BackupListResult } from '../../commands/backup/list.js';
+import { useEffect, useMemo, useState } from 'react';
+import type { InputFor, ResultFor } from '../../commands/catalog.js';
 import type { BackupEntry } from '../../src/backups/catalog.js';
 import { useServices } from '../services/services.js';
 import { useOperation } from './useOperation.js';
@@ -9,11 +8,13 @@ import { useResource } from './useResource.js';
 export const BACKUPS_REFRESH_MS = 60_000;
 
 export interface BackupsData {
-  list: BackupListResult;
-  freshness: BackupFreshnessResult;
+  list: ResultFor<'backup.list'>;
+  freshness: ResultFor<'backup.freshness'>;
 }
 
 export type BackupAction = 'create' | 'verify' | 'restore' | 'prune';
+/** A finished action and its result, typed by the action. */
+export type BackupOutcome = { [A in BackupAction]: { action: A; result: ResultFor<`backup.${A}`> } }[BackupAction];
 
 /** A row of the pane: a backup, and whether it is its target's newest and too old. */
 export interface BackupRow {
@@ -30,23 +31,17 @@ export function useBackups(filter: (text: string) => boolean) {
   const services = useServices();
   const data = useResource<BackupsData>(
     async (signal) => {
-      const [{ backupList }, { backupFreshness }] = await Promise.all([
-        import('../../commands/backup/list.js'),
-        import('../../commands/backup/freshness.js'),
-      ]);
-      const list = await services.invoke(backupList, {}, { signal });
-      const freshness = await services.invoke(backupFreshness, {}, { signal });
+      const list = await services.run('backup.list', {}, { signal });
+      const freshness = await services.run('backup.freshness', {}, { signal });
       return { list, freshness };
     },
     { intervalMs: BACKUPS_REFRESH_MS },
   );
   const ops = {
-    create: useOperation(useCallback(async () => (await import('../../commands/backup/create.js')).backupCreate, [])),
-    verify: useOperation(useCallback(async () => (await import('../../commands/backup/verify.js')).backupVerify, [])),
-    restore: useOperation(
-      useCallback(async () => (await import('../../commands/backup/restore.js')).backupRestore, []),
-    ),
-    prune: useOperation(useCallback(async () => (await import('../../commands/backup/prune.js')).backupPrune, [])),
+    create: useOperation('backup.create'),
+    verify: useOperation('backup.verify'),
+    restore: useOperation('backup.restore'),
+    prune: useOperation('backup.prune'),
   };
   const [last, setLast] = useState<BackupAction>();
   const active = last ? ops[last] : undefined;
@@ -80,14 +75,29 @@ export function useBackups(filter: (text: string) => boolean) {
       .filter((r) => filter(`${r.backup.target} ${r.backup.id} ${r.backup.engine}`));
   }, [data.data, filter]);
 
-  const start = (action: BackupAction, input: Record<string, unknown>) => {
+  const start = <A extends BackupAction>(action: A, input: InputFor<`backup.${A}`>) => {
     if (running) return;
     setLast(action);
-    void ops[action].run(input);
+    void (ops[action].run as (i: InputFor<`backup.${A}`>) => Promise<unknown>)(input);
   };
+  const outcome = ((): BackupOutcome | undefined => {
+    switch (last) {
+      case 'create':
+        return ops.create.state.result && { action: 'create', result: ops.create.state.result };
+      case 'verify':
+        return ops.verify.state.result && { action: 'verify', result: ops.verify.state.result };
+      case 'restore':
+        return ops.restore.state.result && { action: 'restore', result: ops.restore.state.result };
+      case 'prune':
+        return ops.prune.state.result && { action: 'prune', result: ops.prune.state.result };
+      default:
+        return undefined;
+    }
+  })();
   return {
     data,
     rows,
+    outcome,
     targets,
     createTarget,
     nextCreateTarget: () => setCreateIndex((i) => i + 1),

@@ -1,5 +1,4 @@
 import { useState } from 'react';
-import type { CostReportWithTrend } from '../../commands/costs/collect.js';
 import { useServices } from '../services/services.js';
 import { useResource } from './useResource.js';
 
@@ -10,13 +9,10 @@ const DAY_CHOICES = [7, 30, 90] as const;
 export function useCosts() {
   const services = useServices();
   const [days, setDays] = useState<number>(services.loaded.config.costs.days);
-  const report = useResource<CostReportWithTrend>(
-    async (signal) => {
-      const { costsReport } = await import('../../commands/costs/report.js');
-      return services.invoke(costsReport, { days }, { signal });
-    },
-    { intervalMs: COSTS_REFRESH_MS, deps: [days] },
-  );
+  const report = useResource(async (signal) => services.run('costs.report', { days }, { signal }), {
+    intervalMs: COSTS_REFRESH_MS,
+    deps: [days],
+  });
   const cycleDays = () =>
     setDays((d) => DAY_CHOICES[(DAY_CHOICES.indexOf(d as (typeof DAY_CHOICES)[number]) + 1) % DAY_CHOICES.length]!);
   return { report, days, cycleDays };

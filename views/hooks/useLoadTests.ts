@@ -1,8 +1,5 @@
-import { useCallback, useEffect, useState } from 'react';
-import type { LoadtestComparison } from '../../commands/loadtest/compare.js';
-import type { LoadtestHistory } from '../../commands/loadtest/history.js';
-import type { LoadtestLive } from '../../commands/loadtest/run.js';
-import type { LoadTestRun } from '../../src/loadtest/store.js';
+import { useEffect, useState } from 'react';
+import type { ProgressItemFor } from '../../commands/catalog.js';
 import { useOperation } from './useOperation.js';
 import { useResource } from './useResource.js';
 import { useServices } from '../services/services.js';
@@ -19,24 +16,19 @@ export type LoadTestsPanel = 'none' | 'live' | 'result' | 'compare';
  */
 export function useLoadTests() {
   const services = useServices();
-  const history = useResource<LoadtestHistory>(
-    async (signal) => {
-      const { loadtestHistory } = await import('../../commands/loadtest/history.js');
-      return services.invoke(loadtestHistory, { limit: 50 }, { signal });
-    },
-    { intervalMs: LOADTESTS_REFRESH_MS },
-  );
-  const loadRun = useCallback(async () => (await import('../../commands/loadtest/run.js')).loadtestRun, []);
-  const loadCompare = useCallback(async () => (await import('../../commands/loadtest/compare.js')).loadtestCompare, []);
-  const runOp = useOperation<LoadTestRun>(loadRun);
-  const compareOp = useOperation<LoadtestComparison>(loadCompare);
+  const history = useResource(async (signal) => services.run('loadtest.history', { limit: 50 }, { signal }), {
+    intervalMs: LOADTESTS_REFRESH_MS,
+  });
+  const runOp = useOperation('loadtest.run');
+  const compareOp = useOperation('loadtest.compare');
   const [panel, setPanel] = useState<LoadTestsPanel>('none');
   const [rpsSeries, setRpsSeries] = useState<number[]>([]);
   const [runningProfile, setRunningProfile] = useState<string>();
   const [baseline, setBaseline] = useState<number>();
 
   const progress = runOp.state.progress;
-  const live = runOp.state.status === 'running' ? (progress?.item as LoadtestLive | undefined) : undefined;
+  const live =
+    runOp.state.status === 'running' ? (progress?.item as ProgressItemFor<'loadtest.run'> | undefined) : undefined;
   useEffect(() => {
     // One sparkline point per tick of the measured phase (each tick carries the last second's throughput).
     if (live && live.phase === 'measure') setRpsSeries((s) => [...s, live.rps].slice(-LIVE_POINTS));

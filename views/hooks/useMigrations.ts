@@ -1,13 +1,10 @@
 import { useCallback, useEffect, useState } from 'react';
-import type { MigrateStatusResult, MigrateRunResult, TargetMigrationStatus } from '../../src/migrations/types.js';
+import type { TargetMigrationStatus } from '../../src/migrations/types.js';
 import { useServices } from '../services/services.js';
 import { useOperation } from './useOperation.js';
 import { useResource } from './useResource.js';
 
 export const MIGRATIONS_REFRESH_MS = 60_000;
-
-const loadUp = async () => (await import('../../commands/migrate/up.js')).migrateUp;
-const loadDown = async () => (await import('../../commands/migrate/down.js')).migrateDown;
 
 /**
  * The Migrations pane's state: the status of every target (refreshed in the background), the selected target, and
@@ -15,20 +12,16 @@ const loadDown = async () => (await import('../../commands/migrate/down.js')).mi
  */
 export function useMigrations() {
   const services = useServices();
-  const status = useResource<MigrateStatusResult>(
-    async (signal) => {
-      const { migrateStatus } = await import('../../commands/migrate/status.js');
-      return services.invoke(migrateStatus, {}, { signal });
-    },
-    { intervalMs: MIGRATIONS_REFRESH_MS },
-  );
+  const status = useResource(async (signal) => services.run('migrate.status', {}, { signal }), {
+    intervalMs: MIGRATIONS_REFRESH_MS,
+  });
   const targets: TargetMigrationStatus[] = status.data?.targets ?? [];
   const [index, setIndex] = useState(0);
   const target = targets[Math.min(index, Math.max(0, targets.length - 1))];
-  const up = useOperation<MigrateRunResult>(loadUp);
-  const down = useOperation<MigrateRunResult>(loadDown);
-  const preview = useOperation<MigrateRunResult>(loadUp);
-  const previewDown = useOperation<MigrateRunResult>(loadDown);
+  const up = useOperation('migrate.up');
+  const down = useOperation('migrate.down');
+  const preview = useOperation('migrate.up');
+  const previewDown = useOperation('migrate.down');
   const [shown, setShown] = useState<'none' | 'up' | 'down'>('none');
   /** The action whose outcome is on screen. */
   const [last, setLast] = useState<'up' | 'down'>();

@@ -1,5 +1,6 @@
 import { useCallback, useRef, useState } from 'react';
-import type { Operation, Progress } from '../../commands/operation.js';
+import type { InputFor, OperationName, ResultFor } from '../../commands/catalog.js';
+import type { Progress } from '../../commands/operation.js';
 import { ConfirmationRequired } from '../../src/errors.js';
 import { useServices } from '../services/services.js';
 
@@ -13,24 +14,23 @@ export interface OperationState<R> {
 }
 
 /**
- * Runs one operation from a pane: progress, cancellation and the confirmation round-trip (the operation refuses
- * without `confirm: true`, the pane asks, and only a yes re-runs it confirmed).
+ * Runs one operation from a pane, by its catalog name: progress, cancellation and the confirmation round-trip (the
+ * operation refuses without `confirm: true`, the pane asks, and only a yes re-runs it confirmed).
  */
-// eslint-disable-next-line @typescript-eslint/no-explicit-any -- any operation's input; the pane builds it
-export function useOperation<R>(load: () => Promise<Operation<any, R>>) {
+export function useOperation<N extends OperationName>(name: N) {
   const services = useServices();
-  const [state, setState] = useState<OperationState<R>>({
+  const [state, setState] = useState<OperationState<ResultFor<N>>>({
     status: 'idle',
     progress: undefined,
     result: undefined,
     error: undefined,
     pendingConfirmation: undefined,
   });
-  const pendingInput = useRef<Record<string, unknown>>({});
+  const pendingInput = useRef<InputFor<N>>(undefined);
   const controller = useRef<AbortController>(undefined);
 
   const run = useCallback(
-    async (input: Record<string, unknown> = {}): Promise<R | undefined> => {
+    async (input: InputFor<N>): Promise<ResultFor<N> | undefined> => {
       const ac = new AbortController();
       controller.current = ac;
       pendingInput.current = input;
@@ -42,8 +42,7 @@ export function useOperation<R>(load: () => Promise<Operation<any, R>>) {
         pendingConfirmation: undefined,
       }));
       try {
-        const operation = await load();
-        const result = await services.invoke(operation, input, {
+        const result = await services.run(name, input, {
           signal: ac.signal,
           onProgress: (p) => setState((s) => ({ ...s, progress: p })),
         });
@@ -59,15 +58,17 @@ export function useOperation<R>(load: () => Promise<Operation<any, R>>) {
         return undefined;
       }
     },
-    [load, services],
+    [name, services],
   );
 
   const answerConfirmation = useCallback(
     (yes: boolean) => {
       const typed = state.pendingConfirmation?.typed;
       setState((s) => ({ ...s, pendingConfirmation: undefined }));
-      // The dialog made the operator type a production target's name: that is the operation's confirmTarget.
-      if (yes) void run({ ...pendingInput.current, confirm: true, ...(typed ? { confirmTarget: typed } : {}) });
+      const input = pendingInput.current;
+      // The operations that ask take `confirm` in their input; the confirmed re-run adds it to what was asked. The
+      // dialog made the operator type a production target's name: that is the operation's confirmTarget.
+      if (yes && input) void run({ ...input, confirm: true, ...(typed ? { confirmTarget: typed } : {}) });
     },
     [run, state.pendingConfirmation],
   );

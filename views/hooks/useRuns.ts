@@ -1,8 +1,5 @@
 import { useCallback, useEffect, useRef, useState } from 'react';
-import type { EtlHistoryResult } from '../../commands/etl/history.js';
-import type { EtlRunResult } from '../../commands/etl/run.js';
-import type { EtlShowResult } from '../../commands/etl/show.js';
-import type { RunListItem } from '../../commands/etl/summary.js';
+import type { ResultFor } from '../../commands/catalog.js';
 import { useServices } from '../services/services.js';
 import { useOperation } from './useOperation.js';
 import { useResource } from './useResource.js';
@@ -12,8 +9,8 @@ export const RUNS_PAGE = 200;
 export const RUNS_REFRESH_MS = 5_000;
 const RUNNING_REFRESH_MS = 1_000;
 
-const loadHistory = async () => (await import('../../commands/etl/history.js')).etlHistory;
-const loadRun = async () => (await import('../../commands/etl/run.js')).etlRun;
+/** One run of the list (etl.history's row). */
+export type RunListItem = ResultFor<'etl.history'>['runs'][number];
 
 /**
  * The Runs pane's data: pipeline runs newest first, a page at a time (keyset pagination on the run id, so thousands
@@ -33,8 +30,8 @@ export function useRunsList(running: boolean) {
   const loaded = useRef<RunListItem[]>([]);
 
   const fetchPage = useCallback(
-    async (beforeId?: number): Promise<EtlHistoryResult> =>
-      services.invoke(await loadHistory(), { limit: RUNS_PAGE, ...(beforeId ? { beforeId } : {}) }),
+    async (beforeId?: number): Promise<ResultFor<'etl.history'>> =>
+      services.run('etl.history', { limit: RUNS_PAGE, ...(beforeId ? { beforeId } : {}) }),
     [services],
   );
 
@@ -100,11 +97,10 @@ export function useRunsList(running: boolean) {
 /** One run in detail (etl.show), loaded when a run is opened. */
 export function useRunDetail(runId: number | undefined) {
   const services = useServices();
-  return useResource<EtlShowResult | undefined>(
+  return useResource<ResultFor<'etl.show'> | undefined>(
     async () => {
       if (runId === undefined) return undefined;
-      const { etlShow } = await import('../../commands/etl/show.js');
-      return services.invoke(etlShow, { run: runId });
+      return services.run('etl.show', { run: runId });
     },
     { deps: [runId] },
   );
@@ -118,7 +114,7 @@ export function usePipelineStart() {
     .map(([name]) => name);
   const [chosen, setChosen] = useState(0);
   const [asking, setAsking] = useState<string>();
-  const op = useOperation<EtlRunResult>(loadRun);
+  const op = useOperation('etl.run');
   const pipeline = pipelines.length ? pipelines[chosen % pipelines.length] : undefined;
   return {
     pipelines,

@@ -1,8 +1,9 @@
 import { useCallback, useEffect, useRef, useState } from 'react';
-import type { ValidateResult } from '../../commands/validate/index.js';
-import type { CheckResult } from '../../commands/validate/types.js';
+import type { ProgressItemFor, ResultFor } from '../../commands/catalog.js';
 import { useServices } from '../services/services.js';
 
+type ValidateResult = ResultFor<'validate'>;
+export type CheckResult = ProgressItemFor<'validate'>;
 export type ValidateEnv = ValidateResult['env'];
 
 /** Runs the gate from the console, collecting each check as it streams in (the operation's progress items). */
@@ -26,9 +27,8 @@ export function useValidate(initialEnv: ValidateEnv) {
       setError(undefined);
       setRunning(true);
       try {
-        const { validate } = await import('../../commands/validate/index.js');
-        const r = await services.invoke(
-          validate,
+        const r = await services.run(
+          'validate',
           { env: forEnv },
           {
             signal: ac.signal,

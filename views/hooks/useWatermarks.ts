@@ -1,7 +1,4 @@
-import { useCallback, useState } from 'react';
-import type { SyncRunResult } from '../../commands/sync/run.js';
-import type { WatermarksListResult } from '../../commands/watermarks/list.js';
-import type { WatermarkChange } from '../../commands/watermarks/set.js';
+import { useState } from 'react';
 import type { SyncTableStatus } from '../../src/pipelines/sync/status.js';
 import { useServices } from '../services/services.js';
 import { useKeymap } from './keymap.js';
@@ -17,22 +14,12 @@ export const WATERMARKS_REFRESH_MS = 30_000;
  */
 export function useWatermarks() {
   const services = useServices();
-  const list = useResource<WatermarksListResult>(
-    async (signal) => {
-      const { watermarksList } = await import('../../commands/watermarks/list.js');
-      return services.invoke(watermarksList, {}, { signal });
-    },
-    { intervalMs: WATERMARKS_REFRESH_MS },
-  );
-  const sync = useOperation<SyncRunResult>(
-    useCallback(async () => (await import('../../commands/sync/run.js')).syncRun, []),
-  );
-  const set = useOperation<WatermarkChange>(
-    useCallback(async () => (await import('../../commands/watermarks/set.js')).watermarksSet, []),
-  );
-  const reset = useOperation<WatermarkChange>(
-    useCallback(async () => (await import('../../commands/watermarks/set.js')).watermarksReset, []),
-  );
+  const list = useResource(async (signal) => services.run('watermarks.list', {}, { signal }), {
+    intervalMs: WATERMARKS_REFRESH_MS,
+  });
+  const sync = useOperation('sync.run');
+  const set = useOperation('watermarks.set');
+  const reset = useOperation('watermarks.reset');
   const [editing, setEditing] = useState<{ table: string; text: string } | undefined>(undefined);
 
   const refreshAfter = <T>(p: Promise<T>) => void p.then(() => list.refresh());

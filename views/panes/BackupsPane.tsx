@@ -1,11 +1,7 @@
-import React, { useCallback } from 'react';
+import { useCallback } from 'react';
 import { Box, Text } from 'ink';
-import type { BackupCreateResult } from '../../commands/backup/create.js';
-import type { BackupPruneResult } from '../../commands/backup/prune.js';
-import type { BackupRestoreResult } from '../../commands/backup/restore.js';
-import type { BackupVerifyResult } from '../../commands/backup/verify.js';
-import { formatBytes } from '../../src/costs/units.js';
-import { BACKUPS_REFRESH_MS, useBackups, type BackupAction, type BackupRow } from '../hooks/useBackups.js';
+import { ago, bytes, plural } from '../../src/format.js';
+import { BACKUPS_REFRESH_MS, useBackups, type BackupOutcome, type BackupRow } from '../hooks/useBackups.js';
 import { useFilter } from '../hooks/useFilter.js';
 import { useKeymap } from '../hooks/keymap.js';
 import { useTableNavigation } from '../hooks/useTableNavigation.js';
@@ -14,35 +10,34 @@ import { FilterPrompt } from '../widgets/FilterPrompt.js';
 import { ProgressBar } from '../widgets/ProgressBar.js';
 import { Spinner } from '../widgets/Spinner.js';
 import { Table, type TableColumn } from '../widgets/Table.js';
-import { formatAgo } from '../widgets/time.js';
 import type { PaneProps } from './types.js';
 
 /** One line saying how the last action ended. */
-function outcome(action: BackupAction, result: unknown): { text: string; color: string } {
-  switch (action) {
+function outcome(o: BackupOutcome): { text: string; color: string } {
+  switch (o.action) {
     case 'create': {
-      const r = result as BackupCreateResult;
-      return { text: `created ${r.backup.id} (${formatBytes(r.backup.sizeBytes)}); verify it with v`, color: 'green' };
+      const r = o.result;
+      return { text: `created ${r.backup.id} (${bytes(r.backup.sizeBytes)}); verify it with v`, color: 'green' };
     }
     case 'verify': {
-      const r = result as BackupVerifyResult;
+      const r = o.result;
       const failed = r.steps.find((s) => !s.ok);
       return r.ok
         ? { text: `verified ${r.backup.id}: ${r.steps.map((s) => s.detail).at(-1)}`, color: 'green' }
         : { text: `verify FAILED ${r.backup.id}: ${failed?.step}: ${failed?.detail}`, color: 'red' };
     }
     case 'restore': {
-      const r = result as BackupRestoreResult;
+      const r = o.result;
       return {
         text: `restored ${r.backup.id} into ${r.target}: ${r.replaced.length} tables replaced, ${r.created.length} created, ${r.removed.length} removed, ${r.untouched.length} untouched`,
         color: r.matchesManifest ? 'green' : 'red',
       };
     }
     case 'prune': {
-      const r = result as BackupPruneResult;
+      const r = o.result;
       return {
         text: r.deleted.length
-          ? `pruned ${r.deleted.length} backup(s), ${formatBytes(r.freedBytes)} freed`
+          ? `pruned ${plural(r.deleted.length, 'backup')}, ${bytes(r.freedBytes)} freed`
           : 'nothing to prune: the policy keeps every backup',
         color: 'green',
       };
@@ -105,18 +100,18 @@ export function BackupsPane({ width, height }: PaneProps) {
     { header: 'TARGET', width: 12, value: (r) => r.backup.target },
     { header: 'BACKUP', width: 34, value: (r) => r.backup.id },
     { header: 'ENGINE', width: 9, value: (r) => r.backup.engine },
-    { header: 'SIZE', width: 10, align: 'right', value: (r) => formatBytes(r.backup.sizeBytes) },
+    { header: 'SIZE', width: 10, align: 'right', value: (r) => bytes(r.backup.sizeBytes) },
     {
       header: 'AGE',
       width: 12,
-      value: (r) => `${formatAgo(r.backup.finishedAt)}${r.stale ? ' STALE' : ''}`,
+      value: (r) => `${ago(r.backup.finishedAt)}${r.stale ? ' STALE' : ''}`,
       color: (r) => (r.stale ? 'red' : undefined),
     },
     {
       header: 'VERIFIED',
       value: (r) =>
         r.backup.verifyStatus === 'passed'
-          ? `yes ${formatAgo(r.backup.verifiedAt)}`
+          ? `yes ${ago(r.backup.verifiedAt)}`
           : r.backup.verifyStatus === 'failed'
             ? 'FAILED'
             : 'no',
@@ -199,13 +194,13 @@ export function BackupsPane({ width, height }: PaneProps) {
         <Text color="red" wrap="truncate">{`${b.last} failed: ${state.error?.message}`}</Text>
       ) : state?.status === 'cancelled' ? (
         <Text color="yellow">{`${b.last} cancelled`}</Text>
-      ) : state?.status === 'done' && b.last ? (
-        <Text color={outcome(b.last, state.result).color} wrap="truncate">
-          {outcome(b.last, state.result).text}
+      ) : state?.status === 'done' && b.outcome ? (
+        <Text color={outcome(b.outcome).color} wrap="truncate">
+          {outcome(b.outcome).text}
         </Text>
       ) : null}
       <Text dimColor wrap="truncate">
-        {b.data.loading ? <Spinner label="refreshing" /> : `read ${formatAgo(b.data.refreshedAt)}`}
+        {b.data.loading ? <Spinner label="refreshing" /> : `read ${ago(b.data.refreshedAt)}`}
         {` · every ${BACKUPS_REFRESH_MS / 1000}s · ${b.rows.length} backup(s)`}
       </Text>
     </Box>

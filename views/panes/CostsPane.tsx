@@ -1,16 +1,16 @@
-import React from 'react';
 import { Box, Text } from 'ink';
-import type { CostReportWithTrend } from '../../commands/costs/collect.js';
+import type { ResultFor } from '../../commands/catalog.js';
 import type { QueryJob } from '../../src/costs/usage.js';
-import { formatBytes, formatUsd } from '../../src/costs/units.js';
+import { ago, bytes, percent, usd } from '../../src/format.js';
 import { useCosts, COSTS_REFRESH_MS } from '../hooks/useCosts.js';
 import { useKeymap } from '../hooks/keymap.js';
 import { useTableNavigation } from '../hooks/useTableNavigation.js';
 import { Sparkline } from '../widgets/Sparkline.js';
 import { Spinner } from '../widgets/Spinner.js';
 import { Table, type TableColumn } from '../widgets/Table.js';
-import { formatAgo } from '../widgets/time.js';
 import type { PaneProps } from './types.js';
+
+type CostReport = ResultFor<'costs.report'>;
 
 /** Colour of a share of an allowance against the configured levels: red at the top level, yellow at any other. */
 function levelColor(percent: number, levels: number[]): string {
@@ -43,8 +43,10 @@ function AllowanceBar({
       {label.padEnd(18)}
       <Text color={levelColor(mtdPercent, levels)}>{'█'.repeat(filled)}</Text>
       <Text dimColor>{'░'.repeat(barWidth - filled)}</Text>
-      {` ${mtdPercent.toFixed(0).padStart(3)}% → `}
-      <Text color={color} bold={color !== 'green'}>{`${projectedPercent.toFixed(0)}%`}</Text>
+      {` ${percent(mtdPercent).padStart(5)} → `}
+      <Text color={color} bold={color !== 'green'}>
+        {percent(projectedPercent)}
+      </Text>
       <Text dimColor>{`  ${detail}`}</Text>
     </Text>
   );
@@ -76,7 +78,7 @@ export function CostsPane({ width, height }: PaneProps) {
     );
   }
   const columns: TableColumn<QueryJob>[] = [
-    { header: 'BILLED', width: 10, align: 'right', value: (q) => formatBytes(q.bytesBilled) },
+    { header: 'BILLED', width: 10, align: 'right', value: (q) => bytes(q.bytesBilled) },
     { header: 'USER', width: 22, value: (q) => q.user },
     { header: 'WHEN', width: 11, value: (q) => q.createdAt.slice(5, 16).replace('T', ' ') },
     { header: 'QUERY', value: (q) => q.query.replace(/\s+/g, ' ') },
@@ -92,7 +94,7 @@ export function CostsPane({ width, height }: PaneProps) {
           levels={r.levels.map((l) => l.level)}
           mtdPercent={pct(r.monthToDate.totalUsd, r.budget.usd)}
           projectedPercent={r.budget.percent}
-          detail={`${formatUsd(r.monthToDate.totalUsd)} → ${formatUsd(r.projection.totalUsd)} of ${formatUsd(r.budget.usd)}`}
+          detail={`${usd(r.monthToDate.totalUsd)} → ${usd(r.projection.totalUsd)} of ${usd(r.budget.usd)}`}
         />
         <AllowanceBar
           label="query free tier"
@@ -100,7 +102,7 @@ export function CostsPane({ width, height }: PaneProps) {
           levels={r.levels.map((l) => l.level)}
           mtdPercent={pct(r.monthToDate.bytesBilled, r.freeTier.queryBytes)}
           projectedPercent={r.freeTier.queryPercent}
-          detail={`${formatBytes(r.monthToDate.bytesBilled)} → ${formatBytes(r.projection.bytesBilled)} of ${formatBytes(r.freeTier.queryBytes)}`}
+          detail={`${bytes(r.monthToDate.bytesBilled)} → ${bytes(r.projection.bytesBilled)} of ${bytes(r.freeTier.queryBytes)}`}
         />
         <AllowanceBar
           label="storage free tier"
@@ -108,14 +110,14 @@ export function CostsPane({ width, height }: PaneProps) {
           levels={r.levels.map((l) => l.level)}
           mtdPercent={r.freeTier.storagePercent}
           projectedPercent={r.freeTier.storagePercent}
-          detail={`${formatBytes(r.storage.activeBytes + r.storage.longTermBytes)} of ${formatBytes(r.freeTier.storageBytes)}`}
+          detail={`${bytes(r.storage.activeBytes + r.storage.longTermBytes)} of ${bytes(r.freeTier.storageBytes)}`}
         />
       </Box>
       <Box marginTop={1} flexDirection="column">
         <Text wrap="truncate">
           <Text dimColor>{`bytes billed per day, last ${days} days  `}</Text>
           <Sparkline values={dailySeries(r)} width={Math.max(10, Math.min(days, width - 40))} />
-          <Text dimColor>{`  max ${formatBytes(Math.max(0, ...r.daily.map((d) => d.bytesBilled)))}`}</Text>
+          <Text dimColor>{`  max ${bytes(Math.max(0, ...r.daily.map((d) => d.bytesBilled)))}`}</Text>
         </Text>
         <Text dimColor wrap="truncate">
           projection: {r.projection.method}
@@ -148,17 +150,17 @@ export function CostsPane({ width, height }: PaneProps) {
       ) : null}
       <Box flexGrow={1} />
       <Text dimColor wrap="truncate">
-        {report.loading ? <Spinner label="refreshing" /> : `read ${formatAgo(report.refreshedAt)}`}
+        {report.loading ? <Spinner label="refreshing" /> : `read ${ago(report.refreshedAt)}`}
         {` · every ${COSTS_REFRESH_MS / 60_000} min · ${r.location}${r.notes.length ? ` · ${r.notes[0]}` : ''}`}
       </Text>
     </Box>
   );
 }
 
-function Summary({ r }: { r: CostReportWithTrend }) {
+function Summary({ r }: { r: CostReport }) {
   return (
     <Text wrap="truncate">
-      <Text bold>{formatUsd(r.monthToDate.totalUsd)}</Text>
+      <Text bold>{usd(r.monthToDate.totalUsd)}</Text>
       <Text dimColor>{` month to date · projected `}</Text>
       <Text
         bold
@@ -167,11 +169,11 @@ function Summary({ r }: { r: CostReportWithTrend }) {
           r.levels.map((l) => l.level),
         )}
       >
-        {formatUsd(r.projection.totalUsd)}
+        {usd(r.projection.totalUsd)}
       </Text>
       <Text
         dimColor
-      >{` of ${formatUsd(r.budget.usd)} budget · day ${r.month.elapsedDays}/${r.month.daysInMonth} · opsctl ${formatBytes(r.opsctl.bytesBilled)}, others ${formatBytes(r.opsctl.otherBytesBilled)}`}</Text>
+      >{` of ${usd(r.budget.usd)} budget · day ${r.month.elapsedDays}/${r.month.daysInMonth} · opsctl ${bytes(r.opsctl.bytesBilled)}, others ${bytes(r.opsctl.otherBytesBilled)}`}</Text>
     </Text>
   );
 }
@@ -179,7 +181,7 @@ function Summary({ r }: { r: CostReportWithTrend }) {
 const pct = (value: number, of: number) => (of > 0 ? (value / of) * 100 : 0);
 
 /** One value per day of the window, zero on days without queries, so the chart's x axis is time. */
-function dailySeries(r: CostReportWithTrend): number[] {
+function dailySeries(r: CostReport): number[] {
   const byDay = new Map(r.daily.map((d) => [d.day, d.bytesBilled]));
   const end = new Date(r.generatedAt);
   return Array.from({ length: r.days }, (_, i) => {

@@ -1,7 +1,7 @@
-import React, { useState } from 'react';
+import { useState } from 'react';
 import { Box, Text } from 'ink';
-import type { LoadtestComparison } from '../../commands/loadtest/compare.js';
-import type { LoadtestHistory } from '../../commands/loadtest/history.js';
+import type { ResultFor } from '../../commands/catalog.js';
+import { ago, latency, percent } from '../../src/format.js';
 import { fmt, signed } from '../../src/loadtest/compare.js';
 import type { LoadTestRun } from '../../src/loadtest/store.js';
 import { useFilter } from '../hooks/useFilter.js';
@@ -13,12 +13,10 @@ import { ProgressBar } from '../widgets/ProgressBar.js';
 import { Sparkline } from '../widgets/Sparkline.js';
 import { Spinner } from '../widgets/Spinner.js';
 import { Table, type TableColumn } from '../widgets/Table.js';
-import { formatAgo } from '../widgets/time.js';
 import type { PaneProps } from './types.js';
 
-type Profile = LoadtestHistory['profiles'][number];
+type Profile = ResultFor<'loadtest.history'>['profiles'][number];
 
-const ms = (v: number) => `${v >= 100 ? v.toFixed(0) : v >= 10 ? v.toFixed(1) : v.toFixed(2)}ms`;
 const r2 = (v: number) => Math.round(v * 100) / 100;
 const resultText = (r: LoadTestRun) => (r.thresholds.length ? (r.passed ? 'passed' : 'FAILED') : '-');
 const resultColor = (r: LoadTestRun) => (r.thresholds.length ? (r.passed ? 'green' : 'red') : undefined);
@@ -115,13 +113,13 @@ export function LoadTestsPane({ width, height }: PaneProps) {
   ];
   const runColumns: TableColumn<LoadTestRun>[] = [
     { header: 'RUN', width: 5, align: 'right', value: (r) => `${lt.baseline === r.id ? '*' : ''}${r.id}` },
-    { header: 'WHEN', width: 9, value: (r) => formatAgo(Date.parse(r.startedAt)) },
+    { header: 'WHEN', width: 9, value: (r) => ago(r.startedAt) },
     { header: 'PROFILE', width: 12, value: (r) => r.profile ?? '-' },
     { header: 'REQ/S', width: 8, align: 'right', value: (r) => String(Math.round(r.rps)) },
-    { header: 'P50', width: 8, align: 'right', value: (r) => ms(r.latency.p50) },
-    { header: 'P95', width: 8, align: 'right', value: (r) => ms(r.latency.p95) },
-    { header: 'P99', width: 8, align: 'right', value: (r) => ms(r.latency.p99) },
-    { header: 'ERR', width: 6, align: 'right', value: (r) => `${Number(r.errorRate.toFixed(1))}%` },
+    { header: 'P50', width: 8, align: 'right', value: (r) => latency(r.latency.p50) },
+    { header: 'P95', width: 8, align: 'right', value: (r) => latency(r.latency.p95) },
+    { header: 'P99', width: 8, align: 'right', value: (r) => latency(r.latency.p99) },
+    { header: 'ERR', width: 6, align: 'right', value: (r) => percent(r.errorRate) },
     { header: 'RESULT', width: 7, value: resultText, color: resultColor },
     { header: 'URL', value: (r) => `${r.method} ${r.url}` },
   ];
@@ -197,7 +195,7 @@ function LivePanel({ lt, width }: { lt: ReturnType<typeof useLoadTests>; width: 
             <Sparkline values={lt.rpsSeries} width={Math.max(10, Math.min(40, width - 30))} />
             <Text dimColor>{`  ${t.completed} requests`}</Text>
           </Text>
-          <Text wrap="truncate">{`p50 ${ms(t.latency.p50)}  p90 ${ms(t.latency.p90)}  p95 ${ms(t.latency.p95)}  p99 ${ms(t.latency.p99)}  max ${ms(t.latency.max)}`}</Text>
+          <Text wrap="truncate">{`p50 ${latency(t.latency.p50)}  p90 ${latency(t.latency.p90)}  p95 ${latency(t.latency.p95)}  p99 ${latency(t.latency.p99)}  max ${latency(t.latency.max)}`}</Text>
           <Text wrap="truncate" color={t.errors ? 'red' : undefined}>{`errors ${t.errors} (non-2xx ${t.non2xx})`}</Text>
         </>
       ) : (
@@ -213,7 +211,7 @@ function ResultPanel({ r }: { r: LoadTestRun }) {
     <Box flexDirection="column" marginTop={1}>
       <Text wrap="truncate">
         <Text bold>{`run ${r.id} `}</Text>
-        <Text>{`${r.rps} req/s · p50 ${ms(r.latency.p50)} · p95 ${ms(r.latency.p95)} · p99 ${ms(r.latency.p99)} · max ${ms(r.latency.max)} · errors ${r.errorRate}%`}</Text>
+        <Text>{`${r.rps} req/s · p50 ${latency(r.latency.p50)} · p95 ${latency(r.latency.p95)} · p99 ${latency(r.latency.p99)} · max ${latency(r.latency.max)} · errors ${percent(r.errorRate)}`}</Text>
       </Text>
       <Text dimColor wrap="truncate">{`status ${
         Object.entries(r.statusCodes)
@@ -246,7 +244,7 @@ function ComparePanel({ state }: { state: ReturnType<typeof useLoadTests>['compa
         {state.error?.message}
       </Text>
     );
-  const c: LoadtestComparison | undefined = state.result;
+  const c = state.result;
   if (!c) return null;
   const [text, color] = VERDICT[c.verdict];
   return (

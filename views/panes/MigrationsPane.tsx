@@ -1,5 +1,5 @@
-import React from 'react';
 import { Box, Text } from 'ink';
+import { ago } from '../../src/format.js';
 import type { MigrationEntry, TargetMigrationStatus } from '../../src/migrations/types.js';
 import { useFilter } from '../hooks/useFilter.js';
 import { useKeymap } from '../hooks/keymap.js';
@@ -10,7 +10,7 @@ import { FilterPrompt } from '../widgets/FilterPrompt.js';
 import { ProgressBar } from '../widgets/ProgressBar.js';
 import { Spinner } from '../widgets/Spinner.js';
 import { Table, type TableColumn } from '../widgets/Table.js';
-import { formatAgo } from '../widgets/time.js';
+import type { Binding } from '../keys.js';
 import type { PaneProps } from './types.js';
 
 const STATE_COLOR: Record<MigrationEntry['state'], string> = {
@@ -27,27 +27,37 @@ function targetColor(t: TargetMigrationStatus): string {
   return t.pending.length ? 'yellow' : 'green';
 }
 
-/** Per target: applied and pending migrations, drift in red, a dirty MySQL migration statement by statement; up, down, dry-run. */
-export function MigrationsPane({ width, height }: PaneProps) {
-  const m = useMigrations();
-  const filter = useFilter();
-  const t = m.target;
-  const rows = (t?.migrations ?? []).filter((e) => filter.matches(`${e.version} ${e.name} ${e.state}`));
-  const planLines = m.plan?.result
-    ? m.plan.result.plan.flatMap((p) => [
-        `-- ${p.direction} ${p.version}_${p.name}${p.transaction ? '' : ' (no transaction)'}`,
-        ...p.statements.map((s) => `${s.replace(/\s+/g, ' ')};`),
-      ])
-    : [];
-  const dirtyLines = t?.dirty ? 2 + t.dirty.ran.length + t.dirty.notRun.length : 0;
-  const planHeight = m.shown !== 'none' ? Math.min(12, Math.max(3, planLines.length + 1)) : 0;
-  const tableHeight = Math.max(3, height - 8 - planHeight - dirtyLines);
-  const nav = useTableNavigation(rows.length, tableHeight - 1);
-  const confirmation = m.down.state.pendingConfirmation;
+/** The migrations of one target as table columns. */
+const COLUMNS: TableColumn<MigrationEntry>[] = [
+  { header: 'VERSION', width: 15, value: (e) => e.version },
+  { header: 'NAME', width: 28, value: (e) => e.name },
+  {
+    header: 'STATE',
+    width: 20,
+    value: (e) => (e.outOfOrder ? `${e.state} (out of order)` : e.state),
+    color: (e) => STATE_COLOR[e.state],
+  },
+  { header: 'APPLIED', width: 17, value: (e) => (e.appliedAt ? e.appliedAt.slice(0, 16).replace('T', ' ') : '') },
+  { header: 'MS', width: 6, align: 'right', value: (e) => (e.durationMs === undefined ? '' : String(e.durationMs)) },
+  { header: 'BY', value: (e) => e.appliedBy ?? '' },
+];
 
+type Migrations = ReturnType<typeof useMigrations>;
+
+/** The dry-run plan as lines: a comment per migration, then its statements on one line each. */
+function planLines(m: Migrations): string[] {
+  if (!m.plan?.result) return [];
+  return m.plan.result.plan.flatMap((p) => [
+    `-- ${p.direction} ${p.version}_${p.name}${p.transaction ? '' : ' (no transaction)'}`,
+    ...p.statements.map((s) => `${s.replace(/\s+/g, ' ')};`),
+  ]);
+}
+
+/** The pane's keys: navigation, filter, target, up / down, the two dry runs, refresh. */
+function useMigrationKeys(m: Migrations, bindings: Binding[]) {
+  const t = m.target;
   useKeymap('pane', [
-    ...nav.bindings,
-    ...filter.bindings,
+    ...bindings,
     {
       keys: ['t'],
       label: 'target',
@@ -86,6 +96,20 @@ export function MigrationsPane({ width, height }: PaneProps) {
     { keys: ['x'], label: 'close preview', run: m.closePlan, enabled: m.shown !== 'none' },
     { keys: ['r'], label: 'refresh', description: "read every target's history again", run: m.status.refresh },
   ]);
+}
+
+/** Per target: applied and pending migrations, drift in red, a dirty MySQL migration statement by statement; up, down, dry-run. */
+export function MigrationsPane({ width, height }: PaneProps) {
+  const m = useMigrations();
+  const filter = useFilter();
+  const t = m.target;
+  const rows = (t?.migrations ?? []).filter((e) => filter.matches(`${e.version} ${e.name} ${e.state}`));
+  const plan = planLines(m);
+  const dirtyLines = t?.dirty ? 2 + t.dirty.ran.length + t.dirty.notRun.length : 0;
+  const planHeight = m.shown !== 'none' ? Math.min(12, Math.max(3, plan.length + 1)) : 0;
+  const tableHeight = Math.max(3, height - 8 - planHeight - dirtyLines);
+  const nav = useTableNavigation(rows.length, tableHeight - 1);
+  useMigrationKeys(m, [...nav.bindings, ...filter.bindings]);
 
   if (!m.status.data) {
     return (
@@ -100,43 +124,19 @@ export function MigrationsPane({ width, height }: PaneProps) {
       </Box>
     );
   }
-
-  const columns: TableColumn<MigrationEntry>[] = [
-    { header: 'VERSION', width: 15, value: (e) => e.version },
-    { header: 'NAME', width: 28, value: (e) => e.name },
-    {
-      header: 'STATE',
-      width: 20,
-      value: (e) => (e.outOfOrder ? `${e.state} (out of order)` : e.state),
-      color: (e) => STATE_COLOR[e.state],
-    },
-    { header: 'APPLIED', width: 17, value: (e) => (e.appliedAt ? e.appliedAt.slice(0, 16).replace('T', ' ') : '') },
-    { header: 'MS', width: 6, align: 'right', value: (e) => (e.durationMs === undefined ? '' : String(e.durationMs)) },
-    { header: 'BY', value: (e) => e.appliedBy ?? '' },
-  ];
-  const op =
-    m.up.state.status === 'running' ? m.up.state : m.down.state.status === 'running' ? m.down.state : undefined;
-  const lastState = m.last === 'up' ? m.up.state : m.last === 'down' ? m.down.state : undefined;
-  const failure = lastState?.status === 'failed' ? lastState.error : undefined;
   const selected = rows[nav.selected];
+  const confirmation = m.down.state.pendingConfirmation;
 
   return (
     <Box flexDirection="column" width={width} height={height}>
-      <Text wrap="truncate">
-        {m.targets.map((x, i) => (
-          <Text key={x.target} color={targetColor(x)} inverse={x.target === t?.target} bold={x.target === t?.target}>
-            {`${i ? ' ' : ''} ${x.target} `}
-          </Text>
-        ))}
-        {m.targets.length === 0 ? <Text dimColor>no database targets configured</Text> : null}
-      </Text>
+      <TargetTabs m={m} />
       {t ? <TargetSummary t={t} /> : null}
       <FilterPrompt text={filter.text} editing={filter.editing} />
       {t?.error ? <Text color="red" wrap="wrap">{`${t.error}${t.hint ? `\n${t.hint}` : ''}`}</Text> : null}
       <Box marginTop={1}>
         <Table
           rows={rows}
-          columns={columns}
+          columns={COLUMNS}
           selected={nav.selected}
           height={tableHeight}
           width={width}
@@ -145,29 +145,89 @@ export function MigrationsPane({ width, height }: PaneProps) {
         />
       </Box>
       {t?.dirty ? <DirtyBox t={t} /> : null}
-      {selected?.state === 'drifted' ? (
+      {selected?.state === 'drifted' ? <DriftLine entry={selected} /> : null}
+      {m.shown !== 'none' ? <PlanBox m={m} lines={plan} height={planHeight} /> : null}
+      <ActionStatus m={m} width={width} />
+      {confirmation ? (
+        <Confirm
+          action={confirmation.action}
+          typed={confirmation.typed}
+          confirmLabel="Roll back"
+          onAnswer={m.down.answerConfirmation}
+          width={Math.min(width, 80)}
+        />
+      ) : null}
+      <Box flexGrow={1} />
+      <Text dimColor wrap="truncate">
+        {m.status.loading ? <Spinner label="refreshing" /> : `read ${ago(m.status.refreshedAt)}`}
+        {m.status.data.unconfigured.length
+          ? ` · folders without a target: ${m.status.data.unconfigured.join(', ')}`
+          : ''}
+      </Text>
+    </Box>
+  );
+}
+
+/** One tab per database target, coloured by its state; the shown one inverted. */
+function TargetTabs({ m }: { m: Migrations }) {
+  return (
+    <Text wrap="truncate">
+      {m.targets.map((x, i) => (
         <Text
-          color="red"
-          wrap="truncate"
-        >{`drift: ${selected.file} changed after it was applied (checksum ${selected.checksum?.file?.slice(0, 12)}, recorded ${selected.checksum?.recorded?.slice(0, 12)})`}</Text>
+          key={x.target}
+          color={targetColor(x)}
+          inverse={x.target === m.target?.target}
+          bold={x.target === m.target?.target}
+        >
+          {`${i ? ' ' : ''} ${x.target} `}
+        </Text>
+      ))}
+      {m.targets.length === 0 ? <Text dimColor>no database targets configured</Text> : null}
+    </Text>
+  );
+}
+
+/** Why a migration is drifted: its file changed after it was applied. */
+function DriftLine({ entry }: { entry: MigrationEntry }) {
+  return (
+    <Text
+      color="red"
+      wrap="truncate"
+    >{`drift: ${entry.file} changed after it was applied (checksum ${entry.checksum?.file?.slice(0, 12)}, recorded ${entry.checksum?.recorded?.slice(0, 12)})`}</Text>
+  );
+}
+
+/** The dry run of up or down: the SQL it would run, nothing changed. */
+function PlanBox({ m, lines, height }: { m: Migrations; lines: string[]; height: number }) {
+  return (
+    <Box flexDirection="column" borderStyle="single" borderColor="cyan" paddingX={1} height={height + 2}>
+      <Text bold color="cyan">{`dry run: ${m.shown} on ${m.target?.target ?? '?'} (nothing is changed)`}</Text>
+      {m.plan?.status === 'running' ? <Spinner label="planning…" /> : null}
+      {m.plan?.error ? (
+        <Text color="red" wrap="wrap">
+          {m.plan.error.message}
+        </Text>
       ) : null}
-      {m.shown !== 'none' ? (
-        <Box flexDirection="column" borderStyle="single" borderColor="cyan" paddingX={1} height={planHeight + 2}>
-          <Text bold color="cyan">{`dry run: ${m.shown} on ${t?.target ?? '?'} (nothing is changed)`}</Text>
-          {m.plan?.status === 'running' ? <Spinner label="planning…" /> : null}
-          {m.plan?.error ? (
-            <Text color="red" wrap="wrap">
-              {m.plan.error.message}
-            </Text>
-          ) : null}
-          {m.plan?.result && planLines.length === 0 ? <Text dimColor>nothing to run</Text> : null}
-          {planLines.slice(0, planHeight - 1).map((l, i) => (
-            <Text key={i} wrap="truncate" {...(l.startsWith('--') ? { dimColor: true } : {})}>
-              {l}
-            </Text>
-          ))}
-        </Box>
-      ) : null}
+      {m.plan?.result && lines.length === 0 ? <Text dimColor>nothing to run</Text> : null}
+      {lines.slice(0, height - 1).map((l, i) => (
+        <Text key={i} wrap="truncate" {...(l.startsWith('--') ? { dimColor: true } : {})}>
+          {l}
+        </Text>
+      ))}
+    </Box>
+  );
+}
+
+/** The up or down in progress, or how the last one ended. */
+function ActionStatus({ m, width }: { m: Migrations; width: number }) {
+  const op =
+    m.up.state.status === 'running' ? m.up.state : m.down.state.status === 'running' ? m.down.state : undefined;
+  const lastState = m.last === 'up' ? m.up.state : m.last === 'down' ? m.down.state : undefined;
+  const failure = lastState?.status === 'failed' ? lastState.error : undefined;
+  const upResult = m.last === 'up' && m.up.state.status === 'done' ? m.up.state.result : undefined;
+  const downResult = m.last === 'down' && m.down.state.status === 'done' ? m.down.state.result : undefined;
+  return (
+    <>
       {op ? (
         <ProgressBar
           width={width}
@@ -186,35 +246,19 @@ export function MigrationsPane({ width, height }: PaneProps) {
           {failure.message}
         </Text>
       ) : null}
-      {m.last === 'up' && m.up.state.status === 'done' && m.up.state.result ? (
+      {upResult ? (
         <Text
           color="green"
           wrap="truncate"
-        >{`applied ${m.up.state.result.done.length} on ${m.up.state.result.target}; now at ${m.up.state.result.current ?? 'none'}`}</Text>
+        >{`applied ${upResult.done.length} on ${upResult.target}; now at ${upResult.current ?? 'none'}`}</Text>
       ) : null}
-      {m.last === 'down' && m.down.state.status === 'done' && m.down.state.result ? (
+      {downResult ? (
         <Text
           color="yellow"
           wrap="truncate"
-        >{`rolled back ${m.down.state.result.done.map((d) => d.version).join(', ')} on ${m.down.state.result.target}`}</Text>
+        >{`rolled back ${downResult.done.map((d) => d.version).join(', ')} on ${downResult.target}`}</Text>
       ) : null}
-      {confirmation ? (
-        <Confirm
-          action={confirmation.action}
-          typed={confirmation.typed}
-          confirmLabel="Roll back"
-          onAnswer={m.down.answerConfirmation}
-          width={Math.min(width, 80)}
-        />
-      ) : null}
-      <Box flexGrow={1} />
-      <Text dimColor wrap="truncate">
-        {m.status.loading ? <Spinner label="refreshing" /> : `read ${formatAgo(m.status.refreshedAt)}`}
-        {m.status.data.unconfigured.length
-          ? ` · folders without a target: ${m.status.data.unconfigured.join(', ')}`
-          : ''}
-      </Text>
-    </Box>
+    </>
   );
 }
 

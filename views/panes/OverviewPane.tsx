@@ -1,6 +1,6 @@
-import React, { useState } from 'react';
+import { useState } from 'react';
 import { Box, Text } from 'ink';
-import type { StatusResult } from '../../commands/status.js';
+import { ago } from '../../src/format.js';
 import type { ComponentHealth } from '../../src/health/types.js';
 import { useKeymap } from '../hooks/keymap.js';
 import { useResource } from '../hooks/useResource.js';
@@ -8,7 +8,6 @@ import { useTableNavigation } from '../hooks/useTableNavigation.js';
 import { useServices } from '../services/services.js';
 import { Table, type TableColumn } from '../widgets/Table.js';
 import { Spinner } from '../widgets/Spinner.js';
-import { formatAgo } from '../widgets/time.js';
 import { ValidateView } from '../views/ValidateView.js';
 import type { PaneProps } from './types.js';
 
@@ -25,13 +24,9 @@ const STATUS_COLOR: Record<ComponentHealth['status'], string> = {
 /** Config source, state store, warehouse and every database target, with live connectivity and version. */
 export function OverviewPane({ width, height }: PaneProps) {
   const services = useServices();
-  const overview = useResource<StatusResult>(
-    async (signal) => {
-      const { status } = await import('../../commands/status.js');
-      return services.invoke(status, { timeoutMs: 5_000 }, { signal });
-    },
-    { intervalMs: OVERVIEW_REFRESH_MS },
-  );
+  const overview = useResource(async (signal) => services.run('status', { timeoutMs: 5_000 }, { signal }), {
+    intervalMs: OVERVIEW_REFRESH_MS,
+  });
   const data = overview.data;
   const rows: ComponentHealth[] = data?.components ?? [];
   const tableHeight = Math.max(3, Math.min(rows.length + 1, height - 9));
@@ -113,7 +108,7 @@ export function OverviewPane({ width, height }: PaneProps) {
       {showDetails && selected ? <Details component={selected} width={width} /> : null}
       <Box flexGrow={1} />
       <Text dimColor wrap="truncate">
-        {overview.loading ? <Spinner label="refreshing" /> : `checked ${formatAgo(overview.refreshedAt)}`}
+        {overview.loading ? <Spinner label="refreshing" /> : `checked ${ago(overview.refreshedAt)}`}
         {` · every ${OVERVIEW_REFRESH_MS / 1000}s · r to refresh now · v to validate`}
       </Text>
     </Box>

@@ -1,18 +1,16 @@
-import React, { useEffect, useState } from 'react';
+import { useEffect, useState } from 'react';
 import { Box, Text } from 'ink';
-import type { EtlRunResult } from '../../commands/etl/run.js';
-import type { EtlShowResult, EtlShowTable } from '../../commands/etl/show.js';
-import type { RunListItem } from '../../commands/etl/summary.js';
+import type { ResultFor } from '../../commands/catalog.js';
+import { ago, count as n, duration } from '../../src/format.js';
 import { useFilter } from '../hooks/useFilter.js';
 import { useKeymap } from '../hooks/keymap.js';
-import { RUNS_PAGE, usePipelineStart, useRunDetail, useRunsList } from '../hooks/useRuns.js';
+import { RUNS_PAGE, usePipelineStart, useRunDetail, useRunsList, type RunListItem } from '../hooks/useRuns.js';
 import { useTableNavigation } from '../hooks/useTableNavigation.js';
 import { Confirm } from '../widgets/Confirm.js';
 import { FilterPrompt } from '../widgets/FilterPrompt.js';
 import { ProgressBar } from '../widgets/ProgressBar.js';
 import { Spinner } from '../widgets/Spinner.js';
 import { Table, type TableColumn } from '../widgets/Table.js';
-import { formatAgo, formatMs } from '../widgets/time.js';
 import type { PaneProps } from './types.js';
 
 const STATUS_COLOR: Record<string, string> = {
@@ -26,7 +24,7 @@ const STATUS_COLOR: Record<string, string> = {
   unavailable: 'yellow',
   skipped: 'gray',
 };
-const n = (v: number) => v.toLocaleString('en-US');
+type EtlShowTable = ResultFor<'etl.show'>['tables'][number];
 
 export function RunsPane({ width, height }: PaneProps) {
   const start = usePipelineStart();
@@ -109,7 +107,7 @@ export function RunsPane({ width, height }: PaneProps) {
       header: 'DURATION',
       width: 8,
       align: 'right',
-      value: (r) => (r.status === 'running' ? formatAgo(r.startedAt).replace(' ago', '') : formatMs(r.durationMs)),
+      value: (r) => (r.status === 'running' ? duration(Date.now() - Date.parse(r.startedAt)) : duration(r.durationMs)),
     },
     { header: 'LOADED', width: 9, align: 'right', value: (r) => n(r.rowsLoaded) },
     {
@@ -168,7 +166,7 @@ export function RunsPane({ width, height }: PaneProps) {
       />
       <Box flexGrow={1} />
       <Text dimColor wrap="truncate">
-        {list.loading ? <Spinner label="refreshing" /> : `read ${formatAgo(list.refreshedAt)}`}
+        {list.loading ? <Spinner label="refreshing" /> : `read ${ago(list.refreshedAt)}`}
         {selected ? ` · run ${selected.id} by ${selected.trigger} on ${selected.host} (pid ${selected.pid})` : ''}
       </Text>
     </Box>
@@ -215,7 +213,7 @@ function Banner({
     );
   }
   if (state.status === 'done' && state.result) {
-    const r: EtlRunResult = state.result;
+    const r = state.result;
     const e = r.executions[0];
     return (
       <Box flexDirection="column">
@@ -249,7 +247,7 @@ function RunDetail({
     { keys: ['esc', 'backspace'], label: 'back', description: 'back to the list of runs', run: onClose },
     { keys: ['r'], label: 'refresh', run: detail.refresh },
   ]);
-  const d: EtlShowResult | undefined = detail.data;
+  const d = detail.data;
   if (!d) {
     return (
       <Box flexDirection="column" width={width} height={height}>
@@ -277,7 +275,7 @@ function RunDetail({
       value: (t) => (t.rejected ? n(t.rejected) : '-'),
       color: (t) => (t.rejected ? 'yellow' : undefined),
     },
-    { header: 'TOOK', width: 7, align: 'right', value: (t) => formatMs(t.durationMs) },
+    { header: 'TOOK', width: 7, align: 'right', value: (t) => duration(t.durationMs) },
     { header: 'REASON', value: (t) => (t.reason ?? '').replace(/\s+/g, ' ') },
   ];
   return (
@@ -286,7 +284,7 @@ function RunDetail({
         <Text bold>{`Run ${run.id} · ${run.pipeline}`}</Text> <Text color={STATUS_COLOR[run.status]}>{run.status}</Text>
         <Text
           dimColor
-        >{`${run.dryRun ? ' (dry run)' : ''} · started ${run.startedAt.slice(0, 19).replace('T', ' ')} by ${run.trigger} · took ${formatMs(run.durationMs)}`}</Text>
+        >{`${run.dryRun ? ' (dry run)' : ''} · started ${run.startedAt.slice(0, 19).replace('T', ' ')} by ${run.trigger} · took ${duration(run.durationMs)}`}</Text>
       </Text>
       <Text wrap="truncate">{`${n(run.rowsExtracted)} extracted · ${n(run.rowsLoaded)} loaded · ${n(run.rowsRejected)} rejected`}</Text>
       {run.error ? <Text color="red" wrap="wrap">{`error: ${run.error}`}</Text> : null}

@@ -1,6 +1,6 @@
-import React from 'react';
 import { Box, Text } from 'ink';
-import { formatLag, type SyncTableStatus } from '../../src/pipelines/sync/status.js';
+import { ago, span } from '../../src/format.js';
+import type { SyncTableStatus } from '../../src/pipelines/sync/status.js';
 import { useKeymap } from '../hooks/keymap.js';
 import { useFilter } from '../hooks/useFilter.js';
 import { useTableNavigation } from '../hooks/useTableNavigation.js';
@@ -9,8 +9,10 @@ import { Confirm } from '../widgets/Confirm.js';
 import { FilterPrompt } from '../widgets/FilterPrompt.js';
 import { Spinner } from '../widgets/Spinner.js';
 import { Table, type TableColumn } from '../widgets/Table.js';
-import { formatAgo } from '../widgets/time.js';
 import type { PaneProps } from './types.js';
+
+/** Lag and its limit as the CLI prints them (`sync status`, `watermarks list`). */
+const lag = (seconds: number | null) => (seconds === null ? '-' : span(seconds * 1000));
 
 const columns: TableColumn<SyncTableStatus>[] = [
   {
@@ -24,10 +26,10 @@ const columns: TableColumn<SyncTableStatus>[] = [
     header: 'LAG',
     width: 5,
     align: 'right',
-    value: (w) => formatLag(w.lagSeconds),
+    value: (w) => lag(w.lagSeconds),
     color: (w) => (w.lagging ? 'red' : undefined),
   },
-  { header: 'LIMIT', width: 5, align: 'right', value: (w) => formatLag(w.limitSeconds) },
+  { header: 'LIMIT', width: 5, align: 'right', value: (w) => lag(w.limitSeconds) },
   {
     header: 'LAST RUN',
     width: 8,
@@ -174,7 +176,7 @@ export function WatermarksPane({ width, height }: PaneProps) {
       ) : null}
       <Box flexGrow={1} />
       <Text dimColor wrap="truncate">
-        {wm.list.loading ? <Spinner label="refreshing" /> : `read ${formatAgo(wm.list.refreshedAt)}`}
+        {wm.list.loading ? <Spinner label="refreshing" /> : `read ${ago(wm.list.refreshedAt)}`}
         {` · every ${WATERMARKS_REFRESH_MS / 1000}s`}
       </Text>
     </Box>

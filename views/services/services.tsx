@@ -1,5 +1,6 @@
 import React, { createContext, useContext } from 'react';
-import type { Operation, Progress } from '../../commands/operation.js';
+import type { InputFor, OperationName, ResultFor } from '../../commands/catalog.js';
+import type { Progress } from '../../commands/operation.js';
 import type { LoadedConfig } from '../../src/config/load.js';
 import type { LogBuffer } from './log-buffer.js';
 
@@ -9,13 +10,14 @@ export interface InvokeOptions {
 }
 
 /**
- * What the console's hooks use to reach the operations. The real implementation (main.tsx) runs them in-process on one
+ * What the console's hooks use to reach the operations: by catalog name, typed end to end (`run('backup.list', {})` is
+ * a `Promise<ResultFor<'backup.list'>>`). The real implementation (main.tsx) runs them through the catalog on one
  * runtime; tests hand in a fake that answers by operation name.
  */
 export interface ConsoleServices {
   loaded: LoadedConfig;
   logs: LogBuffer;
-  invoke<R>(operation: Operation<any, R>, input: Record<string, unknown>, options?: InvokeOptions): Promise<R>; // eslint-disable-line @typescript-eslint/no-explicit-any
+  run<N extends OperationName>(name: N, input: InputFor<N>, options?: InvokeOptions): Promise<ResultFor<N>>;
 }
 
 const ServicesContext = createContext<ConsoleServices | null>(null);

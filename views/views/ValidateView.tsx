@@ -1,10 +1,10 @@
-import React, { useState } from 'react';
+import { useState } from 'react';
 import { Box, Text } from 'ink';
-import type { CheckResult } from '../../commands/validate/types.js';
+import { duration } from '../../src/format.js';
 import { useFilter } from '../hooks/useFilter.js';
 import { useKeymap } from '../hooks/keymap.js';
 import { useTableNavigation } from '../hooks/useTableNavigation.js';
-import { useValidate, type ValidateEnv } from '../hooks/useValidate.js';
+import { useValidate, type CheckResult, type ValidateEnv } from '../hooks/useValidate.js';
 import { FilterPrompt } from '../widgets/FilterPrompt.js';
 import { Spinner } from '../widgets/Spinner.js';
 import { Table, type TableColumn } from '../widgets/Table.js';
@@ -105,7 +105,7 @@ export function ValidateView({
         {v.running ? (
           <Spinner label={`checking ${v.phase ?? ''}…`} />
         ) : v.result ? (
-          `done in ${(v.result.durationMs / 1000).toFixed(1)} s · r to run again`
+          `done in ${duration(v.result.durationMs)} · r to run again`
         ) : (
           'stopped · r to run again'
         )}

@@ -1,4 +1,4 @@
-import React, { useRef, useState } from 'react';
+import { useRef, useState } from 'react';
 import { Box, Text } from 'ink';
 import { useKeymap } from '../hooks/keymap.js';
 

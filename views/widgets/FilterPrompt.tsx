@@ -1,4 +1,3 @@
-import React from 'react';
 import { Text } from 'ink';
 
 /** The `/` prompt line; the text is typed into useFilter's modal layer. */

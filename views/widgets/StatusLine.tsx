@@ -1,4 +1,3 @@
-import React from 'react';
 import { Text } from 'ink';
 import type { Flash } from '../hooks/useFlash.js';
 import { truncate } from './text.js';

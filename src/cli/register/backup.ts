@@ -255,7 +255,7 @@ Examples:
     );
 }
 
-function renderList(backups: BackupEntry[], maxAgeHours: number, out: TextOut): void {
+export function renderList(backups: BackupEntry[], maxAgeHours: number, out: TextOut): void {
   const newestByTarget = new Map<string, string>();
   for (const b of backups) if (!newestByTarget.has(b.target)) newestByTarget.set(b.target, b.id);
   out.table(

@@ -95,7 +95,7 @@ Examples:
 
 const levelText = (l: LevelState) => `${l.subject} ${percent(l.percent)} (level ${l.level}%)`;
 
-function renderReport(r: CostReport, out: TextOut): void {
+export function renderReport(r: CostReport, out: TextOut): void {
   out.kv([
     ['warehouse', r.location],
     ['month', `${r.month.start} → ${r.month.end} (day ${r.month.elapsedDays} of ${r.month.daysInMonth})`],

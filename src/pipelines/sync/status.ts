@@ -76,11 +76,3 @@ export async function tableStatuses(
   }
   return out;
 }
-
-/** A lag for a table cell: 12m, 5h, 3d; `-` when unknown. */
-export function formatLag(seconds: number | null): string {
-  if (seconds === null) return '-';
-  if (seconds < 3600) return `${Math.round(seconds / 60)}m`;
-  if (seconds < 2 * 86_400) return `${Math.round(seconds / 3600)}h`;
-  return `${Math.round(seconds / 86_400)}d`;
-}
