@@ -6,7 +6,15 @@ import { collectStatus } from './status.js';
 
 export interface MigrateValidateResult {
   ok: boolean;
-  targets: Array<{ target: string; ok: boolean; problems: string[]; pending: string[]; error?: string }>;
+  targets: Array<{
+    target: string;
+    ok: boolean;
+    problems: string[];
+    pending: string[];
+    /** Statements the splitter could not place (they do not fail validate, but will likely fail when run). */
+    warnings: string[];
+    error?: string;
+  }>;
 }
 
 /** Fails on checksum drift (naming file and version), applied migrations whose file is gone, and dirty migrations. */
@@ -23,6 +31,7 @@ export const migrateValidate = defineOperation({
         ok: problems.length === 0,
         problems,
         pending: t.pending.map((p) => `${p.version}_${p.name}`),
+        warnings: t.warnings ?? [],
         ...(t.error ? { error: t.error } : {}),
       };
     });

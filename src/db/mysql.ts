@@ -34,6 +34,10 @@ export async function openMysqlTarget(
     supportBigNumbers: true,
     bigNumberStrings: false,
     timezone: 'Z',
+    // mysql2 asks for IGNORE_SPACE by default, which the server adds to the session's sql_mode, and every trigger,
+    // procedure and function a migration creates keeps the sql_mode it was created under: without it they are the
+    // ones the mysql/mariadb client (and dbmate's driver) would create from the same file.
+    flags: ['-IGNORE_SPACE'],
   });
   try {
     const conn = await pool.getConnection();

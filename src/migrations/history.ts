@@ -2,11 +2,11 @@ import type { Engine } from '../db/target.js';
 import type { MigrationSession } from './session.js';
 import { HISTORY_TABLE, type HistoryRow, type HistoryStatus } from './types.js';
 
-type Query = Pick<MigrationSession, 'query'> & { engine: Engine };
+type Query = Pick<MigrationSession, 'query' | 'historyTable' | 'schema'> & { engine: Engine };
 
-function ddl(engine: Engine): string {
+function ddl(engine: Engine, table: string): string {
   const ts = engine === 'mysql' ? 'VARCHAR(32)' : 'TIMESTAMPTZ';
-  return `CREATE TABLE IF NOT EXISTS ${HISTORY_TABLE} (
+  return `CREATE TABLE IF NOT EXISTS ${table} (
   version VARCHAR(64) NOT NULL PRIMARY KEY,
   name VARCHAR(255) NOT NULL,
   checksum CHAR(64) NOT NULL,
@@ -22,15 +22,15 @@ function ddl(engine: Engine): string {
 }
 
 export async function ensureHistory(s: Query): Promise<void> {
-  await s.query(ddl(s.engine));
+  await s.query(ddl(s.engine, s.historyTable));
 }
 
 export async function historyExists(s: Query): Promise<boolean> {
   const sql =
     s.engine === 'mysql'
-      ? 'SELECT COUNT(*) AS n FROM information_schema.TABLES WHERE TABLE_SCHEMA = DATABASE() AND TABLE_NAME = ?'
-      : 'SELECT COUNT(*) AS n FROM pg_catalog.pg_tables WHERE schemaname = current_schema() AND tablename = ?';
-  const rows = await s.query<{ n: number | string }>(sql, [HISTORY_TABLE]);
+      ? 'SELECT COUNT(*) AS n FROM information_schema.TABLES WHERE TABLE_SCHEMA = COALESCE(?, DATABASE()) AND TABLE_NAME = ?'
+      : 'SELECT COUNT(*) AS n FROM pg_catalog.pg_tables WHERE schemaname = COALESCE(?, current_schema()) AND tablename = ?';
+  const rows = await s.query<{ n: number | string }>(sql, [s.schema, HISTORY_TABLE]);
   return Number(rows[0]?.n ?? 0) > 0;
 }
 
@@ -42,7 +42,7 @@ export async function readHistory(s: Query): Promise<{ exists: boolean; rows: Hi
   let rows: Array<Record<string, unknown>>;
   try {
     rows = await s.query<Record<string, unknown>>(
-      `SELECT version, name, checksum, applied_at, duration_ms, applied_by, status, operation, statements_total, statements_done, error FROM ${HISTORY_TABLE}`,
+      `SELECT version, name, checksum, applied_at, duration_ms, applied_by, status, operation, statements_total, statements_done, error FROM ${s.historyTable}`,
     );
   } catch (error) {
     const code = (error as { code?: string }).code;
@@ -89,7 +89,7 @@ export interface HistoryWrite {
 
 export async function insertHistory(s: Query, w: HistoryWrite): Promise<void> {
   await s.query(
-    `INSERT INTO ${HISTORY_TABLE} (version, name, checksum, applied_at, duration_ms, applied_by, status, operation, statements_total, statements_done, error) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+    `INSERT INTO ${s.historyTable} (version, name, checksum, applied_at, duration_ms, applied_by, status, operation, statements_total, statements_done, error) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
     [
       w.version,
       w.name,
@@ -127,12 +127,12 @@ export async function updateHistory(
   };
   const entries = Object.entries(fields).filter(([, v]) => v !== undefined);
   if (!entries.length) return;
-  await s.query(`UPDATE ${HISTORY_TABLE} SET ${entries.map(([k]) => `${cols[k]} = ?`).join(', ')} WHERE version = ?`, [
+  await s.query(`UPDATE ${s.historyTable} SET ${entries.map(([k]) => `${cols[k]} = ?`).join(', ')} WHERE version = ?`, [
     ...entries.map(([k, v]) => (k === 'durationMs' ? Math.round(v as number) : v)),
     version,
   ]);
 }
 
 export async function deleteHistory(s: Query, version: string): Promise<void> {
-  await s.query(`DELETE FROM ${HISTORY_TABLE} WHERE version = ?`, [version]);
+  await s.query(`DELETE FROM ${s.historyTable} WHERE version = ?`, [version]);
 }

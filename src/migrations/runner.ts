@@ -204,8 +204,12 @@ function planOf(
     direction,
     transaction: engine !== 'mysql' && section.transaction,
     statements: section.statements,
+    ...(section.warnings?.length ? { warnings: section.warnings } : {}),
   };
 }
+
+/** Comments before a MySQL statement's first word (executable comments are statements, so they stay). */
+const LEADING_COMMENTS = /^(?:\s+|--\s[^\n]*(?:\n|$)|#[^\n]*(?:\n|$)|\/\*(?!M?!)[\s\S]*?\*\/)*/;
 
 /**
  * Runs one section. In a transaction (PostgreSQL, PGlite) a failure rolls everything back. Without one (MySQL, whose
@@ -225,19 +229,38 @@ async function runSection(
   const started = performance.now();
   const by = whoAmI();
   let i = 0;
+  /** Set while opsctl writes its own history row: a failure there is not one of the file's statements. */
+  let bookkeeping = false;
+  /**
+   * MySQL: between mysqldump's LOCK TABLES and UNLOCK TABLES the session may touch no other table, the history
+   * included: the statement count is recorded again after UNLOCK TABLES (or before the error is recorded).
+   */
+  let tablesLocked = false;
   const step = async () => {
     for (i = 0; i < total; i++) {
       const sql = section.statements[i]!;
       options.progress?.({ phase, done: i, total, note: preview(sql) });
       await session.run(sql);
-      if (!transactional) await updateHistory(session, f.version, { statementsDone: i + 1 });
+      if (session.engine === 'mysql') {
+        const head = sql.replace(LEADING_COMMENTS, '');
+        if (/^LOCK\s+TABLES?\b/i.test(head)) tablesLocked = true;
+        else if (/^UNLOCK\s+TABLES?\b/i.test(head)) tablesLocked = false;
+      }
+      if (!transactional && !tablesLocked) {
+        bookkeeping = true;
+        await updateHistory(session, f.version, { statementsDone: i + 1 });
+        bookkeeping = false;
+      }
     }
     options.progress?.({ phase, done: total, total });
   };
+  const historyFailed = (error: unknown, ran: number) =>
+    `${direction} ${label(f)}: ${ran === total ? `all ${total} statements ran` : `statements 1-${ran} of ${total} ran`}, but recording it in ${session.historyTable} failed: ${(error as Error).message}`;
   if (transactional) {
     await session.run('BEGIN');
     try {
       await step();
+      bookkeeping = true;
       if (direction === 'up') {
         await insertHistory(session, {
           version: f.version,
@@ -255,9 +278,13 @@ async function runSection(
     } catch (error) {
       await session.run('ROLLBACK').catch(() => undefined);
       throw new OperationFailed(
-        `${direction} ${label(f)} failed at statement ${i + 1} of ${total}: ${(error as Error).message}; rolled back, nothing of it was applied`,
+        bookkeeping
+          ? `${historyFailed(error, total)}; rolled back, nothing of it was applied`
+          : `${direction} ${label(f)} failed at statement ${i + 1} of ${total}: ${(error as Error).message}; rolled back, nothing of it was applied`,
         {
-          hint: `Fix ${f.path} and run it again.`,
+          hint: bookkeeping
+            ? `The file's statements succeeded; opsctl's own history write did not. Check that ${session.historyTable} is writable by this user.`
+            : `Fix ${f.path} and run it again.`,
           cause: error,
           details: { version: f.version, statement: i + 1, sql: section.statements[i] },
         },
@@ -288,10 +315,32 @@ async function runSection(
       await step();
     } catch (error) {
       const message = (error as Error).message;
-      await updateHistory(session, f.version, { error: message.slice(0, 4000) }).catch(() => undefined);
+      if (i === 0 && !bookkeeping) {
+        // Nothing of it ran: it stays what it was (pending, or applied for a down), not dirty.
+        await (
+          direction === 'up'
+            ? deleteHistory(session, f.version)
+            : updateHistory(session, f.version, { status: 'applied', operation: 'up', statementsDone: 0, error: null })
+        ).catch(() => undefined);
+        throw new OperationFailed(
+          `${direction} ${label(f)} failed at its first statement (of ${total}): ${message}. No statement of it ran, so ${label(f)} is still ${direction === 'up' ? 'pending' : 'applied'} (not dirty)`,
+          {
+            hint: `Fix ${f.path} and run \`opsctl migrate ${direction}\` again.`,
+            cause: error,
+            details: { version: f.version, statement: 1, ran: [], failed: section.statements[0] },
+          },
+        );
+      }
+      const ran = bookkeeping ? i + 1 : i;
+      if (tablesLocked) await session.run('UNLOCK TABLES').catch(() => undefined);
+      await updateHistory(session, f.version, { statementsDone: ran, error: message.slice(0, 4000) }).catch(
+        () => undefined,
+      );
       throw new OperationFailed(
-        `${direction} ${label(f)} failed at statement ${i + 1} of ${total}: ${message}. ` +
-          `Statements 1-${i} ran and are committed${i === 0 ? ' (none)' : ''}; ${label(f)} is marked dirty and migrate up refuses to go on`,
+        bookkeeping
+          ? `${historyFailed(error, ran)}. ${label(f)} may be left marked dirty`
+          : `${direction} ${label(f)} failed at statement ${i + 1} of ${total}: ${message}. ` +
+              `${ran === 1 ? 'Statement 1 ran and is' : `Statements 1-${ran} ran and are`} committed; ${label(f)} is marked dirty and migrate up refuses to go on`,
         {
           hint: 'Undo (or finish) those statements by hand, then run `opsctl migrate repair --yes` (add --completed if you finished them). `opsctl migrate status` lists them.',
           cause: error,

@@ -8,7 +8,8 @@ import type { Engine, SqlTarget } from '../db/target.js';
 import { LockHeldError, throwIfAborted } from '../errors.js';
 import { toNumberedPlaceholders } from '../state/dialect.js';
 import { sleep } from '../util/sleep.js';
-import { LOCK_TABLE } from './types.js';
+import { quoteMysql, quotePg } from '../db/identifiers.js';
+import { HISTORY_TABLE, LOCK_TABLE } from './types.js';
 
 type Row = Record<string, unknown>;
 
@@ -19,6 +20,13 @@ type Row = Record<string, unknown>;
 export interface MigrationSession {
   engine: Engine;
   target: string;
+  /**
+   * The history table qualified with the schema (database) the session started in, quoted: a migration that changes
+   * search_path (pg_dump's `set_config('search_path', '', false)`) or runs `USE` does not move opsctl's bookkeeping.
+   */
+  historyTable: string;
+  /** That schema (PostgreSQL) or database (MySQL), or null when the session had none. */
+  schema: string | null;
   query<T = Row>(sql: string, params?: unknown[]): Promise<T[]>;
   /** One statement of a migration, no parameters. */
   run(sql: string): Promise<void>;
@@ -86,6 +94,7 @@ async function postgresSession(target: PostgresTarget): Promise<MigrationSession
   const query = async <T>(sql: string, params: unknown[] = []) =>
     (await client.query(toNumberedPlaceholders(sql), params)).rows as T[];
   let named = false;
+  const schema = await currentSchema(query);
   const holder = async (): Promise<string | null> => {
     const rows = await query<{
       pid: number;
@@ -110,6 +119,8 @@ async function postgresSession(target: PostgresTarget): Promise<MigrationSession
   return {
     engine: 'postgres',
     target: target.name,
+    schema,
+    historyTable: schema ? quotePg([schema, HISTORY_TABLE]) : HISTORY_TABLE,
     query,
     async run(sql) {
       await client.query(sql);
@@ -149,6 +160,7 @@ async function mysqlSession(target: MysqlTarget): Promise<MigrationSession> {
   const [{ db } = { db: '' }] = await query<{ db: string | null }>('SELECT DATABASE() AS db').then((r) =>
     r.map((x) => ({ db: x.db ?? '' })),
   );
+  const lockTable = db ? quoteMysql([db, LOCK_TABLE]) : LOCK_TABLE;
   // GET_LOCK names are server-wide (64 characters at most): one per database.
   const lockName = `opsctl_migrate:${db}`.slice(0, 64);
   const me = whoAmI();
@@ -156,7 +168,7 @@ async function mysqlSession(target: MysqlTarget): Promise<MigrationSession> {
     const id = (await query<{ id: number | null }>('SELECT IS_USED_LOCK(?) AS id', [lockName]))[0]?.id;
     if (id === null || id === undefined) return null;
     const mine = await query<{ holder: string; since: string }>(
-      `SELECT holder, since FROM ${LOCK_TABLE} WHERE lock_name = ? AND connection_id = ?`,
+      `SELECT holder, since FROM ${lockTable} WHERE lock_name = ? AND connection_id = ?`,
       [lockName, id],
     ).catch(() => []);
     if (mine[0]) return `${mine[0].holder} (connection ${id}, since ${mine[0].since})`;
@@ -169,6 +181,8 @@ async function mysqlSession(target: MysqlTarget): Promise<MigrationSession> {
   return {
     engine: 'mysql',
     target: target.name,
+    schema: db || null,
+    historyTable: db ? quoteMysql([db, HISTORY_TABLE]) : HISTORY_TABLE,
     query,
     async run(sql) {
       await conn.query(sql);
@@ -182,10 +196,10 @@ async function mysqlSession(target: MysqlTarget): Promise<MigrationSession> {
             Number((await query<{ ok: number | null }>('SELECT GET_LOCK(?, 0) AS ok', [lockName]))[0]?.ok) === 1;
           if (got) {
             await query(
-              `CREATE TABLE IF NOT EXISTS ${LOCK_TABLE} (lock_name VARCHAR(64) PRIMARY KEY, holder VARCHAR(255) NOT NULL, connection_id BIGINT NOT NULL, since VARCHAR(32) NOT NULL)`,
+              `CREATE TABLE IF NOT EXISTS ${lockTable} (lock_name VARCHAR(64) PRIMARY KEY, holder VARCHAR(255) NOT NULL, connection_id BIGINT NOT NULL, since VARCHAR(32) NOT NULL)`,
             );
             await query(
-              `REPLACE INTO ${LOCK_TABLE} (lock_name, holder, connection_id, since) VALUES (?, ?, CONNECTION_ID(), ?)`,
+              `REPLACE INTO ${lockTable} (lock_name, holder, connection_id, since) VALUES (?, ?, CONNECTION_ID(), ?)`,
               [lockName, me, new Date().toISOString()],
             );
           }
@@ -207,12 +221,15 @@ async function mysqlSession(target: MysqlTarget): Promise<MigrationSession> {
 
 async function pgliteSession(target: PgliteTarget): Promise<MigrationSession> {
   const db = target.native;
+  const query = async <T>(sql: string, params: unknown[] = []) =>
+    (await db.query<T>(toNumberedPlaceholders(sql), params)).rows;
+  const schema = await currentSchema(query);
   return {
     engine: 'pglite',
     target: target.name,
-    async query<T>(sql: string, params: unknown[] = []) {
-      return (await db.query<T>(toNumberedPlaceholders(sql), params)).rows;
-    },
+    schema,
+    historyTable: schema ? quotePg([schema, HISTORY_TABLE]) : HISTORY_TABLE,
+    query,
     async run(sql) {
       await db.exec(sql);
     },
@@ -224,4 +241,9 @@ async function pgliteSession(target: PgliteTarget): Promise<MigrationSession> {
     },
     async release() {},
   };
+}
+
+/** The schema unqualified names resolve to when the session starts (null when search_path names none that exists). */
+async function currentSchema(query: <T>(sql: string, params?: unknown[]) => Promise<T[]>): Promise<string | null> {
+  return (await query<{ s: string | null }>('SELECT current_schema() AS s'))[0]?.s ?? null;
 }

@@ -51,8 +51,10 @@ export function computeStatus(
   }
   entries.sort((a, b) => compareVersions(a.version, b.version));
   const of = (...states: MigrationEntry['state'][]) => entries.filter((e) => states.includes(e.state));
+  const warnings = splitWarnings(files);
   return {
     ...base,
+    ...(warnings.length ? { warnings } : {}),
     historyExists: history.exists,
     current,
     migrations: entries,
@@ -82,6 +84,15 @@ function dirtyOf(r: HistoryRow, file: MigrationFile | undefined): DirtyMigration
       : {}),
     notRun: statements.slice(failedStatement ?? r.statementsDone),
   };
+}
+
+/** What the splitter could not place, file by file: shown by status, validate and --dry-run before anything runs. */
+export function splitWarnings(files: MigrationFile[]): string[] {
+  return files.flatMap((f) =>
+    (['up', 'down'] as const).flatMap((dir) =>
+      (f[dir]?.warnings ?? []).map((w) => `${f.version}_${f.name} (migrate:${dir}): ${w}`),
+    ),
+  );
 }
 
 /** Problems that make `migrate up` refuse and `migrate validate` fail. */

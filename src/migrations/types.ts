@@ -22,6 +22,8 @@ export interface MigrationSection {
   /** `-- migrate:up transaction:false` opts out of the wrapping transaction (PostgreSQL, PGlite). */
   transaction: boolean;
   statements: string[];
+  /** What the splitter could not place (an unclosed string, block or comment; a stray DELIMITER), by file line. */
+  warnings?: string[];
 }
 
 export type HistoryStatus = 'applied' | 'baseline' | 'dirty';
@@ -97,6 +99,8 @@ export interface TargetMigrationStatus {
   drifted: MigrationEntry[];
   missing: MigrationEntry[];
   dirty: DirtyMigration | null;
+  /** Statements the splitter could not place, per file (`<file>: migrate:up, line …`); warnings, not failures. */
+  warnings?: string[];
   /** Set when the target could not be read (status over all targets goes on with the others). */
   error?: string;
   hint?: string;
@@ -108,6 +112,8 @@ export interface PlannedMigration {
   direction: 'up' | 'down';
   transaction: boolean;
   statements: string[];
+  /** What the splitter could not place in this section (see MigrationSection.warnings). */
+  warnings?: string[];
 }
 
 export interface AppliedMigration {

@@ -128,6 +128,7 @@ Examples:
               `${t.ok ? out.c.green('OK  ') : out.c.red('FAIL')} ${t.target}${t.pending.length ? out.c.dim(` (${t.pending.length} pending: ${t.pending.slice(0, 5).join(', ')}${t.pending.length > 5 ? ', …' : ''})`) : ''}`,
             );
             for (const p of t.problems) out.line(`     ${p}`);
+            for (const w of t.warnings) out.line(out.c.yellow(`     warning: ${w}`));
           }
         },
         exitCode: (r) => (r.ok ? 0 : 1),
@@ -244,6 +245,7 @@ function renderTarget(t: TargetMigrationStatus, out: TextOut): void {
     ...(t.dirty ? [out.c.red('DIRTY')] : []),
   ];
   out.line(`${head}  ${counts.join(' · ')}`);
+  for (const w of t.warnings ?? []) out.line(out.c.yellow(`  warning: ${w}`));
   out.table(
     t.migrations,
     [
@@ -306,6 +308,7 @@ export function renderRun(r: MigrateRunResult, out: TextOut): void {
           `-- ${p.direction} ${p.version}_${p.name} on "${r.target}" (${p.transaction ? 'in a transaction' : 'statement by statement, no transaction'})`,
         ),
       );
+      for (const w of p.warnings ?? []) out.line(out.c.yellow(`-- warning: ${w}`));
       for (const s of p.statements) out.line(`${s};`);
       out.line();
     }
