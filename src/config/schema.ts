@@ -3,9 +3,11 @@ import { parseLogLevel } from '../log/logger.js';
 import { backupsSchema } from './sections/backups.js';
 import { botSchema } from './sections/bot.js';
 import { costsSchema } from './sections/costs.js';
+import { healthSchema } from './sections/health.js';
 import { loadtestSchema } from './sections/loadtest.js';
 import { migrationsSchema } from './sections/migrations.js';
 import { pipelinesSchema } from './sections/pipelines.js';
+import { servicesSchema } from './sections/services.js';
 import { spotifySchema } from './sections/spotify.js';
 import { stateSchema } from './sections/state.js';
 import { targetsSchema } from './sections/targets.js';
@@ -47,6 +49,9 @@ export const configSchema = z.strictObject({
   backups: backupsSchema,
   migrations: migrationsSchema,
   validate: validateSchema,
+  /** HTTP services watched by `opsctl health`, the console and the bot. */
+  services: servicesSchema,
+  health: healthSchema,
 });
 
 /** The config as the schema returns it (paths not yet resolved). */

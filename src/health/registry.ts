@@ -2,6 +2,7 @@ import type { Config } from '../config/load.js';
 import { BusyError, errorMessage, isOpsError } from '../errors.js';
 import { withTimeout } from '../util/timeout.js';
 import { botHealthChecks } from './checks/bot.js';
+import { serviceHealthChecks } from './checks/services.js';
 import { stateHealthChecks } from './checks/state.js';
 import { targetHealthChecks } from './checks/targets.js';
 import { warehouseHealthChecks } from './checks/warehouse.js';
@@ -16,6 +17,7 @@ export const HEALTH_PROVIDERS: readonly HealthProvider[] = [
   stateHealthChecks,
   warehouseHealthChecks,
   targetHealthChecks,
+  serviceHealthChecks,
   botHealthChecks,
 ];
 

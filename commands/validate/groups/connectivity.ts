@@ -10,7 +10,7 @@ import { fail, pass, warn, type CheckEnv, type CheckGroup, type CheckOutcome } f
 const TIMEOUT_MS = 10_000;
 
 /**
- * Every component of the health-check registry answers (the bot is not required), targets on a supported server
+ * Every component of the health-check registry answers (the bot is not required; services are their own group), targets on a supported server
  * version; a component added to the registry is checked here without touching this file.
  */
 export const connectivityChecks: CheckGroup = {
@@ -20,7 +20,8 @@ export const connectivityChecks: CheckGroup = {
     const components = await checkHealth(e.ctx, {
       timeoutMs: TIMEOUT_MS,
       signal: e.ctx.signal,
-      filter: (c) => c.group !== 'bot',
+      // Services have their own group (validate --only services).
+      filter: (c) => c.group !== 'bot' && c.group !== 'service',
     });
     if (!components.some((c) => c.group === 'target')) {
       e.emit(

@@ -5,6 +5,7 @@ import { registerConfig } from './config.js';
 import { registerCosts } from './costs.js';
 import { registerDemo } from './demo.js';
 import { registerEtl } from './etl.js';
+import { registerHealth } from './health.js';
 import { registerLoadtest } from './loadtest.js';
 import { registerMigrate } from './migrate.js';
 import { registerSpotify } from './spotify.js';
@@ -20,6 +21,7 @@ import { registerWatermarks } from './watermarks.js';
  */
 export const REGISTRARS: Array<(program: Command) => void> = [
   registerStatus,
+  registerHealth,
   registerEtl,
   registerSync,
   registerWatermarks,
