@@ -1,6 +1,6 @@
 // Web API calls of one Spotify extraction against the fake Web API (tests/fakes/spotify.ts, real HTTP), for libraries
 // of growing size, next to the minimum Spotify's page and batch sizes allow, computed here from the library itself:
-//   1 profile + ⌈playlists/50⌉ (at least 1) + Σ ⌈min(items, tracksPerPlaylist)/100⌉ over non-empty playlists
+//   1 profile + ⌈playlists/50⌉ (at least 1) + Σ ⌈min(items, tracksPerPlaylist)/50⌉ over non-empty playlists
 //   + 1 recently played + 6 top lists (3 ranges × tracks/artists, ≤ 50 each)
 //   + ⌈unique tracks/100⌉ audio features + ⌈unique artists not already returned by the top-artists lists/50⌉.
 // Token requests go to the accounts service and are not Web API calls. Target: exactly 1.0×.
@@ -42,7 +42,7 @@ function minimumCalls(lib, limits) {
   const tracks = new Map();
   for (const { items } of playlists) {
     const taken = items.slice(0, limits.tracksPerPlaylist);
-    if (taken.length) calls += ceil(taken.length, 100);
+    if (taken.length) calls += ceil(taken.length, 50);
     for (const item of taken) tracks.set(item.track.id, item.track);
   }
   calls += 1; // recently played

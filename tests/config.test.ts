@@ -136,6 +136,36 @@ test('three mistakes are reported together, each by path, with what was expected
   assert.match(e.message, /invalid configuration \(4 problems\)/);
 });
 
+test("BigQuery labels follow BigQuery's rules: a value BigQuery would refuse on every job is a config error naming it", () => {
+  const cwd = tempDir();
+  const write = (labels: Record<string, string>) =>
+    writeFileSync(
+      join(cwd, 'opsctl.config.json'),
+      JSON.stringify({ warehouse: { kind: 'bigquery', bigquery: { projectId: 'p', labels } } }),
+    );
+  write({ team: 'Data Platform', Owner: 'x', cost_center: '', équipe: 'données-42' });
+  const e = configError(() => load({ cwd, env: {} }));
+  const problems = (e.details as { problems: Array<{ path: string; message: string }> }).problems;
+  assert.equal(problems.map((p) => p.path).sort(), [
+    'warehouse.bigquery.labels.Owner',
+    'warehouse.bigquery.labels.team',
+  ]);
+  assert.match(
+    e.message,
+    /warehouse\.bigquery\.labels\.team .*must be a BigQuery label value: .*no spaces or capitals/,
+  );
+  assert.match(e.message, /must be a BigQuery label key/);
+  // Empty values and lowercase international letters are allowed, as BigQuery allows them.
+  write({ team: 'data-platform', cost_center: '', équipe: 'données-42' });
+  assert.equal(load({ cwd, env: {} }).config.warehouse.bigquery.labels, {
+    team: 'data-platform',
+    cost_center: '',
+    équipe: 'données-42',
+  });
+  write({ team: 'x'.repeat(64) });
+  assert.throws(() => load({ cwd, env: {} }), /at most 63/);
+});
+
 test('a JSON syntax error names the line and column', () => {
   const cwd = tempDir();
   writeFileSync(join(cwd, 'opsctl.config.json'), '{\n  "environment": "staging",\n  "logLevel": \n}\n');

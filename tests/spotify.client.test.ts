@@ -68,9 +68,15 @@ test('a full extraction follows `next` links up to the limits, one token, each p
   );
   const first = f.requests.filter((q) => q.path === '/v1/playlists/pl0000000/items');
   assert.equal(
-    first.map((q) => q.query.offset),
-    ['0', '100', '200'],
-    '230 items, 210 wanted: three pages',
+    first.map((q) => [q.query.offset, q.query.limit, q.status]),
+    [
+      ['0', '50', 200],
+      ['50', '50', 200],
+      ['100', '50', 200],
+      ['150', '50', 200],
+      ['200', '50', 200],
+    ],
+    '230 items, 210 wanted: five pages of 50, the most /items documents (the fake answers 400 "Invalid limit" above)',
   );
   assert.is(r.tables.playlist_tracks.filter((row) => row.playlist_id === 'pl0000000').length, 210);
   assert.equal(

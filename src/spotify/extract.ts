@@ -16,13 +16,14 @@ import type { SpotifyExtract, SpotifyExtractOptions } from './types.js';
 
 /**
  * One extraction: the seeds' scope and limits, with the fewest calls Spotify's page and batch sizes allow (pages of
- * 50 playlists, 100 playlist items, 100 audio features, 50 artists; no call for an empty playlist; artists already
+ * 50 playlists, 50 playlist items, 100 audio features, 50 artists; no call for an empty playlist; artists already
  * returned in full by the top-artists calls are not fetched again). Every record goes through its zod model; one that
  * fails is rejected with the reason and its raw payload, and the run goes on.
  */
 export const SPOTIFY_PAGE = {
   playlists: 50,
-  playlistItems: 100,
+  /** `/v1/playlists/{id}/items` documents a maximum of 50 (the older `/tracks` pages said 100): 400 "Invalid limit" above. */
+  playlistItems: 50,
   audioFeatures: 100,
   artists: 50,
   recentlyPlayed: 50,

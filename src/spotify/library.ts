@@ -75,7 +75,8 @@ export function routeSpotifyApi(lib: SpotifyLibrary, url: URL, base: string): Ro
   if (items) {
     const found = lib.playlists.find((p) => p.playlist.id === items[1]);
     if (!found) return error(404, 'Resource not found');
-    return pageOf(found.items, url, base, 100, 100);
+    // The current reference documents limit ≤ 50 (default 20) for /items; the retired /tracks took 100.
+    return items[2] === 'items' ? pageOf(found.items, url, base, 50, 20) : pageOf(found.items, url, base, 100, 100);
   }
   if (path === '/v1/audio-features') {
     const ids = idsOf(url, 100);

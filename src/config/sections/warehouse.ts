@@ -1,5 +1,13 @@
 import { z } from 'zod';
 
+/**
+ * BigQuery's label rules (https://cloud.google.com/bigquery/docs/labels-intro#requirements): keys and values at most 63
+ * characters of lowercase letters (international ones included), digits, underscores and dashes; a key starts with a
+ * lowercase letter and is never empty; a value may be empty.
+ */
+export const BIGQUERY_LABEL_KEY = /^[\p{Ll}\p{Lo}][\p{Ll}\p{Lo}\p{N}_-]{0,62}$/u;
+export const BIGQUERY_LABEL_VALUE = /^[\p{Ll}\p{Lo}\p{N}_-]{0,63}$/u;
+
 export const duckdbWarehouseSchema = z
   .strictObject({
     /** DuckDB database file; default `<OPSCTL_HOME>/warehouse.duckdb`. */
@@ -27,7 +35,21 @@ export const bigqueryWarehouseSchema = z
       .transform(String)
       .default('1000000000'),
     /** Labels on every job opsctl sends, besides app=opsctl and pipeline=<name>. */
-    labels: z.record(z.string().regex(/^[a-z][a-z0-9_-]{0,62}$/), z.string().max(63)).prefault({}),
+    labels: z
+      .record(
+        z.string().regex(BIGQUERY_LABEL_KEY, {
+          message:
+            'must be a BigQuery label key: 1-63 lowercase letters, digits, "_" or "-", starting with a lowercase letter (e.g. "data_platform")',
+        }),
+        z.string().regex(BIGQUERY_LABEL_VALUE, {
+          message:
+            'must be a BigQuery label value: at most 63 lowercase letters, digits, "_" or "-" (no spaces or capitals: e.g. "data-platform"); BigQuery refuses every job carrying another',
+        }),
+      )
+      .refine((labels) => Object.keys(labels).length <= 62, {
+        message: 'BigQuery allows 64 labels on a job; opsctl adds app and pipeline, so at most 62 here',
+      })
+      .prefault({}),
   })
   .prefault({});
 
