@@ -10,7 +10,7 @@ import { stripVTControlCharacters } from 'node:util';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const pattern = process.argv[2] ?? process.env.TEST_PATTERN ?? '\\.test\\.tsx?$';
-const timeoutMs = Number(process.env.TEST_TIMEOUT_MS ?? 30 * 60_000);
+const timeoutMs = Number(process.env.TEST_TIMEOUT_MS ?? 75 * 60_000);
 const runChecks = process.env.TEST_CHECKS ? process.env.TEST_CHECKS === '1' : process.argv[2] === undefined;
 
 // The same steps as `npm run check`, run one by one so the summary can say which failed.
