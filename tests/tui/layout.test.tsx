@@ -1,4 +1,3 @@
-import React from 'react';
 import { Box } from 'ink';
 import { render } from 'ink-testing-library';
 import stringWidth from 'string-width';
