@@ -86,6 +86,16 @@ export function figure(label, value, unit) {
   recorded.push({ label, value, unit });
 }
 
+/** Prints an absolute figure against its limit (a stall in ms, a size in MB) and records it for `finish()`. */
+export function limit(label, value, unit, target, better = 'lower') {
+  const ok = better === 'lower' ? value <= target : value >= target;
+  recorded.push({ label, value, unit, target, better });
+  console.log(
+    `${label}: ${value.toFixed(1)} ${unit} (target ${better === 'lower' ? '≤' : '≥'} ${target} ${unit}) ${ok ? 'OK' : 'MISSED'}`,
+  );
+  return ok;
+}
+
 /** Writes what verdict() and figure() recorded through writeResult() and exits 0 when `ok`, 1 when not. */
 export function finish(name, measures, ok, details = {}) {
   writeResult(name, { measures, metrics: recorded, details });

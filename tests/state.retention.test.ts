@@ -5,7 +5,8 @@ import { logExecution } from '../src/state/execution-log.js';
 import { openStateStore } from '../src/state/open.js';
 import { quarantine } from '../src/state/quarantine.js';
 import { pruneState, stateStats, type StateRetentionPolicy } from '../src/state/retention.js';
-import { finishRun, listRuns, startRun } from '../src/state/runs.js';
+import { latestExecutions, latestFinishedRuns, runCountsByStatus } from '../src/state/run-stats.js';
+import { countRuns, finishRun, listRuns, startRun } from '../src/state/runs.js';
 import type { StateStore } from '../src/state/store.js';
 import { runCli } from './helpers/cli.js';
 import { stateEngines } from './helpers/state-engines.js';
@@ -122,6 +123,49 @@ for (const engine of stateEngines('opsctl_retention')) {
     assert.is(done.counts.find((c) => c.table === 'runs')!.rows, 11_999);
     assert.is((await listRuns(store)).length, 1);
   });
+
+  t(
+    'counters kept on write agree with full counts through inserts, finishes, raw SQL and pruning',
+    async ({ store }) => {
+      await oldRun(store, 'a', 800);
+      await oldRun(store, 'a', 700, 'running');
+      const b = await oldRun(store, 'b', 3);
+      await oldRun(store, 'b', 2);
+      const c = await startRun(store, { operation: 'backup.create' }); // no pipeline
+      await finishRun(store, c.id, { status: 'failed', error: 'x' });
+      await store.run("UPDATE runs SET status = 'cancelled' WHERE id = ?", [b]);
+      await pruneState(store, POLICY, { now: NOW });
+      const full = await store.query<{ operation: string; status: string; n: number }>(
+        'SELECT operation, status, COUNT(*) AS n FROM runs GROUP BY operation, status ORDER BY operation, status',
+      );
+      const counted = (await runCountsByStatus(store)).sort((x, y) =>
+        `${x.operation} ${x.status}`.localeCompare(`${y.operation} ${y.status}`),
+      );
+      assert.equal(
+        counted,
+        full.map((r) => ({ ...r, n: Number(r.n) })),
+      );
+      assert.is(await countRuns(store, { pipelinesOnly: true }), 3, 'a (running), b (cancelled) and b (succeeded)');
+      assert.is(await countRuns(store, { pipeline: 'b', status: 'succeeded' }), 1);
+      const latest = await latestFinishedRuns<{ operation: string; pipeline: string | null; status: string }>(
+        store,
+        'operation, pipeline, status',
+      );
+      assert.equal(latest, [
+        { operation: 'backup.create', pipeline: null, status: 'failed' },
+        { operation: 'etl.run', pipeline: 'b', status: 'succeeded' },
+      ]);
+      const log = await latestExecutions<{ pipeline: string; run_id: number }>(store, 'e.pipeline, e.run_id');
+      assert.equal(
+        log.map((l) => [l.pipeline, Number(l.run_id)]),
+        [
+          ['a', (await listRuns(store, { pipeline: 'a' }))[0]!.id],
+          ['b', (await listRuns(store, { pipeline: 'b' }))[0]!.id],
+        ],
+        'the newest execution of each table, after the old ones were pruned',
+      );
+    },
+  );
 
   t('stats: rows, bytes and the oldest row per growing table, with its retention', async ({ store }) => {
     await oldRun(store, 'a', 30);

@@ -1,5 +1,6 @@
 import { collectDefaultMetrics, Counter, Gauge, Registry } from 'prom-client';
 import { num } from '../state/json.js';
+import { latestExecutions, latestFinishedRuns, runCountsByStatus } from '../state/run-stats.js';
 import { listOpenRuns } from '../state/runs.js';
 import type { SqlRunner } from '../state/store.js';
 import { withTimeout } from '../util/timeout.js';
@@ -159,19 +160,13 @@ export class BotMetrics {
     try {
       const snapshot = await withTimeout(this.options.stateTimeoutMs ?? 2_000, 'state store', async () => {
         const db = await this.options.state();
-        const [counts, open, last, rows] = await Promise.all([
-          db.query<{ operation: string; status: string; n: number }>(
-            'SELECT operation, status, COUNT(*) AS n FROM runs GROUP BY operation, status',
-          ),
-          listOpenRuns(db),
-          db.query<LastRunRow>(
-            `SELECT operation, pipeline, status, duration_ms, finished_at FROM runs
-             WHERE id IN (SELECT MAX(id) FROM runs WHERE status IN ('succeeded', 'failed') GROUP BY operation, pipeline)`,
-          ),
-          db.query<{ pipeline: string; table_name: string; rows_loaded: number }>(
-            'SELECT pipeline, table_name, rows_loaded FROM execution_log WHERE id IN (SELECT MAX(id) FROM execution_log GROUP BY pipeline, table_name)',
-          ),
-        ]);
+        const counts = await runCountsByStatus(db);
+        const open = await listOpenRuns(db);
+        const last = await latestFinishedRuns<LastRunRow>(db, 'operation, pipeline, status, duration_ms, finished_at');
+        const rows = await latestExecutions<{ pipeline: string; table_name: string; rows_loaded: number }>(
+          db,
+          'e.pipeline, e.table_name, e.rows_loaded',
+        );
         return { counts: withOrphaned(counts, open), last, rows };
       });
       // Reset and set without an await in between, so a concurrent scrape never sees half a refresh.

@@ -3,6 +3,7 @@ import type { AlertSourceName } from '../../config/sections/bot.js';
 import { isOpsError, ThresholdBreached } from '../../errors.js';
 import { duration } from '../../format.js';
 import { num as toNum } from '../../state/json.js';
+import { latestFinishedRuns } from '../../state/run-stats.js';
 import { levelKey, levelText } from '../commands/costs.js';
 import { lagText, watermarkName } from '../commands/watermarks.js';
 import type { AlertContext, AlertSource, GaugeSample, Incident } from './types.js';
@@ -24,11 +25,11 @@ export const runFailedSource: AlertSource = {
   name: 'run-failed',
   async check({ runtime }) {
     const store = await runtime.state();
-    const rows = await store.query<LatestRunRow>(
-      `SELECT id, operation, pipeline, trigger, finished_at, error FROM runs
-       WHERE status = 'failed' AND id IN (SELECT MAX(id) FROM runs WHERE status IN ('succeeded', 'failed') GROUP BY operation, pipeline)
-       ORDER BY id`,
+    const latest = await latestFinishedRuns<LatestRunRow & { status: string }>(
+      store,
+      'id, operation, pipeline, trigger, status, finished_at, error',
     );
+    const rows = latest.filter((r) => r.status === 'failed').sort((a, b) => toNum(a.id) - toNum(b.id));
     return {
       incidents: rows.map((r) => ({
         key: `${r.operation}:${r.pipeline ?? ''}`,

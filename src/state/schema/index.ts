@@ -2,6 +2,7 @@ import { backupsMigrations } from './backups.js';
 import { botMigrations } from './bot.js';
 import { coreMigrations } from './core.js';
 import { costsMigrations } from './costs.js';
+import { counterMigrations } from './counters.js';
 import { loadtestMigrations } from './loadtest.js';
 import { retentionMigrations } from './retention.js';
 import type { StateMigration } from './types.js';
@@ -14,4 +15,5 @@ export const STATE_MIGRATIONS: StateMigration[] = [
   ...backupsMigrations,
   ...loadtestMigrations,
   ...retentionMigrations,
+  ...counterMigrations,
 ];

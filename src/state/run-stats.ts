@@ -1,0 +1,44 @@
+import type { SqlRunner } from './store.js';
+
+/**
+ * Reads that faces make over and over (the bot's /metrics at every scrape, its alert checks): each costs the same at a
+ * thousand runs and at a million. They read counters the state store keeps on write (run_counts, execution_latest;
+ * see schema/counters.ts) and one indexed lookup per operation and pipeline, never a whole table.
+ */
+
+/** Runs recorded, by operation and status (stored statuses: an orphan is still `running` here). */
+export async function runCountsByStatus(
+  db: SqlRunner,
+): Promise<Array<{ operation: string; status: string; n: number }>> {
+  const rows = await db.query<{ operation: string; status: string; n: number | string }>(
+    'SELECT operation, status, SUM(n) AS n FROM run_counts GROUP BY operation, status HAVING SUM(n) > 0',
+  );
+  return rows.map((r) => ({ operation: r.operation, status: r.status, n: Number(r.n) }));
+}
+
+/**
+ * The newest finished run (succeeded or failed) of each operation and pipeline, with the columns asked for: one
+ * lookup per pair on runs (operation, pipeline, id), walking back past the few runs still running.
+ */
+export async function latestFinishedRuns<T>(db: SqlRunner, columns: string): Promise<T[]> {
+  const pairs = await db.query<{ operation: string; pipeline: string }>(
+    "SELECT DISTINCT operation, pipeline FROM run_counts WHERE status IN ('succeeded', 'failed') AND n > 0 ORDER BY operation, pipeline",
+  );
+  const out: T[] = [];
+  for (const p of pairs) {
+    const rows = await db.query<T>(
+      `SELECT ${columns} FROM runs WHERE operation = ? AND ${p.pipeline === '' ? 'pipeline IS NULL' : 'pipeline = ?'}
+       AND status IN ('succeeded', 'failed') ORDER BY id DESC LIMIT 1`,
+      p.pipeline === '' ? [p.operation] : [p.operation, p.pipeline],
+    );
+    if (rows[0]) out.push(rows[0]);
+  }
+  return out;
+}
+
+/** The newest execution-log row of each pipeline table, with the columns asked for (prefix them with `e.`). */
+export async function latestExecutions<T>(db: SqlRunner, columns: string): Promise<T[]> {
+  return db.query<T>(
+    `SELECT ${columns} FROM execution_latest l JOIN execution_log e ON e.id = l.last_id ORDER BY l.pipeline, l.table_name`,
+  );
+}
