@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import type { BackupEntry } from '../../src/backups/catalog.js';
 import { readManifest, type TableCount } from '../../src/backups/manifest.js';
-import { restoreIntoTarget } from '../../src/backups/restore.js';
+import { restoreIntoTarget, type PrivilegeRestore } from '../../src/backups/restore.js';
 import { compareCounts, type CountMismatch } from '../../src/backups/tables.js';
 import { sha256File } from '../../src/backups/tools.js';
 import { OperationFailed, UsageError } from '../../src/errors.js';
@@ -28,6 +28,11 @@ export interface BackupRestoreResult {
   /** Every table of the backup has the manifest's row count in the target after the restore. */
   matchesManifest: boolean;
   mismatches: CountMismatch[];
+  /**
+   * PostgreSQL: the backup's GRANTs and REVOKEs, restored by default (as `pg_restore --no-owner` does); a GRANT to a
+   * role this server lacks is a warning. `restored: false` with noPrivileges.
+   */
+  privileges: PrivilegeRestore;
   durationMs: number;
 }
 
@@ -38,7 +43,13 @@ export interface BackupRestoreResult {
 export const backupRestore = defineOperation({
   name: 'backup.restore',
   summary: 'Restore a backup into its target (or --to another target of the same engine)',
-  input: z.object({ backup: z.string().min(1), to: z.string().min(1).optional(), ...confirmFields }),
+  input: z.object({
+    backup: z.string().min(1),
+    to: z.string().min(1).optional(),
+    /** PostgreSQL: leave the backup's GRANTs and REVOKEs out (pg_restore --no-privileges). */
+    noPrivileges: z.boolean().optional(),
+    ...confirmFields,
+  }),
   async run(ctx, input): Promise<BackupRestoreResult> {
     const entry = await resolveBackup(ctx, input.backup);
     const to = input.to ?? entry.target;
@@ -77,8 +88,14 @@ export const backupRestore = defineOperation({
             },
           );
         }
-        const counts = await restoreIntoTarget(ctx.config, entry, to, config, ctx.signal, (phase, note) =>
-          ctx.progress({ phase, ...(note ? { note } : {}) }),
+        const counts = await restoreIntoTarget(
+          ctx.config,
+          entry,
+          to,
+          config,
+          ctx.signal,
+          (phase, note) => ctx.progress({ phase, ...(note ? { note } : {}) }),
+          { privileges: !input.noPrivileges },
         );
         const inBackup = new Set(manifest.tables.map((t) => t.table));
         const before = new Map(counts.before.map((t) => [t.table, t.rows]));
@@ -98,6 +115,7 @@ export const backupRestore = defineOperation({
           untouched: counts.before.filter((t) => !inBackup.has(t.table) && after.has(t.table)),
           matchesManifest: mismatches.length === 0,
           mismatches,
+          privileges: counts.privileges,
           durationMs: Math.round(performance.now() - started),
         };
       },

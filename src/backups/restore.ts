@@ -1,5 +1,7 @@
 import { createReadStream } from 'node:fs';
-import { readFile } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { gunzipSync, createGunzip } from 'node:zlib';
 import type { PGlite } from '@electric-sql/pglite';
 import type { Config } from '../config/load.js';
@@ -14,7 +16,16 @@ import type { BackupEngine, TableCount } from './manifest.js';
 import { scratchDatabaseName } from './paths.js';
 import { countTables } from './tables.js';
 import { quoteMysql, quotePg } from '../db/identifiers.js';
-import { mysqlConnection, pgConnection, resolveTool, runTool, streamFileToTool, urlWithDatabase } from './tools.js';
+import {
+  mysqlConnection,
+  pgConnection,
+  resolveTool,
+  runTool,
+  streamFileToTool,
+  toolOutput,
+  urlWithDatabase,
+} from './tools.js';
+import { splitStatements } from '../migrations/files.js';
 
 export interface RestoreSource {
   id: string;
@@ -183,6 +194,76 @@ export interface RestoreCounts {
   after: TableCount[];
 }
 
+/** What a restore did with the backup's GRANTs and REVOKEs (PostgreSQL). */
+export interface PrivilegeRestore {
+  /** false with --no-privileges (or an engine whose dump carries no separate privileges). */
+  restored: boolean;
+  statements: number;
+  /** One per statement skipped because its role does not exist on this server. */
+  warnings: string[];
+}
+
+/**
+ * The backup's privileges, applied after the restore committed, as `pg_restore --no-owner` would apply them: the ACL
+ * entries of the archive (pg_restore -l, then -L with only those) replayed one statement at a time, so a GRANT to a
+ * role this server lacks is a warning and the rest still apply.
+ */
+async function restorePrivileges(
+  config: Config,
+  backup: RestoreSource,
+  target: SqlTarget,
+  signal: AbortSignal,
+): Promise<PrivilegeRestore> {
+  const tool = await resolveTool(config, 'pgRestore');
+  const what = `pg_restore of ${backup.id}'s privileges`;
+  const toc = await toolOutput({
+    tool: tool.path,
+    args: ['-l', backup.path],
+    env: {},
+    signal,
+    what,
+    hint: RESTORE_HINT,
+  });
+  const acl = toc.split('\n').filter((l) => /^\d+; \d+ \d+ (DEFAULT )?ACL /.test(l));
+  if (acl.length === 0) return { restored: true, statements: 0, warnings: [] };
+  const dir = await mkdtemp(join(tmpdir(), 'opsctl-acl-'));
+  try {
+    const list = join(dir, 'acl.list');
+    await writeFile(list, `${acl.join('\n')}\n`, { mode: 0o600 });
+    const sql = await toolOutput({
+      tool: tool.path,
+      args: ['-L', list, '-f', '-', backup.path],
+      env: {},
+      signal,
+      what,
+      hint: RESTORE_HINT,
+    });
+    const statements = splitStatements(sql, 'postgres')
+      .map((s) => s.replace(/^(\s*--[^\n]*\n)*\s*/, ''))
+      .filter((s) => /^(GRANT|REVOKE|ALTER DEFAULT PRIVILEGES)\b/i.test(s));
+    const warnings: string[] = [];
+    for (const statement of statements) {
+      try {
+        await target.query(statement);
+      } catch (error) {
+        if ((error as { code?: string }).code !== '42704') {
+          throw new OperationFailed(
+            `the data of ${backup.id} is restored, but one of its privileges failed: ${(error as Error).message} (${statement})`,
+            {
+              hint: 'Apply it by hand, or restore with --no-privileges and grant what the application needs.',
+              cause: error,
+            },
+          );
+        }
+        warnings.push(`${statement}: skipped, ${(error as Error).message} on this server`);
+      }
+    }
+    return { restored: true, statements: statements.length, warnings };
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+}
+
 /**
  * Restores into a target (the backup's own or another of the same engine). PostgreSQL: pg_restore --clean --if-exists
  * in one transaction (a failure leaves the target as it was). MySQL: the dump's DROP TABLE IF EXISTS + CREATE per
@@ -195,8 +276,10 @@ export async function restoreIntoTarget(
   targetConfig: TargetConfig,
   signal: AbortSignal,
   onPhase?: (phase: string, note?: string) => void,
-): Promise<RestoreCounts> {
+  options: { privileges?: boolean } = {},
+): Promise<RestoreCounts & { privileges: PrivilegeRestore }> {
   const target = await openTarget(targetName, targetConfig, { signal });
+  let privileges: PrivilegeRestore = { restored: false, statements: 0, warnings: [] };
   try {
     onPhase?.('count', 'before');
     const before = await countTables(target, target.engine);
@@ -224,9 +307,13 @@ export async function restoreIntoTarget(
         true,
         signal,
       );
+      if (target.engine === 'postgres' && options.privileges !== false) {
+        onPhase?.('privileges', targetName);
+        privileges = await restorePrivileges(config, backup, target, signal);
+      }
     }
     onPhase?.('count', 'after');
-    return { before, after: await countTables(target, target.engine) };
+    return { before, after: await countTables(target, target.engine), privileges };
   } finally {
     await target.close().catch(() => undefined);
   }

@@ -254,6 +254,28 @@ export async function streamFileToTool(options: {
 }
 
 /** Runs a program to completion (pg_restore from a file), failing with its stderr. */
+/** Runs a tool and returns what it wrote to stdout (small outputs: a TOC listing, the SQL of a few entries). */
+export async function toolOutput(options: {
+  tool: string;
+  args: string[];
+  env: Record<string, string>;
+  signal: AbortSignal;
+  what: string;
+  hint: string;
+}): Promise<string> {
+  const r = await execa(options.tool, options.args, {
+    env: options.env,
+    stdin: 'ignore',
+    reject: false,
+    cancelSignal: options.signal,
+    forceKillAfterDelay: 5_000,
+  });
+  if (options.signal.aborted) throw new CancelledError(`${options.what} cancelled`, { hint: 'Run it again.' });
+  if (r.exitCode !== 0 || r.failed)
+    throw toolFailure(options.what, String(r.stderr ?? r.message ?? ''), r.exitCode, options.hint);
+  return String(r.stdout ?? '');
+}
+
 export async function runTool(options: {
   tool: string;
   args: string[];

@@ -116,6 +116,10 @@ Examples:
     )
     .argument('<backup>', 'a backup id, or a target name for its newest backup')
     .option('--to <target>', "restore into this target instead of the backup's own")
+    .option(
+      '--no-privileges',
+      "PostgreSQL: leave the backup's GRANTs and REVOKEs out (restored by default; a role this server lacks is a warning)",
+    )
     .option('-y, --yes', 'confirm without asking (scripts)')
     .option(CONFIRM_TARGET_FLAG, CONFIRM_TARGET_HELP)
     .action(
@@ -124,10 +128,20 @@ Examples:
         input: (args, o) => ({
           backup: required(args, 0, '<backup>'),
           to: text(o.to),
+          ...(o.privileges === false ? { noPrivileges: true } : {}),
           ...confirmation(o),
         }),
         render(r, out) {
           out.line(`${out.c.green('restored')} ${r.backup.id} into "${r.target}" in ${duration(r.durationMs)}`);
+          if (r.backup.engine === 'postgres')
+            out.line(
+              out.c.dim(
+                r.privileges.restored
+                  ? `privileges: ${plural(r.privileges.statements, 'GRANT/REVOKE statement')} applied${r.privileges.warnings.length ? `, ${r.privileges.warnings.length} skipped` : ''}`
+                  : 'privileges: not restored (--no-privileges)',
+              ),
+            );
+          for (const w of r.privileges.warnings) out.line(out.c.yellow(`warning: ${w}`));
           out.table(
             [
               ...r.replaced.map((t) => ({
