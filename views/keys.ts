@@ -66,3 +66,19 @@ export function keyLabel(keys: KeyId[]): string {
 export function bindingKeys(binding: Binding): string {
   return binding.display ?? keyLabel(binding.keys);
 }
+
+const BACKSPACE = /^[\x7f\b]$/;
+
+/**
+ * One input from Ink as the keys it holds: a chunk of printable characters and backspaces (a paste, fast typing) is
+ * split into one key each; anything else (an arrow, ctrl+x, a single key) passes through as it came.
+ */
+export function splitChunk(input: string, key: Key): Array<[string, Key]> {
+  const chars = [...input];
+  if (chars.length < 2 || key.ctrl || key.meta) return [[input, key]];
+  // eslint-disable-next-line no-control-regex
+  if (!chars.every((c) => BACKSPACE.test(c) || !/[\x00-\x1f]/.test(c))) return [[input, key]];
+  return chars.map((c): [string, Key] =>
+    BACKSPACE.test(c) ? ['', { ...key, backspace: true }] : [c, { ...key, shift: /[A-Z]/.test(c) }],
+  );
+}

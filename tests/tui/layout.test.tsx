@@ -1,9 +1,10 @@
-import { Box } from 'ink';
+import { Box, type Key } from 'ink';
 import { render } from 'ink-testing-library';
 import stringWidth from 'string-width';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { KeymapProvider, useKeymap } from '../../views/hooks/keymap.js';
+import { splitChunk } from '../../views/keys.js';
 import { PANES } from '../../views/panes/index.js';
 import { detailLines, wrapText } from '../../views/widgets/DetailView.js';
 import { HelpOverlay } from '../../views/widgets/HelpOverlay.js';
@@ -157,6 +158,24 @@ test('l opens the selected row whole (the cut error wrapped in full); esc closes
   app.stdin.write(ESC);
   await waitFor(app.lastFrame, (f) => f.includes('NAME') && !f.includes('ERROR:'));
   app.unmount();
+});
+
+test('a chunk of keys is split into one key each; arrows and ctrl keys pass through whole', () => {
+  const plain = { ctrl: false, meta: false, shift: false } as Key;
+  assert.equal(
+    splitChunk('jjJ', plain).map(([i, k]) => [i, k.shift]),
+    [
+      ['j', false],
+      ['j', false],
+      ['J', true],
+    ],
+  );
+  const erased = splitChunk('\x7f\x7f', plain);
+  assert.is(erased.length, 2);
+  assert.ok(erased.every(([i, k]) => i === '' && k.backspace));
+  assert.is(splitChunk('q', plain).length, 1);
+  assert.is(splitChunk('ab', { ...plain, ctrl: true }).length, 1);
+  assert.is(splitChunk('[B\x1b[B', plain).length, 1, 'an escape sequence is not split into letters');
 });
 
 test.run();

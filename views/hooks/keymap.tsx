@@ -1,6 +1,6 @@
 import React, { createContext, useCallback, useContext, useEffect, useId, useMemo, useRef, useState } from 'react';
-import { useInput } from 'ink';
-import { keyId, type Binding, type Layer } from '../keys.js';
+import { useInput, type Key } from 'ink';
+import { keyId, splitChunk, type Binding, type Layer } from '../keys.js';
 
 interface Registration {
   id: string;
@@ -64,7 +64,7 @@ export function KeymapProvider({ children }: { children: React.ReactNode }) {
     [version],
   );
 
-  useInput((input, key) => {
+  const dispatch = (input: string, key: Key) => {
     const id = keyId(input, key);
     for (const reg of activeRegs()) {
       const binding = reg.bindings().find((b) => enabled(b) && b.keys.includes(id));
@@ -77,6 +77,12 @@ export function KeymapProvider({ children }: { children: React.ReactNode }) {
         return;
       }
     }
+  };
+
+  // Ink hands a chunk (a paste, fast typing, a loaded machine, `tmux send-keys -l jjj`) over as one input: split it so
+  // each key does what it would have done alone (issue 18: 50 j moved 41 rows, two backspaces erased one).
+  useInput((input, key) => {
+    for (const [i, k] of splitChunk(input, key)) dispatch(i, k);
   });
 
   return <KeymapContext.Provider value={api}>{children}</KeymapContext.Provider>;

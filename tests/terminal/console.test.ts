@@ -1,0 +1,142 @@
+// The console in a real terminal (tmux): what an operator sees at 60×20, 80×24 and 200×60. Skips, saying why, only
+// when tmux cannot be had (.ci/run installs it).
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import { PANES } from '../../views/panes/index.js';
+import { shortTitle } from '../../views/widgets/TabBar.js';
+import { consoleWorkspace, headerOf, inverseText, Terminal, tmuxMissing, type Workspace } from '../helpers/terminal.js';
+
+const missing = tmuxMissing();
+const SIZES = [
+  { width: 60, height: 20 },
+  { width: 80, height: 24 },
+  { width: 200, height: 60 },
+];
+const LONG_ERROR =
+  'connect ECONNREFUSED 127.0.0.1:5432 while loading spotify.playlist_items into /var/lib/opsctl/warehouse.duckdb: ' +
+  'the server closed the connection unexpectedly (END-OF-ERROR)';
+
+let ws: Workspace;
+const open: Terminal[] = [];
+const start = (size: { width: number; height: number }, env = ws.env) => {
+  const t = Terminal.start({ ...size, env });
+  open.push(t);
+  return t;
+};
+
+test.before(async () => {
+  if (missing) return;
+  ws = await consoleWorkspace({ runs: 30, longError: LONG_ERROR });
+});
+test.after.each(() => {
+  for (const t of open.splice(0)) t.close();
+});
+
+async function waitUntil(ok: () => boolean, why: () => string, timeoutMs = 10_000) {
+  const deadline = Date.now() + timeoutMs;
+  while (!ok()) {
+    if (Date.now() > deadline) throw new Error(why());
+    await new Promise((r) => setTimeout(r, 25));
+  }
+}
+
+const named = (header: string, i: number) =>
+  header.includes(`${i + 1} ${PANES[i]!.title}`) || header.includes(`${i + 1} ${shortTitle(PANES[i]!)}`);
+
+for (const size of SIZES) {
+  test(`${size.width}×${size.height}: one header line naming every pane, each pane reachable, ? lists every key, q quits`, async () => {
+    if (missing) return void console.log(`skipped: ${missing}`);
+    const t = start(size);
+    let screen = await t.waitFor((s) => headerOf(s).includes('development') || headerOf(s).includes('dev'));
+    const header = headerOf(screen);
+    for (let i = 0; i < PANES.length; i++) assert.ok(named(header, i), `pane ${i + 1} not named in "${header}"`);
+    // The header never wraps: the second line is the pane, not the rest of the tab bar or the badge.
+    const second = screen.split('\n')[1] ?? '';
+    assert.not.match(second, /^\s*(dev|development)\s*$/, 'the badge wrapped');
+    assert.not.match(second, /\b7 (Wmark|Watermarks)/, 'the tabs wrapped');
+
+    // Every pane by its number: the header then shows its whole name (or its short one at 60 columns).
+    for (let i = 0; i < PANES.length; i++) {
+      t.keys(String(i + 1));
+      await waitUntil(
+        () =>
+          inverseText(t.screenWithAttributes().split('\n')[0] ?? '')
+            .trim()
+            .startsWith(`${i + 1} `),
+        () => `pane ${i + 1} never became the highlighted tab:\n${t.screen()}`,
+      );
+    }
+
+    // ? lists every key: scroll to the end and collect what was shown.
+    t.keys('1');
+    await t.waitFor(/COMPONENT\s+KIND/);
+    t.keys('?');
+    screen = await t.waitFor('esc close');
+    const seen = new Set(screen.split('\n'));
+    for (let i = 0; i < 40 && !/^\s*│?\s*q\s+quit/m.test([...seen].join('\n')); i++) {
+      t.keys('j');
+      await new Promise((r) => setTimeout(r, 30));
+      for (const line of t.screen().split('\n')) seen.add(line);
+    }
+    const help = [...seen].join('\n');
+    for (const key of ['tab', '1-7', '\\?', 'q', 'r', 'v', '↑/k', '↓/j', 'l']) {
+      assert.match(
+        help,
+        new RegExp(`(│|\\s{2})\\s*${key}\\s{2,}\\S`),
+        `key ${key} listed in the help at ${size.width}×${size.height}:\n${help}`,
+      );
+    }
+    t.keys('Escape');
+    await t.waitFor((s) => !s.includes('esc close'));
+    t.keys('q');
+    assert.is(await t.waitForExit(), 0);
+  });
+}
+
+test('keys delivered in one chunk each count: 10 × j pasted at once moves 10 rows', async () => {
+  if (missing) return void console.log(`skipped: ${missing}`);
+  const t = start({ width: 80, height: 24 });
+  t.keys('2');
+  await t.waitFor(/RUN\s+PIPELINE/);
+  await t.waitFor(/\bspotify\b/);
+  t.chunk('jjjjjjjjjj');
+  // Runs are listed newest first (30 … 1): ten rows down is run 20, drawn inverse.
+  const highlighted = () =>
+    t
+      .screenWithAttributes()
+      .split('\n')
+      .map(inverseText)
+      .filter((l) => l.trim());
+  await waitUntil(
+    () => highlighted().some((l) => /^\s*20 spotify/.test(l)),
+    () => `run 20 never highlighted (${JSON.stringify(highlighted())}):\n${t.screen()}`,
+  );
+  // And no key of the chunk is applied late: after a pause the selection is still there.
+  await new Promise((r) => setTimeout(r, 300));
+  assert.ok(
+    highlighted().some((l) => /^\s*20 spotify/.test(l)),
+    JSON.stringify(highlighted()),
+  );
+});
+
+test('a cut error opens whole: l on the failed run shows every word of it at 80×24', async () => {
+  if (missing) return void console.log(`skipped: ${missing}`);
+  const t = start({ width: 80, height: 24 });
+  t.keys('2');
+  const list = await t.waitFor(/\bfailed\b/);
+  assert.not.match(list, /END-OF-ERROR/, 'the error is cut in the list');
+  t.keys('l');
+  let screen = await t.waitFor('ERROR:');
+  const seen = new Set(screen.split(/[\s│]+/));
+  for (let i = 0; i < 30 && !seen.has('(END-OF-ERROR)'); i++) {
+    t.keys('j');
+    await new Promise((r) => setTimeout(r, 30));
+    screen = t.screen();
+    for (const w of screen.split(/[\s│]+/)) seen.add(w);
+  }
+  for (const word of LONG_ERROR.split(' ')) assert.ok(seen.has(word), `"${word}" shown; last screen:\n${screen}`);
+  t.keys('Escape');
+  await t.waitFor(/RUN\s+PIPELINE/);
+});
+
+test.run();
