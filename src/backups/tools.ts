@@ -253,41 +253,20 @@ export async function streamFileToTool(options: {
     });
 }
 
-/** Runs a program to completion (pg_restore from a file), failing with its stderr. */
-/** Runs a tool and returns what it wrote to stdout (small outputs: a TOC listing, the SQL of a few entries). */
-export async function toolOutput(options: {
+export interface ToolRun {
   tool: string;
   args: string[];
   env: Record<string, string>;
   signal: AbortSignal;
   what: string;
   hint: string;
-}): Promise<string> {
-  const r = await execa(options.tool, options.args, {
-    env: options.env,
-    stdin: 'ignore',
-    reject: false,
-    cancelSignal: options.signal,
-    forceKillAfterDelay: 5_000,
-  });
-  if (options.signal.aborted) throw new CancelledError(`${options.what} cancelled`, { hint: 'Run it again.' });
-  if (r.exitCode !== 0 || r.failed)
-    throw toolFailure(options.what, String(r.stderr ?? r.message ?? ''), r.exitCode, options.hint);
-  return String(r.stdout ?? '');
 }
 
-export async function runTool(options: {
-  tool: string;
-  args: string[];
-  env: Record<string, string>;
-  signal: AbortSignal;
-  what: string;
-  hint: string;
-}): Promise<void> {
+async function execTool(options: ToolRun, keepStdout: boolean): Promise<string> {
   const r = await execa(options.tool, options.args, {
     env: options.env,
     stdin: 'ignore',
-    stdout: 'ignore',
+    stdout: keepStdout ? 'pipe' : 'ignore',
     reject: false,
     cancelSignal: options.signal,
     forceKillAfterDelay: 5_000,
@@ -295,4 +274,15 @@ export async function runTool(options: {
   if (options.signal.aborted) throw new CancelledError(`${options.what} cancelled`, { hint: 'Run it again.' });
   if (r.exitCode !== 0 || r.failed)
     throw toolFailure(options.what, String(r.stderr ?? r.message ?? ''), r.exitCode, options.hint);
+  return keepStdout ? String(r.stdout ?? '') : '';
+}
+
+/** Runs a tool and returns what it wrote to stdout (small outputs: a TOC listing, the SQL of a few entries). */
+export function toolOutput(options: ToolRun): Promise<string> {
+  return execTool(options, true);
+}
+
+/** Runs a program to completion (pg_restore from a file), failing with its stderr. */
+export async function runTool(options: ToolRun): Promise<void> {
+  await execTool(options, false);
 }
