@@ -2,8 +2,10 @@ import { render } from 'ink';
 import { run } from '../commands/catalog.js';
 import { createRuntime, withInvocation } from '../commands/runtime.js';
 import type { LoadedConfig } from '../src/config/load.js';
+import { sleep } from '../src/util/sleep.js';
 import { createLogger, type LogLevel } from '../src/log/logger.js';
-import { App } from './App.js';
+import { App, QUIT_GRACE_MS } from './App.js';
+import { JobStore } from './services/jobs.js';
 import { LogBuffer } from './services/log-buffer.js';
 import type { ConsoleServices } from './services/services.js';
 
@@ -37,7 +39,8 @@ export async function startConsole(options: { loaded: LoadedConfig; logLevel: Lo
   };
   process.stdout.write(ENTER_ALT_SCREEN);
   process.once('exit', restore);
-  const instance = render(<App services={services} />, { exitOnCtrlC: false });
+  const jobs = new JobStore(services);
+  const instance = render(<App services={services} jobs={jobs} />, { exitOnCtrlC: false });
   const onSignal = () => instance.unmount();
   process.once('SIGTERM', onSignal);
   process.once('SIGHUP', onSignal);
@@ -47,7 +50,13 @@ export async function startConsole(options: { loaded: LoadedConfig; logLevel: Lo
     process.off('SIGTERM', onSignal);
     process.off('SIGHUP', onSignal);
     restore();
-    await runtime.close().catch(() => undefined);
+    // Whatever still runs (a forced quit, SIGTERM) is cancelled and given a bounded time to record itself cancelled;
+    // then the runtime closes. A handle an operation leaked cannot keep the process alive past that.
+    await jobs.cancelAll(QUIT_GRACE_MS);
+    const grace = new AbortController();
+    await Promise.race([runtime.close().catch(() => undefined), sleep(QUIT_GRACE_MS, grace.signal).catch(() => {})]);
+    grace.abort();
+    setTimeout(() => process.exit(process.exitCode ?? 0), 1_000).unref();
   }
   return 0;
 }

@@ -1,5 +1,4 @@
-import { useEffect, useState } from 'react';
-import type { ProgressItemFor } from '../../commands/catalog.js';
+import { useMemo, useState } from 'react';
 import { useOperation } from './useOperation.js';
 import { useResource } from './useResource.js';
 import { useServices } from '../services/services.js';
@@ -19,30 +18,36 @@ export function useLoadTests() {
   const history = useResource(async (signal) => services.run('loadtest.history', { limit: 50 }, { signal }), {
     intervalMs: LOADTESTS_REFRESH_MS,
   });
-  const runOp = useOperation('loadtest.run');
+  // The run is a job of the app: it goes on when the pane is left, and the pane shows it again when it comes back.
+  const runOp = useOperation('loadtest.run', {
+    onSettled: (job) => {
+      if (job.status === 'done') setPanel('result');
+      history.refresh();
+    },
+  });
   const compareOp = useOperation('loadtest.compare');
-  const [panel, setPanel] = useState<LoadTestsPanel>('none');
-  const [rpsSeries, setRpsSeries] = useState<number[]>([]);
-  const [runningProfile, setRunningProfile] = useState<string>();
+  const [panel, setPanel] = useState<LoadTestsPanel>(() =>
+    runOp.state.status === 'running' ? 'live' : runOp.state.status === 'done' ? 'result' : 'none',
+  );
   const [baseline, setBaseline] = useState<number>();
 
   const progress = runOp.state.progress;
-  const live =
-    runOp.state.status === 'running' ? (progress?.item as ProgressItemFor<'loadtest.run'> | undefined) : undefined;
-  useEffect(() => {
-    // One sparkline point per tick of the measured phase (each tick carries the last second's throughput).
-    if (live && live.phase === 'measure') setRpsSeries((s) => [...s, live.rps].slice(-LIVE_POINTS));
-  }, [live]);
+  const items = runOp.state.items;
+  const live = runOp.state.status === 'running' ? items.at(-1) : undefined;
+  // One sparkline point per tick of the measured phase (each tick carries the last second's throughput).
+  const rpsSeries = useMemo(
+    () =>
+      items
+        .filter((t) => t.phase === 'measure')
+        .map((t) => t.rps)
+        .slice(-LIVE_POINTS),
+    [items],
+  );
 
   const start = (profile: string) => {
     if (runOp.state.status === 'running') return;
-    setRunningProfile(profile);
-    setRpsSeries([]);
     setPanel('live');
-    void runOp.run({ profile }).then((r) => {
-      setPanel(r ? 'result' : 'live');
-      history.refresh();
-    });
+    void runOp.run({ profile });
   };
 
   const compare = (runId: number) => {
@@ -62,7 +67,7 @@ export function useLoadTests() {
     done: progress?.done,
     total: progress?.total,
     rpsSeries,
-    runningProfile,
+    runningProfile: runOp.state.input?.profile,
     panel,
     closePanel: () => setPanel('none'),
     start,

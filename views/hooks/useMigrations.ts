@@ -20,8 +20,9 @@ export function useMigrations() {
   const target = targets[Math.min(index, Math.max(0, targets.length - 1))];
   const up = useOperation('migrate.up');
   const down = useOperation('migrate.down');
-  const preview = useOperation('migrate.up');
-  const previewDown = useOperation('migrate.down');
+  // The dry runs are jobs of their own slot, apart from the real up and down.
+  const preview = useOperation('migrate.up', { slot: 'migrate.up:dry-run' });
+  const previewDown = useOperation('migrate.down', { slot: 'migrate.down:dry-run' });
   const [shown, setShown] = useState<'none' | 'up' | 'down'>('none');
   /** The action whose outcome is on screen. */
   const [last, setLast] = useState<'up' | 'down'>();

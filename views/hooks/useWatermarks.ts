@@ -17,12 +17,13 @@ export function useWatermarks() {
   const list = useResource(async (signal) => services.run('watermarks.list', {}, { signal }), {
     intervalMs: WATERMARKS_REFRESH_MS,
   });
-  const sync = useOperation('sync.run');
-  const set = useOperation('watermarks.set');
-  const reset = useOperation('watermarks.reset');
+  // Every job of this pane that ends (a confirmed set or reset included) reads the list again.
+  const settled = { onSettled: () => list.refresh() };
+  const sync = useOperation('sync.run', settled);
+  const set = useOperation('watermarks.set', settled);
+  const reset = useOperation('watermarks.reset', settled);
   const [editing, setEditing] = useState<{ table: string; text: string } | undefined>(undefined);
 
-  const refreshAfter = <T>(p: Promise<T>) => void p.then(() => list.refresh());
   const key = (w: SyncTableStatus) => `${w.pipeline}/${w.table}`;
 
   useKeymap(
@@ -34,7 +35,7 @@ export function useWatermarks() {
         run: () => {
           if (!editing) return;
           setEditing(undefined);
-          if (editing.text.trim()) refreshAfter(set.run({ table: editing.table, value: editing.text.trim() }));
+          if (editing.text.trim()) void set.run({ table: editing.table, value: editing.text.trim() });
         },
       },
       { keys: ['esc'], label: 'cancel', run: () => setEditing(undefined) },
@@ -67,9 +68,10 @@ export function useWatermarks() {
         }
       : undefined,
     error: last,
-    lastChange: set.state.result ?? reset.state.result,
-    runTable: (w: SyncTableStatus, force = false) => refreshAfter(sync.run({ table: key(w), force })),
+    // The latest of set and reset (job ids grow), not whichever happens to hold a result.
+    lastChange: (set.state.jobId ?? 0) > (reset.state.jobId ?? 0) ? set.state.result : reset.state.result,
+    runTable: (w: SyncTableStatus, force = false) => void sync.run({ table: key(w), force }),
     startSet: (w: SyncTableStatus) => setEditing({ table: key(w), text: w.value ?? '' }),
-    resetTable: (w: SyncTableStatus) => refreshAfter(reset.run({ table: key(w) })),
+    resetTable: (w: SyncTableStatus) => void reset.run({ table: key(w) }),
   };
 }
