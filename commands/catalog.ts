@@ -13,6 +13,7 @@ import type { CheckResult } from './validate/types.js';
 const LOADERS = {
   status: () => import('./status.js').then((m) => m.status),
   health: () => import('./health.js').then((m) => m.health),
+  'status.triage': () => import('./triage/index.js').then((m) => m.statusTriage),
   'config.show': () => import('./config.js').then((m) => m.configShow),
   'costs.report': () => import('./costs/report.js').then((m) => m.costsReport),
   'costs.check': () => import('./costs/check.js').then((m) => m.costsCheck),

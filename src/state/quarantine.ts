@@ -46,3 +46,27 @@ export async function listQuarantine(
     createdAt: String(r.created_at),
   }));
 }
+
+/** Records quarantined per pipeline and table since an instant (an index range on created_at). */
+export interface QuarantineGrowth {
+  pipeline: string;
+  table: string;
+  count: number;
+  firstAt: string;
+  lastAt: string;
+}
+
+export async function quarantineGrowth(db: SqlRunner, since: Date): Promise<QuarantineGrowth[]> {
+  const rows = await db.query<Record<string, unknown>>(
+    `SELECT pipeline, table_name, COUNT(*) AS n, MIN(created_at) AS first_at, MAX(created_at) AS last_at
+     FROM quarantine WHERE created_at >= ? GROUP BY pipeline, table_name ORDER BY pipeline, table_name`,
+    [since.toISOString()],
+  );
+  return rows.map((r) => ({
+    pipeline: String(r.pipeline),
+    table: String(r.table_name),
+    count: num(r.n),
+    firstAt: String(r.first_at),
+    lastAt: String(r.last_at),
+  }));
+}

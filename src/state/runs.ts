@@ -267,3 +267,53 @@ export async function failOrphanedRuns(
   }
   return closed;
 }
+
+/** A pipeline's newest finished run and, when it failed, the failures since its last success. */
+export interface PipelineRunStreak {
+  pipeline: string;
+  /** The newest succeeded or failed pipeline run (etl.* or sync.*); null before the first. */
+  last: Run | null;
+  lastSuccessAt: string | null;
+  /** Failed runs after the last success (capped at `cap`; `capped` says so). */
+  failuresSinceSuccess: number;
+  capped: boolean;
+  /** When the first of those failures started. */
+  failingSince: string | null;
+}
+
+const PIPELINE_OPS = "(operation LIKE 'etl.%' OR operation LIKE 'sync.%')";
+
+/**
+ * Reads a pipeline's failure streak through seeks on the (pipeline, status, id) index: the newest failed and the
+ * newest succeeded run, then at most `cap` failures after the success. Its cost does not grow with the history.
+ */
+export async function pipelineRunStreak(db: SqlRunner, pipeline: string, cap = 1000): Promise<PipelineRunStreak> {
+  const newest = async (status: 'failed' | 'succeeded') =>
+    (
+      await db.query<RunRow>(
+        `SELECT ${COLUMNS} FROM runs WHERE pipeline = ? AND status = ? AND ${PIPELINE_OPS} ORDER BY id DESC LIMIT 1`,
+        [pipeline, status],
+      )
+    )[0];
+  const [failed, succeeded] = await Promise.all([newest('failed'), newest('succeeded')]);
+  const last = [failed, succeeded].filter((r) => r !== undefined).sort((a, b) => num(b.id) - num(a.id))[0];
+  const base = {
+    pipeline,
+    last: last ? toRun(last) : null,
+    lastSuccessAt: succeeded ? (succeeded.finished_at ?? succeeded.started_at) : null,
+  };
+  if (!failed || (succeeded && num(succeeded.id) > num(failed.id)))
+    return { ...base, failuresSinceSuccess: 0, capped: false, failingSince: null };
+  const after = succeeded ? num(succeeded.id) : 0;
+  const streak = await db.query<{ started_at: string }>(
+    `SELECT started_at FROM runs WHERE pipeline = ? AND status = 'failed' AND id > ? AND ${PIPELINE_OPS}
+     ORDER BY id DESC LIMIT ?`,
+    [pipeline, after, cap + 1],
+  );
+  return {
+    ...base,
+    failuresSinceSuccess: Math.min(streak.length, cap),
+    capped: streak.length > cap,
+    failingSince: streak.at(-1)?.started_at ?? null,
+  };
+}

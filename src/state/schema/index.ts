@@ -5,6 +5,7 @@ import { costsMigrations } from './costs.js';
 import { counterMigrations } from './counters.js';
 import { loadtestMigrations } from './loadtest.js';
 import { retentionMigrations } from './retention.js';
+import { triageMigrations } from './triage.js';
 import type { StateMigration } from './types.js';
 
 /** Every state-store migration this opsctl knows, in the order they apply. Add an area's list at the end. */
@@ -16,4 +17,5 @@ export const STATE_MIGRATIONS: StateMigration[] = [
   ...loadtestMigrations,
   ...retentionMigrations,
   ...counterMigrations,
+  ...triageMigrations,
 ];
