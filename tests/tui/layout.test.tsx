@@ -8,6 +8,7 @@ import { splitChunk } from '../../views/keys.js';
 import { PANES } from '../../views/panes/index.js';
 import { detailLines, wrapText } from '../../views/widgets/DetailView.js';
 import { HelpOverlay } from '../../views/widgets/HelpOverlay.js';
+import { ProgressBar } from '../../views/widgets/ProgressBar.js';
 import { columnWidths, Table, type TableColumn } from '../../views/widgets/Table.js';
 import { layoutTabBar, shortTitle, TabBar } from '../../views/widgets/TabBar.js';
 import { tick, waitFor } from '../helpers/console.js';
@@ -176,6 +177,13 @@ test('a chunk of keys is split into one key each; arrows and ctrl keys pass thro
   assert.is(splitChunk('q', plain).length, 1);
   assert.is(splitChunk('ab', { ...plain, ctrl: true }).length, 1);
   assert.is(splitChunk('[B\x1b[B', plain).length, 1, 'an escape sequence is not split into letters');
+});
+
+test('ProgressBar: no stray 0 without a total; figures with separators and their unit', () => {
+  const none = render(<ProgressBar done={0} width={40} label="  " />);
+  assert.not.match(none.lastFrame() ?? '', /0/);
+  const some = render(<ProgressBar done={5849} total={20000} width={60} unit="requests" />);
+  assert.match(some.lastFrame() ?? '', /5,849\/20,000 requests 29%/);
 });
 
 test.run();

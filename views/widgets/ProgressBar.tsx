@@ -1,4 +1,5 @@
 import { Text } from 'ink';
+import { count } from '../../src/format.js';
 
 export interface ProgressBarProps {
   done?: number | undefined;
@@ -6,21 +7,27 @@ export interface ProgressBarProps {
   width: number;
   label?: string | undefined;
   color?: string;
+  /** What is counted ("requests", "rows"), written after the figures: `5,849/20,000 requests`. */
+  unit?: string | undefined;
 }
 
 /** A bar when the total is known; a counter otherwise. */
-export function ProgressBar({ done = 0, total, width, label, color = 'cyan' }: ProgressBarProps) {
+export function ProgressBar({ done = 0, total, width, label, color = 'cyan', unit }: ProgressBarProps) {
   const prefix = label ? `${label} ` : '';
+  const units = unit ? ` ${unit}` : '';
   if (!total) {
+    // Nothing counted yet and no total: no stray "0" under the phase line.
+    if (!done) return null;
     return (
       <Text wrap="truncate">
         {prefix}
-        <Text color={color}>{done}</Text>
+        <Text color={color}>{count(done)}</Text>
+        {units}
       </Text>
     );
   }
   const ratio = Math.max(0, Math.min(1, done / total));
-  const suffix = ` ${done}/${total} ${Math.floor(ratio * 100)}%`;
+  const suffix = ` ${count(done)}/${count(total)}${units} ${Math.floor(ratio * 100)}%`;
   const barWidth = Math.max(5, width - prefix.length - suffix.length);
   const filled = Math.round(ratio * barWidth);
   return (
