@@ -149,7 +149,7 @@ for (const engine of stateEngines('opsctl_retention')) {
       assert.is(await countRuns(store, { pipeline: 'b', status: 'succeeded' }), 1);
       const latest = await latestFinishedRuns<{ operation: string; pipeline: string | null; status: string }>(
         store,
-        'operation, pipeline, status',
+        'r.operation, r.pipeline, r.status',
       );
       assert.equal(latest, [
         { operation: 'backup.create', pipeline: null, status: 'failed' },

@@ -162,7 +162,10 @@ export class BotMetrics {
         const db = await this.options.state();
         const counts = await runCountsByStatus(db);
         const open = await listOpenRuns(db);
-        const last = await latestFinishedRuns<LastRunRow>(db, 'operation, pipeline, status, duration_ms, finished_at');
+        const last = await latestFinishedRuns<LastRunRow>(
+          db,
+          'r.operation, r.pipeline, r.status, r.duration_ms, r.finished_at',
+        );
         const rows = await latestExecutions<{ pipeline: string; table_name: string; rows_loaded: number }>(
           db,
           'e.pipeline, e.table_name, e.rows_loaded',

@@ -17,28 +17,20 @@ export async function runCountsByStatus(
 }
 
 /**
- * The newest finished run (succeeded or failed) of each operation and pipeline, with the columns asked for: one
- * lookup per pair on runs (operation, pipeline, id), walking back past the few runs still running.
+ * The newest finished run (succeeded or failed) of each operation and pipeline, with the columns asked for (prefix
+ * them with `r.`): run_latest names it, so this is one statement of primary-key lookups.
  */
 export async function latestFinishedRuns<T>(db: SqlRunner, columns: string): Promise<T[]> {
-  const pairs = await db.query<{ operation: string; pipeline: string }>(
-    "SELECT DISTINCT operation, pipeline FROM run_counts WHERE status IN ('succeeded', 'failed') AND n > 0 ORDER BY operation, pipeline",
+  return db.query<T>(
+    // CROSS JOIN keeps SQLite from driving the join from runs' status index (a scan of every finished run).
+    `SELECT ${columns} FROM run_latest l CROSS JOIN runs r
+     WHERE r.id = l.last_id AND r.status IN ('succeeded', 'failed') ORDER BY l.operation, l.pipeline`,
   );
-  const out: T[] = [];
-  for (const p of pairs) {
-    const rows = await db.query<T>(
-      `SELECT ${columns} FROM runs WHERE operation = ? AND ${p.pipeline === '' ? 'pipeline IS NULL' : 'pipeline = ?'}
-       AND status IN ('succeeded', 'failed') ORDER BY id DESC LIMIT 1`,
-      p.pipeline === '' ? [p.operation] : [p.operation, p.pipeline],
-    );
-    if (rows[0]) out.push(rows[0]);
-  }
-  return out;
 }
 
 /** The newest execution-log row of each pipeline table, with the columns asked for (prefix them with `e.`). */
 export async function latestExecutions<T>(db: SqlRunner, columns: string): Promise<T[]> {
   return db.query<T>(
-    `SELECT ${columns} FROM execution_latest l JOIN execution_log e ON e.id = l.last_id ORDER BY l.pipeline, l.table_name`,
+    `SELECT ${columns} FROM execution_latest l CROSS JOIN execution_log e WHERE e.id = l.last_id ORDER BY l.pipeline, l.table_name`,
   );
 }

@@ -27,7 +27,7 @@ export const runFailedSource: AlertSource = {
     const store = await runtime.state();
     const latest = await latestFinishedRuns<LatestRunRow & { status: string }>(
       store,
-      'id, operation, pipeline, trigger, status, finished_at, error',
+      'r.id, r.operation, r.pipeline, r.trigger, r.status, r.finished_at, r.error',
     );
     const rows = latest.filter((r) => r.status === 'failed').sort((a, b) => toNum(a.id) - toNum(b.id));
     return {

@@ -30,7 +30,51 @@ export const counterMigrations: StateMigration[] = [
       ${d.name === 'sqlite' ? sqliteTriggers : postgresTriggers}
     `,
   },
+  {
+    // The newest finished (succeeded or failed) run of each operation and pipeline, so the scrape reads them in one
+    // statement of primary-key lookups instead of one indexed search per pair.
+    id: 'counters/002_run_latest',
+    up: (d) => `
+      CREATE TABLE run_latest (
+        operation TEXT NOT NULL,
+        pipeline TEXT NOT NULL,
+        last_id ${d.bigint} NOT NULL,
+        PRIMARY KEY (operation, pipeline)
+      );
+      INSERT INTO run_latest (operation, pipeline, last_id)
+        SELECT operation, COALESCE(pipeline, ''), MAX(id) FROM runs WHERE status IN ('succeeded', 'failed')
+        GROUP BY operation, COALESCE(pipeline, '');
+      ${d.name === 'sqlite' ? sqliteLatestTriggers : postgresLatestTriggers}
+    `,
+  },
 ];
+
+const FINISHED = "('succeeded', 'failed')";
+const latestUpsert = (greatest: string) =>
+  `INSERT INTO run_latest (operation, pipeline, last_id) VALUES (NEW.operation, COALESCE(NEW.pipeline, ''), NEW.id)
+   ON CONFLICT (operation, pipeline) DO UPDATE SET last_id = ${greatest}(run_latest.last_id, excluded.last_id)`;
+/** When the run it points at goes (retention), the pair's previous finished run takes its place (an indexed search). */
+const latestRepoint = `UPDATE run_latest SET last_id = COALESCE((SELECT MAX(id) FROM runs WHERE operation = OLD.operation
+     AND COALESCE(pipeline, '') = COALESCE(OLD.pipeline, '') AND status IN ${FINISHED}), 0)
+   WHERE operation = OLD.operation AND pipeline = COALESCE(OLD.pipeline, '') AND last_id = OLD.id`;
+
+const sqliteLatestTriggers = `
+  CREATE TRIGGER run_latest_insert AFTER INSERT ON runs WHEN NEW.status IN ${FINISHED} BEGIN ${latestUpsert('MAX')}; END;
+  CREATE TRIGGER run_latest_update AFTER UPDATE OF status ON runs WHEN NEW.status IN ${FINISHED} BEGIN ${latestUpsert('MAX')}; END;
+  CREATE TRIGGER run_latest_delete AFTER DELETE ON runs BEGIN ${latestRepoint}; END;
+`;
+
+const postgresLatestTriggers = `
+  CREATE FUNCTION run_latest_track() RETURNS trigger LANGUAGE plpgsql AS $$
+  BEGIN
+    IF TG_OP = 'DELETE' THEN ${latestRepoint};
+    ELSIF NEW.status IN ${FINISHED} THEN ${latestUpsert('GREATEST')};
+    END IF;
+    RETURN NULL;
+  END $$;
+  CREATE TRIGGER run_latest_track AFTER INSERT OR DELETE OR UPDATE OF status ON runs FOR EACH ROW
+    EXECUTE FUNCTION run_latest_track();
+`;
 
 const bump = (row: 'NEW' | 'OLD', delta: 1 | -1) =>
   `INSERT INTO run_counts (operation, pipeline, status, n) VALUES (${row}.operation, COALESCE(${row}.pipeline, ''), ${row}.status, ${delta})
