@@ -11,7 +11,11 @@ export interface ConfigValue {
 
 export interface ConfigShowResult {
   configFile: string | null;
+  /** How discovery found the config file (--config, OPSCTL_CONFIG, ./opsctl.config.json, $OPSCTL_HOME, XDG, /etc). */
+  configFoundBy: string | null;
   envFile: string | null;
+  /** Every env file read, the working directory's first. */
+  envFiles: string[];
   environment: string;
   values: ConfigValue[];
   config: unknown;
@@ -23,7 +27,7 @@ export const configShow = defineOperation({
   summary: 'Print the effective configuration and where each value came from',
   input: z.object({}),
   async run(ctx): Promise<ConfigShowResult> {
-    const { config, sources, configFile, envFile } = ctx.loaded;
+    const { config, sources, configFile, configFoundBy, envFile, envFiles } = ctx.loaded;
     const { baseDir: _baseDir, ...shown } = config;
     const redacted = redactConfig(shown);
     const values = leaves(redacted)
@@ -34,7 +38,9 @@ export const configShow = defineOperation({
       });
     return {
       configFile: configFile ?? null,
+      configFoundBy: configFoundBy ?? null,
       envFile: envFile ?? null,
+      envFiles,
       environment: config.environment,
       values,
       config: redacted,

@@ -18,7 +18,10 @@ export function buildProgram(): Command {
     )
     .version(OPSCTL_VERSION, '-V, --version', 'print the version')
     .option('--json', 'print one JSON document on stdout (logs stay on stderr)')
-    .option('-c, --config <file>', 'config file (default: ./opsctl.config.json, then $OPSCTL_HOME/opsctl.config.json)')
+    .option(
+      '-c, --config <file>',
+      'config file (default: ./opsctl.config.json, $OPSCTL_HOME/, $XDG_CONFIG_HOME/opsctl/, /etc/opsctl/)',
+    )
     .option('--env-file <file>', 'read environment variables from this file (default: ./.env)')
     .addOption(new Option('--log-level <level>', 'debug, info, warn or error (overrides LOG_LEVEL)'))
     .option('-q, --quiet', 'only errors on stderr; no progress')

@@ -194,4 +194,55 @@ test('.env.example documents every variable opsctl reads', () => {
   for (const binding of ENV_BINDINGS) assert.match(example, new RegExp(`^#? ?${binding.name}=`, 'm'), binding.name);
 });
 
+test('discovery: ./opsctl.config.json, then $OPSCTL_HOME, $XDG_CONFIG_HOME/opsctl, /etc/opsctl; the finder is named', () => {
+  const cwd = tempDir();
+  const xdg = tempDir();
+  mkdirSync(join(xdg, 'opsctl'));
+  writeFileSync(join(xdg, 'opsctl', 'opsctl.config.json'), JSON.stringify({ environment: 'staging' }));
+  const fromXdg = load({ cwd, env: { XDG_CONFIG_HOME: xdg } });
+  assert.is(fromXdg.configFile, join(xdg, 'opsctl', 'opsctl.config.json'));
+  assert.is(fromXdg.configFoundBy, '$XDG_CONFIG_HOME');
+  assert.is(fromXdg.config.environment, 'staging');
+  writeFileSync(join(cwd, 'opsctl.config.json'), JSON.stringify({ environment: 'production' }));
+  const local = load({ cwd, env: { XDG_CONFIG_HOME: xdg } });
+  assert.is(local.configFoundBy, './opsctl.config.json');
+  assert.is(local.config.environment, 'production');
+  const none = load({ cwd: tempDir(), env: { XDG_CONFIG_HOME: tempDir() } });
+  assert.is(none.configFile, undefined);
+  assert.ok(none.configSearched.includes('/etc/opsctl/opsctl.config.json'), none.configSearched.join(', '));
+});
+
+test('the .env beside the config file is read too (cron in another directory); the working directory wins', () => {
+  const etc = tempDir();
+  writeFileSync(
+    join(etc, 'opsctl.config.json'),
+    JSON.stringify({ targets: { app: { engine: 'postgres', url: '${APP_URL}' } } }),
+  );
+  writeFileSync(join(etc, '.env'), 'APP_URL=postgres://u@db.example:5432/app\nLOG_LEVEL=debug\n');
+  const elsewhere = tempDir();
+  const loaded = load({ cwd: elsewhere, configPath: join(etc, 'opsctl.config.json') });
+  assert.is((loaded.config.targets.app as { url: string }).url, 'postgres://u@db.example:5432/app');
+  assert.equal(loaded.envFiles, [join(etc, '.env')]);
+  assert.is(loaded.sources.logLevel, '.env:LOG_LEVEL');
+  writeFileSync(join(elsewhere, '.env'), 'LOG_LEVEL=warn\n');
+  const both = load({ cwd: elsewhere, configPath: join(etc, 'opsctl.config.json') });
+  assert.is(both.config.logLevel, 'warn');
+  assert.equal(both.envFiles, [join(elsewhere, '.env'), join(etc, '.env')]);
+  const processWins = load({
+    cwd: elsewhere,
+    configPath: join(etc, 'opsctl.config.json'),
+    env: { LOG_LEVEL: 'error' },
+  });
+  assert.is(processWins.config.logLevel, 'error');
+});
+
+test('the default migrations.dir resolves beside the config file, not in the working directory', () => {
+  const etc = tempDir();
+  writeFileSync(join(etc, 'opsctl.config.json'), '{}');
+  const elsewhere = tempDir();
+  const loaded = load({ cwd: elsewhere, configPath: join(etc, 'opsctl.config.json') });
+  assert.is(loaded.config.migrations.dir, join(etc, 'migrations'));
+  assert.is(load({ cwd: elsewhere }).config.migrations.dir, join(elsewhere, 'migrations'), 'no config: the cwd');
+});
+
 test.run();

@@ -26,7 +26,13 @@ export interface LoadedConfig {
   /** Dotted path → where the value came from: `default`, `file`, `env:NAME`, `.env:NAME`, `flag:--x`. */
   sources: Record<string, string>;
   configFile: string | undefined;
+  /** How the config file was found: `--config`, `OPSCTL_CONFIG`, `./opsctl.config.json`, `$OPSCTL_HOME`, XDG or /etc. */
+  configFoundBy: string | undefined;
+  /** Where discovery looked, in order (for the message when nothing is found). */
+  configSearched: string[];
   envFile: string | undefined;
+  /** Every env file read: the working directory's (or --env-file) and the one beside the config file. */
+  envFiles: string[];
   /** process.env merged with the .env file (the process wins), for checks that read the app's own variables. */
   env: Record<string, string | undefined>;
 }
@@ -57,9 +63,27 @@ export const CONFIG_FILE_NAME = 'opsctl.config.json';
 export function loadConfig(options: LoadConfigOptions = {}): LoadedConfig {
   const cwd = options.cwd ?? process.cwd();
   const processEnv = options.env ?? process.env;
-  const { env, envFile, envFileKeys } = mergeEnvFile(processEnv, options.envFile, cwd);
+  const first = mergeEnvFile(processEnv, options.envFile, cwd);
+  let { env } = first;
+  const { envFile, envFileKeys } = first;
 
-  const configFile = options.fileConfig || options.isolated ? undefined : findConfigFile(options.configPath, env, cwd);
+  const found =
+    options.fileConfig || options.isolated
+      ? { path: undefined, foundBy: undefined, searched: [] }
+      : findConfigFile(options.configPath, env, cwd);
+  const configFile = found.path;
+  // The .env beside the config file too, so a cron job in another directory finds the variables the config refers
+  // to. The process environment and the working directory's .env (or --env-file) win over it.
+  const envFiles = envFile ? [envFile] : [];
+  if (configFile && !options.isolated) {
+    const beside = join(dirname(configFile), '.env');
+    if (beside !== envFile && existsSync(beside)) {
+      const parsed = readEnvFile(beside);
+      env = { ...parsed, ...env };
+      for (const key of Object.keys(parsed)) envFileKeys.add(key);
+      envFiles.push(beside);
+    }
+  }
   const raw: Record<string, unknown> = options.fileConfig
     ? structuredClone(options.fileConfig)
     : configFile
@@ -120,7 +144,16 @@ export function loadConfig(options: LoadConfigOptions = {}): LoadedConfig {
       sources[key] = 'default';
   }
   registerSecrets(options.redactor ?? globalRedactor, config, env);
-  return { config, sources, configFile, envFile, env };
+  return {
+    config,
+    sources,
+    configFile,
+    configFoundBy: found.foundBy,
+    configSearched: found.searched,
+    envFile: envFile ?? envFiles[0],
+    envFiles,
+    env,
+  };
 }
 
 function hasSourcedAncestor(key: string, sources: Record<string, string>): boolean {
@@ -140,23 +173,44 @@ function mergeEnvFile(processEnv: Record<string, string | undefined>, explicit: 
     }
     return { env: { ...processEnv }, envFile: undefined, envFileKeys: new Set<string>() };
   }
-  let parsed: Record<string, string>;
+  const parsed = readEnvFile(candidate);
+  // Variables already in the process environment win over the file, as with dotenv and docker compose.
+  return { env: { ...parsed, ...processEnv }, envFile: candidate, envFileKeys: new Set(Object.keys(parsed)) };
+}
+
+function readEnvFile(path: string): Record<string, string> {
   try {
-    parsed = parseEnv(readFileSync(candidate, 'utf8')) as Record<string, string>;
+    return parseEnv(readFileSync(path, 'utf8')) as Record<string, string>;
   } catch (error) {
-    throw new ConfigError(`cannot read env file ${candidate}: ${(error as Error).message}`, {
+    throw new ConfigError(`cannot read env file ${path}: ${(error as Error).message}`, {
       hint: 'Each line must be NAME=value; see .env.example.',
     });
   }
-  // Variables already in the process environment win over the file, as with dotenv and docker compose.
-  return { env: { ...parsed, ...processEnv }, envFile: candidate, envFileKeys: new Set(Object.keys(parsed)) };
+}
+
+/**
+ * Config discovery, first match wins: --config, $OPSCTL_CONFIG, ./opsctl.config.json, the demo workspace's
+ * $OPSCTL_HOME/opsctl.config.json (./.opsctl by default), $XDG_CONFIG_HOME/opsctl/opsctl.config.json (~/.config when
+ * unset), /etc/opsctl/opsctl.config.json.
+ */
+export function configCandidates(
+  env: Record<string, string | undefined>,
+  cwd: string,
+): Array<{ path: string; foundBy: string }> {
+  const xdg = env.XDG_CONFIG_HOME?.trim() || (env.HOME ? join(env.HOME, '.config') : undefined);
+  return [
+    { path: join(cwd, CONFIG_FILE_NAME), foundBy: `./${CONFIG_FILE_NAME}` },
+    { path: join(resolve(cwd, env.OPSCTL_HOME?.trim() || '.opsctl'), CONFIG_FILE_NAME), foundBy: '$OPSCTL_HOME' },
+    ...(xdg ? [{ path: join(resolve(cwd, xdg), 'opsctl', CONFIG_FILE_NAME), foundBy: '$XDG_CONFIG_HOME' }] : []),
+    { path: join('/etc/opsctl', CONFIG_FILE_NAME), foundBy: '/etc/opsctl' },
+  ];
 }
 
 function findConfigFile(
   explicit: string | undefined,
   env: Record<string, string | undefined>,
   cwd: string,
-): string | undefined {
+): { path: string | undefined; foundBy: string | undefined; searched: string[] } {
   const chosen = explicit ?? env.OPSCTL_CONFIG;
   if (chosen) {
     const path = resolve(cwd, chosen);
@@ -165,13 +219,11 @@ function findConfigFile(
         hint: `${explicit ? '--config' : 'OPSCTL_CONFIG'} must name an existing file; \`opsctl demo\` writes an example to $OPSCTL_HOME/${CONFIG_FILE_NAME}.`,
       });
     }
-    return path;
+    return { path, foundBy: explicit ? '--config' : 'OPSCTL_CONFIG', searched: [path] };
   }
-  const local = join(cwd, CONFIG_FILE_NAME);
-  if (existsSync(local)) return local;
-  const home = resolve(cwd, env.OPSCTL_HOME?.trim() || '.opsctl');
-  const inHome = join(home, CONFIG_FILE_NAME);
-  return existsSync(inHome) ? inHome : undefined;
+  const candidates = configCandidates(env, cwd);
+  const hit = candidates.find((c) => existsSync(c.path));
+  return { path: hit?.path, foundBy: hit?.foundBy, searched: candidates.map((c) => c.path) };
 }
 
 function readConfigFile(path: string): Record<string, unknown> {
@@ -319,6 +371,12 @@ function resolveConfig(
   // Paths from the config file are relative to the file; paths from the environment or defaults to the cwd.
   const rel = (path: string, key: string) =>
     isAbsolute(path) ? path : resolve(ctx.sources[key]?.startsWith('file') ? ctx.baseDir : ctx.cwd, path);
+  // The default migrations folder sits beside the config file (as a value written in the file does): resolved
+  // against the working directory, a cron job elsewhere would see every applied migration as missing.
+  const relDefaultBeside = (path: string, key: string) =>
+    isAbsolute(path) || (ctx.sources[key] !== undefined && !ctx.sources[key].startsWith('file'))
+      ? rel(path, key)
+      : resolve(ctx.baseDir, path);
   const home = rel(parsed.home, 'home');
   const stateUrl = parsed.state.url
     ? normalizeSqliteUrl(parsed.state.url, (p) => rel(p, 'state.url'))
@@ -348,7 +406,7 @@ function resolveConfig(
       ...parsed.backups,
       dir: parsed.backups.dir ? rel(parsed.backups.dir, 'backups.dir') : join(home, 'backups'),
     },
-    migrations: { ...parsed.migrations, dir: rel(parsed.migrations.dir, 'migrations.dir') },
+    migrations: { ...parsed.migrations, dir: relDefaultBeside(parsed.migrations.dir, 'migrations.dir') },
   };
 }
 

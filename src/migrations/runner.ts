@@ -4,7 +4,7 @@ import type { Logger } from '../log/logger.js';
 import { compareVersions, readMigrations } from './files.js';
 import { deleteHistory, ensureHistory, insertHistory, readHistory, updateHistory } from './history.js';
 import { openSession, whoAmI, type MigrationSession } from './session.js';
-import { computeStatus, problemsOf } from './status.js';
+import { computeStatus, noFileAtAll, problemsOf } from './status.js';
 import type {
   AppliedMigration,
   MigrateRunResult,
@@ -477,6 +477,14 @@ export async function repairTarget(
         detail: `recorded checksum ${e.checksum?.recorded?.slice(0, 12)} → ${e.checksum?.file?.slice(0, 12)} (the file's)`,
       });
       if (!options.dryRun) await updateHistory(session, e.version, { checksum: e.checksum!.file! });
+    }
+    if (noFileAtAll(status)) {
+      throw new UsageError(
+        `no migration file at all in ${status.dir}, yet ${status.missing.length} migrations are applied: repair would forget the whole history`,
+        {
+          hint: 'Point migrations.dir at the folder that holds the files (it is relative to the config file), then run `opsctl migrate status` again.',
+        },
+      );
     }
     for (const e of status.missing) {
       actions.push({

@@ -116,6 +116,20 @@ export function problemsOf(s: TargetMigrationStatus): string[] {
     out.push(
       `${e.version}_${e.name} changed after it was applied: ${e.file} has checksum ${e.checksum?.file?.slice(0, 12)}, the database recorded ${e.checksum?.recorded?.slice(0, 12)}`,
     );
-  for (const e of s.missing) out.push(`${e.version}_${e.name} is applied but its file is missing from ${s.dir}`);
+  if (noFileAtAll(s)) {
+    out.push(
+      `${s.missing.length} applied migrations but no migration file at all in ${s.dir}: the directory looks wrong (check migrations.dir and where the config file is), not ${s.missing.length} missing files`,
+    );
+  } else {
+    for (const e of s.missing) out.push(`${e.version}_${e.name} is applied but its file is missing from ${s.dir}`);
+  }
   return out;
+}
+
+/**
+ * Every applied migration "missing" and not one file found: the folder is wrong (a relative migrations.dir from
+ * another working directory), not the files. Repair must not forget the history then.
+ */
+export function noFileAtAll(s: TargetMigrationStatus): boolean {
+  return s.missing.length > 0 && s.migrations.every((e) => e.file === undefined);
 }

@@ -1,5 +1,5 @@
 import { run } from '../../catalog.js';
-import { problemsOf } from '../../../src/migrations/status.js';
+import { noFileAtAll, problemsOf } from '../../../src/migrations/status.js';
 import { fail, pass, type CheckGroup } from '../types.js';
 
 /**
@@ -36,7 +36,9 @@ export const migrationsChecks: CheckGroup = {
           fail(
             name,
             problems.join('; '),
-            `Restore the applied files, or accept the changes with \`opsctl migrate repair ${t.target} --yes\`.`,
+            noFileAtAll(t)
+              ? `Point migrations.dir at the folder that holds ${t.target}'s files (relative to the config file); do not repair.`
+              : `Restore the applied files, or accept the changes with \`opsctl migrate repair ${t.target} --yes\`.`,
           ),
         );
       } else if (t.pending.length) {

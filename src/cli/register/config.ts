@@ -17,8 +17,13 @@ export function registerConfig(program: Command): void {
         input: () => ({}),
         render(result, out) {
           out.kv([
-            ['config file', result.configFile ?? '(none: embedded defaults)'],
-            ['env file', result.envFile ?? '(none)'],
+            [
+              'config file',
+              result.configFile
+                ? `${result.configFile}${result.configFoundBy ? ` (found by ${result.configFoundBy})` : ''}`
+                : '(none: embedded defaults)',
+            ],
+            ['env file', result.envFiles.length ? result.envFiles.join(', ') : '(none)'],
             ['environment', result.environment],
           ]);
           out.line();
