@@ -54,11 +54,13 @@ export interface QuarantineGrowth {
   count: number;
   firstAt: string;
   lastAt: string;
+  /** The newest run that quarantined records here. */
+  lastRunId: number | null;
 }
 
 export async function quarantineGrowth(db: SqlRunner, since: Date): Promise<QuarantineGrowth[]> {
   const rows = await db.query<Record<string, unknown>>(
-    `SELECT pipeline, table_name, COUNT(*) AS n, MIN(created_at) AS first_at, MAX(created_at) AS last_at
+    `SELECT pipeline, table_name, COUNT(*) AS n, MIN(created_at) AS first_at, MAX(created_at) AS last_at, MAX(run_id) AS last_run
      FROM quarantine WHERE created_at >= ? GROUP BY pipeline, table_name ORDER BY pipeline, table_name`,
     [since.toISOString()],
   );
@@ -68,5 +70,6 @@ export async function quarantineGrowth(db: SqlRunner, since: Date): Promise<Quar
     count: num(r.n),
     firstAt: String(r.first_at),
     lastAt: String(r.last_at),
+    lastRunId: numOrNull(r.last_run),
   }));
 }
