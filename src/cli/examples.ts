@@ -11,6 +11,18 @@ export const EXAMPLES: Record<string, Array<[command: string, note?: string]>> =
     ['opsctl status', 'every component: state store, warehouse, each target'],
     ['opsctl status --target app --timeout 2000 --json', 'one target, for scripts (exit 1 when it is down)'],
   ],
+  'db top': [
+    ['opsctl db top app', 'connections per user/application, running queries, who blocks whom'],
+    ['opsctl db top reco --json', 'exit 1 when connections pass health.connections'],
+  ],
+  'db slow': [['opsctl db slow app', 'slowest statements, or how to turn statement statistics on']],
+  'db indexes': [['opsctl db indexes app', 'unused indexes and table sizes']],
+  'db cancel': [['opsctl db cancel app 4242', "cancel session 4242's statement (asks first)"]],
+  'db terminate': [['opsctl db terminate prod 4242 --confirm-target prod', 'a production target needs its name']],
+  'db maintain': [
+    ['opsctl db maintain app events --yes', 'VACUUM ANALYZE events'],
+    ['opsctl db maintain reco items --action analyze --yes', 'ANALYZE TABLE when the planner ignores a new index'],
+  ],
   'etl history': [['opsctl etl history --limit 5'], ['opsctl etl history --pipeline spotify --status failed --json']],
   'etl show': [['opsctl etl show 42', 'run ids come from etl history']],
   'sync run': [

@@ -3,6 +3,7 @@ import { registerBackup } from './backup.js';
 import { registerBot } from './bot.js';
 import { registerConfig } from './config.js';
 import { registerCosts } from './costs.js';
+import { registerDb } from './db.js';
 import { registerDemo } from './demo.js';
 import { registerEtl } from './etl.js';
 import { registerHealth } from './health.js';
@@ -29,6 +30,7 @@ export const REGISTRARS: Array<(program: Command) => void> = [
   registerCosts,
   registerMigrate,
   registerBackup,
+  registerDb,
   registerLoadtest,
   registerSpotify,
   registerDemo,
