@@ -55,9 +55,13 @@ export async function invoke<S extends z.ZodType, R>(
 ): Promise<R> {
   const parsed = op.input.safeParse(input ?? {});
   if (!parsed.success) {
-    const fields = parsed.error.issues.map((i) => `${i.path.join('.') || 'input'}: ${i.message}`);
-    throw new UsageError(`invalid input for ${op.name}: ${fields.join('; ')}`, {
-      hint: 'Check the arguments against --help.',
+    // Named as the operator typed it (--older-than "garbage"), not as the schema spells it (olderThan).
+    const fields = parsed.error.issues.map((i) => {
+      const value = valueAt(input, i.path);
+      return `${flagName(i.path)}${value === undefined ? '' : ` ${JSON.stringify(value)}`}: ${i.message}`;
+    });
+    throw new UsageError(`invalid ${fields.join('; ')}`, {
+      hint: `Check the arguments of ${op.name} against --help.`,
       details: { issues: parsed.error.issues.map((i) => ({ path: i.path.join('.'), message: i.message })) },
     });
   }
@@ -123,4 +127,19 @@ export function requireConfirmation(
       : {}),
     ...(options.details ? { details: options.details } : {}),
   });
+}
+
+/** `olderThan` → `--older-than`; a nested path keeps its dots (`pool.max` → `--pool.max`). */
+function flagName(path: PropertyKey[]): string {
+  if (path.length === 0) return 'input';
+  return `--${path.map((p) => String(p).replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)).join('.')}`;
+}
+
+function valueAt(input: unknown, path: PropertyKey[]): unknown {
+  let v: unknown = input;
+  for (const p of path) {
+    if (typeof v !== 'object' || v === null) return undefined;
+    v = (v as Record<PropertyKey, unknown>)[p];
+  }
+  return typeof v === 'object' ? undefined : v;
 }

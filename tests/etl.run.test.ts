@@ -398,7 +398,7 @@ test('retention counts on a dry run, needs confirmation, then deletes old plays 
       await invoke(etlRetention, ws.runtime, { olderThan: '90 days' });
       assert.unreachable();
     } catch (error) {
-      assert.match((error as Error).message, /olderThan: must be a number of days such as 90d/);
+      assert.match((error as Error).message, /--older-than "90 days": must be a number of days such as 90d/);
     }
   } finally {
     await ws.runtime.close();

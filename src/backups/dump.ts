@@ -15,6 +15,7 @@ import { writeManifest, type BackupManifest, type TableCount } from './manifest.
 import { backupFilePath, backupId } from './paths.js';
 import { countTables } from './tables.js';
 import { HashTap, mysqlConnection, pgConnection, resolveTool, streamToolToFile } from './tools.js';
+import { withOsErrors } from '../util/os-errors.js';
 
 export interface DumpOptions {
   signal: AbortSignal;
@@ -50,7 +51,9 @@ export async function dumpTarget(
     const serverVersion = await target.serverVersion();
     const format = target.engine === 'postgres' ? 'custom' : 'sql.gz';
     const path = backupFilePath(config.backups.dir, name, id, format);
-    await mkdir(dirname(path), { recursive: true, mode: 0o700 });
+    await withOsErrors({ key: 'backups.dir', what: `creating ${dirname(path)}`, config: true }, () =>
+      mkdir(dirname(path), { recursive: true, mode: 0o700 }),
+    );
     options.onPhase?.('dump', path);
     const dumped =
       target.engine === 'postgres'

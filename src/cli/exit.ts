@@ -1,11 +1,13 @@
 import { EXIT, isOpsError, type ExitCode } from '../errors.js';
 import { redactor } from '../log/redact.js';
+import { fromOsError, isOsError } from '../util/os-errors.js';
 import type { Colors } from './colors.js';
 import { writeJson } from './output.js';
 
 /** The one place errors become exit codes and messages. */
 export function exitCodeFor(error: unknown): ExitCode {
   if (isOpsError(error)) return error.exitCode;
+  if (isOsError(error)) return fromOsError(error).exitCode;
   return EXIT.failed;
 }
 
@@ -23,6 +25,8 @@ export function describeError(error: unknown): {
       ...(error.details ? { details: error.details } : {}),
     };
   }
+  // A file-system error that escaped its operation is the operator's path, not a bug: say what is wrong with it.
+  if (isOsError(error)) return describeError(fromOsError(error));
   const e = error as Error;
   return {
     code: 'INTERNAL',

@@ -10,6 +10,7 @@ import { dotted, getAt, isPlainObject, leaves, setAt, type Path } from './paths.
 import { configSchema, type ParsedConfig } from './schema.js';
 import { isSecretKey, registerSecrets } from './secrets.js';
 import { applyStoredBindings } from './stored.js';
+import { withOsErrorsSync } from '../util/os-errors.js';
 
 /** The config with every path made absolute and every embedded default filled in. */
 export type Config = ParsedConfig & {
@@ -180,8 +181,13 @@ function mergeEnvFile(processEnv: Record<string, string | undefined>, explicit: 
 
 function readEnvFile(path: string): Record<string, string> {
   try {
-    return parseEnv(readFileSync(path, 'utf8')) as Record<string, string>;
+    return parseEnv(
+      withOsErrorsSync({ path, key: '--env-file', what: 'reading the env file', config: true }, () =>
+        readFileSync(path, 'utf8'),
+      ),
+    ) as Record<string, string>;
   } catch (error) {
+    if (error instanceof ConfigError) throw error;
     throw new ConfigError(`cannot read env file ${path}: ${(error as Error).message}`, {
       hint: 'Each line must be NAME=value; see .env.example.',
     });
@@ -227,7 +233,10 @@ function findConfigFile(
 }
 
 function readConfigFile(path: string): Record<string, unknown> {
-  const text = readFileSync(path, 'utf8');
+  const text = withOsErrorsSync(
+    { path, key: '--config / OPSCTL_CONFIG', what: 'reading the config file', config: true },
+    () => readFileSync(path, 'utf8'),
+  );
   let parsed: unknown;
   try {
     parsed = JSON.parse(text);

@@ -37,3 +37,20 @@ export function runCli(
     child.stdin.end(options.input ?? '');
   });
 }
+
+/** Runs any program with exactly the given environment and collects its output (e.g. bin/opsctl through its #!). */
+export function runProcess(
+  command: string,
+  args: string[],
+  options: { cwd: string; env: Record<string, string> },
+): Promise<CliResult> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(command, args, { cwd: options.cwd, env: options.env });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (c) => (stdout += c));
+    child.stderr.on('data', (c) => (stderr += c));
+    child.on('error', reject);
+    child.on('close', (code) => resolve({ code, stdout, stderr }));
+  });
+}
