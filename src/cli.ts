@@ -10,6 +10,7 @@ import { registerHelpAndVersion, unknownCommand } from './cli/builtins.js';
 import { attachExamples } from './cli/examples.js';
 import { registerCompletion } from './cli/completion.js';
 import { suggestCommand } from './cli/tree.js';
+import { usePrivateFileModes } from './util/private-files.js';
 
 export function buildProgram(): Command {
   const program = new Command('opsctl')
@@ -92,6 +93,8 @@ async function openConsole(command: Command): Promise<void> {
 
 /** Runs the CLI and returns the exit code; bin/opsctl sets it. */
 export async function main(argv: string[] = process.argv): Promise<number> {
+  // Everything opsctl creates is private (dirs 0700, files 0600) whatever the operator's umask: see private-files.ts.
+  usePrivateFileModes();
   const program = buildProgram();
   try {
     await program.parseAsync(argv);

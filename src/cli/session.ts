@@ -3,6 +3,7 @@ import { loadConfig, type LoadedConfig } from '../config/load.js';
 import { createLogger, parseLogLevel, type Logger, type LogLevel } from '../log/logger.js';
 import type { RunTrigger } from '../state/runs.js';
 import { colorWanted, createColors, type Colors } from './colors.js';
+import { tightenTree } from '../util/private-files.js';
 
 /** The global options every subcommand accepts. */
 export interface GlobalOptions {
@@ -45,12 +46,17 @@ export function loadForSession(session: CliSession, mode: 'normal' | 'isolated')
   const overrides = globals.logLevel
     ? [{ path: ['logLevel'], value: globals.logLevel, source: 'flag:--log-level' }]
     : [];
-  if (mode === 'isolated') return loadConfig({ isolated: true, overrides });
-  return loadConfig({
-    ...(globals.config ? { configPath: globals.config } : {}),
-    ...(globals.envFile ? { envFile: globals.envFile } : {}),
-    overrides,
-  });
+  const loaded =
+    mode === 'isolated'
+      ? loadConfig({ isolated: true, overrides })
+      : loadConfig({
+          ...(globals.config ? { configPath: globals.config } : {}),
+          ...(globals.envFile ? { envFile: globals.envFile } : {}),
+          overrides,
+        });
+  // A home an older opsctl (or another umask) left open to others is made private once.
+  tightenTree(loaded.config.home);
+  return loaded;
 }
 
 export function loggerFor(session: CliSession, level: LogLevel): Logger {

@@ -4,6 +4,7 @@ import type { PGlite } from '@electric-sql/pglite';
 import type { TargetConfig } from '../config/schema.js';
 import { BusyError, ConnectionError } from '../errors.js';
 import { acquireFileLock } from '../util/file-lock.js';
+import { tightenTree } from '../util/private-files.js';
 import type { OpenTargetOptions, SqlTarget } from './target.js';
 
 type PgliteConfig = Extract<TargetConfig, { engine: 'pglite' }>;
@@ -43,6 +44,8 @@ export async function openPgliteTarget(
     mkdirSync(dirname(path), { recursive: true });
     const { PGlite } = await import('@electric-sql/pglite');
     db = await PGlite.create(path);
+    // PGlite chmods its files 0666 whatever the umask: make them the owner's alone (see util/private-files.ts).
+    tightenTree(path, { always: true });
   } catch (error) {
     lock.release();
     throw new ConnectionError(`cannot open PGlite target "${name}" at ${path}: ${(error as Error).message}`, {
@@ -69,6 +72,7 @@ export async function openPgliteTarget(
     async close() {
       try {
         if (!db.closed) await db.close();
+        tightenTree(path, { always: true });
       } finally {
         lock.release();
       }

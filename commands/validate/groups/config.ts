@@ -1,6 +1,9 @@
+import { readFileSync, statSync } from 'node:fs';
 import { ENV_BINDINGS } from '../../../src/config/env.js';
+import { SECRET_PATHS } from '../../../src/config/secrets.js';
+import { urlCredentials, valuesAt } from '../../../src/log/redact.js';
 import { findPlaceholders, looksLikePlaceholder } from '../../../src/validate/placeholders.js';
-import { fail, pass, warn, type CheckGroup } from '../types.js';
+import { fail, pass, warn, type CheckGroup, type CheckOutcome } from '../types.js';
 
 /** The config loads against the schema, and nothing in it is still a placeholder or an embedded default. */
 export const configChecks: CheckGroup = {
@@ -25,6 +28,11 @@ export const configChecks: CheckGroup = {
           : 'embedded defaults (no opsctl.config.json) match the schema',
       ),
     );
+
+    if (loaded.configFile) {
+      const exposed = exposedSecrets(loaded.configFile, config);
+      if (exposed) emit(exposed);
+    }
 
     const inConfig = findPlaceholders(config).map((p) => `config ${p}`);
     const inEnv = ENV_BINDINGS.filter((b) => {
@@ -67,3 +75,29 @@ export const configChecks: CheckGroup = {
     } else emit(pass('defaults', `${env}: ${defaults.join('; ')}`));
   },
 };
+
+/**
+ * A config file that holds a secret literally (not as `${NAME}` from the environment) must be readable by its owner
+ * only: a warning when group or others may read it.
+ */
+function exposedSecrets(file: string, config: unknown): CheckOutcome | undefined {
+  let mode: number;
+  let text: string;
+  try {
+    mode = statSync(file).mode;
+    text = readFileSync(file, 'utf8');
+  } catch {
+    return undefined;
+  }
+  const secrets = valuesAt(config, SECRET_PATHS).flatMap((v) =>
+    /^[a-z][a-z0-9+.-]*:\/\//i.test(v) ? urlCredentials(v) : [v],
+  );
+  const literal = secrets.some((s) => s.length >= 4 && text.includes(s));
+  if (!literal) return undefined;
+  if ((mode & 0o044) === 0) return pass('file mode', `${file} holds secrets and only its owner may read it`);
+  return warn(
+    'file mode',
+    `${file} holds a secret literally and is readable by ${mode & 0o004 ? 'everyone' : 'its group'} (mode ${(mode & 0o777).toString(8)})`,
+    `chmod 600 ${file}, or move the secret to the environment (write "\${NAME}" in the file).`,
+  );
+}
