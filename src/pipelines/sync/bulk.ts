@@ -1,8 +1,19 @@
 import { spawnSync } from 'node:child_process';
-import { closeSync, constants, mkdtempSync, openSync, rmSync } from 'node:fs';
+import {
+  closeSync,
+  constants,
+  lstatSync,
+  mkdtempSync,
+  openSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { SyncColumnType } from '../../config/sections/sync-tables.js';
+import { currentProcess, isProcessAlive, type ProcessIdentity } from '../../util/process.js';
 import { sleep } from '../../util/sleep.js';
 import type { SourceColumn, Warehouse } from '../../warehouse/warehouse.js';
 import { quotePg } from '../../db/identifiers.js';
@@ -127,7 +138,9 @@ export async function bulkLoad(
     options.debug(`sync ${t.name}: row by row (${plan.reason})`);
     return null;
   }
-  const dir = mkdtempSync(join(tmpdir(), 'opsctl-sync-'));
+  sweepSyncDirs(options.debug);
+  const dir = mkdtempSync(join(tmpdir(), `${SYNC_DIR_PREFIX}${process.pid}-`));
+  writeFileSync(join(dir, OWNER_FILE), JSON.stringify(currentProcess()), { mode: 0o600 });
   try {
     const file = join(dir, 'rows.csv');
     const exportRows = () =>
@@ -203,4 +216,46 @@ export async function exportThroughFifo(
   ]);
   if (first) throw first.error;
   return (e as PromiseFulfilledResult<number>).value;
+}
+
+const SYNC_DIR_PREFIX = 'opsctl-sync-';
+const OWNER_FILE = 'owner.json';
+/** A directory from before owner files (or whose owner file is unreadable) is swept once it is this old. */
+const LEGACY_SWEEP_AGE_MS = 24 * 3_600_000;
+
+/**
+ * Removes the private temporary directories (and their FIFOs) of bulk syncs whose process died without cleaning up
+ * (`kill -9`, OOM): each directory names its owner (host, pid, start time) in owner.json, and one whose owner
+ * provably no longer runs is removed. Only this user's directories are touched; a live owner's never.
+ */
+export function sweepSyncDirs(debug: (message: string) => void = () => undefined, root = tmpdir()): string[] {
+  const swept: string[] = [];
+  let names: string[];
+  try {
+    names = readdirSync(root).filter((n) => n.startsWith(SYNC_DIR_PREFIX));
+  } catch {
+    return swept;
+  }
+  const uid = process.getuid?.();
+  for (const name of names) {
+    const dir = join(root, name);
+    try {
+      const stat = lstatSync(dir);
+      if (!stat.isDirectory() || (uid !== undefined && stat.uid !== uid)) continue;
+      let dead: boolean;
+      try {
+        const owner = JSON.parse(readFileSync(join(dir, OWNER_FILE), 'utf8')) as ProcessIdentity;
+        dead = isProcessAlive(owner) === false;
+      } catch {
+        dead = Date.now() - stat.mtimeMs > LEGACY_SWEEP_AGE_MS;
+      }
+      if (!dead) continue;
+      rmSync(dir, { recursive: true, force: true });
+      swept.push(dir);
+      debug(`sync: removed ${dir}, left by a process that no longer runs`);
+    } catch {
+      /* another process swept it first, or it is not ours to read */
+    }
+  }
+  return swept;
 }
