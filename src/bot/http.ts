@@ -123,7 +123,7 @@ function json(res: ServerResponse, status: number, body: unknown, headers: Recor
 export async function serveHealth(
   handlers: HealthHandlers,
   options: { host: string; port: number },
-): Promise<{ server: Server; url: string; port: number }> {
+): Promise<{ server: Server; url: string; port: number; bound: string; wide: boolean }> {
   const server = createHealthServer(handlers);
   const address = await listen(server, options.port, options.host);
   const { host } = options;
@@ -133,7 +133,10 @@ export async function serveHealth(
       : address.family === 'IPv6'
         ? `[${address.address}]`
         : address.address;
-  return { server, url: `http://${shownHost}:${address.port}`, port: address.port };
+  // The address it really listens on (what the log says), and whether that is every interface.
+  const bound = `${address.family === 'IPv6' ? `[${address.address}]` : address.address}:${address.port}`;
+  const wide = address.address === '0.0.0.0' || address.address === '::';
+  return { server, url: `http://${shownHost}:${address.port}`, port: address.port, bound, wide };
 }
 
 /** Listens and resolves with the address; a port in use is a clear error. */

@@ -114,7 +114,14 @@ export async function startBotService(options: BotServiceOptions): Promise<BotSe
     { host: options.host ?? bot.host, port: options.port ?? bot.port },
   );
   const publicUrl = bot.publicUrl?.replace(/\/+$/, '') ?? http.url;
+  if (http.wide) {
+    log.warn('bot: the health and metrics server listens on every interface (bot.host)', {
+      bind: http.bound,
+      hint: 'Anyone who reaches this port can read /health and /metrics; set bot.host to 127.0.0.1 unless that is meant.',
+    });
+  }
   log.info('bot: health and metrics server listening', {
+    bind: http.bound,
     url: http.url,
     paths: ['/health', '/health/live', '/health/ready', '/metrics'],
   });

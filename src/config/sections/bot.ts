@@ -14,8 +14,11 @@ export const botSchema = z
     allowedChats: z.array(chatId).default([]),
     /** Port of the health and metrics server (OPSCTL_BOT_PORT); 0 picks a free one. */
     port: z.number().int().min(0).max(65535).default(8000),
-    /** Address the health and metrics server listens on. */
-    host: z.string().min(1).default('0.0.0.0'),
+    /**
+     * Address the health and metrics server listens on: this host only by default. Binding wider (0.0.0.0, ::, a
+     * public address) is an explicit setting, and the start-up log says so.
+     */
+    host: z.string().min(1).default('127.0.0.1'),
     /**
      * How other hosts reach the health endpoint, recorded in the state store so `opsctl status` finds the bot
      * (default `http://127.0.0.1:<port>`, fine when they share a host).
