@@ -67,6 +67,16 @@ const str = (v: unknown): string => (v === null || v === undefined ? '' : String
 const dialectOf = (db: SqlTarget) => (db.engine === 'mysql' ? 'mysql' : 'postgres');
 const redact = (db: SqlTarget, sql: unknown) => redactSqlLiterals(str(sql), dialectOf(db));
 
+/** One MySQL/MariaDB lock wait, read from information_schema or from sys (both are aliased to the same columns). */
+const mysqlLockWait = (db: SqlTarget, l: Record<string, unknown>): LockWait => ({
+  waitingId: num(l.waiting_id),
+  waitingQuery: redact(db, l.waiting_query),
+  blockingId: num(l.blocking_id),
+  // A blocker between statements has no current query: say it holds the lock in an open transaction.
+  blockingQuery: l.blocking_query ? redact(db, l.blocking_query) : '(idle in transaction)',
+  waitMs: Math.round(num(l.wait_ms)),
+});
+
 const PGLITE_NOTE =
   'PGlite is embedded: one connection inside this process, so no other sessions, running queries or lock waits to show, and no pg_stat_statements.';
 
@@ -156,27 +166,14 @@ async function mysqlTop(db: SqlTarget): Promise<TopReport> {
        JOIN information_schema.INNODB_TRX b ON b.trx_id = w.blocking_trx_id
        JOIN information_schema.INNODB_TRX r ON r.trx_id = w.requesting_trx_id`,
     );
-    locks = rows.map((l) => ({
-      waitingId: num(l.waiting_id),
-      waitingQuery: redact(db, l.waiting_query),
-      blockingId: num(l.blocking_id),
-      // A blocker between statements has no current query: say it holds the lock in an open transaction.
-      blockingQuery: l.blocking_query ? redact(db, l.blocking_query) : '(idle in transaction)',
-      waitMs: Math.round(num(l.wait_ms)),
-    }));
+    locks = rows.map((l) => mysqlLockWait(db, l));
   } catch {
     try {
       const rows = await db.query<Record<string, unknown>>(
         `SELECT waiting_pid AS waiting_id, waiting_query, blocking_pid AS blocking_id, blocking_query,
                 wait_age_secs * 1000 AS wait_ms FROM sys.innodb_lock_waits`,
       );
-      locks = rows.map((l) => ({
-        waitingId: num(l.waiting_id),
-        waitingQuery: redact(db, l.waiting_query),
-        blockingId: num(l.blocking_id),
-        blockingQuery: l.blocking_query ? redact(db, l.blocking_query) : '(idle in transaction)',
-        waitMs: Math.round(num(l.wait_ms)),
-      }));
+      locks = rows.map((l) => mysqlLockWait(db, l));
     } catch {
       notes.push('lock waits: neither information_schema.INNODB_LOCK_WAITS nor sys.innodb_lock_waits is readable');
     }
