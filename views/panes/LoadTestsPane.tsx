@@ -1,7 +1,7 @@
 import { useState } from 'react';
 import { Box, Text } from 'ink';
 import type { ResultFor } from '../../commands/catalog.js';
-import { ago, latency, percent } from '../../src/format.js';
+import { ago, latency, percent, plural } from '../../src/format.js';
 import { fmt, signed } from '../../src/loadtest/compare.js';
 import type { LoadTestRun } from '../../src/loadtest/store.js';
 import { useFilter } from '../hooks/useFilter.js';
@@ -130,7 +130,7 @@ export function LoadTestsPane({ width, height }: PaneProps) {
         <Text bold>Load tests</Text>
         <Text
           dimColor
-        >{` · ${profiles.length} profiles · ${data.runs.length} runs stored${lt.baseline ? ` · baseline run ${lt.baseline}` : ''} · focus: ${focus}`}</Text>
+        >{` · ${plural(profiles.length, 'profile')} · ${plural(data.runs.length, 'run')} stored${lt.baseline ? ` · baseline run ${lt.baseline}` : ''} · focus: ${focus}`}</Text>
       </Text>
       <Box marginTop={1}>
         <Table
