@@ -121,7 +121,7 @@ test('the Runs pane lists thousands of runs newest first, a page at a time, and 
   try {
     const frame = await waitFor(app.lastFrame, (f) => f.includes('5,000 runs'));
     assert.match(frame, /RUN\s+PIPELINE\s+STATUS\s+STARTED\s+DURATION\s+LOADED\s+REJECTED\s+ERROR/);
-    assert.match(frame, /5000\s+dashboards\s+failed\s+2026-12-04 11:20\s+6\.5s\s+50,000\s+-\s+boom 5000/);
+    assert.match(frame, /5000\s+dashboards\s+failed\s+2026-12-04 11:20\s+6\.5s\s+50,000\s+0\s+boom 5000/);
     assert.match(frame, /4999\s+spotify\s+succeeded/);
     assert.match(frame, /200 loaded \(pages of 200\)/);
     assert.equal(
@@ -141,7 +141,7 @@ test('the Runs pane lists thousands of runs newest first, a page at a time, and 
     const open = await waitFor(app.lastFrame, (f) => f.includes('Run 5000'));
     assert.match(open, /Run 5000 · dashboards failed/);
     assert.match(open, /error: spotify: loading recently_played failed: bad timestamp/);
-    assert.match(open, /track_audio_features\s+unavailable\s+0\s+0\s+-\s+-\s+Spotify answered 403/);
+    assert.match(open, /track_audio_features\s+unavailable\s+0\s+0\s+0\s+-\s+Spotify answered 403/);
     assert.match(open, /recently_played\s+failed\s+3\s+0\s+1\s+40ms\s+bad timestamp/);
     assert.match(open, /quarantined: tracks 1 · e\.g\. name: expected string/);
     assert.equal(services.calls.find((c) => c.name === 'etl.show')!.input, { run: 5000 });

@@ -114,7 +114,7 @@ export function RunsPane({ width, height }: PaneProps) {
       header: 'REJECTED',
       width: 8,
       align: 'right',
-      value: (r) => (r.rowsRejected ? n(r.rowsRejected) : '-'),
+      value: (r) => n(r.rowsRejected),
       color: (r) => (r.rowsRejected ? 'yellow' : undefined),
     },
     {
@@ -272,7 +272,7 @@ function RunDetail({
       header: 'REJECTED',
       width: 8,
       align: 'right',
-      value: (t) => (t.rejected ? n(t.rejected) : '-'),
+      value: (t) => n(t.rejected),
       color: (t) => (t.rejected ? 'yellow' : undefined),
     },
     { header: 'TOOK', width: 7, align: 'right', value: (t) => duration(t.durationMs) },
