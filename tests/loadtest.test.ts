@@ -52,7 +52,9 @@ for (const [name, engine] of closedEngines) {
         `p50 ${r.latency.p50} ms, the server held answers ${heldP50} ms`,
       );
       assert.ok(Math.abs(r.latency.p50 - 25) <= 3 + (heldP50 - 25), `p50 ${r.latency.p50} ms, the delay is 25 ms`);
-      assert.ok(r.latency.min >= 24.5, `no answer can be faster than the delay (min ${r.latency.min})`);
+      // Node schedules timers against a loop clock cached in whole milliseconds, so a 25 ms timer may fire up to
+      // 1 ms early (CI saw 24.375): the floor is 24, not 24.5.
+      assert.ok(r.latency.min >= 24, `no answer can be faster than the delay (min ${r.latency.min})`);
       assert.equal(r.statusCodes, { 200: 150 });
       assert.is(r.non2xx, 0);
     } finally {
