@@ -100,6 +100,15 @@ export function rate(n: number | null | undefined): string {
   return `${Math.abs(n) >= 100 ? count(n) : n.toFixed(1)}/s`;
 }
 
+/**
+ * A watermark as stored: text as is; Spotify's recently-played cursor (milliseconds since the epoch) as a UTC time
+ * (JSON keeps the raw value). `-` when there is none.
+ */
+export function watermark(value: string | null | undefined): string {
+  if (value === null || value === undefined) return '-';
+  return /^\d{12,14}$/.test(value) ? new Date(Number(value)).toISOString().replace('.000Z', 'Z') : value;
+}
+
 function pad2(n: number): string {
   return String(n).padStart(2, '0');
 }

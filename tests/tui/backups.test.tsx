@@ -77,7 +77,7 @@ test('the Backups pane lists backups per target with size, age and verification,
   const app = renderConsole(services, { initialPane: 'backups' });
   try {
     const frame = await waitFor(app.lastFrame, (f) => f.includes('app-older') && f.includes('v verify'));
-    assert.match(frame, /app STALE 30h/);
+    assert.match(frame, /app STALE 1d/);
     assert.match(frame, /reco no verified backup/);
     assert.match(frame, /app\s+app-newest\s+postgres\s+12\.0 MiB\s+1d\S* ago STALE\s+yes/);
     assert.not.match(frame, /app-older[^\n]*STALE/, 'only the newest backup of a target can be stale');
@@ -196,6 +196,51 @@ test('restore asks first with Cancel focused; only an explicit confirm runs it w
     assert.equal(
       services.calls.filter((c) => c.name === 'backup.restore').map((c) => c.input.confirm),
       [undefined, undefined, true],
+    );
+  } finally {
+    app.unmount();
+  }
+});
+
+test('after c, the new backup is the selected row and v verifies it, whatever row was selected before', async () => {
+  let created = false;
+  const fresh = entry('local', 'local-new', 0.1, false);
+  const services = fakeServices({
+    'backup.list': () => (created ? { ...list, backups: [fresh, ...list.backups] } : list),
+    'backup.freshness': () =>
+      created
+        ? {
+            ...freshness,
+            targets: [{ ...freshness.targets[0]!, target: 'local', ageSeconds: 360, ageHours: 0.1, stale: false }],
+          }
+        : freshness,
+    'backup.create': () => {
+      created = true;
+      return { backup: fresh, manifestPath: '/b/local-new.json', durationMs: 5 };
+    },
+    'backup.verify': (input) => {
+      throw new Error(`stop here: verifying ${String(input.backup)}`);
+    },
+  });
+  const app = renderConsole(services, { initialPane: 'backups' });
+  try {
+    await waitFor(app.lastFrame, (f) => f.includes('app-older') && f.includes('c create local'));
+    await tick(50);
+    app.stdin.write('j');
+    await waitFor(app.lastFrame, (f) => f.includes('app-older · /b/app-older.dump'));
+    await tick(50);
+    app.stdin.write('c');
+    // The catalog is read again with the new backup on top; the selection moves to it, not to whatever row 2 now is.
+    const frame = await waitFor(app.lastFrame, (f) => f.includes('local-new · /b/local-new.dump'));
+    assert.match(frame, /created local-new \(12\.0 MiB\); verify it with v/);
+    // Freshness in the format every face uses (6m), not hours with a decimal (0.1h).
+    assert.match(frame, /local ok 6m/);
+    await tick(50);
+    app.stdin.write('v');
+    await waitFor(app.lastFrame, (f) => f.includes('verify failed'));
+    assert.equal(
+      services.calls.filter((c) => c.name === 'backup.verify').map((c) => c.input),
+      [{ backup: 'local-new' }],
     );
   } finally {
     app.unmount();

@@ -43,9 +43,12 @@ function run(id: number, over: Partial<RunListItem> = {}): RunListItem {
 function history(input: Record<string, unknown>, extra: RunListItem[] = []): EtlHistoryResult {
   const limit = Number(input.limit ?? 20);
   const before = input.beforeId ? Number(input.beforeId) : Infinity;
-  const all = [...extra, ...Array.from({ length: TOTAL }, (_, i) => run(TOTAL - i))].filter((r) => r.id < before);
+  const matching = [...extra, ...Array.from({ length: TOTAL }, (_, i) => run(TOTAL - i))].filter(
+    (r) => !input.status || r.status === input.status,
+  );
+  const all = matching.filter((r) => r.id < before);
   const page = all.slice(0, limit);
-  return { runs: page, total: TOTAL + extra.length, nextBeforeId: all.length > limit ? page.at(-1)!.id : null };
+  return { runs: page, total: matching.length, nextBeforeId: all.length > limit ? page.at(-1)!.id : null };
 }
 
 const detail: EtlShowResult = {
@@ -142,7 +145,8 @@ test('the Runs pane lists thousands of runs newest first, a page at a time, and 
     assert.match(open, /Run 5000 · dashboards failed/);
     assert.match(open, /error: spotify: loading recently_played failed: bad timestamp/);
     assert.match(open, /track_audio_features\s+unavailable\s+0\s+0\s+0\s+-\s+Spotify answered 403/);
-    assert.match(open, /recently_played\s+failed\s+3\s+0\s+1\s+40ms\s+bad timestamp/);
+    assert.match(open, /recently_played\s+failed\s+3\s+0\s+1\s+40ms\s+1 → 1\s+bad timestamp/);
+    assert.match(open, /TOOK\s+WATERMARK\s+REASON/);
     assert.match(open, /quarantined: tracks 1 · e\.g\. name: expected string/);
     assert.equal(services.calls.find((c) => c.name === 'etl.show')!.input, { run: 5000 });
     app.stdin.write('\x1b');
@@ -269,6 +273,78 @@ test('s starts the chosen pipeline only after confirmation and shows its live pr
     assert.match(done, /✔ spotify finished: run 5001, 13 rows loaded, 1 rejected/);
     assert.match(done, /track_audio_features unavailable: 403/);
     assert.match(done, /5001\s+spotify\s+succeeded/);
+  } finally {
+    app.unmount();
+  }
+});
+
+/** The run the footer names: the selected one, the one Enter opens. */
+const selectedRun = (f: string) => /· run (\d+) by/.exec(f)?.[1];
+
+test('the selection follows its run when newer runs arrive above it', async () => {
+  const extra: RunListItem[] = [];
+  const services = fakeServices({ 'etl.history': (input) => history(input, extra) }, loaded());
+  const app = renderConsole(services, { initialPane: 'runs' });
+  try {
+    await waitFor(app.lastFrame, (f) => f.includes('5,000 runs'));
+    await tick(50);
+    app.stdin.write('jj');
+    await waitFor(app.lastFrame, (f) => selectedRun(f) === '4998');
+    extra.push(run(5002), run(5001));
+    app.stdin.write('r');
+    const frame = await waitFor(app.lastFrame, (f) => f.includes('5,002 runs') && /^\s*5002\s/m.test(f));
+    assert.is(selectedRun(frame), '4998', 'still run 4998, not whichever run is now third');
+  } finally {
+    app.unmount();
+  }
+});
+
+test('runs that arrive by the hundred never open a gap in the paged list', async () => {
+  const extra: RunListItem[] = [];
+  const services = fakeServices({ 'etl.history': (input) => history(input, extra) }, loaded());
+  const app = renderConsole(services, { initialPane: 'runs' });
+  try {
+    await waitFor(app.lastFrame, (f) => f.includes('5,000 runs') && f.includes('200 loaded'));
+    for (let id = 5500; id > 5000; id--) extra.push(run(id));
+    app.stdin.write('r');
+    // The refresh reads on, page by page, until it meets run 5000: 5500 … 4801 with nothing missing.
+    await waitFor(app.lastFrame, (f) => f.includes('5,500 runs') && f.includes('700 loaded'));
+    app.stdin.write('j'.repeat(200));
+    const frame = await waitFor(app.lastFrame, (f) => selectedRun(f) !== '5500' && selectedRun(f) !== undefined);
+    assert.is(selectedRun(frame), '5300', '200 rows below 5500 is 5300, not 5000');
+  } finally {
+    app.unmount();
+  }
+});
+
+test('f filters by status in the store, and /failed asks the store too instead of searching the loaded page', async () => {
+  const services = fakeServices({ 'etl.history': (input) => history(input) }, loaded());
+  const app = renderConsole(services, { initialPane: 'runs' });
+  try {
+    let frame = await waitFor(app.lastFrame, (f) => f.includes('5,000 runs') && f.includes('f status all'));
+    await tick(50);
+    app.stdin.write('f');
+    frame = await waitFor(app.lastFrame, (f) => f.includes('500 failed runs'));
+    assert.match(frame, /f status failed/);
+    assert.match(frame, /^\s*5000\s+dashboards\s+failed/m);
+    assert.not.match(frame, /4999\s+spotify/);
+    assert.ok(services.calls.some((c) => c.name === 'etl.history' && c.input.status === 'failed'));
+    app.stdin.write('f');
+    frame = await waitFor(app.lastFrame, (f) => /^0 running runs/m.test(f));
+    assert.match(frame, /no running run matches the filter/);
+    app.stdin.write('f');
+    await waitFor(app.lastFrame, (f) => f.includes('5,000 runs'));
+
+    const before = services.calls.length;
+    app.stdin.write('/');
+    await waitFor(app.lastFrame, (f) => /^\/$/m.test(f));
+    await tick(50);
+    app.stdin.write('failed');
+    await waitFor(app.lastFrame, (f) => f.includes('/failed'));
+    app.stdin.write('\r');
+    // All 500 failed runs, from the store (the loaded page holds only 20 of them).
+    frame = await waitFor(app.lastFrame, (f) => /^500 failed runs/m.test(f));
+    assert.ok(services.calls.slice(before).some((c) => c.name === 'etl.history' && c.input.status === 'failed'));
   } finally {
     app.unmount();
   }

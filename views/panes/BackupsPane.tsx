@@ -1,6 +1,6 @@
-import { useCallback } from 'react';
+import { useCallback, useEffect } from 'react';
 import { Box, Text } from 'ink';
-import { ago, bytes, plural } from '../../src/format.js';
+import { ago, bytes, plural, span } from '../../src/format.js';
 import { BACKUPS_REFRESH_MS, useBackups, type BackupOutcome, type BackupRow } from '../hooks/useBackups.js';
 import { useFilter } from '../hooks/useFilter.js';
 import { useKeymap } from '../hooks/keymap.js';
@@ -50,8 +50,18 @@ export function BackupsPane({ width, height }: PaneProps) {
   const matches = useCallback((s: string) => filter.matches(s), [filter.text]); // eslint-disable-line react-hooks/exhaustive-deps
   const b = useBackups(matches);
   const tableHeight = Math.max(3, height - 8);
-  const nav = useTableNavigation(b.rows.length, tableHeight - 1);
+  const nav = useTableNavigation(
+    b.rows.length,
+    tableHeight - 1,
+    b.rows.map((r) => r.backup.id),
+  );
   const selected = b.rows[nav.selected]?.backup;
+  // "created X; verify it with v": the new backup becomes the selected row, so v verifies the backup it names.
+  const created = b.outcome?.action === 'create' ? b.outcome.result.backup.id : undefined;
+  const { selectKey } = nav;
+  useEffect(() => {
+    if (created) selectKey(created);
+  }, [created]); // eslint-disable-line react-hooks/exhaustive-deps
   const pending = b.active?.state.pendingConfirmation;
 
   useKeymap('pane', [
@@ -145,8 +155,8 @@ export function BackupsPane({ width, height }: PaneProps) {
                   : t.stale
                     ? t.ageHours === null
                       ? 'no verified backup'
-                      : `STALE ${t.ageHours}h`
-                    : `ok ${t.ageHours}h`}
+                      : `STALE ${span(t.ageHours * 3_600_000)}`
+                    : `ok ${span((t.ageHours ?? 0) * 3_600_000)}`}
               </Text>
             </Text>
           ))}

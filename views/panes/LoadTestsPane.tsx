@@ -37,8 +37,16 @@ export function LoadTestsPane({ width, height }: PaneProps) {
   const panelHeight = lt.panel === 'none' ? 0 : 9;
   const profilesHeight = Math.max(2, Math.min(profiles.length + 1, 6));
   const runsHeight = Math.max(3, height - profilesHeight - panelHeight - 6);
-  const profileNav = useTableNavigation(profiles.length, profilesHeight - 1);
-  const runNav = useTableNavigation(runs.length, runsHeight - 1);
+  const profileNav = useTableNavigation(
+    profiles.length,
+    profilesHeight - 1,
+    profiles.map((p) => p.name),
+  );
+  const runNav = useTableNavigation(
+    runs.length,
+    runsHeight - 1,
+    runs.map((r) => String(r.id)),
+  );
   const nav = focus === 'profiles' ? profileNav : runNav;
   const profile = profiles[profileNav.selected];
   const run = runs[runNav.selected];

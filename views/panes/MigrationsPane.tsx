@@ -108,7 +108,11 @@ export function MigrationsPane({ width, height }: PaneProps) {
   const dirtyLines = t?.dirty ? 2 + t.dirty.ran.length + t.dirty.notRun.length : 0;
   const planHeight = m.shown !== 'none' ? Math.min(12, Math.max(3, plan.length + 1)) : 0;
   const tableHeight = Math.max(3, height - 8 - planHeight - dirtyLines);
-  const nav = useTableNavigation(rows.length, tableHeight - 1);
+  const nav = useTableNavigation(
+    rows.length,
+    tableHeight - 1,
+    rows.map((e) => e.version),
+  );
   useMigrationKeys(m, [...nav.bindings, ...filter.bindings]);
 
   if (!m.status.data) {

@@ -1,10 +1,18 @@
 import { useEffect, useState } from 'react';
 import { Box, Text } from 'ink';
 import type { ResultFor } from '../../commands/catalog.js';
-import { ago, count as n, duration } from '../../src/format.js';
+import { ago, count as n, duration, watermark } from '../../src/format.js';
 import { useFilter } from '../hooks/useFilter.js';
 import { useKeymap } from '../hooks/keymap.js';
-import { RUNS_PAGE, usePipelineStart, useRunDetail, useRunsList, type RunListItem } from '../hooks/useRuns.js';
+import {
+  RUN_STATUS_FILTERS,
+  RUN_STATUS_WORDS,
+  RUNS_PAGE,
+  usePipelineStart,
+  useRunDetail,
+  useRunsList,
+  type RunListItem,
+} from '../hooks/useRuns.js';
 import { useTableNavigation } from '../hooks/useTableNavigation.js';
 import { Confirm } from '../widgets/Confirm.js';
 import { FilterPrompt } from '../widgets/FilterPrompt.js';
@@ -29,15 +37,24 @@ type EtlShowTable = ResultFor<'etl.show'>['tables'][number];
 export function RunsPane({ width, height }: PaneProps) {
   const start = usePipelineStart();
   const running = start.state.status === 'running';
-  const list = useRunsList(running);
   const filter = useFilter();
+  const [statusIndex, setStatusIndex] = useState(0);
+  const cycled = RUN_STATUS_FILTERS[statusIndex % RUN_STATUS_FILTERS.length]!;
+  // `/failed` (any status word) is answered by the store like `f`, not by searching the runs loaded so far.
+  const typedStatus = RUN_STATUS_WORDS.find((s) => s === filter.text.trim().toLowerCase());
+  const status = typedStatus ?? (cycled === 'all' ? undefined : cycled);
+  const list = useRunsList(running, status);
   const [openRun, setOpenRun] = useState<number>();
-  const rows = list.runs.filter((r) =>
-    filter.matches(`#${r.id} ${r.pipeline} ${r.status} ${r.trigger} ${r.error ?? ''}`),
-  );
+  const rows = typedStatus
+    ? list.runs
+    : list.runs.filter((r) => filter.matches(`#${r.id} ${r.pipeline} ${r.status} ${r.trigger} ${r.error ?? ''}`));
   const bannerLines = running || start.state.status === 'done' || start.state.status === 'failed' ? 2 : 0;
   const tableHeight = Math.max(3, height - 4 - bannerLines);
-  const nav = useTableNavigation(rows.length, tableHeight - 1);
+  const nav = useTableNavigation(
+    rows.length,
+    tableHeight - 1,
+    rows.map((r) => String(r.id)),
+  );
   const selected = rows[nav.selected];
 
   // Page from the store when the selection nears the end of what is loaded.
@@ -64,6 +81,12 @@ export function RunsPane({ width, height }: PaneProps) {
         enabled: Boolean(selected),
       },
       ...filter.bindings,
+      {
+        keys: ['f'],
+        label: `status ${cycled}`,
+        description: 'show all runs, only failed ones or only running ones (the store filters, not the loaded page)',
+        run: () => setStatusIndex((i) => i + 1),
+      },
       {
         keys: ['s'],
         label: start.pipeline ? `start ${start.pipeline}` : 'start',
@@ -140,10 +163,10 @@ export function RunsPane({ width, height }: PaneProps) {
       ) : null}
       <Banner state={start.state} pipeline={start.pipeline} width={width} />
       <Text wrap="truncate">
-        <Text bold>{`${n(list.total)} run${list.total === 1 ? '' : 's'}`}</Text>
+        <Text bold>{`${n(list.total)}${status ? ` ${status}` : ''} run${list.total === 1 ? '' : 's'}`}</Text>
         <Text
           dimColor
-        >{` · ${n(list.runs.length)} loaded${list.hasMore ? ` (pages of ${RUNS_PAGE})` : ''}${filter.text ? ` · ${n(rows.length)} match` : ''} · * dry run`}</Text>
+        >{` · ${n(list.runs.length)} loaded${list.hasMore ? ` (pages of ${RUNS_PAGE})` : ''}${filter.text && !typedStatus ? ` · ${n(rows.length)} match${list.hasMore ? ' in the loaded runs' : ''}` : ''} · * dry run`}</Text>
       </Text>
       <FilterPrompt text={filter.text} editing={filter.editing} />
       {list.error ? (
@@ -159,8 +182,8 @@ export function RunsPane({ width, height }: PaneProps) {
         width={width}
         rowKey={(r) => String(r.id)}
         emptyText={
-          filter.text
-            ? 'no run matches the filter'
+          filter.text || status
+            ? `no ${status ?? ''} run matches the filter`.replace('  ', ' ')
             : 'no pipeline runs yet: press s to start one, or run opsctl etl run'
         }
       />
@@ -264,10 +287,10 @@ function RunDetail({
   const run = d.run;
   const quarantined = Object.entries(d.quarantinedByTable);
   const columns: TableColumn<EtlShowTable>[] = [
-    { header: 'TABLE', width: 22, value: (t) => t.table },
+    { header: 'TABLE', width: 20, value: (t) => t.table },
     { header: 'STATUS', width: 11, value: (t) => t.status, color: (t) => STATUS_COLOR[t.status] },
     { header: 'EXTRACTED', width: 9, align: 'right', value: (t) => n(t.extracted) },
-    { header: 'LOADED', width: 9, align: 'right', value: (t) => n(t.loaded) },
+    { header: 'LOADED', width: 7, align: 'right', value: (t) => n(t.loaded) },
     {
       header: 'REJECTED',
       width: 8,
@@ -276,6 +299,15 @@ function RunDetail({
       color: (t) => (t.rejected ? 'yellow' : undefined),
     },
     { header: 'TOOK', width: 7, align: 'right', value: (t) => duration(t.durationMs) },
+    {
+      // As etl show prints it: where the table's watermark was before the run and where the run left it.
+      header: 'WATERMARK',
+      width: 9,
+      value: (t) =>
+        t.watermarkAfter !== null || t.watermarkBefore !== null
+          ? `${watermark(t.watermarkBefore)} → ${watermark(t.watermarkAfter)}`
+          : '',
+    },
     { header: 'REASON', value: (t) => (t.reason ?? '').replace(/\s+/g, ' ') },
   ];
   return (

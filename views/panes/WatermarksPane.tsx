@@ -57,7 +57,11 @@ export function WatermarksPane({ width, height }: PaneProps) {
   const filter = useFilter();
   const rows = (wm.list.data?.watermarks ?? []).filter((w) => filter.matches(`${w.pipeline}/${w.table}`));
   const tableHeight = Math.max(3, Math.min(rows.length + 1, height - 8));
-  const nav = useTableNavigation(rows.length, tableHeight - 1);
+  const nav = useTableNavigation(
+    rows.length,
+    tableHeight - 1,
+    rows.map((w) => `${w.pipeline}/${w.table}`),
+  );
   const selected = rows[nav.selected];
   const idle = !wm.running && !wm.editing && !wm.pending;
   useKeymap('pane', [

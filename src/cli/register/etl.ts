@@ -4,7 +4,7 @@ import { redactor } from '../../log/redact.js';
 import { RUN_STATES } from '../../state/runs.js';
 import { action } from '../action.js';
 import { CONFIRM_TARGET_FLAG, CONFIRM_TARGET_HELP, confirmation, oneOf, required, text, wholeNumber } from '../args.js';
-import { ago, count, duration, plural } from '../../format.js';
+import { ago, count, duration, plural, watermark } from '../../format.js';
 import type { TextOut } from '../output.js';
 
 type EtlRunResult = ResultFor<'etl.run'>;
@@ -209,7 +209,7 @@ function renderShow(r: EtlShowResult, out: TextOut): void {
         header: 'WATERMARK',
         value: (t) =>
           t.watermarkAfter !== null || t.watermarkBefore !== null
-            ? `${showWatermark(t.watermarkBefore)} → ${showWatermark(t.watermarkAfter)}`
+            ? `${watermark(t.watermarkBefore)} → ${watermark(t.watermarkAfter)}`
             : '',
       },
       { header: 'REASON', value: (t) => (t.reason ?? '').slice(0, 70) },
@@ -247,10 +247,4 @@ function renderRetention(r: EtlRetentionResult, out: TextOut): void {
     { header: r.dryRun ? 'WOULD DELETE' : 'DELETED', value: (t) => count(t.rows), align: 'right' },
   ]);
   if (r.runId) out.line(out.c.dim(`recorded as run ${r.runId}`));
-}
-
-/** Spotify's recently-played cursor is milliseconds since the epoch; shown as a UTC time (JSON keeps the raw value). */
-function showWatermark(value: string | null | undefined): string {
-  if (value === null || value === undefined) return '-';
-  return /^\d{12,14}$/.test(value) ? new Date(Number(value)).toISOString().replace('.000Z', 'Z') : value;
 }
