@@ -106,7 +106,7 @@ test('status lists what is wrong (failed pipeline, lag, stale backup, quarantine
     assert.match(byId.get('orphaned:4')!.detail, /exited without finishing the run/);
     assert.equal(
       [byId.get('quarantine:pulso/events')!.count, byId.get('quarantine:pulso/events')!.command],
-      [4, 'opsctl etl show 1 --json'],
+      [4, 'opsctl quarantine list --pipeline pulso --table events'],
     );
     assert.ok(
       doc.sources.every((s) => s.ok),

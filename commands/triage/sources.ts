@@ -122,7 +122,7 @@ const quarantine: TriageSource = {
       title: `${plural(g.count, 'record')} quarantined in ${g.pipeline}/${g.table} in the last 24 h`,
       detail: `newest at ${g.lastAt.slice(0, 16).replace('T', ' ')}`,
       since: g.firstAt,
-      command: g.lastRunId === null ? 'opsctl etl history' : `opsctl etl show ${g.lastRunId} --json`,
+      command: `opsctl quarantine list --pipeline ${g.pipeline} --table ${g.table}`,
       count: g.count,
     }));
   },

@@ -233,7 +233,11 @@ function renderShow(r: EtlShowResult, out: TextOut): void {
       { header: 'PAYLOAD', value: (q) => JSON.stringify(q.payload).slice(0, 60) },
     ]);
     if (r.quarantined.length < total)
-      out.line(out.c.dim(`${r.quarantined.length} of ${total} shown; --json prints them with full payloads`));
+      out.line(
+        out.c.dim(
+          `${r.quarantined.length} of ${total} shown; all with payloads: opsctl quarantine list --run ${run.id}`,
+        ),
+      );
   }
 }
 

@@ -9,6 +9,7 @@ import { registerEtl } from './etl.js';
 import { registerHealth } from './health.js';
 import { registerLoadtest } from './loadtest.js';
 import { registerMigrate } from './migrate.js';
+import { registerQuarantine } from './quarantine.js';
 import { registerSpotify } from './spotify.js';
 import { registerState } from './state.js';
 import { registerStatus } from './status.js';
@@ -25,6 +26,7 @@ export const REGISTRARS: Array<(program: Command) => void> = [
   registerHealth,
   registerEtl,
   registerSync,
+  registerQuarantine,
   registerWatermarks,
   registerValidate,
   registerCosts,
