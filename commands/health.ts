@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { parseDuration } from '../src/config/sections/common.js';
 import { NotFoundError } from '../src/errors.js';
 import { serviceReport } from '../src/health/checks/services.js';
+import { targetCrossings } from '../src/health/checks/targets.js';
 import { checkHealth } from '../src/health/registry.js';
 import type { ComponentHealth } from '../src/health/types.js';
 import { sleep } from '../src/util/sleep.js';
@@ -102,7 +103,8 @@ export async function healthRound(
   });
   const crossed: CrossedThreshold[] = [];
   for (const c of components) {
-    for (const x of serviceReport(c)?.crossed ?? []) crossed.push({ component: c.label, key: x.key, text: x.text });
+    for (const x of [...(serviceReport(c)?.crossed ?? []), ...targetCrossings(c)])
+      crossed.push({ component: c.label, key: x.key, text: x.text });
   }
   const down = components.filter((c) => c.status === 'down').map((c) => c.label);
   return {

@@ -23,7 +23,16 @@ test('bot defaults, and OPSCTL_BOT_ALLOWED_CHATS / OPSCTL_BOT_PORT from the envi
       defaults.alerts.sources,
       defaults.shutdownGraceSec,
     ],
-    [8000, '127.0.0.1', 'polling', [], true, 60, ['run-failed', 'cost-level', 'backup-age', 'watermark-lag'], 25],
+    [
+      8000,
+      '127.0.0.1',
+      'polling',
+      [],
+      true,
+      60,
+      ['run-failed', 'cost-level', 'backup-age', 'watermark-lag', 'health'],
+      25,
+    ],
   );
   const loaded = loadConfig({
     cwd,

@@ -19,6 +19,14 @@ export const OBSERVED_METRICS = {
     help: 'Age of the newest backup of each target (from backup.freshness)',
     labels: ['target'],
   },
+  opsctl_service_up: {
+    help: 'Whether each configured service answers healthy: 1 up, 0 down (from health)',
+    labels: ['service'],
+  },
+  opsctl_target_connections: {
+    help: 'Connections in use on each database target, server-wide (from health)',
+    labels: ['target'],
+  },
 } as const;
 export type ObservedMetric = keyof typeof OBSERVED_METRICS;
 

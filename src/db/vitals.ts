@@ -84,11 +84,6 @@ const PGLITE_NOTE =
 export async function readTop(db: SqlTarget): Promise<TopReport> {
   if (db.engine === 'mysql') return mysqlTop(db);
   const notes = db.engine === 'pglite' ? [PGLITE_NOTE] : [];
-  const [max] = await db.query<{ max: string }>("SELECT current_setting('max_connections') AS max");
-  const byUser = await db.query<{ user: string; application: string; count: string }>(
-    `SELECT coalesce(usename, '') AS "user", coalesce(application_name, '') AS application, count(*) AS count
-     FROM pg_stat_activity WHERE backend_type = 'client backend' GROUP BY 1, 2 ORDER BY 3 DESC, 1, 2`,
-  );
   const queries = await db.query<Record<string, unknown>>(
     `SELECT pid, coalesce(usename, '') AS "user", coalesce(application_name, '') AS application, state,
             extract(epoch FROM (clock_timestamp() - query_start)) * 1000 AS age_ms,
@@ -107,9 +102,8 @@ export async function readTop(db: SqlTarget): Promise<TopReport> {
     `SELECT pg_is_in_recovery() AS recovering,
             extract(epoch FROM (now() - pg_last_xact_replay_timestamp())) * 1000 AS lag_ms`,
   );
-  const inUse = byUser.reduce((s, r) => s + num(r.count), 0);
   return {
-    connections: connections(inUse, num(max?.max), byUser),
+    connections: await readConnections(db),
     queries: queries.map((q) => ({
       id: num(q.pid),
       user: str(q.user),
@@ -131,23 +125,38 @@ export async function readTop(db: SqlTarget): Promise<TopReport> {
   };
 }
 
-function connections(inUse: number, max: number, byUser: Array<Record<string, unknown>>): Connections {
+/**
+ * Connections in use (server-wide) against max_connections, per user and application: `db top`, and every target's
+ * health probe (so `opsctl health`, triage and the bot's alerts see a target near its limit).
+ */
+export async function readConnections(db: SqlTarget): Promise<Connections> {
+  const [max] =
+    db.engine === 'mysql'
+      ? await db.query<{ max: number }>('SELECT @@max_connections AS max')
+      : await db.query<{ max: string }>("SELECT current_setting('max_connections') AS max");
+  const byUser =
+    db.engine === 'mysql'
+      ? // MySQL has no application name: the client host stands for it.
+        await db.query<Record<string, unknown>>(
+          `SELECT USER AS user, SUBSTRING_INDEX(HOST, ':', 1) AS application, COUNT(*) AS count
+           FROM information_schema.PROCESSLIST WHERE COMMAND <> 'Daemon' GROUP BY 1, 2 ORDER BY 3 DESC, 1, 2`,
+        )
+      : await db.query<Record<string, unknown>>(
+          `SELECT coalesce(usename, '') AS "user", coalesce(application_name, '') AS application, count(*) AS count
+           FROM pg_stat_activity WHERE backend_type = 'client backend' GROUP BY 1, 2 ORDER BY 3 DESC, 1, 2`,
+        );
+  const inUse = byUser.reduce((s, r) => s + num(r.count), 0);
+  const limit = num(max?.max);
   return {
     inUse,
-    max,
-    percent: max > 0 ? (inUse / max) * 100 : 0,
+    max: limit,
+    percent: limit > 0 ? (inUse / limit) * 100 : 0,
     byUser: byUser.map((r) => ({ user: str(r.user), application: str(r.application), count: num(r.count) })),
   };
 }
 
 async function mysqlTop(db: SqlTarget): Promise<TopReport> {
   const notes: string[] = [];
-  const [max] = await db.query<{ max: number }>('SELECT @@max_connections AS max');
-  // MySQL has no application name: the client host stands for it.
-  const byUser = await db.query<Record<string, unknown>>(
-    `SELECT USER AS user, SUBSTRING_INDEX(HOST, ':', 1) AS application, COUNT(*) AS count
-     FROM information_schema.PROCESSLIST WHERE COMMAND <> 'Daemon' GROUP BY 1, 2 ORDER BY 3 DESC, 1, 2`,
-  );
   const queries = await db.query<Record<string, unknown>>(
     `SELECT ID AS id, USER AS user, SUBSTRING_INDEX(HOST, ':', 1) AS application, COALESCE(STATE, COMMAND) AS state,
             TIME AS time_s, INFO AS query
@@ -186,9 +195,8 @@ async function mysqlTop(db: SqlTarget): Promise<TopReport> {
   } catch {
     notes.push('replication: SHOW SLAVE STATUS needs the REPLICATION CLIENT privilege');
   }
-  const inUse = byUser.reduce((s, r) => s + num(r.count), 0);
   return {
-    connections: connections(inUse, num(max?.max), byUser),
+    connections: await readConnections(db),
     queries: queries.map((q) => ({
       id: num(q.id),
       user: str(q.user),

@@ -6,6 +6,7 @@ import { num as toNum } from '../../state/json.js';
 import { latestFinishedRuns } from '../../state/run-stats.js';
 import { levelKey, levelText } from '../commands/costs.js';
 import { lagText, watermarkName } from '../commands/watermarks.js';
+import { healthSource } from './health.js';
 import type { AlertContext, AlertSource, GaugeSample, Incident } from './types.js';
 
 interface LatestRunRow {
@@ -142,6 +143,7 @@ export const ALERT_SOURCE_BY_NAME: Record<AlertSourceName, AlertSource> = {
   'cost-level': costLevelSource,
   'backup-age': backupAgeSource,
   'watermark-lag': watermarkLagSource,
+  health: healthSource,
 };
 
 export function describeSourceError(error: unknown): string {

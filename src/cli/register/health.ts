@@ -2,6 +2,7 @@ import type { Command } from 'commander';
 import type { ResultFor } from '../../../commands/catalog.js';
 import { bytes, duration, latency, percent, rate } from '../../format.js';
 import { serviceReport } from '../../health/checks/services.js';
+import { targetConnections } from '../../health/checks/targets.js';
 import { watchedText } from '../../health/services/vitals.js';
 import type { ComponentHealth } from '../../health/types.js';
 import { action } from '../action.js';
@@ -92,6 +93,7 @@ export function renderRound(r: HealthRound, out: TextOut): void {
       { header: 'STATUS', value: (c) => c.status, color: status },
       { header: 'KIND', value: (c) => c.kind },
       { header: 'VERSION', value: (c) => c.version ?? '' },
+      { header: 'CONNECTIONS', value: (c) => connectionsText(c), align: 'right' },
       { header: 'LATENCY', value: (c) => (c.latencyMs === undefined ? '' : duration(c.latencyMs)), align: 'right' },
     ]);
   }
@@ -112,4 +114,9 @@ function endpointsText(c: ComponentHealth): string {
   if (!endpoints.length) return '-';
   const ok = endpoints.filter((e) => e.ok).length;
   return `${ok}/${endpoints.length} ok ${latency(Math.max(...endpoints.map((e) => e.latencyMs)))}`;
+}
+
+function connectionsText(c: ComponentHealth): string {
+  const n = targetConnections(c);
+  return n ? `${n.inUse}/${n.max} ${percent(n.percent)}` : '';
 }

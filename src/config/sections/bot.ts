@@ -1,7 +1,7 @@
 import { z } from 'zod';
 
 /** The alert sources `opsctl bot start` can check. */
-export const ALERT_SOURCES = ['run-failed', 'cost-level', 'backup-age', 'watermark-lag'] as const;
+export const ALERT_SOURCES = ['run-failed', 'cost-level', 'backup-age', 'watermark-lag', 'health'] as const;
 export type AlertSourceName = (typeof ALERT_SOURCES)[number];
 
 const chatId = z.union([z.number().int(), z.string().regex(/^-?\d+$/)]).transform(Number);
