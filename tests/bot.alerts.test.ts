@@ -288,6 +288,7 @@ test('a source whose operation fails sets no gauge and a failing source keeps it
       'watermarks.list': fakeOperation('watermarks.list', down).fake,
     },
     sources: [costLevelSource, backupAgeSource, watermarkLagSource, flaky],
+    bot: { health: { details: true } }, // the alert sources' errors are details
   });
   try {
     const round = await h.service.alerts.check();

@@ -15,6 +15,8 @@ import { finishRun, startRun } from '../src/state/runs.js';
 import { startHarness, TEAM_CHAT } from './helpers/bot.js';
 import { createPgDatabase } from './helpers/databases.js';
 
+const TOKEN = 'bot-health-token-for-tests';
+
 interface Family {
   name: string;
   help: string;
@@ -52,8 +54,8 @@ const sampleOf = (families: Family[], name: string, labels: Record<string, strin
     .find((f) => f.name === name)
     ?.metrics.find((m) => Object.entries(labels).every(([k, v]) => m.labels?.[k] === v))?.value;
 
-test('/health, /health/live and /health/ready answer JSON; unknown paths 404, wrong methods 405', async () => {
-  const h = await startHarness({ telegram: false });
+test('/health (details on), /health/live and /health/ready answer JSON; unknown paths 404, wrong methods 405', async () => {
+  const h = await startHarness({ telegram: false, bot: { health: { details: true } } });
   try {
     const live = await fetch(`${h.service.url}/health/live`);
     assert.is(live.status, 200);
@@ -138,7 +140,11 @@ test('/metrics parses as Prometheus exposition, with runs by status, durations, 
 test('/health/ready turns 503 when the state store becomes unreachable; /health/live stays 200', async () => {
   const db = await createPgDatabase('opsctl_botready');
   let dropped = false;
-  const h = await startHarness({ telegram: false, config: { state: { url: db.url } } });
+  const h = await startHarness({
+    telegram: false,
+    config: { state: { url: db.url } },
+    bot: { health: { token: TOKEN } },
+  });
   try {
     assert.is((await fetch(`${h.service.url}/health/ready`)).status, 200);
     await db.drop(); // terminates the bot's connections; reconnecting fails: the database is gone
@@ -148,7 +154,9 @@ test('/health/ready turns 503 when the state store becomes unreachable; /health/
     const body = (await ready.json()) as { ready: boolean; reasons: string[]; state: string };
     assert.is(body.ready, false);
     assert.is(body.state, 'down');
-    assert.match(body.reasons[0]!, /^state store down: /);
+    assert.equal(body.reasons, ['state store down'], 'without the details: no error text');
+    const detailed = await fetch(`${h.service.url}/health/ready`, { headers: { authorization: `Bearer ${TOKEN}` } });
+    assert.match(((await detailed.json()) as { reasons: string[] }).reasons[0]!, /^state store down: /);
     const health = await fetch(`${h.service.url}/health`);
     assert.is(health.status, 503);
     assert.is(((await health.json()) as { status: string }).status, 'down');
@@ -164,13 +172,16 @@ test('/health/ready turns 503 when the state store becomes unreachable; /health/
 
 test('webhook mode: sets the webhook with its secret, answers updates posted with it, rejects the rest', async () => {
   const h = await startHarness({
-    bot: { mode: 'webhook', webhook: { url: 'https://bot.example.org/telegram', secretToken: 'hook-secret-123' } },
+    bot: {
+      mode: 'webhook',
+      webhook: { url: 'https://bot.example.org/telegram', secretToken: 'hook-secret-0123456789' },
+    },
     waitForPolling: false,
   });
   try {
     const set = await h.fake.waitFor(() => h.fake.sent('setWebhook')[0], 10_000, 'setWebhook');
     assert.is(set.params.url, 'https://bot.example.org/telegram');
-    assert.is(set.params.secret_token, 'hook-secret-123');
+    assert.is(set.params.secret_token, 'hook-secret-0123456789');
     const update = {
       update_id: 1,
       message: {
@@ -190,7 +201,7 @@ test('webhook mode: sets the webhook with its secret, answers updates posted wit
     const good = await fetch(`${h.service.url}/telegram`, {
       method: 'POST',
       body: JSON.stringify(update),
-      headers: { 'content-type': 'application/json', 'x-telegram-bot-api-secret-token': 'hook-secret-123' },
+      headers: { 'content-type': 'application/json', 'x-telegram-bot-api-secret-token': 'hook-secret-0123456789' },
     });
     assert.is(good.status, 200);
     const answer = await h.fake.waitFor(() => h.fake.sentTo(TEAM_CHAT)[0], 10_000, 'the answer');
@@ -203,8 +214,14 @@ test('webhook mode: sets the webhook with its secret, answers updates posted wit
 });
 
 test('`status` and `bot.health` find the running bot through the state store and its health endpoint', async () => {
-  const h = await startHarness({ telegram: false });
-  const loaded = loadConfig({ cwd: h.home, env: {}, redactor: new Redactor(), fileConfig: { home: h.home } });
+  const h = await startHarness({ telegram: false, bot: { health: { token: TOKEN } } });
+  // Another process's view with the same config: it sends bot.health.token, so it gets the bot's version.
+  const loaded = loadConfig({
+    cwd: h.home,
+    env: { OPSCTL_BOT_HEALTH_TOKEN: TOKEN },
+    redactor: new Redactor(),
+    fileConfig: { home: h.home },
+  });
   const other = createRuntime({ loaded, log: silentLogger, trigger: 'cli' }); // another process's view: same state store
   try {
     const running = await invoke(status, other, { timeoutMs: 3_000 });
@@ -218,6 +235,16 @@ test('`status` and `bot.health` find the running bot through the state store and
     const health = await invoke(botHealth, other, {});
     assert.is(health.status, 'up');
     assert.is(health.details.telegram, 'disabled');
+    const blindLoaded = loadConfig({ cwd: h.home, env: {}, redactor: new Redactor(), fileConfig: { home: h.home } });
+    const blind = createRuntime({ loaded: blindLoaded, log: silentLogger, trigger: 'cli' });
+    try {
+      const statuses = await invoke(botHealth, blind, {});
+      assert.is(statuses.status, 'up', 'without the token: the statuses still tell');
+      assert.is(statuses.details.telegram, 'disabled');
+      assert.is(statuses.details.report?.version, undefined, 'but /health does not tell the version');
+    } finally {
+      await blind.close();
+    }
     await h.service.stop();
     const gone = await invoke(status, other, { timeoutMs: 3_000 });
     const goneBot = gone.components.find((c) => c.id === 'bot');

@@ -16,7 +16,8 @@ export const botHealth = defineOperation({
     timeoutMs: z.number().int().min(100).max(60_000).default(3_000),
   }),
   async run(ctx, input): Promise<BotHealthResult> {
-    if (input.url) return probeBotAt(input.url.replace(/\/+$/, ''), input.timeoutMs);
-    return findBot(await ctx.state(), { timeoutMs: input.timeoutMs });
+    const token = ctx.config.bot.health.token; // the details need it; without it the bot answers statuses only
+    if (input.url) return probeBotAt(input.url.replace(/\/+$/, ''), input.timeoutMs, undefined, token);
+    return findBot(await ctx.state(), { timeoutMs: input.timeoutMs, token });
   },
 });

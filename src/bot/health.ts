@@ -25,7 +25,23 @@ export interface HealthReport {
 export interface Readiness {
   ready: boolean;
   reasons: string[];
+  /** The same reasons without their error texts ("state store down"), for whoever may not see the details. */
+  brief: string[];
   state: ComponentHealth;
+}
+
+/**
+ * /health for whoever may not see the details (no bot.health.details, no bearer token): statuses only. No location,
+ * user, host, port, database, file path, version or error text: a network neighbour learns whether it works, not how
+ * the platform is laid out.
+ */
+export interface HealthStatuses {
+  status: HealthReport['status'];
+  ready: boolean;
+  reasons: string[];
+  state: { status: ComponentHealth['status'] };
+  telegram: { status: TelegramState['status'] };
+  components: Array<{ id: string; status: ComponentHealth['status'] }>;
 }
 
 export interface BotHealthOptions {
@@ -61,17 +77,22 @@ export function createBotHealth(options: BotHealthOptions): BotHealth {
 
   const readiness = async (): Promise<Readiness> => {
     const state = await runCheck(stateCheck, env, { timeoutMs: PROBE_TIMEOUT_MS });
-    const reasons: string[] = [];
-    if (state.status !== 'up') reasons.push(`state store down: ${state.error ?? 'no answer'}`);
+    const problems: Array<{ brief: string; error?: string | undefined }> = [];
+    if (state.status !== 'up') problems.push({ brief: 'state store down', error: state.error ?? 'no answer' });
     const link = telegram.snapshot();
-    if (telegram.unready) reasons.push(`telegram ${link.status}${link.error ? `: ${link.error}` : ''}`);
-    return { state, reasons, ready: reasons.length === 0 };
+    if (telegram.unready) problems.push({ brief: `telegram ${link.status}`, error: link.error });
+    return {
+      state,
+      reasons: problems.map((p) => (p.error ? `${p.brief}: ${p.error}` : p.brief)),
+      brief: problems.map((p) => p.brief),
+      ready: problems.length === 0,
+    };
   };
 
-  const report = async (): Promise<HealthReport> => {
+  const build = async (): Promise<{ report: HealthReport; brief: string[] }> => {
     const [ready, parts] = await Promise.all([readiness(), components.get()]);
     const degraded = parts.some((c) => c.status === 'down');
-    return {
+    const report: HealthReport = {
       status: ready.ready ? (degraded ? 'degraded' : 'ok') : 'down',
       ready: ready.ready,
       reasons: ready.reasons,
@@ -83,24 +104,42 @@ export function createBotHealth(options: BotHealthOptions): BotHealth {
       components: parts,
       ...options.now(),
     };
+    return { report, brief: ready.brief };
   };
 
   return {
-    report,
+    report: async () => (await build()).report,
     endpoints: {
-      health: async () => {
-        const body = await report();
-        return { ready: body.ready, body };
+      health: async (detailed) => {
+        const { report, brief } = await build();
+        return { ready: report.ready, body: detailed ? report : statusesOnly(report, brief) };
       },
-      ready: async () => {
+      ready: async (detailed) => {
         const r = await readiness();
         return {
           ready: r.ready,
-          body: { ready: r.ready, reasons: r.reasons, state: r.state.status, telegram: telegram.status },
+          body: {
+            ready: r.ready,
+            reasons: detailed ? r.reasons : r.brief,
+            state: r.state.status,
+            telegram: telegram.status,
+          },
         };
       },
     },
     warm: () => void components.get().catch(() => undefined),
+  };
+}
+
+/** The report cut down to statuses, with the reasons' error texts left out (`brief`). */
+export function statusesOnly(report: HealthReport, brief: string[]): HealthStatuses {
+  return {
+    status: report.status,
+    ready: report.ready,
+    reasons: brief,
+    state: { status: report.state.status },
+    telegram: { status: report.telegram.status },
+    components: report.components.map((c) => ({ id: c.id, status: c.status })),
   };
 }
 

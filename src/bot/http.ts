@@ -1,4 +1,4 @@
-import { timingSafeEqual } from 'node:crypto';
+import { createHash, timingSafeEqual } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { ConnectionError, errorMessage } from '../errors.js';
@@ -6,14 +6,25 @@ import type { Logger } from '../log/logger.js';
 import { redactor } from '../log/redact.js';
 
 export interface HealthHandlers {
-  /** The full /health document and whether the bot is ready (503 when not). */
-  health(): Promise<{ ready: boolean; body: unknown }>;
+  /**
+   * The /health document and whether the bot is ready (503 when not): statuses only, or with the details
+   * (locations, versions, error texts) when `detailed`.
+   */
+  health(detailed: boolean): Promise<{ ready: boolean; body: unknown }>;
   /** /health/ready: only the dependencies the bot needs to work (state store, Telegram). */
-  ready(): Promise<{ ready: boolean; body: unknown }>;
+  ready(detailed: boolean): Promise<{ ready: boolean; body: unknown }>;
+  /** Who gets the details of /health and /health/ready (default: nobody). */
+  access?: HealthAccess;
   metrics(): Promise<{ contentType: string; body: string }>;
   /** Webhook mode: Telegram posts updates here; `onUpdate` returns false while the bot is stopping (Telegram retries). */
   webhook?: { path: string; secretToken: string; onUpdate(update: unknown): boolean };
   log: Logger;
+}
+
+/** bot.health: details for everyone, or only for requests with `Authorization: Bearer <token>`. */
+export interface HealthAccess {
+  details: boolean;
+  token?: string | undefined;
 }
 
 const MAX_BODY = 1 << 20;
@@ -55,12 +66,16 @@ async function route(h: HealthHandlers, req: IncomingMessage, res: ServerRespons
   }
   const routes: Record<string, () => Promise<void>> = {
     '/health': async () => {
-      const r = await h.health();
+      const detailed = detailsAllowed(h, req, res);
+      if (detailed === undefined) return;
+      const r = await h.health(detailed);
       json(res, r.ready ? 200 : 503, r.body);
     },
     '/health/live': async () => json(res, 200, { status: 'alive' }),
     '/health/ready': async () => {
-      const r = await h.ready();
+      const detailed = detailsAllowed(h, req, res);
+      if (detailed === undefined) return;
+      const r = await h.ready(detailed);
       json(res, r.ready ? 200 : 503, r.body);
     },
     '/metrics': async () => {
@@ -74,11 +89,30 @@ async function route(h: HealthHandlers, req: IncomingMessage, res: ServerRespons
   return handler();
 }
 
+/**
+ * Whether this request may see the details: bot.health.details, or the right bearer token. A wrong token is answered
+ * 401 here (and undefined returned), so a monitor with a stale token notices instead of silently losing the details.
+ */
+function detailsAllowed(h: HealthHandlers, req: IncomingMessage, res: ServerResponse): boolean | undefined {
+  const token = h.access?.token;
+  const header = req.headers.authorization;
+  if (token && typeof header === 'string' && /^bearer(\s|$)/i.test(header)) {
+    if (sameSecret(header.replace(/^bearer\s*/i, '').trim(), token)) return true;
+    h.log.warn('bot: health request with a wrong bearer token', { path: req.url, remote: req.socket.remoteAddress });
+    json(res, 401, { error: 'bad bearer token' }, { 'www-authenticate': 'Bearer' });
+    return undefined;
+  }
+  return h.access?.details ?? false;
+}
+
+/** Constant-time comparison that does not reveal the secret's length either (both sides hashed first). */
+function sameSecret(given: string, secret: string): boolean {
+  const digest = (s: string) => createHash('sha256').update(s).digest();
+  return timingSafeEqual(digest(given), digest(secret));
+}
+
 function secretMatches(header: string | string[] | undefined, secret: string): boolean {
-  if (typeof header !== 'string') return false;
-  const a = Buffer.from(header);
-  const b = Buffer.from(secret);
-  return a.length === b.length && timingSafeEqual(a, b);
+  return typeof header === 'string' && sameSecret(header, secret);
 }
 
 function readBody(req: IncomingMessage): Promise<string> {

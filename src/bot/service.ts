@@ -108,6 +108,7 @@ export async function startBotService(options: BotServiceOptions): Promise<BotSe
     {
       log,
       ...health.endpoints,
+      access: bot.health,
       metrics: async () => ({ contentType: metrics.contentType, body: await metrics.render() }),
       ...(dispatcher && bot.mode === 'webhook' ? { webhook: webhook(bot, dispatcher, pollAbort.signal) } : {}),
     },
@@ -117,13 +118,14 @@ export async function startBotService(options: BotServiceOptions): Promise<BotSe
   if (http.wide) {
     log.warn('bot: the health and metrics server listens on every interface (bot.host)', {
       bind: http.bound,
-      hint: 'Anyone who reaches this port can read /health and /metrics; set bot.host to 127.0.0.1 unless that is meant.',
+      hint: `Anyone who reaches this port can read /metrics and the statuses of /health${bot.health.details ? ', and its details (bot.health.details is true)' : ''}; set bot.host to 127.0.0.1 unless that is meant.`,
     });
   }
   log.info('bot: health and metrics server listening', {
     bind: http.bound,
     url: http.url,
     paths: ['/health', '/health/live', '/health/ready', '/metrics'],
+    healthDetails: bot.health.details ? 'everyone' : bot.health.token ? 'bearer token' : 'nobody',
   });
   health.warm();
 

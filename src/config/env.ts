@@ -158,6 +158,13 @@ export const ENV_BINDINGS: EnvBinding[] = [
     example: '123456789,-1001234567890',
   },
   {
+    name: 'OPSCTL_BOT_HEALTH_TOKEN',
+    path: ['bot', 'health', 'token'],
+    doc: "Bearer token (16+ characters) that unlocks the details of the bot's /health; without it strangers get statuses only.",
+    secret: true,
+    example: 'change-me-to-a-long-random-token',
+  },
+  {
     name: 'OPSCTL_BOT_PORT',
     path: ['bot', 'port'],
     doc: "Port of the bot's /health and /metrics server (default 8000).",

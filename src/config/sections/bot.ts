@@ -39,10 +39,32 @@ export const botSchema = z
           .string()
           .regex(/^\/[A-Za-z0-9/_-]*$/, { message: 'must be a path like /telegram' })
           .default('/telegram'),
-        /** Sent by Telegram in X-Telegram-Bot-Api-Secret-Token; requests without it are rejected. Secret. */
+        /**
+         * Sent by Telegram in X-Telegram-Bot-Api-Secret-Token; requests without it are rejected. Secret. At least 16
+         * characters: it is all that stands between the webhook path and anyone who can post to it.
+         */
         secretToken: z
           .string()
-          .regex(/^[A-Za-z0-9_-]{1,256}$/, { message: 'must be 1-256 characters of A-Z, a-z, 0-9, _ and -' })
+          .regex(/^[A-Za-z0-9_-]{16,256}$/, {
+            message: 'must be 16-256 characters of A-Z, a-z, 0-9, _ and - (e.g. `openssl rand -hex 24`)',
+          })
+          .optional(),
+      })
+      .prefault({}),
+    health: z
+      .strictObject({
+        /**
+         * Answer /health and /health/ready with the details (locations, versions, error texts) to whoever reaches the
+         * server. Off by default: strangers get statuses only, and details need the bearer token.
+         */
+        details: z.boolean().default(false),
+        /**
+         * Bearer token that unlocks the details (`Authorization: Bearer <token>`), from OPSCTL_BOT_HEALTH_TOKEN.
+         * Secret. `opsctl status` and `opsctl bot health` send it when their config has it.
+         */
+        token: z
+          .string()
+          .min(16, { message: 'must be at least 16 characters (e.g. `openssl rand -hex 24`)' })
           .optional(),
       })
       .prefault({}),

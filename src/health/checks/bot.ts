@@ -41,7 +41,10 @@ export const botHealthChecks: HealthProvider = () => [
         label: _label,
         group: _group,
         ...finding
-      } = await findBot(await env.state(), { timeoutMs: Math.min(timeoutMs, 3_000) });
+      } = await findBot(await env.state(), {
+        timeoutMs: Math.min(timeoutMs, 3_000),
+        token: env.config.bot.health.token,
+      });
       return finding;
     },
   },
@@ -55,13 +58,16 @@ export interface ProbeResult {
   error?: string;
 }
 
-/** GET <url>/health with a timeout. */
-export async function fetchBotHealth(url: string, timeoutMs: number): Promise<ProbeResult> {
+/**
+ * GET <url>/health with a timeout, and with bot.health.token as a bearer token when there is one (without it the bot
+ * answers statuses only: no version, no error texts).
+ */
+export async function fetchBotHealth(url: string, timeoutMs: number, token?: string): Promise<ProbeResult> {
   const started = performance.now();
   try {
     const res = await fetch(new URL('/health', url), {
       signal: AbortSignal.timeout(timeoutMs),
-      headers: { accept: 'application/json' },
+      headers: { accept: 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
     });
     const text = await res.text();
     let report: Record<string, unknown> | undefined;
@@ -91,7 +97,12 @@ export async function fetchBotHealth(url: string, timeoutMs: number): Promise<Pr
 }
 
 /** The health of the bot at `url` as a component of the Overview. */
-export async function probeBotAt(url: string, timeoutMs: number, instance?: BotInstance): Promise<BotComponent> {
+export async function probeBotAt(
+  url: string,
+  timeoutMs: number,
+  instance?: BotInstance,
+  token?: string,
+): Promise<BotComponent> {
   const details: BotDetails = {
     running: true,
     ...(instance ? { host: instance.host, pid: instance.pid, startedAt: instance.startedAt } : {}),
@@ -103,7 +114,7 @@ export async function probeBotAt(url: string, timeoutMs: number, instance?: BotI
     status: 'down',
     details,
   };
-  const probe = await fetchBotHealth(url, timeoutMs);
+  const probe = await fetchBotHealth(url, timeoutMs, token);
   if (!probe.reachable) {
     return {
       ...base,
@@ -113,7 +124,9 @@ export async function probeBotAt(url: string, timeoutMs: number, instance?: BotI
   }
   const report = probe.report ?? {};
   const telegram = (report.telegram as { status?: string } | undefined)?.status;
-  const version = typeof report.version === 'string' ? `opsctl ${report.version}` : undefined;
+  // Without the bearer token /health answers statuses only; the version the bot registered then stands in.
+  const reported = typeof report.version === 'string' ? report.version : instance?.opsctlVersion;
+  const version = reported ? `opsctl ${reported}` : undefined;
   const healthy = probe.httpStatus === 200;
   const reasons = Array.isArray(report.reasons) ? (report.reasons as string[]).join('; ') : undefined;
   return {
@@ -132,7 +145,10 @@ export async function probeBotAt(url: string, timeoutMs: number, instance?: BotI
 }
 
 /** Finds the newest registered bot that is not provably gone and probes it; `absent` when there is none. */
-export async function findBot(store: SqlRunner, options: { timeoutMs: number; now?: number }): Promise<BotComponent> {
+export async function findBot(
+  store: SqlRunner,
+  options: { timeoutMs: number; now?: number; token?: string | undefined },
+): Promise<BotComponent> {
   const now = options.now ?? Date.now();
   const instances = await listBotInstances(store);
   const live = instances.filter(
@@ -162,7 +178,7 @@ export async function findBot(store: SqlRunner, options: { timeoutMs: number; no
       hint: `The bot runs on ${instance.host} and announced only a loopback address; set bot.publicUrl there so other hosts can check it.`,
     };
   }
-  return probeBotAt(instance.healthUrl, options.timeoutMs, instance);
+  return probeBotAt(instance.healthUrl, options.timeoutMs, instance, options.token);
 }
 
 /** `telegram` for a bot that talks to Telegram, `metrics` for one serving only health and metrics. */
