@@ -91,6 +91,7 @@ export const statusTriage = defineOperation({
 const KIND_ORDER: TriageItem['kind'][] = [
   'component',
   'bot',
+  'threshold',
   'run-failed',
   'backup',
   'migration',

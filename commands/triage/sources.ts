@@ -6,6 +6,7 @@ import { quarantineGrowth } from '../../src/state/quarantine.js';
 import { listRuns, pipelineRunStreak } from '../../src/state/runs.js';
 import { run } from '../catalog.js';
 import type { OperationContext } from '../operation.js';
+import { thresholds } from './thresholds.js';
 import type { TriageItem } from './types.js';
 
 /** One kind of problem: reads what it needs (indexed windows of the state store, or another operation) and says what is wrong. */
@@ -31,7 +32,11 @@ const components: TriageSource = {
           title: `${c.label} ${c.status}`,
           detail: [c.error, c.hint].filter(Boolean).join(' — ') || c.status,
           since: null,
-          command: bot ? 'opsctl bot health' : `opsctl status${c.group === 'target' ? ` --target ${c.name}` : ''}`,
+          command: bot
+            ? 'opsctl bot health'
+            : c.group === 'service'
+              ? `opsctl health --service ${c.name}`
+              : `opsctl status${c.group === 'target' ? ` --target ${c.name}` : ''}`,
         } satisfies TriageItem;
       });
   },
@@ -289,6 +294,7 @@ const loadtests: TriageSource = {
 /** Every source, in the order the board ranks equal severities. */
 export const TRIAGE_SOURCES: TriageSource[] = [
   components,
+  thresholds,
   failedPipelines,
   backups,
   migrations,

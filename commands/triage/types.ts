@@ -3,6 +3,7 @@ export type TriageSeverity = 'critical' | 'warning';
 
 export type TriageKind =
   | 'component'
+  | 'threshold'
   | 'bot'
   | 'run-failed'
   | 'run-orphaned'
