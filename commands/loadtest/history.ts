@@ -5,8 +5,26 @@ import { defineOperation } from '../operation.js';
 
 export interface LoadtestHistory {
   runs: LoadTestRun[];
-  /** Configured profiles with whether each gates `opsctl validate`, for faces that list profiles beside runs. */
-  profiles: Array<{ name: string; url: string; model: 'closed' | 'open'; gate: boolean; thresholds: string[] }>;
+  /**
+   * Configured profiles with whether each gates `opsctl validate`, for faces that list profiles beside runs, and the
+   * load each sends (the console shows it before starting one).
+   */
+  profiles: Array<{
+    name: string;
+    url: string;
+    method: string;
+    model: 'closed' | 'open';
+    /** Closed model: sockets kept busy. */
+    connections: number;
+    /** Open model: requests per second. */
+    rate: number | null;
+    /** How the run is bounded: a duration, a request count, both (the first reached), or neither (10 s). */
+    duration: string | null;
+    requests: number | null;
+    warmup: string;
+    gate: boolean;
+    thresholds: string[];
+  }>;
 }
 
 /** Stored load-test runs, newest first. */
@@ -24,7 +42,13 @@ export const loadtestHistory = defineOperation({
     const profiles = Object.entries(ctx.config.loadtest.profiles).map(([name, p]) => ({
       name,
       url: p.url,
+      method: p.method,
       model: p.model,
+      connections: p.connections,
+      rate: p.rate ?? null,
+      duration: p.duration ?? null,
+      requests: p.requests ?? null,
+      warmup: p.warmup,
       gate: p.gate,
       thresholds: p.thresholds,
     }));

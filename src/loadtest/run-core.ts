@@ -147,6 +147,7 @@ export class LoadRun<M extends LoadModel = LoadModel> {
       ...(this.phase === 'warmup' ? { done: now - this.t0, total: this.plan.warmupMs } : bounded),
       completed: rec.completed,
       rps: rec.lastRps,
+      seconds: rec.samples.length,
       latency: summarize(rec.histogram),
       errors: rec.failures + rec.non2xx,
       non2xx: rec.non2xx,

@@ -36,6 +36,11 @@ export interface LiveTick {
   completed: number;
   /** Requests per second over the last second. */
   rps: number;
+  /**
+   * Measured seconds closed so far: `rps` changes when this does (ticks come about 4 times a second), so a face plots
+   * one point per second by it, not one per tick.
+   */
+  seconds: number;
   latency: LatencySummary;
   errors: number;
   non2xx: number;

@@ -5,7 +5,7 @@ import type { LoadtestHistory } from '../../commands/loadtest/history.js';
 import type { LoadtestLive } from '../../commands/loadtest/run.js';
 import { compareRuns } from '../../src/loadtest/compare.js';
 import type { LoadTestRun } from '../../src/loadtest/store.js';
-import { fakeServices, renderConsole, waitFor } from '../helpers/console.js';
+import { fakeServices, renderConsole, tick, waitFor } from '../helpers/console.js';
 
 // A failed assertion must not leave an Ink app holding the event loop open.
 const apps: Array<{ unmount(): void }> = [];
@@ -89,12 +89,36 @@ function run(id: number, p95: number, passed: boolean, profile = 'api'): LoadTes
 const history = (runs: LoadTestRun[]): LoadtestHistory => ({
   runs,
   profiles: [
-    { name: 'api', url: 'http://127.0.0.1:8080/api', model: 'closed', gate: true, thresholds: ['p95<150ms'] },
-    { name: 'search', url: 'http://127.0.0.1:8080/search', model: 'open', gate: false, thresholds: [] },
+    {
+      name: 'api',
+      url: 'http://127.0.0.1:8080/api',
+      method: 'GET',
+      model: 'closed',
+      connections: 10,
+      rate: null,
+      duration: '10s',
+      requests: null,
+      warmup: '1s',
+      gate: true,
+      thresholds: ['p95<150ms'],
+    },
+    {
+      name: 'search',
+      url: 'http://127.0.0.1:8080/search',
+      method: 'POST',
+      model: 'open',
+      connections: 10,
+      rate: 200,
+      duration: null,
+      requests: 5000,
+      warmup: '0s',
+      gate: false,
+      thresholds: [],
+    },
   ],
 });
 
-function liveTick(completed: number, rps: number, p95: number): LoadtestLive {
+function liveTick(completed: number, rps: number, p95: number, seconds = 1): LoadtestLive {
   return {
     phase: 'measure',
     elapsedMs: completed,
@@ -102,6 +126,7 @@ function liveTick(completed: number, rps: number, p95: number): LoadtestLive {
     total: 10_000,
     completed,
     rps,
+    seconds,
     latency: latency(p95),
     errors: 0,
     non2xx: 0,
@@ -132,9 +157,23 @@ test('the Load tests pane lists profiles and runs; running a profile shows live 
   assert.match(frame, /2\s+\S+ ago\s+api\s+500\s+20\.0 ms\s+40\.0 ms\s+56\.0 ms\s+0\.0%\s+passed/);
   await waitFor(app.lastFrame, (f) => f.includes('⏎ run profile'));
 
+  // Enter asks first, saying where the load goes, how hard and how long; Esc starts nothing.
   app.stdin.write('\r');
+  frame = await waitFor(app.lastFrame, (f) => f.includes('Start load test api'));
+  assert.match(
+    frame.replace(/[│╭╮╰╯─]/g, ' ').replace(/\s+/g, ' '),
+    /Start load test api: GET http:\/\/127\.0\.0\.1:8080\/api · closed model, 10 connections · for 10s, after a 1s warmup/,
+  );
+  await waitFor(app.lastFrame, (f) => f.includes('y start') && f.includes('esc cancel'));
+  app.stdin.write('\u001B');
+  await waitFor(app.lastFrame, (f) => !f.includes('Start load test api') && f.includes('⏎ run profile'));
+  assert.is(services.calls.filter((c) => c.name === 'loadtest.run').length, 0, 'Esc starts nothing');
+  app.stdin.write('\r');
+  await waitFor(app.lastFrame, (f) => f.includes('Start load test api') && f.includes('y start'));
+  app.stdin.write('y');
   // The footer follows one render later (the keymap refreshes in an effect): wait for both.
   frame = await waitFor(app.lastFrame, (f) => f.includes('480 req/s') && f.includes('x stop'));
+  assert.match(frame, /1\.0s\/10\.0s 10%/, 'the progress says what it counts: time, for a run bounded by time');
   assert.match(frame, /running api/);
   assert.match(frame, /p50 17\.5 ms\s+p90 31\.5 ms\s+p95 35\.0 ms\s+p99 49\.0 ms/);
   assert.match(frame, /x stop/);
@@ -195,6 +234,45 @@ test('a history that cannot be read shows the error and keeps the keys working',
   const app = open(services, { initialPane: 'loadtests' });
   const frame = await waitFor(app.lastFrame, (f) => f.includes('database is locked'));
   assert.match(frame, /r refresh/);
+});
+
+test('the throughput sparkline draws one column per measured second, not one per tick; request-bounded progress says requests', async () => {
+  let release: () => void = () => undefined;
+  const services = fakeServices({
+    'loadtest.history': () => history([]),
+    'loadtest.run': async (_input, options) => {
+      // Four ticks a second, each carrying the throughput of the last closed second (as the engine sends them).
+      for (const [second, rps] of [
+        [1, 100],
+        [2, 400],
+        [3, 200],
+      ] as const)
+        for (let i = 0; i < 4; i++)
+          options.onProgress?.({
+            phase: 'running',
+            done: second * 400 + i,
+            total: 5000,
+            item: liveTick(second * 400 + i, rps, 20, second),
+          });
+      await new Promise<void>((r) => (release = r));
+      throw new Error('stopped');
+    },
+  });
+  const app = open(services, { initialPane: 'loadtests' });
+  await waitFor(app.lastFrame, (f) => f.includes('⏎ run profile'));
+  await tick(100);
+  app.stdin.write('j');
+  await tick(100);
+  app.stdin.write('\r');
+  const asked = await waitFor(app.lastFrame, (f) => f.includes('Start load test search') && f.includes('y start'));
+  assert.match(
+    asked.replace(/[│╭╮╰╯─]/g, ' ').replace(/\s+/g, ' '),
+    /POST http:\/\/127\.0\.0\.1:8080\/search · open model, 200 requests\/s · up to 5000 requests/,
+  );
+  app.stdin.write('\r'); // the Start button has the focus in this dialog
+  const frame = await waitFor(app.lastFrame, (f) => f.includes('200 req/s') && f.includes('1,203/5,000 requests'));
+  assert.match(frame, /200 req\/s ▂█▄ {2}1203 requests/);
+  release();
 });
 
 test.run();

@@ -87,9 +87,10 @@ test('the Migrations pane shows each target, highlights drift, and lists a dirty
     assert.match(frame, /app postgres postgres:\/\/db\/app PRODUCTION · at 002 · 2 applied · 1 pending · 1 drifted/);
     assert.match(frame, /002\s+etl_state\s+drifted/);
     assert.match(frame, /003\s+invoice_indexes\s+pending/);
-    app.stdin.write('j');
-    frame = await waitFor(app.lastFrame, (f) =>
-      f.includes('drift: /ws/migrations/app/002_etl_state.sql changed after it was applied'),
+    // As `migrate status` prints it, whatever row is selected: the file, the version and both checksums, whole.
+    assert.match(
+      frame.replace(/\s*\n\s*/g, ' '),
+      /drift: \/ws\/migrations\/app\/002_etl_state\.sql \(version 002\) changed after it was applied: checksum aaaaaaaaaaaa, recorded bbbbbbbbbbbb/,
     );
     app.stdin.write('t');
     // Nothing pending on reco: up leaves the key bar.
@@ -155,9 +156,27 @@ test('dry-run shows the SQL; up shows progress and reads the status again', asyn
       services.calls.filter((c) => c.name === 'migrate.up').map((c) => c.input),
       [{ target: 'app', dryRun: true }],
     );
+    // app is a production target: u asks for its name, like d; Enter on Cancel (the focus) applies nothing.
     app.stdin.write('u');
+    frame = await waitFor(app.lastFrame, (f) => f.includes('Type app to enable Apply'));
+    assert.match(frame, /apply 1 pending migration \(003_invoice_indexes\) on target "app" \(PRODUCTION\)/);
+    await waitFor(app.lastFrame, (f) => f.includes('esc cancel'));
+    app.stdin.write('\r');
+    await waitFor(app.lastFrame, (f) => !f.includes('Type app'));
+    await tick(100);
+    assert.is(services.calls.filter((c) => c.name === 'migrate.up' && !c.input.dryRun).length, 0);
+    app.stdin.write('u');
+    await waitFor(app.lastFrame, (f) => f.includes('Type app to enable Apply') && f.includes('esc cancel'));
+    app.stdin.write('\u001B[C'); // → to Apply: refused until the name is typed
+    await waitFor(app.lastFrame, (f) => f.includes('⏎ apply'));
+    app.stdin.write('\r');
+    await tick(100);
+    assert.is(services.calls.filter((c) => c.name === 'migrate.up' && !c.input.dryRun).length, 0);
+    app.stdin.write('app');
+    await waitFor(app.lastFrame, (f) => f.includes('> app'));
+    app.stdin.write('\r');
     frame = await waitFor(app.lastFrame, (f) => f.includes('up 003_invoice_indexes (1/1)'));
-    assert.match(frame, /1\/2 50%/);
+    assert.match(frame, /1\/2 statements 50%/);
     assert.match(frame, /CREATE INDEX ix_invoices_org_deleted/);
     release();
     frame = await waitFor(app.lastFrame, (f) => f.includes('applied 1 on app; now at 003'));

@@ -248,7 +248,7 @@ test('s starts the chosen pipeline only after confirmation and shows its live pr
       app.lastFrame,
       (f) => f.includes('running spotify: load · tracks (120 rows)') && f.includes('x cancel run'),
     );
-    assert.match(live, /3\/9 33%/);
+    assert.match(live, /3\/9 tables 33%/);
     assert.match(live, /x cancel run/);
     assert.not.match(live, /s start/);
 

@@ -2,7 +2,10 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { ConfirmationRequired } from '../../src/errors.js';
 import type { SyncTableStatus } from '../../src/pipelines/sync/status.js';
+import { loadConfig } from '../../src/config/load.js';
+import { Redactor } from '../../src/log/redact.js';
 import { fakeServices, renderConsole, tick, waitFor } from '../helpers/console.js';
+import { tempDir } from '../helpers/tmp.js';
 
 const row = (table: string, over: Partial<SyncTableStatus> = {}): SyncTableStatus => ({
   pipeline: 'pulso',
@@ -157,6 +160,56 @@ test('set asks for a value and a confirmation; Cancel (the default) changes noth
     [{ table: 'pulso/dashboard_data' }, { table: 'pulso/dashboard_data', confirm: true }],
   );
   app.unmount();
+});
+
+test('syncing a table of a production target asks for the target name first (enter and f alike)', async () => {
+  const loaded = loadConfig({
+    cwd: tempDir(),
+    env: {},
+    redactor: new Redactor(),
+    fileConfig: { targets: { prod: { engine: 'postgres', url: 'postgres://db/prod', production: true } } },
+  });
+  const services = fakeServices(
+    {
+      'watermarks.list': () => ({ watermarks: [row('dashboard_data', { target: 'prod' })], checkedAt: '' }),
+      'sync.run': () => {
+        throw new Error('sync stopped here');
+      },
+    },
+    loaded,
+  );
+  const app = renderConsole(services, { initialPane: 'watermarks' });
+  try {
+    await waitFor(app.lastFrame, (f) => f.includes('dashboard_data') && f.includes('f force'));
+    await tick(100);
+    app.stdin.write('f');
+    const asked = await waitFor(app.lastFrame, (f) => f.includes('Type prod to enable Reload'));
+    assert.match(
+      asked.replace(/[│╭╮╰╯─]/g, ' ').replace(/\s+/g, ' '),
+      /reload pulso\/dashboard_data from the whole source into target "prod" \(PRODUCTION\)/,
+    );
+    await waitFor(app.lastFrame, (f) => f.includes('esc cancel'));
+    app.stdin.write('\u001B');
+    await waitFor(app.lastFrame, (f) => !f.includes('Type prod'));
+    await tick(100); // the pane's keys come back after the dialog has gone
+    app.stdin.write('\r');
+    await waitFor(app.lastFrame, (f) => f.includes('Type prod to enable Sync') && f.includes('esc cancel'));
+    app.stdin.write('\u001B[C');
+    await waitFor(app.lastFrame, (f) => f.includes('⏎ sync'));
+    app.stdin.write('\r');
+    await tick(100);
+    assert.is(services.calls.filter((c) => c.name === 'sync.run').length, 0, 'nothing runs before the name is typed');
+    app.stdin.write('prod');
+    await waitFor(app.lastFrame, (f) => f.includes('> prod'));
+    app.stdin.write('\r');
+    await waitFor(app.lastFrame, (f) => f.includes('sync stopped here'));
+    assert.equal(
+      services.calls.filter((c) => c.name === 'sync.run').map((c) => c.input),
+      [{ table: 'pulso/dashboard_data', force: false }],
+    );
+  } finally {
+    app.unmount();
+  }
 });
 
 test.run();

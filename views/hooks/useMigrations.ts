@@ -1,6 +1,7 @@
 import { useCallback, useEffect, useState } from 'react';
 import type { TargetMigrationStatus } from '../../src/migrations/types.js';
 import { useServices } from '../services/services.js';
+import { useConfirmGate } from './useConfirmGate.js';
 import { useOperation } from './useOperation.js';
 import { useResource } from './useResource.js';
 
@@ -46,7 +47,24 @@ export function useMigrations() {
   }, [targets.length]);
 
   const name = target?.target;
+  // migrate.up has no confirmation step (deploys run it unattended), but from the console a production target is
+  // changed only after its name is typed, as `d` asks.
+  const gate = useConfirmGate();
+  const startUp = (t: TargetMigrationStatus) => (setShown('none'), setLast('up'), void up.run({ target: t.target }));
+  const runUp = () => {
+    if (!target) return;
+    if (!target.production) return startUp(target);
+    setShown('none');
+    const pending = target.pending.map((e) => `${e.version}_${e.name}`);
+    gate.ask({
+      action: `apply ${pending.length} pending migration${pending.length === 1 ? '' : 's'} (${pending.join(', ')}) on target "${target.target}" (PRODUCTION)`,
+      typed: target.target,
+      confirmLabel: 'Apply',
+      go: () => startUp(target),
+    });
+  };
   return {
+    gate,
     status,
     targets,
     target,
@@ -59,7 +77,7 @@ export function useMigrations() {
     shown,
     closePlan: () => setShown('none'),
     last,
-    runUp: () => name && (setShown('none'), setLast('up'), void up.run({ target: name })),
+    runUp,
     runDown: () => name && (setShown('none'), setLast('down'), void down.run({ target: name, steps: 1 })),
     previewUp: () => name && (setShown('up'), void preview.run({ target: name, dryRun: true })),
     previewDown: () => name && (setShown('down'), void previewDown.run({ target: name, steps: 1, dryRun: true })),

@@ -1,6 +1,7 @@
 import { useCallback, useEffect, useRef, useState } from 'react';
 import type { InputFor, ResultFor } from '../../commands/catalog.js';
 import { useServices } from '../services/services.js';
+import { productionName } from './useConfirmGate.js';
 import { useOperation } from './useOperation.js';
 import { useResource } from './useResource.js';
 
@@ -171,11 +172,16 @@ export function usePipelineStart() {
   const [asking, setAsking] = useState<string>();
   const op = useOperation('etl.run');
   const pipeline = pipelines.length ? pipelines[chosen % pipelines.length] : undefined;
+  // A sync pipeline writes into its target: a production one is started only after its name is typed.
+  const config = services.loaded.config;
+  const asked = asking === undefined ? undefined : config.pipelines[asking];
+  const typed = asked?.kind === 'sync' ? productionName(config, asked.target) : undefined;
   return {
     pipelines,
     pipeline,
     next: () => setChosen((c) => c + 1),
     asking,
+    typed,
     ask: () => pipeline && op.state.status !== 'running' && setAsking(pipeline),
     answer: (yes: boolean) => {
       const name = asking;

@@ -2,6 +2,7 @@ import { useState } from 'react';
 import type { SyncTableStatus } from '../../src/pipelines/sync/status.js';
 import { useServices } from '../services/services.js';
 import { useKeymap } from './keymap.js';
+import { productionName, useConfirmGate, type GateQuestion } from './useConfirmGate.js';
 import { useOperation } from './useOperation.js';
 import { useResource } from './useResource.js';
 
@@ -25,6 +26,21 @@ export function useWatermarks() {
   const [editing, setEditing] = useState<{ table: string; text: string } | undefined>(undefined);
 
   const key = (w: SyncTableStatus) => `${w.pipeline}/${w.table}`;
+  // A sync writes into its target: on a production target the console asks for the target's name first.
+  const gate = useConfirmGate();
+  const runTable = (w: SyncTableStatus, force = false) => {
+    const go = () => void sync.run({ table: key(w), force });
+    const typed = productionName(services.loaded.config, w.target);
+    if (!typed) return go();
+    gate.ask({
+      action: force
+        ? `reload ${key(w)} from the whole source into target "${typed}" (PRODUCTION), ignoring its watermark`
+        : `sync ${key(w)} into target "${typed}" (PRODUCTION) from its watermark`,
+      typed,
+      confirmLabel: force ? 'Reload' : 'Sync',
+      go,
+    });
+  };
 
   useKeymap(
     'modal',
@@ -50,10 +66,18 @@ export function useWatermarks() {
   );
 
   const running = sync.state.status === 'running' || set.state.status === 'running' || reset.state.status === 'running';
-  const pending = set.state.pendingConfirmation
-    ? { op: set }
-    : reset.state.pendingConfirmation
-      ? { op: reset }
+  // One dialog at a time: set's or reset's confirmation (the operation asked), or the production sync gate.
+  const asked = set.state.pendingConfirmation ? set : reset.state.pendingConfirmation ? reset : undefined;
+  const pending: (Omit<GateQuestion, 'go'> & { answer: (yes: boolean) => void }) | undefined = asked?.state
+    .pendingConfirmation
+    ? {
+        action: asked.state.pendingConfirmation.action,
+        typed: asked.state.pendingConfirmation.typed,
+        confirmLabel: 'Confirm',
+        answer: asked.answerConfirmation,
+      }
+    : gate.asking
+      ? { ...gate.asking, answer: gate.answer }
       : undefined;
   const last = [sync, set, reset].find((o) => o.state.status === 'failed')?.state.error;
   return {
@@ -61,16 +85,11 @@ export function useWatermarks() {
     sync,
     editing,
     running,
-    pending: pending
-      ? {
-          confirmation: pending.op.state.pendingConfirmation!,
-          answer: (yes: boolean) => pending.op.answerConfirmation(yes),
-        }
-      : undefined,
+    pending,
     error: last,
     // The latest of set and reset (job ids grow), not whichever happens to hold a result.
     lastChange: (set.state.jobId ?? 0) > (reset.state.jobId ?? 0) ? set.state.result : reset.state.result,
-    runTable: (w: SyncTableStatus, force = false) => void sync.run({ table: key(w), force }),
+    runTable,
     startSet: (w: SyncTableStatus) => setEditing({ table: key(w), text: w.value ?? '' }),
     resetTable: (w: SyncTableStatus) => void reset.run({ table: key(w) }),
   };

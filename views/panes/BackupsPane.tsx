@@ -194,6 +194,7 @@ export function BackupsPane({ width, height }: PaneProps) {
             done={state.progress.done}
             total={state.progress.total}
             width={width}
+            unit={b.last === 'prune' ? 'backups' : 'steps'}
           />
         ) : (
           <Spinner

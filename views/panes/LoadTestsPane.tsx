@@ -1,13 +1,14 @@
 import { useState } from 'react';
 import { Box, Text } from 'ink';
 import type { ResultFor } from '../../commands/catalog.js';
-import { ago, latency, percent, plural } from '../../src/format.js';
+import { ago, duration, latency, percent, plural } from '../../src/format.js';
 import { fmt, signed } from '../../src/loadtest/compare.js';
 import type { LoadTestRun } from '../../src/loadtest/store.js';
 import { useFilter } from '../hooks/useFilter.js';
 import { useKeymap } from '../hooks/keymap.js';
 import { useLoadTests } from '../hooks/useLoadTests.js';
 import { useTableNavigation } from '../hooks/useTableNavigation.js';
+import { GateConfirm } from '../widgets/Confirm.js';
 import { FilterPrompt } from '../widgets/FilterPrompt.js';
 import { ProgressBar } from '../widgets/ProgressBar.js';
 import { Sparkline } from '../widgets/Sparkline.js';
@@ -62,9 +63,9 @@ export function LoadTestsPane({ width, height }: PaneProps) {
     {
       keys: ['enter'],
       label: 'run profile',
-      description: 'run the selected profile (live throughput and percentiles)',
-      run: () => profile && lt.start(profile.name),
-      enabled: focus === 'profiles' && !!profile && !running,
+      description: 'run the selected profile (asks first: URL, model, rate or connections, duration)',
+      run: () => profile && lt.start(profile),
+      enabled: focus === 'profiles' && !!profile && !running && !lt.gate.asking,
     },
     {
       keys: ['x'],
@@ -134,6 +135,7 @@ export function LoadTestsPane({ width, height }: PaneProps) {
 
   return (
     <Box flexDirection="column" width={width} height={height}>
+      <GateConfirm gate={lt.gate} width={Math.min(width, 90)} />
       <Text wrap="truncate">
         <Text bold>Load tests</Text>
         <Text
@@ -195,7 +197,12 @@ function LivePanel({ lt, width }: { lt: ReturnType<typeof useLoadTests>; width: 
         <Text bold>{`running ${lt.runningProfile} `}</Text>
         <Text dimColor>{`${lt.phase ?? 'starting'} `}</Text>
       </Text>
-      <ProgressBar done={lt.done} total={lt.total} width={Math.min(40, width - 20)} />
+      <ProgressBar
+        done={lt.done}
+        total={lt.total}
+        width={Math.min(50, width - 10)}
+        {...(lt.progressUnit === 'time' ? { format: duration } : { unit: 'requests' })}
+      />
       {t ? (
         <>
           <Text wrap="truncate">

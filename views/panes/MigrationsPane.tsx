@@ -5,7 +5,7 @@ import { useFilter } from '../hooks/useFilter.js';
 import { useKeymap } from '../hooks/keymap.js';
 import { useMigrations } from '../hooks/useMigrations.js';
 import { useTableNavigation } from '../hooks/useTableNavigation.js';
-import { Confirm } from '../widgets/Confirm.js';
+import { Confirm, GateConfirm } from '../widgets/Confirm.js';
 import { FilterPrompt } from '../widgets/FilterPrompt.js';
 import { ProgressBar } from '../widgets/ProgressBar.js';
 import { Spinner } from '../widgets/Spinner.js';
@@ -68,9 +68,9 @@ function useMigrationKeys(m: Migrations, bindings: Binding[]) {
     {
       keys: ['u'],
       label: 'up',
-      description: 'apply the pending migrations of this target',
+      description: 'apply the pending migrations of this target (typed name on production)',
       run: m.runUp,
-      enabled: Boolean(t && !t.error && t.pending.length) && !m.running,
+      enabled: Boolean(t && !t.error && t.pending.length) && !m.running && !m.gate.asking,
     },
     {
       keys: ['d'],
@@ -106,8 +106,12 @@ export function MigrationsPane({ width, height }: PaneProps) {
   const rows = (t?.migrations ?? []).filter((e) => filter.matches(`${e.version} ${e.name} ${e.state}`));
   const plan = planLines(m);
   const dirtyLines = t?.dirty ? 2 + t.dirty.ran.length + t.dirty.notRun.length : 0;
+  // Drift (path and both checksums) may wrap to a second line on a narrow terminal.
+  const problemLines = t ? 2 * t.drifted.length + t.missing.length + (t.warnings?.length ?? 0) : 0;
   const planHeight = m.shown !== 'none' ? Math.min(12, Math.max(3, plan.length + 1)) : 0;
-  const tableHeight = Math.max(3, height - 8 - planHeight - dirtyLines);
+  // A dialog takes its lines from the table, so the pane never overflows (the typed one is 9 lines high).
+  const dialogLines = m.gate.asking || m.down.state.pendingConfirmation ? 9 : 0;
+  const tableHeight = Math.max(3, height - 8 - planHeight - dirtyLines - problemLines - dialogLines);
   const nav = useTableNavigation(
     rows.length,
     tableHeight - 1,
@@ -128,7 +132,6 @@ export function MigrationsPane({ width, height }: PaneProps) {
       </Box>
     );
   }
-  const selected = rows[nav.selected];
   const confirmation = m.down.state.pendingConfirmation;
 
   return (
@@ -145,13 +148,20 @@ export function MigrationsPane({ width, height }: PaneProps) {
           height={tableHeight}
           width={width}
           rowKey={(e) => e.version}
+          detailTitle={(e) => `${e.version}_${e.name}`}
+          detailFields={(e) => [
+            ...(e.file ? [{ label: 'file', value: e.file }] : []),
+            ...(e.checksum?.file ? [{ label: 'checksum (file)', value: e.checksum.file }] : []),
+            ...(e.checksum?.recorded ? [{ label: 'checksum (recorded)', value: e.checksum.recorded }] : []),
+          ]}
           emptyText={t ? `no migrations in ${t.dir}` : 'no target'}
         />
       </Box>
       {t?.dirty ? <DirtyBox t={t} /> : null}
-      {selected?.state === 'drifted' ? <DriftLine entry={selected} /> : null}
+      {t ? <Problems t={t} /> : null}
       {m.shown !== 'none' ? <PlanBox m={m} lines={plan} height={planHeight} /> : null}
       <ActionStatus m={m} width={width} />
+      <GateConfirm gate={m.gate} width={Math.min(width, 80)} />
       {confirmation ? (
         <Confirm
           action={confirmation.action}
@@ -191,13 +201,31 @@ function TargetTabs({ m }: { m: Migrations }) {
   );
 }
 
-/** Why a migration is drifted: its file changed after it was applied. */
-function DriftLine({ entry }: { entry: MigrationEntry }) {
+/**
+ * What `migrate status` prints under the table, for every row and not only the selected one: each drifted migration
+ * with its file and both checksums (wrapped, never cut), each missing file, the target's warnings.
+ */
+function Problems({ t }: { t: TargetMigrationStatus }) {
   return (
-    <Text
-      color="red"
-      wrap="truncate"
-    >{`drift: ${entry.file} changed after it was applied (checksum ${entry.checksum?.file?.slice(0, 12)}, recorded ${entry.checksum?.recorded?.slice(0, 12)})`}</Text>
+    <>
+      {t.warnings?.map((w, i) => (
+        <Text key={`w${i}`} color="yellow" wrap="truncate">{`warning: ${w}`}</Text>
+      ))}
+      {t.drifted.map((m) => (
+        <Text
+          key={`d${m.version}`}
+          color="red"
+          wrap="wrap"
+        >{`drift: ${m.file} (version ${m.version}) changed after it was applied: checksum ${m.checksum?.file?.slice(0, 12)}, recorded ${m.checksum?.recorded?.slice(0, 12)}`}</Text>
+      ))}
+      {t.missing.map((m) => (
+        <Text
+          key={`m${m.version}`}
+          color="red"
+          wrap="truncate"
+        >{`missing: version ${m.version} (${m.name}) is applied but has no file in ${t.dir}`}</Text>
+      ))}
+    </>
   );
 }
 
@@ -238,6 +266,7 @@ function ActionStatus({ m, width }: { m: Migrations; width: number }) {
           label={op.progress?.phase ?? 'starting'}
           done={op.progress?.done}
           total={op.progress?.total}
+          unit="statements"
         />
       ) : null}
       {op?.progress?.note ? (

@@ -155,7 +155,8 @@ export function RunsPane({ width, height }: PaneProps) {
     <Box flexDirection="column" width={width} height={height}>
       {start.asking ? (
         <Confirm
-          action={`Run pipeline ${start.asking} now? It extracts, validates and loads like \`opsctl etl run ${start.asking}\`.`}
+          action={`Run pipeline ${start.asking} now? It extracts, validates and loads like \`opsctl etl run ${start.asking}\`${start.typed ? `, into target "${start.typed}" (PRODUCTION)` : ''}.`}
+          typed={start.typed}
           confirmLabel="Run"
           onAnswer={start.answer}
           width={Math.min(70, width)}
@@ -196,6 +197,13 @@ export function RunsPane({ width, height }: PaneProps) {
   );
 }
 
+/** What a pipeline phase counts (spotify's load and sync's runner count tables; quarantine counts records). */
+function unitOf(phase: string): string | undefined {
+  if (phase === 'load' || phase.startsWith('sync ')) return 'tables';
+  if (phase === 'quarantine') return 'records';
+  return undefined;
+}
+
 /** A running run's phase as its process published it: "load 3/9 · tracks (120 rows)". */
 function progressText(p: NonNullable<RunListItem['progress']>): string {
   return `${p.phase}${p.total ? ` ${p.done ?? 0}/${p.total}` : ''}${p.note ? ` · ${p.note}` : ''}`;
@@ -220,7 +228,7 @@ function Banner({
           <Spinner label={`running ${pipeline ?? ''}: ${p?.phase ?? 'starting'}${p?.note ? ` · ${p.note}` : ''}`} />
         </Text>
         {p?.total ? (
-          <ProgressBar done={p.done} total={p.total} width={Math.min(60, width)} label="  " />
+          <ProgressBar done={p.done} total={p.total} width={Math.min(60, width)} label="  " unit={unitOf(p.phase)} />
         ) : (
           <Text> </Text>
         )}

@@ -70,14 +70,14 @@ export function WatermarksPane({ width, height }: PaneProps) {
     {
       keys: ['enter'],
       label: 'sync table',
-      description: 'sync the selected table now (from its watermark − lookback)',
+      description: 'sync the selected table now (from its watermark − lookback; typed name on production)',
       run: () => selected && wm.runTable(selected),
       enabled: idle && !!selected,
     },
     {
       keys: ['f'],
       label: 'force',
-      description: 'sync the selected table ignoring its watermark (reload the whole source)',
+      description: 'sync the selected table ignoring its watermark (reload the whole source; typed name on production)',
       run: () => selected && wm.runTable(selected, true),
       enabled: idle && !!selected,
     },
@@ -147,8 +147,9 @@ export function WatermarksPane({ width, height }: PaneProps) {
       ) : null}
       {wm.pending ? (
         <Confirm
-          action={wm.pending.confirmation.action}
-          typed={wm.pending.confirmation.typed}
+          action={wm.pending.action}
+          typed={wm.pending.typed}
+          confirmLabel={wm.pending.confirmLabel}
           onAnswer={wm.pending.answer}
           width={Math.min(width, 80)}
         />

@@ -1,6 +1,7 @@
 import { useRef, useState } from 'react';
 import { Box, Text } from 'ink';
 import { useKeymap } from '../hooks/keymap.js';
+import type { GateQuestion } from '../hooks/useConfirmGate.js';
 
 export interface ConfirmProps {
   /** What will happen, in one line. */
@@ -10,14 +11,21 @@ export interface ConfirmProps {
   confirmLabel?: string;
   onAnswer: (yes: boolean) => void;
   width?: number;
+  /**
+   * For an action that is not destructive (starting a load test): the confirm button has the focus and `y` confirms,
+   * `n` cancels. Never with `typed`.
+   */
+  quick?: boolean | undefined;
 }
 
 /**
  * The confirmation dialog for destructive actions. Cancel has the focus, so a stray Enter never destroys anything;
- * with `typed`, the action runs only after the exact word is typed.
+ * with `typed`, the action runs only after the exact word is typed. `quick` dialogs (not destructive) focus the
+ * confirm button and take y / n.
  */
-export function Confirm({ action, typed, confirmLabel = 'Confirm', onAnswer, width = 60 }: ConfirmProps) {
-  const [focus, setFocusState] = useState<'cancel' | 'confirm'>('cancel');
+export function Confirm({ action, typed, confirmLabel = 'Confirm', onAnswer, width = 60, quick }: ConfirmProps) {
+  const isQuick = quick === true && typed === undefined;
+  const [focus, setFocusState] = useState<'cancel' | 'confirm'>(isQuick ? 'confirm' : 'cancel');
   const [text, setTextState] = useState('');
   // Keys are handled against these refs, not the last render: an operator typing fast (or a loaded machine) may press
   // Enter before React has rendered the previous key.
@@ -45,12 +53,19 @@ export function Confirm({ action, typed, confirmLabel = 'Confirm', onAnswer, wid
       ...(typed !== undefined
         ? [{ keys: ['backspace'], label: 'erase', hidden: true, run: () => setText((t) => t.slice(0, -1)) }]
         : []),
+      ...(isQuick
+        ? [
+            { keys: ['y'], label: confirmLabel.toLowerCase(), run: () => onAnswer(true) },
+            { keys: ['n'], label: 'cancel', hidden: true, run: () => onAnswer(false) },
+          ]
+        : []),
     ],
     typed !== undefined ? { onText: (input) => setText((t) => t + input) } : {},
   );
 
   return (
-    <Box flexDirection="column" borderStyle="round" borderColor="yellow" paddingX={1} width={width}>
+    // Never squeezed by a pane that is full: the rows around it give way, the question and its buttons do not.
+    <Box flexDirection="column" borderStyle="round" borderColor="yellow" paddingX={1} width={width} flexShrink={0}>
       <Text bold color="yellow">
         Confirm
       </Text>
@@ -76,5 +91,27 @@ export function Confirm({ action, typed, confirmLabel = 'Confirm', onAnswer, wid
         </Text>
       </Box>
     </Box>
+  );
+}
+
+/** The dialog of a pane's own confirmation (useConfirmGate), when it is asking. */
+export function GateConfirm({
+  gate,
+  width,
+}: {
+  gate: { asking: GateQuestion | undefined; answer: (yes: boolean) => void };
+  width: number;
+}) {
+  const q = gate.asking;
+  if (!q) return null;
+  return (
+    <Confirm
+      action={q.action}
+      typed={q.typed}
+      confirmLabel={q.confirmLabel}
+      quick={q.quick}
+      onAnswer={gate.answer}
+      width={width}
+    />
   );
 }
