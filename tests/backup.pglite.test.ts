@@ -56,6 +56,7 @@ test('PGlite: create (pglite-tools) → verify in an in-memory PGlite → restor
     const verified = await op('backup.verify', { backup: backup.id });
     assert.ok(verified.ok, JSON.stringify(verified.steps));
     assert.is(verified.scratch, 'in-memory PGlite');
+    assert.is(verified.contentChecked, true, 'PGlite backups carry content checksums too');
 
     const restored = await op('backup.restore', { backup: backup.id, to: 'copy', confirm: true });
     assert.ok(restored.matchesManifest);

@@ -118,6 +118,7 @@ test('PostgreSQL: create → verify → restore into a fresh database gives iden
       ['checksum', true],
       ['restore', true],
       ['row counts', true],
+      ['content', true],
     ],
   );
   assert.is(verified.backup.verified, true);

@@ -13,7 +13,15 @@ import { openTarget, type SqlTarget } from '../db/target.js';
 import { CancelledError, OperationFailed } from '../errors.js';
 import { writeManifest, type BackupManifest, type TableCount } from './manifest.js';
 import { backupFilePath, backupId } from './paths.js';
-import { countTables } from './tables.js';
+import {
+  checksumTables,
+  CONTENT_METHOD,
+  withMysqlSnapshot,
+  withPgliteTransaction,
+  type ContentChecksums,
+  type ContentEngine,
+} from './content.js';
+import { countTables, type Queryable } from './tables.js';
 import { HashTap, mysqlConnection, pgConnection, resolveTool, streamToolToFile } from './tools.js';
 import { withOsErrors } from '../util/os-errors.js';
 
@@ -55,12 +63,13 @@ export async function dumpTarget(
       mkdir(dirname(path), { recursive: true, mode: 0o700 }),
     );
     options.onPhase?.('dump', path);
+    const content = config.backups.contentChecksums;
     const dumped =
       target.engine === 'postgres'
-        ? await dumpPostgres(config, target as PostgresTarget, path, options)
+        ? await dumpPostgres(config, target as PostgresTarget, path, options, content)
         : target.engine === 'mysql'
-          ? await dumpMysql(config, target as MysqlTarget, path, options)
-          : await dumpPglite(target as PgliteTarget, path, options);
+          ? await dumpMysql(config, target as MysqlTarget, path, options, content)
+          : await dumpPglite(target as PgliteTarget, path, options, content);
     const manifest: BackupManifest = {
       manifestVersion: 1,
       id,
@@ -76,6 +85,7 @@ export async function dumpTarget(
       startedAt: started.toISOString(),
       finishedAt: now().toISOString(),
       tables: dumped.tables,
+      ...(dumped.content ? { content: { method: CONTENT_METHOD[target.engine], tables: dumped.content } } : {}),
     };
     const manifestPath = await writeManifest(path, manifest).catch(async (error: unknown) => {
       await rm(path, { force: true });
@@ -96,6 +106,17 @@ interface Dumped {
   sha256: string;
   sizeBytes: number;
   tables: TableCount[];
+  content?: ContentChecksums | undefined;
+}
+
+/** Row counts, then (when asked) content checksums, on the same connection and snapshot. */
+async function describeTables(
+  db: Queryable,
+  engine: ContentEngine,
+  withContent: boolean,
+): Promise<{ tables: TableCount[]; content?: ContentChecksums | undefined }> {
+  const tables = await countTables(db, engine);
+  return { tables, content: withContent ? await checksumTables(db, engine) : undefined };
 }
 
 async function dumpPostgres(
@@ -103,6 +124,7 @@ async function dumpPostgres(
   target: PostgresTarget,
   path: string,
   options: DumpOptions,
+  withContent: boolean,
 ): Promise<Dumped> {
   const tool = await resolveTool(config, 'pgDump');
   const client = await target.native.connect();
@@ -122,18 +144,23 @@ async function dumpPostgres(
       hint: "Read pg_dump's message above: permissions (the role must read every table), a pg_dump older than the server (install a matching postgresql-client or set backups.tools.pgDump), or connectivity.",
       ...(options.onBytes ? { onBytes: options.onBytes } : {}),
     });
-    // The counts run in the dump's own snapshot while pg_dump works, so they cost no wall time and match the file.
-    const counting = countTables({ query: async (sql, params) => (await client.query(sql, params)).rows }, 'postgres');
+    // The counts and checksums run in the dump's own snapshot while pg_dump works, so they describe exactly what the
+    // file holds and overlap its wall time.
+    const counting = describeTables(
+      { query: async (sql, params) => (await client.query(sql, params)).rows },
+      'postgres',
+      withContent,
+    );
     const [dumped, tables] = await Promise.allSettled([dumping, counting]);
     if (dumped.status === 'rejected') throw dumped.reason;
     if (tables.status === 'rejected') {
       await rm(path, { force: true });
       throw new OperationFailed(
-        `counting the rows of target "${target.name}" failed: ${(tables.reason as Error).message}`,
+        `counting the rows of target "${target.name}" (or their content checksums) failed: ${(tables.reason as Error).message}`,
         { hint: 'The role must be able to read every table.', cause: tables.reason },
       );
     }
-    return { tool: 'pg_dump', toolVersion: tool.version, ...dumped.value, tables: tables.value };
+    return { tool: 'pg_dump', toolVersion: tool.version, ...dumped.value, ...tables.value };
   } finally {
     cleanup();
     await client.query('COMMIT').catch(() => undefined);
@@ -141,10 +168,16 @@ async function dumpPostgres(
   }
 }
 
-async function dumpMysql(config: Config, target: MysqlTarget, path: string, options: DumpOptions): Promise<Dumped> {
+async function dumpMysql(
+  config: Config,
+  target: MysqlTarget,
+  path: string,
+  options: DumpOptions,
+  withContent: boolean,
+): Promise<Dumped> {
   const tool = await resolveTool(config, 'mysqlDump');
   const conn = mysqlConnection(target.url);
-  const tables = await countConsistently(target);
+  const described = await describeConsistently(target, withContent);
   const dumped = await streamToolToFile({
     tool: tool.path,
     args: [
@@ -166,27 +199,25 @@ async function dumpMysql(config: Config, target: MysqlTarget, path: string, opti
     hint: "Read the dump tool's message above: privileges (SELECT, SHOW VIEW, TRIGGER, and for --routines SELECT on mysql.proc), or connectivity.",
     ...(options.onBytes ? { onBytes: options.onBytes } : {}),
   });
-  return { tool: tool.path, toolVersion: tool.version, ...dumped, tables };
+  return { tool: tool.path, toolVersion: tool.version, ...dumped, ...described };
 }
 
-/** Row counts in one consistent snapshot (InnoDB), taken just before mariadb-dump starts its own. */
-async function countConsistently(target: MysqlTarget): Promise<TableCount[]> {
-  const conn = await target.native.getConnection();
-  try {
-    await conn.query('START TRANSACTION WITH CONSISTENT SNAPSHOT, READ ONLY');
-    const tables = await countTables(
-      { query: async <T>(sql: string, params: unknown[] = []) => (await conn.query(sql, params))[0] as T[] },
-      'mysql',
-    );
-    await conn.query('COMMIT');
-    return tables;
-  } finally {
-    conn.release();
-  }
+/**
+ * Row counts and checksums in one consistent snapshot (InnoDB), taken just before mariadb-dump starts its own. MariaDB
+ * cannot hand a snapshot to another session, so a table written between the two snapshots fails a later verify (a
+ * false alarm naming the table, never a false pass).
+ */
+async function describeConsistently(target: MysqlTarget, withContent: boolean) {
+  return withMysqlSnapshot(target, (db) => describeTables(db, 'mysql', withContent));
 }
 
-async function dumpPglite(target: PgliteTarget, path: string, options: DumpOptions): Promise<Dumped> {
-  const tables = await countTables(target, 'pglite');
+async function dumpPglite(
+  target: PgliteTarget,
+  path: string,
+  options: DumpOptions,
+  withContent: boolean,
+): Promise<Dumped> {
+  const described = await withPgliteTransaction(target.native, (db) => describeTables(db, 'pglite', withContent));
   const { pgDump } = await import('@electric-sql/pglite-tools/pg_dump');
   // pglite-tools' WASM pg_dump writes into its virtual file system and hands back a File: the dump is in memory once
   // (PGlite databases are embedded and small); from there it streams through gzip and the hash to disk.
@@ -217,7 +248,7 @@ async function dumpPglite(target: PgliteTarget, path: string, options: DumpOptio
     toolVersion: `@electric-sql/pglite-tools pg_dump (PostgreSQL ${await pgliteVersion(target)})`,
     sha256: tap.digest(),
     sizeBytes: tap.bytes,
-    tables,
+    ...described,
   };
 }
 

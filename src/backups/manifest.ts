@@ -34,6 +34,16 @@ export const manifestSchema = z.object({
   finishedAt: z.string(),
   /** Row count of every table at backup time (PostgreSQL: in the dump's own snapshot). */
   tables: z.array(tableCountSchema),
+  /**
+   * A checksum of each table's content (src/backups/content.ts), taken with the counts; absent in manifests written
+   * before opsctl recorded them, or with backups.contentChecksums false (verify then proves counts only, and says so).
+   */
+  content: z
+    .object({
+      method: z.string(),
+      tables: z.record(z.string(), z.string()),
+    })
+    .optional(),
 });
 export type BackupManifest = z.infer<typeof manifestSchema>;
 

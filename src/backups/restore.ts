@@ -15,6 +15,13 @@ import { OperationFailed } from '../errors.js';
 import type { BackupEngine, TableCount } from './manifest.js';
 import { scratchDatabaseName } from './paths.js';
 import { countTables } from './tables.js';
+import {
+  checksumTables,
+  withMysqlSnapshot,
+  withPgliteTransaction,
+  withPgReadOnly,
+  type ContentChecksums,
+} from './content.js';
 import { quoteMysql, quotePg } from '../db/identifiers.js';
 import {
   mysqlConnection,
@@ -96,7 +103,8 @@ async function execPgliteDump(pg: PGlite, sql: string): Promise<void> {
 
 /**
  * The restore drill: a scratch database opsctl creates on the target's server (PGlite: an in-memory instance),
- * the backup restored into it, every table counted, and the scratch database dropped whatever happened.
+ * the backup restored into it, every table counted (and, with `content`, checksummed the way the backup was), and the
+ * scratch database dropped whatever happened.
  */
 export async function restoreIntoScratch(
   config: Config,
@@ -105,7 +113,8 @@ export async function restoreIntoScratch(
   targetConfig: TargetConfig,
   signal: AbortSignal,
   onPhase?: (phase: string, note?: string) => void,
-): Promise<{ scratch: string; tables: TableCount[] }> {
+  options: { content?: boolean } = {},
+): Promise<{ scratch: string; tables: TableCount[]; content?: ContentChecksums | undefined }> {
   if (targetConfig.engine !== backup.engine) {
     throw new OperationFailed(
       `backup ${backup.id} is ${backup.engine} but target "${targetName}" is now ${targetConfig.engine}`,
@@ -121,13 +130,14 @@ export async function restoreIntoScratch(
       onPhase?.('restore', 'in-memory PGlite');
       await execPgliteDump(pg, await pgliteSql(backup.path));
       onPhase?.('count', 'in-memory PGlite');
-      return {
-        scratch: 'in-memory PGlite',
-        tables: await countTables(
-          { query: async (sql, params) => (await pg.query(sql, params)).rows as never },
-          'pglite',
-        ),
-      };
+      const tables = await countTables(
+        { query: async (sql, params) => (await pg.query(sql, params)).rows as never },
+        'pglite',
+      );
+      if (!options.content) return { scratch: 'in-memory PGlite', tables };
+      onPhase?.('content', 'in-memory PGlite');
+      const content = await withPgliteTransaction(pg, (db) => checksumTables(db, 'pglite'));
+      return { scratch: 'in-memory PGlite', tables, content };
     } catch (error) {
       throw new OperationFailed(`restoring ${backup.id} into a scratch PGlite failed: ${(error as Error).message}`, {
         hint: RESTORE_HINT,
@@ -163,7 +173,14 @@ export async function restoreIntoScratch(
       { signal },
     );
     try {
-      return { scratch, tables: await countTables(scratchTarget, backup.engine) };
+      const tables = await countTables(scratchTarget, backup.engine);
+      if (!options.content) return { scratch, tables };
+      onPhase?.('content', scratch);
+      const content =
+        backup.engine === 'postgres'
+          ? await withPgReadOnly((scratchTarget as PostgresTarget).native, (db) => checksumTables(db, 'postgres'))
+          : await withMysqlSnapshot(scratchTarget as MysqlTarget, (db) => checksumTables(db, 'mysql'));
+      return { scratch, tables, content };
     } finally {
       await scratchTarget.close();
     }

@@ -19,24 +19,33 @@ const MYSQL_TABLES = `
   WHERE table_schema = DATABASE() AND table_type = 'BASE TABLE'
   ORDER BY table_name`;
 
+/** A user table: `table` is its name in the manifest (`schema.table`, or the bare name on MySQL). */
+export interface UserTable {
+  table: string;
+  schema?: string;
+  name: string;
+}
+
+/** Every user table, sorted by name, from the catalog. */
+export async function listTables(db: Queryable, engine: 'postgres' | 'pglite' | 'mysql'): Promise<UserTable[]> {
+  if (engine === 'mysql') {
+    const tables = await db.query<{ table_name?: string; TABLE_NAME?: string }>(MYSQL_TABLES);
+    return tables.map((t) => {
+      const name = String(t.table_name ?? t.TABLE_NAME);
+      return { table: name, name };
+    });
+  }
+  const tables = await db.query<{ schema_name: string; table_name: string }>(PG_TABLES);
+  return tables.map((t) => ({ table: `${t.schema_name}.${t.table_name}`, schema: t.schema_name, name: t.table_name }));
+}
+
 /** The exact row count of every user table, sorted by name. Identifiers come from the catalog and are quoted. */
 export async function countTables(db: Queryable, engine: 'postgres' | 'pglite' | 'mysql'): Promise<TableCount[]> {
   const out: TableCount[] = [];
-  if (engine === 'mysql') {
-    const tables = await db.query<{ table_name?: string; TABLE_NAME?: string }>(MYSQL_TABLES);
-    for (const t of tables) {
-      const name = String(t.table_name ?? t.TABLE_NAME);
-      const [row] = await db.query<{ n: number | string }>(`SELECT COUNT(*) AS n FROM ${quoteMysql(name)}`);
-      out.push({ table: name, rows: Number(row?.n ?? 0) });
-    }
-    return out;
-  }
-  const tables = await db.query<{ schema_name: string; table_name: string }>(PG_TABLES);
-  for (const t of tables) {
-    const [row] = await db.query<{ n: number | string }>(
-      `SELECT COUNT(*) AS n FROM ${quotePg([t.schema_name, t.table_name])}`,
-    );
-    out.push({ table: `${t.schema_name}.${t.table_name}`, rows: Number(row?.n ?? 0) });
+  for (const t of await listTables(db, engine)) {
+    const from = engine === 'mysql' ? quoteMysql(t.name) : quotePg([t.schema!, t.name]);
+    const [row] = await db.query<{ n: number | string }>(`SELECT COUNT(*) AS n FROM ${from}`);
+    out.push({ table: t.table, rows: Number(row?.n ?? 0) });
   }
   return out;
 }

@@ -58,7 +58,9 @@ export const EXAMPLES: Record<string, Array<[command: string, note?: string]>> =
   'migrate repair': [['opsctl migrate repair app --dry-run'], ['opsctl migrate repair app --completed --yes']],
   'backup create': [['opsctl backup create app']],
   'backup list': [['opsctl backup list'], ['opsctl backup list app --json']],
-  'backup verify': [['opsctl backup verify app', 'the newest backup of app: checksum, restore drill, row counts']],
+  'backup verify': [
+    ['opsctl backup verify app', 'the newest backup of app: checksum, restore drill, row counts, content checksums'],
+  ],
   'backup restore': [['opsctl backup restore app-20261201T020000000Z --to staging --yes']],
   'backup prune': [['opsctl backup prune --dry-run'], ['opsctl backup prune app --keep-last 3 --yes']],
   'backup freshness': [['opsctl backup freshness', 'exit 1 when the newest verified backup is too old or missing']],

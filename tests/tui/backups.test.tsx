@@ -108,6 +108,8 @@ test('verify runs on the selected backup, shows its progress and outcome, then r
         steps: [{ step: 'row counts', ok: true, detail: '3 tables, 503 rows, all equal to the manifest' }],
         scratch: 'x',
         mismatches: [],
+        contentChecked: true,
+        contentMismatches: [],
         tablesChecked: 3,
         rowsChecked: 503,
         verifiedAt: new Date().toISOString(),

@@ -30,7 +30,7 @@ PGlite: the WASM pg_dump of @electric-sql/pglite-tools, gzip.
 
 Examples:
   opsctl backup create app
-  opsctl backup verify app            # the newest backup of app: checksum, restore drill, row counts
+  opsctl backup verify app            # the newest backup of app: checksum, restore drill, row counts, content
   opsctl backup list --json
   opsctl backup restore app-20261201T020000000Z --to staging --yes
   opsctl backup restore app --confirm-target app   # app is production: its name, not --yes, in scripts
@@ -84,7 +84,7 @@ Examples:
   backup
     .command('verify')
     .description(
-      'Prove a backup: checksum, restore into a scratch database (created and dropped), row counts against the manifest',
+      'Prove a backup: checksum, restore into a scratch database (created and dropped), row counts and content checksums against the manifest',
     )
     .argument('<backup>', 'a backup id, or a target name for its newest backup')
     .action(

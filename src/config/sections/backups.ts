@@ -21,6 +21,12 @@ export const backupsSchema = z
       .prefault({}),
     /** `opsctl validate` and the bot's backup-age alert fail when the newest verified backup is older than this. */
     maxAgeHours: z.number().positive().default(24),
+    /**
+     * A content checksum of every table in the manifest (a second read of each table, in the dump's snapshot), which
+     * `backup verify` recomputes on the scratch restore. false: row counts only (very large databases, measured cost in
+     * the README's backup benchmark).
+     */
+    contentChecksums: z.boolean().default(true),
     /** Dump and restore programs (names on PATH or absolute paths). MySQL defaults to mariadb-dump, then mysqldump. */
     tools: z
       .strictObject({
