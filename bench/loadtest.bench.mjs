@@ -6,6 +6,7 @@
 // target's JIT is as warm for the first recorded run as for the last. Target: opsctl ≥ 0.95× autocannon. `wrk` is printed too
 // when it is installed (Debian package wrk). Both load generators run as the real CLIs, in their own processes.
 import { spawn, spawnSync } from 'node:child_process';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { finish, median, tempDir, verdict } from './lib.mjs';
@@ -17,6 +18,8 @@ const root = fileURLToPath(new URL('..', import.meta.url));
 const bin = join(root, 'bin/opsctl');
 const autocannonBin = join(root, 'node_modules/autocannon/autocannon.js');
 const home = tempDir('loadtest');
+// opsctl runs only where a config is found (only `opsctl demo` creates a workspace): an empty one, the embedded engines.
+writeFileSync(join(home, 'opsctl.config.json'), '{}\n');
 
 // The target: opsctl's sample endpoint (a small JSON body, no delay) in a process of its own.
 const server = spawn(

@@ -13,6 +13,8 @@ export interface ConfigShowResult {
   configFile: string | null;
   /** How discovery found the config file (--config, OPSCTL_CONFIG, ./opsctl.config.json, $OPSCTL_HOME, XDG, /etc). */
   configFoundBy: string | null;
+  /** Where discovery looked, in order (with no config file found, other commands stop and list these). */
+  configSearched: string[];
   envFile: string | null;
   /** Every env file read, the working directory's first. */
   envFiles: string[];
@@ -27,7 +29,7 @@ export const configShow = defineOperation({
   summary: 'Print the effective configuration and where each value came from',
   input: z.object({}),
   async run(ctx): Promise<ConfigShowResult> {
-    const { config, sources, configFile, configFoundBy, envFile, envFiles } = ctx.loaded;
+    const { config, sources, configFile, configFoundBy, configSearched, envFile, envFiles } = ctx.loaded;
     const { baseDir: _baseDir, ...shown } = config;
     const redacted = redactConfig(shown);
     const values = leaves(redacted)
@@ -39,6 +41,7 @@ export const configShow = defineOperation({
     return {
       configFile: configFile ?? null,
       configFoundBy: configFoundBy ?? null,
+      configSearched,
       envFile: envFile ?? null,
       envFiles,
       environment: config.environment,

@@ -34,6 +34,16 @@ export class ConfigError extends OpsError {
   override readonly exitCode = EXIT.usage;
 }
 
+/**
+ * No config file was found where discovery looks (and the environment names no state store): opsctl refuses to make
+ * up an empty workspace that would report everything "up". Not a ConfigError, so `validate`'s tolerant loading does
+ * not fall back to the embedded defaults (which would create that workspace).
+ */
+export class ConfigNotFound extends OpsError {
+  override readonly code = 'CONFIG_NOT_FOUND';
+  override readonly exitCode = EXIT.usage;
+}
+
 /** The command line or an operation's input is invalid. */
 export class UsageError extends OpsError {
   override readonly code = 'USAGE';

@@ -8,7 +8,7 @@ import { listBotInstances } from '../src/state/bot.js';
 import { openStateStore } from '../src/state/open.js';
 import { FakeTelegram } from './fakes/telegram.js';
 import { TEAM_CHAT } from './helpers/bot.js';
-import { BIN, ROOT, runCli } from './helpers/cli.js';
+import { BIN, cliHome, ROOT, runCli } from './helpers/cli.js';
 import { tempDir } from './helpers/tmp.js';
 
 interface Bot {
@@ -129,6 +129,7 @@ test('SIGTERM while a command is in flight: the command finishes and is answered
 
 test('bot start --no-telegram serves health and metrics; `status` and `bot status` see it; SIGINT exits 0', async () => {
   const cwd = tempDir();
+  cliHome(join(cwd, 'home'));
   const bot = startBot(cwd, ['--no-telegram', '--port', '0', '--host', '127.0.0.1']);
   try {
     const listening = await until('the server', () =>
@@ -162,6 +163,7 @@ test('bot start --no-telegram serves health and metrics; `status` and `bot statu
 
 test('bot start without a token is a config error (exit 2) naming the variable; bot status with no bot exits 1', async () => {
   const cwd = tempDir();
+  cliHome(join(cwd, 'home'));
   const bot = startBot(cwd, []);
   assert.is(await bot.exited, 2);
   assert.match(bot.stderr(), /TELEGRAM_BOT_TOKEN is not set/);
@@ -177,6 +179,7 @@ test('bot start without a token is a config error (exit 2) naming the variable; 
 
 test('`opsctl bot status` loads neither the Telegram library, prom-client, ink nor react', async () => {
   const cwd = tempDir();
+  const { OPSCTL_HOME } = cliHome(join(cwd, 'h'));
   const trace = join(cwd, 'trace.txt');
   writeFileSync(trace, '');
   await new Promise<void>((resolve) => {
@@ -185,7 +188,7 @@ test('`opsctl bot status` loads neither the Telegram library, prom-client, ink n
       ['--import', join(ROOT, 'tests/helpers/trace-loads.mjs'), BIN, 'bot', 'status', '--json'],
       {
         cwd,
-        env: { PATH: process.env.PATH ?? '', OPSCTL_TRACE_FILE: trace, OPSCTL_HOME: join(cwd, 'h') },
+        env: { PATH: process.env.PATH ?? '', OPSCTL_TRACE_FILE: trace, OPSCTL_HOME },
         stdio: 'ignore',
       },
     );

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { spawn } from 'node:child_process';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { BIN, ROOT, runCli } from './helpers/cli.js';
+import { BIN, cliHome, ROOT, runCli } from './helpers/cli.js';
 import { tempDir } from './helpers/tmp.js';
 
 const pkg = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { version: string };
@@ -137,7 +137,7 @@ test('config show: values, sources, secrets redacted in text and JSON', async ()
 
 test('--json prints exactly one JSON document on stdout; logs stay on stderr', async () => {
   const cwd = tempDir();
-  const r = await runCli(['status', '--json', '--log-level', 'debug'], { cwd, env: { OPSCTL_HOME: join(cwd, 'h') } });
+  const r = await runCli(['status', '--json', '--log-level', 'debug'], { cwd, env: cliHome(join(cwd, 'h')) });
   assert.is(r.code, 0, r.stderr);
   const doc = JSON.parse(r.stdout) as {
     components: Array<{ id: string; name: string; group: string; status: string }>;
@@ -153,7 +153,7 @@ test('status exits 1 and names the problem when a target is unreachable', async 
   const cwd = tempDir();
   const r = await runCli(['status', '--json', '--timeout', '3000'], {
     cwd,
-    env: { OPSCTL_HOME: join(cwd, 'h'), DATABASE_URL: 'postgres://nobody:pw@127.0.0.1:1/none' },
+    env: { ...cliHome(join(cwd, 'h')), DATABASE_URL: 'postgres://nobody:pw@127.0.0.1:1/none' },
   });
   assert.is(r.code, 1);
   const doc = JSON.parse(r.stdout) as {
@@ -170,26 +170,28 @@ test('status exits 1 and names the problem when a target is unreachable', async 
 
 test('logs are JSON lines on a pipe and the level is honoured', async () => {
   const cwd = tempDir();
-  const r = await runCli(['status', '--log-level', 'info'], { cwd, env: { OPSCTL_HOME: join(cwd, 'h') } });
+  const env = cliHome(join(cwd, 'h'));
+  const r = await runCli(['status', '--log-level', 'info'], { cwd, env });
   const lines = r.stderr.trim().split('\n').filter(Boolean);
   assert.ok(lines.length > 0);
   for (const line of lines) {
     const rec = JSON.parse(line) as { level: string; time: string; msg: string };
     assert.ok(['info', 'warn', 'error'].includes(rec.level));
   }
-  const quiet = await runCli(['status', '--quiet'], { cwd, env: { OPSCTL_HOME: join(cwd, 'h') } });
+  const quiet = await runCli(['status', '--quiet'], { cwd, env });
   assert.is(quiet.stderr, '');
 });
 
 test('headless commands load neither ink nor react', async () => {
   const cwd = tempDir();
+  const { OPSCTL_HOME } = cliHome(join(cwd, 'h'));
   for (const args of [['config', 'show', '--json'], ['status', '--json'], ['--help']]) {
     const trace = join(cwd, `trace-${args[0]}.txt`);
     writeFileSync(trace, '');
     await new Promise<void>((resolve, reject) => {
       const child = spawn(process.execPath, ['--import', join(ROOT, 'tests/helpers/trace-loads.mjs'), BIN, ...args], {
         cwd,
-        env: { PATH: process.env.PATH ?? '', OPSCTL_TRACE_FILE: trace, OPSCTL_HOME: join(cwd, 'h') },
+        env: { PATH: process.env.PATH ?? '', OPSCTL_TRACE_FILE: trace, OPSCTL_HOME },
         stdio: 'ignore',
       });
       child.on('close', (code) => (code === 0 ? resolve() : reject(new Error(`${args.join(' ')} exited ${code}`))));

@@ -10,7 +10,7 @@ import { buildReport, queryCostUsd, storageCostUsd } from '../src/costs/report.j
 import { logicalBytes } from '../src/costs/metering.js';
 import { configSchema } from '../src/config/schema.js';
 import { startBigqueryCostsFake, type BigqueryCostsFake, type FakeJob } from './fakes/bigquery-costs.js';
-import { runCli } from './helpers/cli.js';
+import { cliHome, runCli } from './helpers/cli.js';
 import { tempDir } from './helpers/tmp.js';
 
 const GIB = 1024 ** 3;
@@ -322,7 +322,7 @@ test("DuckDB: storage per table in BigQuery logical bytes, and opsctl's own mete
     createdAt: '2026-11-14T01:00:00.000Z',
   });
   await store.close();
-  const r = await runCli(['costs', '--json', '--as-of', AS_OF], { cwd: dir, env: { OPSCTL_HOME: home } });
+  const r = await runCli(['costs', '--json', '--as-of', AS_OF], { cwd: dir, env: cliHome(home) });
   assert.is(r.code, 0, r.stderr);
   const report = JSON.parse(r.stdout) as CostReportWithTrend;
   assert.is(report.warehouse, 'duckdb');

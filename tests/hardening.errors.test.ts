@@ -4,7 +4,7 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { ConfigError, OperationFailed } from '../src/errors.js';
 import { fromOsError, type OsError } from '../src/util/os-errors.js';
-import { BIN, runCli, runProcess, type CliResult } from './helpers/cli.js';
+import { BIN, cliHome, runCli, runProcess, type CliResult } from './helpers/cli.js';
 import { createPgDatabase, type TempDatabase } from './helpers/databases.js';
 import { tempDir } from './helpers/tmp.js';
 
@@ -82,7 +82,7 @@ test('a bad option value names the flag as typed and echoes the value', async ()
   const dir = tempDir('opsctl-hard-err-');
   const r = await runCli(['etl', 'retention', '--older-than', 'garbage'], {
     cwd: dir,
-    env: { OPSCTL_HOME: join(dir, 'home') },
+    env: cliHome(join(dir, 'home')),
   });
   assert.is(r.code, 2, r.stderr);
   assert.match(r.stderr, '--older-than "garbage"');

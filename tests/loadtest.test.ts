@@ -394,12 +394,14 @@ test('CLI: -c before `loadtest` is the config file, after `run` the connection c
     const after = await runCli(['loadtest', 'run', '-c3', '--profile', 'api', '--config', config, '--json'], { cwd });
     assert.is(after.code, 0, after.stderr);
     assert.is((JSON.parse(after.stdout) as LoadTestRun).plan.connections, 3);
-    const url = await runCli(['loadtest', 'run', server.url, '-c', '4', '-n', '8', '-w', '0s', '--json'], { cwd });
+    const url = await runCli(['loadtest', 'run', server.url, '-c', '4', '-n', '8', '-w', '0s', '--json'], {
+      cwd: configDir,
+    });
     assert.is(url.code, 0, url.stderr);
     assert.is((JSON.parse(url.stdout) as LoadTestRun).plan.connections, 4);
     const none = await runCli(['loadtest', 'run', '--profile', 'api', '-c', '2'], { cwd });
-    assert.is(none.code, 2, 'without -c before loadtest there is no config, so no profile');
-    assert.match(none.stderr, /profile "api" is not in the config/);
+    assert.is(none.code, 2, 'without -c before loadtest there is no config at all');
+    assert.match(none.stderr, /no opsctl config found/);
   } finally {
     await server.close();
   }

@@ -6,7 +6,7 @@ import * as assert from 'uvu/assert';
 import { loadConfig } from '../src/config/load.js';
 import { createSpotifyExtractor } from '../src/spotify/index.js';
 import { makeLibrary, startSpotifyFake, type SpotifyFake, type SpotifyFakeOptions } from './fakes/spotify.js';
-import { BIN, runCli } from './helpers/cli.js';
+import { BIN, cliHome, runCli } from './helpers/cli.js';
 import { tempDir } from './helpers/tmp.js';
 
 const fakes: SpotifyFake[] = [];
@@ -24,7 +24,7 @@ async function fake(options: Partial<SpotifyFakeOptions> = {}) {
 }
 
 const envFor = (f: SpotifyFake, home: string): Record<string, string> => ({
-  OPSCTL_HOME: home,
+  ...cliHome(home),
   SPOTIFY_CLIENT_ID: 'fake-client-id',
   SPOTIFY_CLIENT_SECRET: 'fake-client-secret',
   SPOTIFY_ACCOUNTS_BASE_URL: f.url,
@@ -159,7 +159,7 @@ test('no answer from the browser: a timeout with a clear message', async () => {
 
 test('without client credentials: exit 2 naming the variables', async () => {
   const home = tempDir('opsctl-login-');
-  const r = await runCli(['spotify', 'login', '--no-open', '--port', '0'], { cwd: home, env: { OPSCTL_HOME: home } });
+  const r = await runCli(['spotify', 'login', '--no-open', '--port', '0'], { cwd: home, env: cliHome(home) });
   assert.is(r.code, 2);
   assert.match(r.stderr, /SPOTIFY_CLIENT_ID and SPOTIFY_CLIENT_SECRET must be set/);
   const help = await runCli(['spotify', 'login', '--help']);

@@ -8,7 +8,7 @@ import { pruneState, stateStats, type StateRetentionPolicy } from '../src/state/
 import { latestExecutions, latestFinishedRuns, runCountsByStatus } from '../src/state/run-stats.js';
 import { countRuns, finishRun, listRuns, startRun } from '../src/state/runs.js';
 import type { StateStore } from '../src/state/store.js';
-import { runCli } from './helpers/cli.js';
+import { cliHome, runCli } from './helpers/cli.js';
 import { stateEngines } from './helpers/state-engines.js';
 import { tempDir } from './helpers/tmp.js';
 
@@ -187,7 +187,7 @@ for (const engine of stateEngines('opsctl_retention')) {
 const cli = suite('state CLI');
 cli('state stats --json and state prune: --dry-run counts, without --yes it refuses, --yes deletes', async () => {
   const home = tempDir();
-  const env = { OPSCTL_HOME: home };
+  const env = cliHome(home);
   const store = await openStateStore(`sqlite:${join(home, 'state.db')}`);
   await oldRun(store, 'a', 900);
   await oldRun(store, 'a', 1);

@@ -34,9 +34,10 @@ export interface CommandSpec<N extends OperationName> {
   /**
    * `isolated`: ignore config files and opsctl's variables except OPSCTL_HOME (the demo). `tolerant`: a config that
    * does not load is handed to `input` as `configError` and the operation runs on the embedded defaults (validate
-   * reports it as a failed check instead of stopping).
+   * reports it as a failed check instead of stopping). `optional`: no config file found is not an error (`config
+   * show` says where it looked); every other mode but `isolated` stops with ConfigNotFound, exit 2.
    */
-  config?: 'normal' | 'isolated' | 'tolerant';
+  config?: 'normal' | 'isolated' | 'tolerant' | 'optional';
   /** Prints a streamed piece of the result (`progress.item`) as soon as it arrives; text mode only. */
   renderItem?: (item: unknown, out: TextOut) => void;
   /** Runs after a successful operation in text and JSON mode alike (writes report files such as --junit). */
@@ -138,7 +139,7 @@ export function action<N extends OperationName>(spec: CommandSpec<N>) {
 /** Loads the config; in `tolerant` mode a ConfigError becomes `configError` and the embedded defaults load instead. */
 function loadTolerantly(
   session: CliSession,
-  mode: 'normal' | 'isolated' | 'tolerant',
+  mode: 'normal' | 'isolated' | 'tolerant' | 'optional',
 ): { loaded: LoadedConfig; configError?: ConfigProblem } {
   if (mode !== 'tolerant') return { loaded: loadForSession(session, mode) };
   try {

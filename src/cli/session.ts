@@ -4,6 +4,8 @@ import { createLogger, parseLogLevel, type Logger, type LogLevel } from '../log/
 import type { RunTrigger } from '../state/runs.js';
 import { colorWanted, createColors, type Colors } from './colors.js';
 import { tightenTree } from '../util/private-files.js';
+import { ConfigNotFound } from '../errors.js';
+import { invokedAs } from './invoked.js';
 
 /** The global options every subcommand accepts. */
 export interface GlobalOptions {
@@ -41,7 +43,11 @@ export function createSession(command: Command): CliSession {
   };
 }
 
-export function loadForSession(session: CliSession, mode: 'normal' | 'isolated'): LoadedConfig {
+/**
+ * `normal`: a config must be found (see requireConfig); `optional`: what discovery found or the defaults, for
+ * `config show` to say where it looked; `isolated`: the demo's (no config file, no opsctl variables but OPSCTL_HOME).
+ */
+export function loadForSession(session: CliSession, mode: 'normal' | 'optional' | 'isolated'): LoadedConfig {
   const { globals } = session;
   const overrides = globals.logLevel
     ? [{ path: ['logLevel'], value: globals.logLevel, source: 'flag:--log-level' }]
@@ -54,9 +60,27 @@ export function loadForSession(session: CliSession, mode: 'normal' | 'isolated')
           ...(globals.envFile ? { envFile: globals.envFile } : {}),
           overrides,
         });
+  if (mode === 'normal') requireConfig(loaded);
   // A home an older opsctl (or another umask) left open to others is made private once.
   tightenTree(loaded.config.home);
   return loaded;
+}
+
+/**
+ * Only `opsctl demo` creates a workspace. Any other command with no config file found (and no OPSCTL_STATE_URL, a
+ * setup made of environment variables alone) stops here, before anything is created: an empty embedded workspace
+ * would report everything "up".
+ */
+export function requireConfig(loaded: LoadedConfig): void {
+  if (loaded.configFile || loaded.env.OPSCTL_STATE_URL?.trim()) return;
+  const opsctl = invokedAs();
+  throw new ConfigNotFound(
+    `no opsctl config found; looked for (in order):${loaded.configSearched.map((p) => `\n  ${p}`).join('')}`,
+    {
+      hint: `Run \`${opsctl} demo\` to build a demo workspace in ./.opsctl (then run commands from this directory), or write opsctl.config.json (README: Configuration) and pass --config FILE or set OPSCTL_CONFIG.`,
+      details: { searched: loaded.configSearched },
+    },
+  );
 }
 
 export function loggerFor(session: CliSession, level: LogLevel): Logger {

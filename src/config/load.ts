@@ -136,7 +136,14 @@ export function loadConfig(options: LoadConfigOptions = {}): LoadedConfig {
   if (!result.success) problems.push(...result.error.issues.map((issue) => problemFromIssue(issue, raw, sources)));
   if (problems.length > 0 || !result.success) throw configErrorFrom(problems, configFile);
 
-  const config = resolveConfig(result.data, { cwd, baseDir, sources });
+  const home = defaultHome({
+    env,
+    cwd,
+    configFile,
+    foundBy: found.foundBy,
+    embedded: Boolean(options.fileConfig || options.isolated),
+  });
+  const config = resolveConfig(result.data, { cwd, baseDir, sources, defaultHome: home });
   // What a login stored in $OPSCTL_HOME (the Spotify refresh token); the environment and the config file win over it.
   if (!options.isolated) applyStoredBindings(config, config.home, sources);
   for (const leaf of leaves(config)) {
@@ -373,9 +380,33 @@ function configErrorFrom(problems: Problem[], configFile: string | undefined): C
   });
 }
 
+/**
+ * Where the embedded engines live when neither the config file nor OPSCTL_HOME says. A config found as
+ * $OPSCTL_HOME/opsctl.config.json (the demo's ./.opsctl) keeps its data beside it; any other config file (./, XDG,
+ * /etc, --config) uses the XDG state directory, so a cron job or a shell in another directory never grows a
+ * ./.opsctl of its own. The demo and a config handed over as an object (tests, benches) keep ./.opsctl, as does an
+ * environment without HOME.
+ */
+export function defaultHome(where: {
+  env: Record<string, string | undefined>;
+  cwd: string;
+  configFile: string | undefined;
+  foundBy: string | undefined;
+  embedded: boolean;
+}): string {
+  const { env, cwd, configFile } = where;
+  if (configFile && where.foundBy === '$OPSCTL_HOME') return dirname(configFile);
+  if (!where.embedded) {
+    const xdg = env.XDG_STATE_HOME?.trim();
+    if (xdg) return join(resolve(cwd, xdg), 'opsctl');
+    if (env.HOME?.trim()) return join(env.HOME, '.local', 'state', 'opsctl');
+  }
+  return resolve(cwd, '.opsctl');
+}
+
 function resolveConfig(
   parsed: ParsedConfig,
-  ctx: { cwd: string; baseDir: string; sources: Record<string, string> },
+  ctx: { cwd: string; baseDir: string; sources: Record<string, string>; defaultHome: string },
 ): Config {
   // Paths from the config file are relative to the file; paths from the environment or defaults to the cwd.
   const rel = (path: string, key: string) =>
@@ -386,7 +417,7 @@ function resolveConfig(
     isAbsolute(path) || (ctx.sources[key] !== undefined && !ctx.sources[key].startsWith('file'))
       ? rel(path, key)
       : resolve(ctx.baseDir, path);
-  const home = rel(parsed.home, 'home');
+  const home = parsed.home === undefined ? ctx.defaultHome : rel(parsed.home, 'home');
   const stateUrl = parsed.state.url
     ? normalizeSqliteUrl(parsed.state.url, (p) => rel(p, 'state.url'))
     : `sqlite:${join(home, 'state.db')}`;

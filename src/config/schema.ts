@@ -36,8 +36,11 @@ export const configSchema = z.strictObject({
       return level;
     })
     .default('info'),
-  /** Where opsctl keeps its embedded state, warehouse, PGlite data and backups. */
-  home: z.string().min(1).default('.opsctl'),
+  /**
+   * Where opsctl keeps its embedded state, warehouse, PGlite data and backups. Unset: see defaultHome() in load.ts
+   * (the config file's own folder when it is $OPSCTL_HOME/opsctl.config.json, else the XDG state directory).
+   */
+  home: z.string().min(1).optional(),
   state: stateSchema,
   warehouse: warehouseSchema,
   targets: targetsSchema,

@@ -1,5 +1,8 @@
 import { spawn } from 'node:child_process';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { tempDir } from './tmp.js';
 
 export const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 export const BIN = fileURLToPath(new URL('../../bin/opsctl', import.meta.url));
@@ -11,17 +14,41 @@ export interface CliResult {
 }
 
 /**
- * Runs the built CLI (bin/opsctl → dist/) as a real process with a clean environment: only PATH, HOME and what the
- * test passes, so the developer's own variables never leak in.
+ * XDG directories for a test's CLI runs, one pair per working directory (so runs in one test share a home): the
+ * developer's ~/.config/opsctl is never discovered and a config without `home` never writes to ~/.local/state.
+ */
+const xdgByCwd = new Map<string, { XDG_CONFIG_HOME: string; XDG_STATE_HOME: string }>();
+function xdgFor(cwd: string) {
+  let dirs = xdgByCwd.get(cwd);
+  if (!dirs) {
+    const base = tempDir('opsctl-xdg-');
+    dirs = { XDG_CONFIG_HOME: join(base, 'config'), XDG_STATE_HOME: join(base, 'state') };
+    xdgByCwd.set(cwd, dirs);
+  }
+  return dirs;
+}
+
+/**
+ * Runs the built CLI (bin/opsctl → dist/) as a real process with a clean environment: only PATH, HOME, private XDG
+ * directories and what the test passes, so the developer's own variables and files never leak in. With no config
+ * in reach, every command but demo, config show, help, version and completion exits 2: give the test one (a
+ * opsctl.config.json in `cwd`, or OPSCTL_CONFIG / OPSCTL_HOME in `env`).
  */
 export function runCli(
   args: string[],
   options: { env?: Record<string, string>; cwd?: string; input?: string; timeoutMs?: number } = {},
 ): Promise<CliResult> {
+  const cwd = options.cwd ?? ROOT;
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, [BIN, ...args], {
-      cwd: options.cwd ?? ROOT,
-      env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '/tmp', NO_COLOR: '1', ...options.env },
+      cwd,
+      env: {
+        PATH: process.env.PATH ?? '',
+        HOME: process.env.HOME ?? '/tmp',
+        NO_COLOR: '1',
+        ...xdgFor(cwd),
+        ...options.env,
+      },
       stdio: ['pipe', 'pipe', 'pipe'],
     });
     let stdout = '';
@@ -53,4 +80,15 @@ export function runProcess(
     child.on('error', reject);
     child.on('close', (code) => resolve({ code, stdout, stderr }));
   });
+}
+
+/**
+ * A workspace for CLI tests now that opsctl refuses to run without a config (only `opsctl demo` creates one): writes
+ * `config` (default `{}`: the embedded engines) to `<home>/opsctl.config.json`, which discovery finds as
+ * $OPSCTL_HOME/opsctl.config.json, and returns the env to pass: `runCli(args, { cwd, env: cliHome(join(cwd, 'h')) })`.
+ */
+export function cliHome(home: string, config: Record<string, unknown> = {}): { OPSCTL_HOME: string } {
+  mkdirSync(home, { recursive: true });
+  writeFileSync(join(home, 'opsctl.config.json'), `${JSON.stringify(config, null, 2)}\n`);
+  return { OPSCTL_HOME: home };
 }

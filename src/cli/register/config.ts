@@ -15,13 +15,14 @@ export function registerConfig(program: Command): void {
       action({
         operation: 'config.show',
         input: () => ({}),
+        config: 'optional',
         render(result, out) {
           out.kv([
             [
               'config file',
               result.configFile
                 ? `${result.configFile}${result.configFoundBy ? ` (found by ${result.configFoundBy})` : ''}`
-                : '(none: embedded defaults)',
+                : `(none found; looked for ${result.configSearched.join(', ')})`,
             ],
             ['env file', result.envFiles.length ? result.envFiles.join(', ') : '(none)'],
             ['environment', result.environment],
@@ -49,7 +50,7 @@ export function registerConfig(program: Command): void {
         input: () => ({}),
         render(result, out) {
           out.line(
-            `${out.c.green('ok')}: configuration is valid (${result.configFile ?? 'embedded defaults'}, ${result.environment})`,
+            `${out.c.green('ok')}: configuration is valid (${result.configFile ?? 'no config file: the environment only'}, ${result.environment})`,
           );
         },
       }),
