@@ -138,4 +138,38 @@ test('p shows only the problems', async () => {
   app.unmount();
 });
 
+test('validate runs as a job: closing the view leaves it running, the jobs view lists it, and x there cancels it', async () => {
+  let aborted = false;
+  const services = fakeServices({
+    status: () => status,
+    validate: (_input, options) =>
+      new Promise((_resolve, reject) => {
+        options.onProgress?.({ phase: 'Configuration', done: 1, item: checks[0] });
+        options.signal?.addEventListener('abort', () => {
+          aborted = true;
+          reject(new Error('validate cancelled'));
+        });
+      }),
+  });
+  const app = renderConsole(services);
+  try {
+    await waitFor(app.lastFrame, (f) => f.includes('v validate'));
+    app.stdin.write('v');
+    await waitFor(app.lastFrame, (f) => f.includes('schema') && f.includes('x stop'));
+    app.stdin.write('\u001B');
+    await waitFor(app.lastFrame, (f) => f.includes('v validate') && !f.includes('Validate for'));
+    await tick(50);
+    app.stdin.write('J');
+    const listed = await waitFor(app.lastFrame, (f) => /validate\s+development\s+running/.test(f));
+    assert.match(listed, /Jobs · 1 running/);
+    await waitFor(app.lastFrame, (f) => f.includes('x cancel job'));
+    app.stdin.write('x');
+    await waitFor(app.lastFrame, (f) => /validate\s+development\s+cancelled/.test(f));
+    assert.ok(aborted, "the operation's signal was aborted");
+    assert.is(services.calls.filter((c) => c.name === 'validate').length, 1, 'closing the view did not start another');
+  } finally {
+    app.unmount();
+  }
+});
+
 test.run();

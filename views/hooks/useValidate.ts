@@ -1,66 +1,49 @@
 import { useCallback, useEffect, useRef, useState } from 'react';
 import type { ProgressItemFor, ResultFor } from '../../commands/catalog.js';
-import { useServices } from '../services/services.js';
+import { useOperation } from './useOperation.js';
 
 type ValidateResult = ResultFor<'validate'>;
 export type CheckResult = ProgressItemFor<'validate'>;
 export type ValidateEnv = ValidateResult['env'];
 
-/** Runs the gate from the console, collecting each check as it streams in (the operation's progress items). */
+/**
+ * Runs the gate from the console as a job of the app, like every other action: it shows in the jobs view and the
+ * header, `x` there cancels it, and closing the view does not stop it. Each check streams in as a progress item.
+ * Opening the view while a validate job runs shows that job; otherwise it starts one for the environment.
+ */
 export function useValidate(initialEnv: ValidateEnv) {
-  const services = useServices();
-  const [env, setEnv] = useState<ValidateEnv>(initialEnv);
-  const [checks, setChecks] = useState<CheckResult[]>([]);
-  const [result, setResult] = useState<ValidateResult>();
-  const [error, setError] = useState<Error>();
-  const [running, setRunning] = useState(false);
-  const [phase, setPhase] = useState<string>();
-  const controller = useRef<AbortController>(undefined);
+  const op = useOperation('validate');
+  const running = op.state.status === 'running';
+  const [env, setEnv] = useState<ValidateEnv>(() => (running ? (op.state.input?.env ?? initialEnv) : initialEnv));
+  const opened = useRef(false);
+  const { run, cancel } = op;
 
-  const run = useCallback(
-    async (forEnv: ValidateEnv) => {
-      controller.current?.abort();
-      const ac = new AbortController();
-      controller.current = ac;
-      setChecks([]);
-      setResult(undefined);
-      setError(undefined);
-      setRunning(true);
-      try {
-        const r = await services.run(
-          'validate',
-          { env: forEnv },
-          {
-            signal: ac.signal,
-            onProgress: (p) => {
-              if (ac.signal.aborted) return;
-              setPhase(p.phase);
-              if (p.item) setChecks((list) => [...list, p.item as CheckResult]);
-            },
-          },
-        );
-        if (!ac.signal.aborted) setResult(r);
-      } catch (e) {
-        if (!ac.signal.aborted) setError(e instanceof Error ? e : new Error(String(e)));
-      } finally {
-        if (controller.current === ac) setRunning(false);
-      }
-    },
-    [services],
-  );
-
+  // On opening (unless a job already runs) and on each new environment: a fresh job, the one in flight cancelled.
   useEffect(() => {
-    void run(env);
-    return () => controller.current?.abort();
-  }, [env, run]);
+    const reopened = !opened.current;
+    opened.current = true;
+    if (reopened && running) return;
+    if (!reopened) cancel();
+    void run({ env });
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [env]);
 
   const cycleEnv = useCallback(
     () => setEnv((e) => (e === 'development' ? 'staging' : e === 'staging' ? 'production' : 'development')),
     [],
   );
-  const cancel = useCallback(() => {
-    controller.current?.abort();
-    setRunning(false);
-  }, []);
-  return { env, checks, result, error, running, phase, rerun: () => void run(env), cycleEnv, cancel };
+  const rerun = useCallback(() => {
+    if (!running) void run({ env });
+  }, [env, run, running]);
+  return {
+    env,
+    checks: op.state.items,
+    result: op.state.result,
+    error: op.state.status === 'failed' ? op.state.error : undefined,
+    running,
+    phase: op.state.progress?.phase,
+    rerun,
+    cycleEnv,
+    cancel,
+  };
 }
