@@ -1,5 +1,7 @@
 import { listBackups } from '../../src/backups/catalog.js';
-import { duration, percent, plural, usd } from '../../src/format.js';
+import { monthWindow } from '../../src/costs/month.js';
+import { newestSnapshotAt, snapshotLevels } from '../../src/costs/store.js';
+import { ago, duration, percent, plural, usd } from '../../src/format.js';
 import type { ComponentHealth } from '../../src/health/types.js';
 import { listRuns as listLoadRuns } from '../../src/loadtest/store.js';
 import { quarantineGrowth } from '../../src/state/quarantine.js';
@@ -133,26 +135,56 @@ const quarantine: TriageSource = {
   },
 };
 
-/** Cost levels the month's projection crosses; a breach of costs.failAtPercent is critical. */
+/** A BigQuery cost snapshot older than this is a blind spot worth a warning (cron takes one a day). */
+const COST_SNAPSHOT_STALE_MS = 2 * 86_400_000;
+
+/**
+ * Cost levels the month's projection crosses; a breach of costs.failAtPercent is critical. Read from the levels stored
+ * with this month's cost snapshots (every `costs` report, check and snapshot saves one, the bot's alerts every round,
+ * cron daily), not from `costs.check`, which opens the warehouse (DuckDB: 1.3 s) on every `status`. Since when: the
+ * first snapshot this month at or above the level. On BigQuery a missing or stale snapshot is itself a warning.
+ */
 const costs: TriageSource = {
   name: 'costs',
-  async collect(ctx) {
-    const r = await run('costs.check', ctx, {});
-    const breached = new Set(r.breaches.map((l) => `${l.subject}:${l.level}`));
+  async collect(ctx, { now }) {
+    const store = await ctx.state();
+    const warehouse = ctx.config.warehouse.kind;
+    const month = await snapshotLevels(store, warehouse, monthWindow(now).start);
+    const latest = month.at(-1);
+    const items: TriageItem[] = [];
+    const takenAt = latest?.takenAt ?? (await newestSnapshotAt(store, warehouse));
+    if (warehouse === 'bigquery' && (!takenAt || now.getTime() - Date.parse(takenAt) > COST_SNAPSHOT_STALE_MS))
+      items.push({
+        id: 'cost-stale',
+        severity: 'warning',
+        kind: 'cost',
+        pane: 'costs',
+        subject: 'snapshot',
+        title: takenAt ? `costs last checked ${ago(takenAt, now.getTime())}` : 'costs never checked',
+        detail: 'the levels below come from the newest cost snapshot; cron takes one a day (costs snapshot)',
+        since: takenAt,
+        command: 'opsctl costs snapshot',
+      });
+    if (!latest) return items;
+    const failAt = ctx.config.costs.failAtPercent;
     // The highest crossed level per subject says it all.
-    const top = new Map<string, (typeof r.levelsCrossed)[number]>();
-    for (const l of r.levelsCrossed) if ((top.get(l.subject)?.level ?? -1) < l.level) top.set(l.subject, l);
-    return [...top.values()].map((l) => ({
-      id: `cost:${l.subject}`,
-      severity: breached.has(`${l.subject}:${l.level}`) ? 'critical' : 'warning',
-      kind: 'cost',
-      pane: 'costs',
-      subject: l.subject,
-      title: `${l.subject} projected at ${percent(l.percent)} this month (level ${l.level} %)`,
-      detail: `month to date ${usd(r.monthToDateUsd)}, projected ${usd(r.projectedUsd)}${r.budgetUsd ? ` of ${usd(r.budgetUsd)}` : ''}`,
-      since: null,
-      command: 'opsctl costs report',
-    }));
+    const top = new Map<string, (typeof latest.levels)[number]>();
+    for (const l of latest.levels) if (l.crossed && (top.get(l.subject)?.level ?? -1) < l.level) top.set(l.subject, l);
+    for (const l of top.values()) {
+      const since = month.find((s) => s.levels.some((x) => x.subject === l.subject && x.crossed && x.level >= l.level));
+      items.push({
+        id: `cost:${l.subject}`,
+        severity: l.percent >= failAt ? 'critical' : 'warning',
+        kind: 'cost',
+        pane: 'costs',
+        subject: l.subject,
+        title: `${l.subject} projected at ${percent(l.percent)} this month (level ${l.level} %)`,
+        detail: `month to date ${usd(latest.mtdUsd)}, projected ${usd(latest.projectedUsd)}${latest.budgetUsd ? ` of ${usd(latest.budgetUsd)}` : ''} (as of ${latest.takenAt.slice(0, 16).replace('T', ' ')})`,
+        since: since?.takenAt ?? latest.takenAt,
+        command: 'opsctl costs report',
+      });
+    }
+    return items;
   },
 };
 

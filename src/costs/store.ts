@@ -1,5 +1,6 @@
 import type { SqlRunner } from '../state/store.js';
-import type { CostReport } from './report.js';
+import { parseJson, toJson } from '../state/json.js';
+import type { CostReport, LevelState } from './report.js';
 import type { DailyUsage, QueryJob, UsageBreakdown } from './usage.js';
 
 export interface CostSnapshot {
@@ -29,9 +30,10 @@ export async function saveSnapshot(db: SqlRunner, report: CostReport): Promise<C
     budgetPercent: report.budget.percent,
   };
   await db.run('DELETE FROM costs_snapshots WHERE warehouse = ? AND day = ?', [snapshot.warehouse, day]);
+  const levels: StoredLevels = { budgetUsd: report.budget.usd, levels: report.levels };
   await db.run(
-    `INSERT INTO costs_snapshots (warehouse, day, taken_at, storage_bytes, bytes_billed_day, bytes_billed_mtd, mtd_usd, projected_usd, budget_percent)
-     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+    `INSERT INTO costs_snapshots (warehouse, day, taken_at, storage_bytes, bytes_billed_day, bytes_billed_mtd, mtd_usd, projected_usd, budget_percent, levels)
+     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
     [
       snapshot.warehouse,
       day,
@@ -42,9 +44,60 @@ export async function saveSnapshot(db: SqlRunner, report: CostReport): Promise<C
       snapshot.mtdUsd,
       snapshot.projectedUsd,
       snapshot.budgetPercent,
+      toJson(levels),
     ],
   );
   return snapshot;
+}
+
+/** The `levels` column: the report's levels as they stood, and the budget they were measured against. */
+interface StoredLevels {
+  budgetUsd: number;
+  levels: LevelState[];
+}
+
+/** A day's snapshot as the triage board reads it: the levels (crossed or not) and the money behind them. */
+export interface SnapshotLevels {
+  day: string;
+  takenAt: string;
+  mtdUsd: number;
+  projectedUsd: number;
+  budgetUsd: number;
+  levels: LevelState[];
+}
+
+/**
+ * The snapshots since a day that carry their levels, oldest first (a primary-key range: one row a day at most). What
+ * `opsctl status` reads instead of running `costs.check`, which opens the warehouse.
+ */
+export async function snapshotLevels(db: SqlRunner, warehouse: string, sinceDay: string): Promise<SnapshotLevels[]> {
+  const rows = await db.query<Record<string, unknown>>(
+    'SELECT day, taken_at, mtd_usd, projected_usd, levels FROM costs_snapshots WHERE warehouse = ? AND day >= ? ORDER BY day',
+    [warehouse, sinceDay],
+  );
+  return rows.flatMap((r) => {
+    const stored = parseJson<StoredLevels>(r.levels);
+    if (!stored) return []; // taken before levels were stored
+    return [
+      {
+        day: String(r.day),
+        takenAt: String(r.taken_at),
+        mtdUsd: Number(r.mtd_usd),
+        projectedUsd: Number(r.projected_usd),
+        budgetUsd: stored.budgetUsd,
+        levels: stored.levels,
+      },
+    ];
+  });
+}
+
+/** When the newest snapshot of a warehouse was taken (null: never). */
+export async function newestSnapshotAt(db: SqlRunner, warehouse: string): Promise<string | null> {
+  const [row] = await db.query<{ taken_at: string | null }>(
+    'SELECT taken_at FROM costs_snapshots WHERE warehouse = ? ORDER BY day DESC LIMIT 1',
+    [warehouse],
+  );
+  return row?.taken_at ?? null;
 }
 
 export async function listSnapshots(db: SqlRunner, warehouse: string, sinceDay: string): Promise<CostSnapshot[]> {

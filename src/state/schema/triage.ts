@@ -13,4 +13,10 @@ export const triageMigrations: StateMigration[] = [
       CREATE INDEX execution_log_table_id_idx ON execution_log (pipeline, table_name, id);
     `,
   },
+  {
+    // What the triage board needs of the cost report, stored with each day's snapshot (every `costs` report, check and
+    // snapshot saves one) so `opsctl status` reads it instead of opening the warehouse: the levels with their percent.
+    id: 'triage/002_cost_levels',
+    up: (d) => `ALTER TABLE costs_snapshots ADD COLUMN levels ${d.json};`,
+  },
 ];
