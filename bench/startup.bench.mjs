@@ -18,7 +18,8 @@ const [bare, version, help, history, status, migrate] = compare(
     { cmd: node, args: [OPSCTL, '--version'] },
     { cmd: node, args: [OPSCTL, '--help'], options },
     { cmd: node, args: [OPSCTL, 'etl', 'history', '--json'], options },
-    { cmd: node, args: [OPSCTL, 'status', '--json'], options },
+    // Exit 1 is a complete run with a critical item (on a loaded machine the demo's gated load test can breach).
+    { cmd: node, args: [OPSCTL, 'status', '--json'], options: { ...options, okExit: [0, 1] } },
     { cmd: node, args: [OPSCTL, 'migrate', 'status'], options },
   ],
   RUNS,
