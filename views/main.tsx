@@ -1,10 +1,8 @@
 import { render } from 'ink';
-import { run } from '../commands/catalog.js';
-import { createRuntime, withInvocation } from '../commands/runtime.js';
 import type { LoadedConfig } from '../src/config/load.js';
-import { sleep } from '../src/util/sleep.js';
-import { createLogger, type LogLevel } from '../src/log/logger.js';
+import type { LogLevel } from '../src/log/logger.js';
 import { App, QUIT_GRACE_MS } from './App.js';
+import { startEngine } from './services/engine.js';
 import { JobStore } from './services/jobs.js';
 import { LogBuffer } from './services/log-buffer.js';
 import type { ConsoleServices } from './services/services.js';
@@ -15,21 +13,12 @@ const LEAVE_ALT_SCREEN = '\x1b[?25h\x1b[?1049l';
 /** Opens the console on the alternate screen and returns the exit code when the operator quits. */
 export async function startConsole(options: { loaded: LoadedConfig; logLevel: LogLevel }): Promise<number> {
   const logs = new LogBuffer();
-  const log = createLogger({ level: options.logLevel, sink: logs.push });
-  const runtime = createRuntime({ loaded: options.loaded, log, trigger: 'tui' });
-  const services: ConsoleServices = {
-    loaded: options.loaded,
-    logs,
-    run: (name, input, opts = {}) =>
-      run(
-        name,
-        withInvocation(runtime, {
-          ...(opts.onProgress ? { progress: opts.onProgress } : {}),
-          ...(opts.signal ? { signal: opts.signal } : {}),
-        }),
-        input,
-      ),
-  };
+  // Every operation (the jobs and the panes' loads) runs in the engine worker, never on the thread that reads keys.
+  const engine = startEngine(
+    { loaded: options.loaded, logLevel: options.logLevel, trigger: 'tui' },
+    { onLog: logs.push },
+  );
+  const services: ConsoleServices = { loaded: options.loaded, logs, run: engine.run };
 
   let restored = false;
   const restore = () => {
@@ -51,11 +40,9 @@ export async function startConsole(options: { loaded: LoadedConfig; logLevel: Lo
     process.off('SIGHUP', onSignal);
     restore();
     // Whatever still runs (a forced quit, SIGTERM) is cancelled and given a bounded time to record itself cancelled;
-    // then the runtime closes. A handle an operation leaked cannot keep the process alive past that.
+    // then the engine closes its runtime and ends. A handle an operation leaked cannot keep the process alive past that.
     await jobs.cancelAll(QUIT_GRACE_MS);
-    const grace = new AbortController();
-    await Promise.race([runtime.close().catch(() => undefined), sleep(QUIT_GRACE_MS, grace.signal).catch(() => {})]);
-    grace.abort();
+    await engine.close(QUIT_GRACE_MS);
     setTimeout(() => process.exit(process.exitCode ?? 0), 1_000).unref();
   }
   return 0;

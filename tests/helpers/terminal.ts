@@ -1,6 +1,6 @@
 // A real terminal for the console: the built bin/opsctl inside a detached tmux session (a pseudo-terminal of a given
 // size), driven with send-keys and read with capture-pane, as an operator's terminal would be.
-import { execFileSync, spawnSync } from 'node:child_process';
+import { execFileSync, spawn, spawnSync, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { openStateStore } from '../../src/state/open.js';
@@ -25,13 +25,27 @@ export interface Workspace {
  * `runs` finished pipeline runs, the last one failed with a long error. No PGlite target, so nothing slow to open.
  */
 export async function consoleWorkspace(
-  options: { runs?: number; environment?: string; longError?: string } = {},
+  options: {
+    runs?: number;
+    environment?: string;
+    longError?: string;
+    /** More config (targets, migrations) given the workspace's home. */
+    config?: (home: string) => Record<string, unknown>;
+  } = {},
 ): Promise<Workspace> {
   const home = join(tempDir('opsctl-term-'), 'ws');
   mkdirSync(home, { recursive: true });
   writeFileSync(
     join(home, 'opsctl.config.json'),
-    JSON.stringify({ environment: options.environment ?? 'development', warehouse: { kind: 'duckdb' } }, null, 2),
+    JSON.stringify(
+      {
+        environment: options.environment ?? 'development',
+        warehouse: { kind: 'duckdb' },
+        ...options.config?.(home),
+      },
+      null,
+      2,
+    ),
   );
   const store = await openStateStore(`sqlite:${join(home, 'state.db')}`);
   try {
@@ -124,6 +138,20 @@ export class Terminal {
     this.tmux('send-keys', '-t', 'console', '-l', text);
   }
 
+  private control: ControlClient | undefined;
+
+  /**
+   * Sends keys and returns the milliseconds until the console has written output that `match`es (given everything
+   * it wrote since, escape sequences included). Keys go through one tmux control-mode client started once (spawning a
+   * tmux client per key cost 50–190 ms on a loaded machine, which would be the harness's latency, not the console's),
+   * and the console's output comes back on the same client as it is written (no polling): the figure is the time
+   * from handing the keys to tmux to the bytes on the pane, an upper bound of the console's own latency.
+   */
+  async keyToOutput(keys: string[], match: (written: string) => boolean, timeoutMs = 15_000): Promise<number> {
+    this.control ??= new ControlClient(this.socket);
+    return this.control.keyToOutput(keys, match, timeoutMs);
+  }
+
   /** Polls the screen until it matches; throws with the last screen after `timeoutMs`. */
   async waitFor(match: string | RegExp | ((screen: string) => boolean), timeoutMs = 15_000): Promise<string> {
     const test =
@@ -165,7 +193,58 @@ export class Terminal {
   close(): void {
     if (this.closed) return;
     this.closed = true;
+    this.control?.close();
     spawnSync('tmux', ['-L', this.socket, 'kill-server'], { stdio: 'ignore' });
+  }
+}
+
+/** A tmux control-mode client (`tmux -C attach`): commands on its stdin, the pane's output as `%output` lines. */
+class ControlClient {
+  private readonly proc: ChildProcessWithoutNullStreams;
+  private written = '';
+  private pending = '';
+  private onOutput: (() => void) | undefined;
+  /** Attached: tmux has answered the attach (the clock never counts the client's own start). */
+  private readonly ready: Promise<void>;
+
+  constructor(socket: string) {
+    this.proc = spawn('tmux', ['-L', socket, '-C', 'attach', '-t', 'console']);
+    this.proc.stdout.setEncoding('utf8');
+    this.ready = new Promise((resolve) => this.proc.stdout.once('data', () => resolve()));
+    this.proc.stdout.on('data', (chunk: string) => {
+      const lines = (this.pending + chunk).split('\n');
+      this.pending = lines.pop() ?? '';
+      for (const line of lines) {
+        const m = /^%output %\d+ (.*)$/.exec(line);
+        // Control mode writes bytes below 32 and the backslash as \ooo octal escapes.
+        if (m) this.written += m[1]!.replace(/\\([0-7]{3})/g, (_, o: string) => String.fromCharCode(parseInt(o, 8)));
+      }
+      this.onOutput?.();
+    });
+  }
+
+  async keyToOutput(keys: string[], match: (written: string) => boolean, timeoutMs: number): Promise<number> {
+    await this.ready;
+    this.written = '';
+    return new Promise((resolve, reject) => {
+      const started = performance.now();
+      const timer = setTimeout(() => {
+        this.onOutput = undefined;
+        reject(new Error(`no output matched within ${timeoutMs} ms after ${keys.join(' ')}`));
+      }, timeoutMs);
+      this.onOutput = () => {
+        if (!match(this.written)) return;
+        const ms = performance.now() - started;
+        this.onOutput = undefined;
+        clearTimeout(timer);
+        resolve(ms);
+      };
+      this.proc.stdin.write(`send-keys -t console ${keys.map((k) => `'${k.replace(/'/g, "'\\''")}'`).join(' ')}\n`);
+    });
+  }
+
+  close(): void {
+    this.proc.kill();
   }
 }
 

@@ -1,4 +1,4 @@
-import { useState } from 'react';
+import { useRef, useState } from 'react';
 import { Box, Text } from 'ink';
 import { ago } from '../../src/format.js';
 import type { ComponentHealth } from '../../src/health/types.js';
@@ -24,9 +24,21 @@ const STATUS_COLOR: Record<ComponentHealth['status'], string> = {
 /** Config source, state store, warehouse and every database target, with live connectivity and version. */
 export function OverviewPane({ width, height }: PaneProps) {
   const services = useServices();
-  const overview = useResource(async (signal) => services.run('status', { timeoutMs: 5_000 }, { signal }), {
-    intervalMs: OVERVIEW_REFRESH_MS,
-  });
+  // Coming back to the pane reuses the engine's answers younger than half a refresh (the timer's own refresh always
+  // probes again); `r` asks every component again.
+  const fresh = useRef(false);
+  const overview = useResource(
+    async (signal) => {
+      const maxAgeMs = fresh.current ? 0 : OVERVIEW_REFRESH_MS / 2;
+      fresh.current = false;
+      return services.run('status', { timeoutMs: 5_000, maxAgeMs }, { signal });
+    },
+    { intervalMs: OVERVIEW_REFRESH_MS },
+  );
+  const recheck = () => {
+    fresh.current = true;
+    overview.refresh();
+  };
   const data = overview.data;
   const rows: ComponentHealth[] = data?.components ?? [];
   const tableHeight = Math.max(3, Math.min(rows.length + 1, height - 9));
@@ -38,7 +50,7 @@ export function OverviewPane({ width, height }: PaneProps) {
     'pane',
     [
       ...nav.bindings,
-      { keys: ['r'], label: 'refresh', description: 'check every component again now', run: overview.refresh },
+      { keys: ['r'], label: 'refresh', description: 'check every component again now', run: recheck },
       { keys: ['enter'], label: showDetails ? 'hide details' : 'details', run: () => setShowDetails((d) => !d) },
       {
         keys: ['v'],

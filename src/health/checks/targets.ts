@@ -2,6 +2,7 @@ import { existsSync } from 'node:fs';
 import type { TargetConfig } from '../../config/schema.js';
 import type { HealthConfig } from '../../config/sections/health.js';
 import { inspectPgliteDirectory } from '../../db/pglite-files.js';
+import { isPgliteKeptOpen } from '../../db/pglite.js';
 import { openTarget } from '../../db/target.js';
 import { readConnections, type Connections } from '../../db/vitals.js';
 import { errorMessage } from '../../errors.js';
@@ -53,7 +54,8 @@ export function targetHealthCheck(name: string, target: TargetConfig, limits?: C
         ? { hint: 'Created on first use (opsctl demo, opsctl migrate up).' }
         : undefined,
     async probe(_env, { timeoutMs, signal, deep }) {
-      if (target.engine === 'pglite' && target.path && !deep) {
+      // A directory this process keeps open (the console's engine) is asked directly: no boot, and its lock is ours.
+      if (target.engine === 'pglite' && target.path && !deep && !isPgliteKeptOpen(target.path)) {
         // Booting PostgreSQL in WASM costs ~1 s idle and ~300 MB (several seconds under load) and holds the directory
         // meanwhile, so the console and `status` check it from its files; `status --deep` opens it.
         const facts = inspectPgliteDirectory(name, target.path);
