@@ -1,10 +1,12 @@
 // `opsctl backup create` of a PostgreSQL database of at least 200 MB (BENCH_BACKUP_MB) against bare `pg_dump -Fc` of the
 // same database, in the same run, interleaved (BENCH_RUNS, default 3): medians and the ratio, target ≤ 1.1×. opsctl's
-// run is the whole CLI process: start, config, state store, the exported snapshot, row counts of every table, the
-// streamed dump with its sha256, the manifest and the catalog row. Peak RSS (GNU time) of opsctl is measured at half
-// the size and at full size: it must stay flat (the dump streams; it is never held in memory).
+// run is the whole CLI process: start, config, state store, the exported snapshot, row counts and content checksums of
+// every table, the streamed dump with its sha256, the manifest and the catalog row. The cost of the content checksums
+// (issue 21 item 8) is the same command with backups.contentChecksums false, interleaved too: with / without, target
+// ≤ 1.25×. Peak RSS (GNU time) of opsctl is measured at half the size and at full size: it must stay flat (the dump
+// streams; it is never held in memory).
 import { spawnSync } from 'node:child_process';
-import { closeSync, mkdtempSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { closeSync, mkdirSync, mkdtempSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -26,6 +28,17 @@ const dir = mkdtempSync(join(tmpdir(), 'opsctl-bench-backup-'));
 writeFileSync(
   join(dir, 'opsctl.config.json'),
   JSON.stringify({ home: './home', targets: { bench: { engine: 'postgres', url } } }),
+);
+// The same target with row counts only, in a workspace of its own (its own catalog and backups).
+const countsOnlyDir = join(dir, 'counts-only');
+mkdirSync(countsOnlyDir);
+writeFileSync(
+  join(countsOnlyDir, 'opsctl.config.json'),
+  JSON.stringify({
+    home: './home',
+    backups: { contentChecksums: false },
+    targets: { bench: { engine: 'postgres', url } },
+  }),
 );
 
 const admin = new pg.Client({ connectionString: ADMIN });
@@ -56,13 +69,13 @@ function timed(cmd, args, options = {}) {
   return { ms, stderr: String(r.stderr) };
 }
 
-/** opsctl backup create under GNU time: wall ms and peak RSS in MiB. */
-function opsctl() {
+/** opsctl backup create under GNU time: wall ms and peak RSS in MiB. `cwd`: which workspace (checksums or not). */
+function opsctl(cwd = dir) {
   const rssFile = join(dir, 'rss.txt');
   const { ms } = timed(
     '/usr/bin/time',
     ['-f', '%M', '-o', rssFile, process.execPath, BIN, 'backup', 'create', 'bench', '--json'],
-    { cwd: dir, env: { PATH: process.env.PATH, HOME: process.env.HOME, LOG_LEVEL: 'ERROR' } },
+    { cwd, env: { PATH: process.env.PATH, HOME: process.env.HOME, LOG_LEVEL: 'ERROR' } },
   );
   return { ms, rssMiB: Number(readFileSync(rssFile, 'utf8').trim().split('\n').pop()) / 1024 };
 }
@@ -88,16 +101,19 @@ try {
   console.log(
     `database ${(bytes / 1024 ** 2).toFixed(0)} MiB (half size ${(halfBytes / 1024 ** 2).toFixed(0)} MiB), ${RUNS} interleaved runs`,
   );
-  opsctl(); // warm the page cache the same way for both
+  opsctl(); // warm the page cache the same way for all three
   bare();
+  opsctl(countsOnlyDir);
   const ours = [];
   const theirs = [];
+  const countsOnly = [];
   const rss = [];
   for (let i = 0; i < RUNS; i++) {
     theirs.push(bare());
     const r = opsctl();
     ours.push(r.ms);
     rss.push(r.rssMiB);
+    countsOnly.push(opsctl(countsOnlyDir).ms);
   }
   const a = median(ours);
   const b = median(theirs);
@@ -105,12 +121,17 @@ try {
     `opsctl backup create: median ${(a / 1000).toFixed(2)} s; bare pg_dump -Fc: median ${(b / 1000).toFixed(2)} s`,
   );
   const timeOk = verdict('backup create / bare pg_dump -Fc', a / b, 1.1);
+  const c = median(countsOnly);
+  console.log(
+    `opsctl backup create, row counts only (backups.contentChecksums false): median ${(c / 1000).toFixed(2)} s`,
+  );
+  const contentOk = verdict('backup create with content checksums / counts only', a / c, 1.25);
   const big = Math.max(...rss);
   console.log(
     `peak RSS of opsctl: ${small.rssMiB.toFixed(0)} MiB at ${(halfBytes / 1024 ** 2).toFixed(0)} MiB, ${big.toFixed(0)} MiB at ${(bytes / 1024 ** 2).toFixed(0)} MiB`,
   );
   const rssOk = verdict('peak RSS full size / half size', big / small.rssMiB, 1.2);
-  ok = timeOk && rssOk;
+  ok = timeOk && contentOk && rssOk;
 } finally {
   await db.end();
   await admin.query(`DROP DATABASE IF EXISTS ${quotePg(name)} WITH (FORCE)`);
@@ -119,6 +140,6 @@ try {
 }
 finish(
   'backup',
-  'backup create (pg_dump -Fc through sha256 + manifest) against bare pg_dump -Fc on the same database; peak RSS at half and full size',
+  'backup create (pg_dump -Fc through sha256 + manifest with row counts and content checksums) against bare pg_dump -Fc and against itself with counts only, on the same database; peak RSS at half and full size',
   ok,
 );

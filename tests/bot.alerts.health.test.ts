@@ -139,4 +139,27 @@ test('a scripted service (slow, erroring, heavy, down) and a target near its con
   }
 });
 
+test('opsctl_target_up: 1 for a target that answers, 0 for one that does not, set at each health round', async () => {
+  const db = await createPgDatabase('opsctl_alertup');
+  let h: BotHarness | undefined;
+  try {
+    h = await startHarness({
+      sources: [healthSource],
+      config: {
+        targets: {
+          app: { engine: 'postgres', url: db.url },
+          gone: { engine: 'postgres', url: 'postgres://postgres@127.0.0.1:1/nothing' },
+        },
+      },
+    });
+    assert.equal(titles(await round(h)), ['🚨 Target down: gone']);
+    const metrics = await (await fetch(`${h.service.url}/metrics`)).text();
+    assert.match(metrics, /^opsctl_target_up\{target="app"\} 1$/m);
+    assert.match(metrics, /^opsctl_target_up\{target="gone"\} 0$/m);
+  } finally {
+    await h?.close();
+    await db.drop();
+  }
+});
+
 test.run();

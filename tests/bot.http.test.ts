@@ -137,16 +137,25 @@ test('/metrics parses as Prometheus exposition, with runs by status, durations, 
   }
 });
 
-test('/health/ready turns 503 when the state store becomes unreachable; /health/live stays 200', async () => {
+test('/health/ready turns 503 when the state store becomes unreachable; /health/live stays 200; /metrics keeps the last run series, marked stale', async () => {
   const db = await createPgDatabase('opsctl_botready');
   let dropped = false;
+  // trust authentication ignores the password; it is here to be masked in /health
+  const stateUrl = db.url.replace('postgres://postgres@', 'postgres://postgres:state-secret@');
   const h = await startHarness({
     telegram: false,
-    config: { state: { url: db.url } },
+    config: { state: { url: stateUrl } },
     bot: { health: { token: TOKEN } },
   });
   try {
     assert.is((await fetch(`${h.service.url}/health/ready`)).status, 200);
+    const store = await h.runtime.state();
+    const run = await startRun(store, { operation: 'etl.run', pipeline: 'dash' });
+    await finishRun(store, run.id, { status: 'succeeded' });
+    const fresh = parseExposition(await (await fetch(`${h.service.url}/metrics`)).text());
+    assert.is(sampleOf(fresh, 'opsctl_state_store_up', {}), '1');
+    assert.is(sampleOf(fresh, 'opsctl_runs_stale_seconds', {}), '0');
+    assert.is(sampleOf(fresh, 'opsctl_runs', { operation: 'etl.run', status: 'succeeded' }), '1');
     await db.drop(); // terminates the bot's connections; reconnecting fails: the database is gone
     dropped = true;
     const ready = await fetch(`${h.service.url}/health/ready`);
@@ -160,10 +169,19 @@ test('/health/ready turns 503 when the state store becomes unreachable; /health/
     const health = await fetch(`${h.service.url}/health`);
     assert.is(health.status, 503);
     assert.is(((await health.json()) as { status: string }).status, 'down');
+    // With the details, the store that is down is named by its URL, password masked (not just its engine).
+    const details = await fetch(`${h.service.url}/health`, { headers: { authorization: `Bearer ${TOKEN}` } });
+    const state = ((await details.json()) as { state: { status: string; kind: string; location: string } }).state;
+    assert.is(state.status, 'down');
+    assert.is(state.location, stateUrl.replace('state-secret', '***'));
     assert.is((await fetch(`${h.service.url}/health/live`)).status, 200);
-    const metrics = await (await fetch(`${h.service.url}/metrics`)).text();
-    assert.match(metrics, /^opsctl_state_store_up 0$/m);
-    assert.not.match(metrics, /^opsctl_runs\{/m);
+    // The run series keep their last known values; staleness grows from the last good read.
+    await new Promise((r) => setTimeout(r, 1_100));
+    const down = parseExposition(await (await fetch(`${h.service.url}/metrics`)).text());
+    assert.is(sampleOf(down, 'opsctl_state_store_up', {}), '0');
+    assert.is(sampleOf(down, 'opsctl_runs', { operation: 'etl.run', status: 'succeeded' }), '1');
+    assert.is(sampleOf(down, 'opsctl_last_run_success', { operation: 'etl.run', pipeline: 'dash' }), '1');
+    assert.ok(Number(sampleOf(down, 'opsctl_runs_stale_seconds', {})) >= 1, 'stale for at least the second waited');
   } finally {
     await h.close();
     if (!dropped) await db.drop();

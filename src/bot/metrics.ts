@@ -23,6 +23,10 @@ export const OBSERVED_METRICS = {
     help: 'Whether each configured service answers healthy: 1 up, 0 down (from health)',
     labels: ['service'],
   },
+  opsctl_target_up: {
+    help: 'Whether each database target answers: 1 up, 0 down; no sample while it is busy (held by another process) or absent (from health)',
+    labels: ['target'],
+  },
   opsctl_target_connections: {
     help: 'Connections in use on each database target, server-wide (from health)',
     labels: ['target'],
@@ -50,7 +54,8 @@ interface LastRunRow {
 
 /**
  * The bot's /metrics, in a registry of its own. Run metrics come from the state store at each scrape (so runs made by
- * cron or the console count too); costs, backup age and watermark lag come from the alert sources' last check, so a
+ * cron or the console count too; while the store is down they keep their last values, marked by
+ * opsctl_state_store_up 0 and opsctl_runs_stale_seconds); costs, backup age and watermark lag come from the alert sources' last check, so a
  * scrape never queries BigQuery.
  */
 export class BotMetrics {
@@ -64,6 +69,8 @@ export class BotMetrics {
   private readonly lastFinished: Gauge<'operation' | 'pipeline'>;
   private readonly rowsLoaded: Gauge<'pipeline' | 'table'>;
   private readonly stateUp: Gauge;
+  /** When the run metrics were last read from the state store (ms); the bot's start until the first read. */
+  private runsReadAt = Date.now();
 
   constructor(private readonly options: BotMetricsOptions) {
     const registers = [this.registry];
@@ -115,6 +122,7 @@ export class BotMetrics {
       help: '1 when the state store answered this scrape',
       registers,
     });
+    runsStalenessGauge(registers, () => this.runsReadAt);
     for (const [name, def] of Object.entries(OBSERVED_METRICS) as Array<
       [ObservedMetric, (typeof OBSERVED_METRICS)[ObservedMetric]]
     >) {
@@ -192,11 +200,28 @@ export class BotMetrics {
       for (const r of snapshot.rows)
         this.rowsLoaded.set({ pipeline: r.pipeline, table: r.table_name }, num(r.rows_loaded));
       this.stateUp.set(1);
+      this.runsReadAt = Date.now();
     } catch {
-      for (const g of [this.runs, this.lastDuration, this.lastSuccess, this.lastFinished, this.rowsLoaded]) g.reset();
+      // The store is down: the run series keep their last known values (a dashboard keeps its lines, an alert on
+      // opsctl_runs does not fire on a vanished series) and opsctl_runs_stale_seconds says how old they are.
       this.stateUp.set(0);
     }
   }
+}
+
+/**
+ * opsctl_runs_stale_seconds: how old the run series are. 0 right after a scrape that read the store; while the store
+ * is down it grows from the last good read (from the bot's start when there was none, and the series are then empty).
+ */
+function runsStalenessGauge(registers: Registry[], readAt: () => number): Gauge {
+  return new Gauge({
+    name: 'opsctl_runs_stale_seconds',
+    help: 'Seconds since opsctl_runs and opsctl_last_run_* were read from the state store (they keep their last known values while it is down)',
+    registers,
+    collect: function (this: Gauge) {
+      this.set(Math.max(0, Math.round((Date.now() - readAt()) / 1000)));
+    },
+  });
 }
 
 /** The stored counts with each orphaned run moved from `running` to `orphaned` (the state store's read model says which). */

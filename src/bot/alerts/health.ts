@@ -13,7 +13,7 @@ const kindOf = (c: ComponentHealth) => (c.group === 'service' ? 'Service' : 'Tar
  */
 export const healthSource: AlertSource = {
   name: 'health',
-  metrics: ['opsctl_service_up', 'opsctl_target_connections'],
+  metrics: ['opsctl_service_up', 'opsctl_target_up', 'opsctl_target_connections'],
   async check(ctx) {
     const round = await ctx.invoke('health', {});
     const incidents: Incident[] = [];
@@ -21,6 +21,9 @@ export const healthSource: AlertSource = {
     for (const c of round.components) {
       if (c.group === 'service')
         gauges.push({ metric: 'opsctl_service_up', labels: { service: c.name }, value: c.status === 'up' ? 1 : 0 });
+      // A busy (held by another process) or absent target has no sample: neither up nor down is known.
+      if (c.group === 'target' && (c.status === 'up' || c.status === 'down'))
+        gauges.push({ metric: 'opsctl_target_up', labels: { target: c.name }, value: c.status === 'up' ? 1 : 0 });
       const connections = targetConnections(c);
       if (connections)
         gauges.push({ metric: 'opsctl_target_connections', labels: { target: c.name }, value: connections.inUse });
