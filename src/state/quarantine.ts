@@ -135,9 +135,12 @@ export interface QuarantineGrowth {
 }
 
 export async function quarantineGrowth(db: SqlRunner, since: Date): Promise<QuarantineGrowth[]> {
+  // Without statistics SQLite prefers (pipeline, table_name, created_at) to save the GROUP BY's sort, and scans the whole
+  // index (78 ms at 100,000 rows against 0.2 ms for the day's range): the window must be the created_at range.
+  const from = db.dialect.name === 'sqlite' ? 'quarantine INDEXED BY quarantine_created_idx' : 'quarantine';
   const rows = await db.query<Record<string, unknown>>(
     `SELECT pipeline, table_name, COUNT(*) AS n, MIN(created_at) AS first_at, MAX(created_at) AS last_at, MAX(run_id) AS last_run
-     FROM quarantine WHERE created_at >= ? GROUP BY pipeline, table_name ORDER BY pipeline, table_name`,
+     FROM ${from} WHERE created_at >= ? GROUP BY pipeline, table_name ORDER BY pipeline, table_name`,
     [since.toISOString()],
   );
   return rows.map((r) => ({
