@@ -30,6 +30,12 @@ test('opsctl demo builds the workspace inside OPSCTL_HOME, runs every step, and 
     assert.is(doc.home, home);
     assert.ok(doc.steps.length >= 4);
     for (const step of doc.steps) assert.is(step.status, 'ok', `${step.name}: ${step.detail}`);
+    const health = doc.steps.find((s) => s.name.startsWith('health'))!.detail;
+    assert.match(health, /^service demo up: [\d.,]+\/s, errors .*%, p95 .*, orders [\d.]+\/minute, active users \d+/);
+    assert.match(
+      health,
+      /target local \(PGlite\): 0 of \d+ connections, 0 running queries; PGlite is embedded: one connection/,
+    );
     assert.ok(existsSync(join(home, 'state.db')));
     assert.ok(existsSync(join(home, 'warehouse.duckdb')));
     assert.ok(existsSync(join(home, 'pglite', 'local')));
@@ -56,11 +62,17 @@ test('opsctl demo builds the workspace inside OPSCTL_HOME, runs every step, and 
     const st = JSON.parse(status.stdout) as {
       configFile: string;
       components: Array<{ name: string; group: string; status: string }>;
+      items: Array<{ id: string; severity: string }>;
     };
     assert.is(st.configFile, join(home, 'opsctl.config.json'));
     assert.equal(
       st.components.filter((c) => c.group === 'target').map((t) => [t.name, t.status]),
       [['local', 'up']],
+    );
+    // The demo's service ran for the demo's duration: down now, a warning on the board (status still exits 0).
+    assert.equal(
+      st.items.filter((i) => i.id.includes('service:demo')).map((i) => [i.id, i.severity]),
+      [['component:service:demo', 'warning']],
     );
   } finally {
     await decoy.drop();

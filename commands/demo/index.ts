@@ -47,7 +47,9 @@ export const demo = defineOperation({
       signal: ctx.signal,
       progress: ctx.progress,
     });
+    const stops: Array<() => Promise<void>> = [];
     try {
+      for (const step of DEMO_STEPS) if (step.start) stops.push(await step.start(demoCtx));
       const store = await demoCtx.state();
       const run = await startRun(store, { operation: 'demo', trigger: 'demo' });
       const steps: DemoStepResult[] = [];
@@ -76,6 +78,7 @@ export const demo = defineOperation({
       }
       return result;
     } finally {
+      for (const stop of stops) await stop().catch(() => undefined);
       await demoCtx.close();
     }
   },

@@ -20,14 +20,16 @@ export interface TriageSource {
 /** Components of the health registry that are down (the bot apart: its own item), or busy. */
 const components: TriageSource = {
   name: 'components',
-  async collect(_ctx, { components }) {
+  async collect(ctx, { components }) {
     return components
       .filter((c) => c.status === 'down' || c.status === 'busy')
       .map((c) => {
         const bot = c.group === 'bot';
+        // A service says how bad its being down is (services.<name>.severity; the demo's own is a warning).
+        const down = c.group === 'service' ? (ctx.config.services[c.name]?.severity ?? 'critical') : 'critical';
         return {
           id: `${bot ? 'bot' : 'component'}:${c.id}`,
-          severity: c.status === 'down' ? 'critical' : 'warning',
+          severity: c.status === 'down' ? down : 'warning',
           kind: bot ? 'bot' : 'component',
           pane: 'overview',
           subject: c.id,

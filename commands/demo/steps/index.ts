@@ -3,6 +3,7 @@ import { backupStep } from './backup.js';
 import { botStep } from './bot.js';
 import { costsStep } from './costs.js';
 import { etlStep } from './etl.js';
+import { healthStep } from './health.js';
 import { localTargetStep, overviewStep, stateStep, warehouseStep } from './foundation.js';
 import { loadtestStep } from './loadtest.js';
 import { migrateStep } from './migrate.js';
@@ -19,6 +20,7 @@ export const DEMO_STEPS: DemoStep[] = [
   syncStep,
   backupStep,
   loadtestStep,
+  healthStep,
   overviewStep,
 ];
 import { syncStep } from './sync.js';

@@ -144,6 +144,8 @@ const metricsSchema = z.strictObject({
 export const serviceSchema = z
   .strictObject({
     description: z.string().optional(),
+    /** How bad it is when the service is down, on the triage board (`opsctl status` exits 1 only on critical). */
+    severity: z.enum(['critical', 'warning']).default('critical'),
     /** Health endpoints (`/health`, `/health/live`, `/health/ready`): a URL, or { url, status, body }. */
     health: z.array(endpointSchema).default([]),
     /** Bound on each request (health and metrics), each on its own. */

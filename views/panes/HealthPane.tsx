@@ -1,0 +1,162 @@
+import { Box, Text } from 'ink';
+import { ago, bytes, count, latency, percent, rate, span } from '../../src/format.js';
+import { serviceReport } from '../../src/health/checks/services.js';
+import { targetConnections } from '../../src/health/checks/targets.js';
+import type { ComponentHealth } from '../../src/health/types.js';
+import { useKeymap } from '../hooks/keymap.js';
+import { HEALTH_REFRESH_MS, useHealth, type Series } from '../hooks/useHealth.js';
+import { useTableNavigation } from '../hooks/useTableNavigation.js';
+import { sparkline } from '../widgets/Sparkline.js';
+import { Spinner } from '../widgets/Spinner.js';
+import { Table, type TableColumn } from '../widgets/Table.js';
+import type { PaneProps } from './types.js';
+
+const STATUS_COLOR: Partial<Record<ComponentHealth['status'], string>> = { up: 'green', down: 'red', busy: 'yellow' };
+
+const vitals = (c: ComponentHealth) => serviceReport(c)?.vitals;
+const dash = (c: ComponentHealth, text: string) => (c.group === 'service' ? text : '');
+
+const columns: TableColumn<ComponentHealth>[] = [
+  { header: 'NAME', width: 14, value: (c) => `${c.group === 'service' ? 'svc' : 'db'} ${c.name}` },
+  { header: 'STATUS', width: 6, value: (c) => c.status, color: (c) => STATUS_COLOR[c.status] },
+  { header: 'REQ/S', width: 7, align: 'right', value: (c) => dash(c, rate(vitals(c)?.rps)) },
+  { header: 'ERR', width: 5, align: 'right', value: (c) => dash(c, percent(vitals(c)?.errorRate)) },
+  { header: 'P95', width: 7, align: 'right', value: (c) => dash(c, latency(vitals(c)?.p95Ms)) },
+  { header: 'P99', width: 7, align: 'right', value: (c) => dash(c, latency(vitals(c)?.p99Ms)) },
+  { header: 'CPU', width: 5, align: 'right', value: (c) => dash(c, percent(vitals(c)?.cpuPercent)) },
+  {
+    header: 'MEM/CONN',
+    width: 9,
+    align: 'right',
+    value: (c) => {
+      const n = targetConnections(c);
+      if (n) return `${n.inUse}/${n.max}`;
+      return dash(c, bytes(vitals(c)?.rssBytes));
+    },
+  },
+];
+
+function figure(s: Series, value: number): string {
+  switch (s.unit) {
+    case 'rate':
+      return rate(value);
+    case 'percent':
+      return percent(value);
+    case 'ms':
+      return latency(value);
+    case 'bytes':
+      return bytes(value);
+    default:
+      return Number.isInteger(value) ? count(value) : value.toFixed(2);
+  }
+}
+
+/**
+ * One line per series with its axes: the label, the y range (zero to the largest value shown) on the left, the sparkline,
+ * the latest value on the right; one shared time axis below (how long ago the first point was, now).
+ */
+function SeriesChart({ series, width }: { series: Series[]; width: number }) {
+  const labelWidth = 12;
+  const rangeWidth = 19;
+  const lastWidth = 10;
+  const plot = Math.max(8, width - labelWidth - rangeWidth - lastWidth - 3);
+  const first = Math.min(...series.map((s) => s.points.slice(-plot)[0]?.at ?? Date.now()));
+  return (
+    <Box flexDirection="column">
+      {series.map((s) => {
+        const values = s.points.slice(-plot).map((p) => p.value);
+        // The sparkline's bars rise from zero to the largest value shown: that is its y axis.
+        const hi = Math.max(0, ...values);
+        return (
+          <Text key={s.label} wrap="truncate">
+            {s.label.slice(0, labelWidth - 1).padEnd(labelWidth)}
+            <Text dimColor>
+              {`${figure(s, 0)}–${figure(s, hi)}`.slice(0, rangeWidth - 2).padStart(rangeWidth - 2)} ┤
+            </Text>
+            <Text color="cyan">{sparkline(values, plot).padEnd(plot)}</Text>
+            <Text>{` ${figure(s, values.at(-1) ?? 0)}`}</Text>
+          </Text>
+        );
+      })}
+      <Text dimColor wrap="truncate">
+        {' '.repeat(labelWidth + rangeWidth - 2)}└{`${span(Date.now() - first)} ago `.padEnd(plot - 3, '─')}now
+      </Text>
+    </Box>
+  );
+}
+
+/**
+ * Every service (health endpoints, req/s, error rate, p95/p99, CPU, memory, watched metrics) and every database target
+ * (connections against max_connections), live; the selected one's figures as sparklines with axes over the session.
+ */
+export function HealthPane({ width, height }: PaneProps) {
+  const health = useHealth();
+  const rows = health.components;
+  const tableHeight = Math.max(3, Math.min(rows.length + 1, Math.floor(height / 2)));
+  const nav = useTableNavigation(
+    rows.length,
+    tableHeight - 1,
+    rows.map((c) => c.id),
+  );
+  const selected = rows[nav.selected];
+  useKeymap('pane', [
+    ...nav.bindings,
+    { keys: ['r'], label: 'refresh', description: 'run a health round now', run: health.round.refresh },
+  ]);
+
+  if (!health.round.data) {
+    return (
+      <Box flexDirection="column" width={width} height={height}>
+        {health.round.error ? (
+          <Text color="red" wrap="wrap">
+            {health.round.error.message}
+          </Text>
+        ) : (
+          <Spinner label="probing services and targets…" />
+        )}
+      </Box>
+    );
+  }
+  const data = health.round.data;
+  const series = selected ? health.seriesOf(selected.id) : [];
+  const crossed = health.crossed.filter((x) => x.component === selected?.label);
+  return (
+    <Box flexDirection="column" width={width} height={height}>
+      <Text wrap="truncate">
+        <Text
+          bold
+        >{`${rows.filter((c) => c.group === 'service').length} services, ${rows.filter((c) => c.group === 'target').length} targets`}</Text>
+        {data.ok ? (
+          <Text color="green">{' · all up, no threshold crossed'}</Text>
+        ) : (
+          <Text color="red" bold>{` · ${data.down.length} down, ${data.crossed.length} crossed`}</Text>
+        )}
+      </Text>
+      <Table
+        rows={rows}
+        columns={columns}
+        selected={nav.selected}
+        height={tableHeight}
+        width={width}
+        rowKey={(c) => c.id}
+        emptyText="no services or targets configured (services.<name>, targets.<name>)"
+      />
+      {selected?.error ? (
+        <Text color="red" wrap="truncate">
+          {selected.error}
+        </Text>
+      ) : null}
+      {crossed.map((x) => (
+        <Text key={x.key} color="red" wrap="truncate">{`crossed: ${x.text}`}</Text>
+      ))}
+      {series.length ? (
+        <SeriesChart series={series.slice(0, Math.max(1, height - tableHeight - 5))} width={width} />
+      ) : null}
+      <Box flexGrow={1} />
+      <Text dimColor wrap="truncate">
+        {health.round.loading ? <Spinner label="probing" /> : `round ${ago(health.round.refreshedAt)}`}
+        {` · every ${HEALTH_REFRESH_MS / 1000}s · opsctl health --watch`}
+      </Text>
+    </Box>
+  );
+}
