@@ -10,7 +10,8 @@ import { probeReachable } from '../../src/loadtest/probe.js';
 import { runLoadIsolated } from '../../src/loadtest/threaded.js';
 import { saveRun, type LoadTestRun } from '../../src/loadtest/store.js';
 import { evaluateThresholds } from '../../src/loadtest/thresholds.js';
-import { defineOperation } from '../operation.js';
+import { asRun } from '../backup/shared.js';
+import { defineOperation, type OperationContext } from '../operation.js';
 
 export const loadtestRunInput = z.object({
   url: z.string().min(1).optional(),
@@ -43,73 +44,90 @@ export const loadtestRun = defineOperation({
   input: loadtestRunInput,
   async run(ctx, input): Promise<LoadTestRun> {
     const plan = resolvePlan(ctx.config, input, input.cwd);
-    ctx.progress({ phase: 'connecting', note: plan.url });
-    await probeReachable(plan.url, Math.min(plan.timeoutMs, 5000));
-    const startedAt = new Date().toISOString();
-    const result = await runLoadIsolated({
-      url: plan.url,
-      method: plan.method,
-      headers: plan.headers,
-      body: plan.body,
-      timeoutMs: plan.timeoutMs,
-      warmupMs: plan.warmupMs,
-      model: plan.model,
-      signal: ctx.signal,
-      onTick(tick) {
-        ctx.progress({
-          phase: tick.phase === 'warmup' ? 'warm-up' : tick.phase === 'drain' ? 'finishing' : 'running',
-          done: Math.round(tick.done),
-          total: Math.round(tick.total),
-          note: `${rate(tick.rps)} · p50 ${latency(tick.latency.p50)} · p99 ${latency(tick.latency.p99)} · ${plural(tick.errors, 'error')}`,
-          item: tick,
-        });
-      },
-    });
-    if (ctx.signal.aborted)
-      throw new CancelledError('load test cancelled: the partial run was not stored', {
-        hint: 'Run it again to completion.',
-      });
-    const errorTotal =
-      result.errors.timeout + result.errors.refused + result.errors.reset + result.errors.other + result.non2xx;
-    const thresholds = evaluateThresholds(plan.thresholds, result);
-    const run = {
-      profile: plan.profile,
-      url: plan.url,
-      method: plan.method,
-      startedAt,
-      finishedAt: new Date().toISOString(),
-      plan: {
-        model: plan.model.kind,
-        connections: plan.model.connections,
-        ...(plan.model.kind === 'open' ? { rate: plan.model.rate } : {}),
-        ...(plan.model.requests ? { requests: plan.model.requests } : {}),
-        ...(plan.model.durationMs ? { durationMs: plan.model.durationMs } : {}),
-        warmupMs: plan.warmupMs,
-        timeoutMs: plan.timeoutMs,
-        headers: redactHeaders(plan.headers),
-        bodyBytes: plan.body?.length ?? 0,
-      },
-      durationMs: result.durationMs,
-      requests: result.requests,
-      responses: result.responses,
-      rps: result.rps,
-      sentRps: result.sentRps,
-      bytesRead: result.bytesRead,
-      latency: result.latency,
-      statusCodes: result.statusCodes,
-      errors: result.errors,
-      errorTotal,
-      errorRate: result.requests ? Math.round((errorTotal / result.requests) * 100 * 1000) / 1000 : 0,
-      non2xx: result.non2xx,
-      errorSamples: result.errorSamples,
-      warmupRequests: result.warmupRequests,
-      samples: result.samples,
-      ...(result.sentRate !== undefined ? { sentRate: result.sentRate } : {}),
-      thresholds,
-      passed: thresholds.every((t) => t.passed),
-      trigger: ctx.trigger,
-    };
-    const store = await ctx.state();
-    return saveRun(store, run, encodeHistogram(result.histogram));
+    // A run record around the test: a cancelled one (x in the console, quit → cancel, ctrl+c) ends `cancelled`, never
+    // left `running` and never stored as a passed run; a load test that errors is a failed run like a failed backup.
+    return asRun(
+      ctx,
+      'loadtest.run',
+      plan.profile ?? plan.url,
+      () => measure(ctx, plan),
+      (r) => ({
+        id: r.id,
+        passed: r.passed,
+        requests: r.requests,
+      }),
+    );
   },
 });
+
+/** Runs the test, checks its thresholds and stores the result (the body of loadtest.run inside its run record). */
+async function measure(ctx: OperationContext, plan: ReturnType<typeof resolvePlan>): Promise<LoadTestRun> {
+  ctx.progress({ phase: 'connecting', note: plan.url });
+  await probeReachable(plan.url, Math.min(plan.timeoutMs, 5000));
+  const startedAt = new Date().toISOString();
+  const result = await runLoadIsolated({
+    url: plan.url,
+    method: plan.method,
+    headers: plan.headers,
+    body: plan.body,
+    timeoutMs: plan.timeoutMs,
+    warmupMs: plan.warmupMs,
+    model: plan.model,
+    signal: ctx.signal,
+    onTick(tick) {
+      ctx.progress({
+        phase: tick.phase === 'warmup' ? 'warm-up' : tick.phase === 'drain' ? 'finishing' : 'running',
+        done: Math.round(tick.done),
+        total: Math.round(tick.total),
+        note: `${rate(tick.rps)} · p50 ${latency(tick.latency.p50)} · p99 ${latency(tick.latency.p99)} · ${plural(tick.errors, 'error')}`,
+        item: tick,
+      });
+    },
+  });
+  if (ctx.signal.aborted)
+    throw new CancelledError('load test cancelled: the partial run was not stored', {
+      hint: 'Run it again to completion.',
+    });
+  const errorTotal =
+    result.errors.timeout + result.errors.refused + result.errors.reset + result.errors.other + result.non2xx;
+  const thresholds = evaluateThresholds(plan.thresholds, result);
+  const run = {
+    profile: plan.profile,
+    url: plan.url,
+    method: plan.method,
+    startedAt,
+    finishedAt: new Date().toISOString(),
+    plan: {
+      model: plan.model.kind,
+      connections: plan.model.connections,
+      ...(plan.model.kind === 'open' ? { rate: plan.model.rate } : {}),
+      ...(plan.model.requests ? { requests: plan.model.requests } : {}),
+      ...(plan.model.durationMs ? { durationMs: plan.model.durationMs } : {}),
+      warmupMs: plan.warmupMs,
+      timeoutMs: plan.timeoutMs,
+      headers: redactHeaders(plan.headers),
+      bodyBytes: plan.body?.length ?? 0,
+    },
+    durationMs: result.durationMs,
+    requests: result.requests,
+    responses: result.responses,
+    rps: result.rps,
+    sentRps: result.sentRps,
+    bytesRead: result.bytesRead,
+    latency: result.latency,
+    statusCodes: result.statusCodes,
+    errors: result.errors,
+    errorTotal,
+    errorRate: result.requests ? Math.round((errorTotal / result.requests) * 100 * 1000) / 1000 : 0,
+    non2xx: result.non2xx,
+    errorSamples: result.errorSamples,
+    warmupRequests: result.warmupRequests,
+    samples: result.samples,
+    ...(result.sentRate !== undefined ? { sentRate: result.sentRate } : {}),
+    thresholds,
+    passed: thresholds.every((t) => t.passed),
+    trigger: ctx.trigger,
+  };
+  const store = await ctx.state();
+  return saveRun(store, run, encodeHistogram(result.histogram));
+}

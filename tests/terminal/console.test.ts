@@ -3,7 +3,12 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { mkdirSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:http';
+import type { AddressInfo, Socket } from 'node:net';
 import { join } from 'node:path';
+import { listRuns as listLoadTestRuns } from '../../src/loadtest/store.js';
+import { openStateStore } from '../../src/state/open.js';
+import { listRuns } from '../../src/state/runs.js';
 import { PANES } from '../../views/panes/index.js';
 import { shortTitle } from '../../views/widgets/TabBar.js';
 import { consoleWorkspace, headerOf, inverseText, Terminal, tmuxMissing, type Workspace } from '../helpers/terminal.js';
@@ -206,6 +211,104 @@ test('a 5 s PGlite migration applied with u never delays a pane switch beyond 10
   // measure 13–223 ms (the render competes for the CPU), so that bound would test the machine, not the console.
   assert.ok(median(times) <= median(idle) + 100, `median grew by more than 100 ms: ${summary}`);
   assert.ok(sorted(times).at(-1)! < 1_000, `a switch waited: ${summary}`);
+});
+
+/** An HTTP server that counts the requests it answers (with when) and the sockets open on it, like a target would. */
+async function countingServer() {
+  const requests: number[] = [];
+  const sockets = new Set<Socket>();
+  let lastClose = 0;
+  const server = createServer((_req, res) => {
+    requests.push(Date.now());
+    res.end('ok');
+  });
+  server.on('connection', (s) => {
+    sockets.add(s);
+    s.on('close', () => {
+      sockets.delete(s);
+      lastClose = Date.now();
+    });
+  });
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  const { port } = server.address() as AddressInfo;
+  return {
+    url: `http://127.0.0.1:${port}/`,
+    requests,
+    open: () => sockets.size,
+    lastClose: () => lastClose,
+    close: () => {
+      for (const s of sockets) s.destroy();
+      return new Promise<void>((r) => server.close(() => r()));
+    },
+  };
+}
+
+test('a load test started from the console and cancelled with x in J stops sending within 1 s, closes its sockets, and its run ends cancelled', async () => {
+  if (missing) return void console.log(`skipped: ${missing}`);
+  const server = await countingServer();
+  try {
+    const lws = await consoleWorkspace({
+      config: () => ({
+        loadtest: { profiles: { burn: { url: server.url, connections: 4, duration: '60s', warmup: '0s' } } },
+      }),
+    });
+    const t = start({ width: 100, height: 30 }, lws.env);
+    t.keys('6');
+    await t.waitFor(/burn\s+closed/, 120_000); // the first read may wait minutes on a loaded machine
+    t.keys('Enter');
+    await t.waitFor('Start load test burn');
+    t.keys('y');
+    await t.waitFor('req/s');
+    await waitUntil(
+      () => server.requests.length >= 200 && server.open() > 0,
+      () => `no load reached the server (${server.requests.length} requests):\n${t.screen()}`,
+    );
+    // What a key takes to reach the console and show on this machine now (J → the jobs view): the cancel key travels
+    // the same way, so the 1 s budget starts once the console could act on it. On a quiet machine this is ~50 ms; on
+    // a 2-core machine under a load of 20 it was up to 500 ms.
+    const jAt = Date.now();
+    t.keys('J');
+    await t.waitFor(/loadtest\.run\s+burn\s+running/);
+    const keyLag = Date.now() - jAt;
+    await t.waitFor('x cancel job');
+    const cancelledAt = Date.now();
+    t.keys('x');
+    await t.waitFor(/loadtest\.run\s+burn\s+cancelled/);
+    await waitUntil(
+      () => server.open() === 0,
+      () => `${server.open()} sockets still open ${Date.now() - cancelledAt} ms after x`,
+      3_000,
+    );
+    // Give a late request time to show up before counting.
+    await new Promise((r) => setTimeout(r, 500));
+    const limit = 1_000 + keyLag;
+    const late = server.requests.filter((at) => at > cancelledAt + limit).map((at) => at - cancelledAt);
+    assert.equal(late, [], `requests reached the server more than 1 s (+${keyLag} ms key lag) after x`);
+    assert.is(server.open(), 0);
+    assert.ok(
+      server.lastClose() - cancelledAt <= limit,
+      `the last socket closed ${server.lastClose() - cancelledAt} ms after x (limit 1 s + ${keyLag} ms key lag)`,
+    );
+    assert.is(t.exitStatus(), undefined, 'the console is still open');
+
+    // The record: a loadtest.run run that ended cancelled, and no stored (let alone passed) load-test result.
+    const store = await openStateStore(`sqlite:${join(lws.home, 'state.db')}`);
+    try {
+      const runs = await listRuns(store, { operation: 'loadtest.run' });
+      assert.equal(
+        runs.map((r) => [r.pipeline, r.status]),
+        [['burn', 'cancelled']],
+      );
+      assert.is((await listLoadTestRuns(store, {})).length, 0, 'the partial run is not stored as a result');
+    } finally {
+      await store.close();
+    }
+    t.keys('Escape');
+    t.keys('q');
+    assert.is(await t.waitForExit(), 0);
+  } finally {
+    await server.close();
+  }
 });
 
 test.run();
