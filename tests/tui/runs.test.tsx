@@ -350,4 +350,48 @@ test('f filters by status in the store, and /failed asks the store too instead o
   }
 });
 
+test('s on a sync pipeline into a production target asks for the target name before it runs', async () => {
+  const prod = loadConfig({
+    cwd: tempDir(),
+    env: {},
+    redactor: new Redactor(),
+    fileConfig: {
+      targets: { app: { engine: 'postgres', url: 'postgres://db/app', production: true } },
+      pipelines: { dashboards: { kind: 'sync', target: 'app' } },
+    },
+  });
+  const services = fakeServices(
+    {
+      'etl.history': (input) => history(input),
+      'etl.run': () => {
+        throw new Error('run stopped here');
+      },
+    },
+    prod,
+  );
+  const app = renderConsole(services, { initialPane: 'runs' });
+  try {
+    await waitFor(app.lastFrame, (f) => f.includes('s start dashboards'));
+    await tick(100);
+    app.stdin.write('s');
+    const asked = await waitFor(app.lastFrame, (f) => f.includes('Type app to enable Run') && f.includes('esc cancel'));
+    assert.match(asked.replace(/[│╭╮╰╯─]/g, ' ').replace(/\s+/g, ' '), /into target "app" \(PRODUCTION\)/);
+    app.stdin.write('\u001B[C');
+    await waitFor(app.lastFrame, (f) => f.includes('⏎ run'));
+    app.stdin.write('\r');
+    await tick(100);
+    assert.is(services.calls.filter((c) => c.name === 'etl.run').length, 0, 'not before the name is typed');
+    app.stdin.write('app');
+    await waitFor(app.lastFrame, (f) => f.includes('> app'));
+    app.stdin.write('\r');
+    await waitFor(
+      () => String(services.calls.filter((c) => c.name === 'etl.run').length),
+      (n) => n === '1',
+    );
+    assert.equal(services.calls.find((c) => c.name === 'etl.run')!.input, { pipelines: ['dashboards'] });
+  } finally {
+    app.unmount();
+  }
+});
+
 test.run();
