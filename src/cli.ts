@@ -5,7 +5,7 @@ import { lastSession } from './cli/action.js';
 import { shareGlobalOptions } from './cli/globals.js';
 import { REGISTRARS } from './cli/register/index.js';
 import { createSession, loadForSession } from './cli/session.js';
-import { reportError } from './cli/exit.js';
+import { reportError, usageErrorRecord, writeDiagnostic } from './cli/exit.js';
 import { registerHelpAndVersion, unknownCommand } from './cli/builtins.js';
 import { attachExamples } from './cli/examples.js';
 import { registerCompletion } from './cli/completion.js';
@@ -28,13 +28,16 @@ export function buildProgram(): Command {
     .option('-q, --quiet', 'only errors on stderr; no progress')
     .option('--no-color', 'no ANSI colours (NO_COLOR is honoured too)')
     .helpOption('-h, --help', 'show help')
-    .showHelpAfterError('(run with --help for usage)')
+    // On a pipe every stderr line is one JSON record, usage errors included (see usageErrorRecord).
+    .showHelpAfterError(process.stderr.isTTY ? '(run with --help for usage)' : false)
+    .configureOutput(process.stderr.isTTY ? {} : { outputError: (str, write) => write(usageErrorRecord(str)) })
     .configureHelp({ sortSubcommands: false, showGlobalOptions: true })
     .exitOverride()
     .addHelpText(
       'after',
       `
-Exit codes: 0 ok, 1 failed or threshold breached, 2 bad usage or config, 130 interrupted.
+Exit codes: 0 ok, 1 failed or threshold breached, 2 bad usage or config, 130 interrupted (Ctrl-C),
+143 terminated (SIGTERM) before it finished. With stderr not a terminal, every stderr line is one JSON record.
 Examples:
   opsctl demo                      build a demo workspace and run everything once
   opsctl status --json             what is up, for scripts
@@ -68,14 +71,20 @@ Examples:
 let consoleExit: number | undefined;
 
 async function openConsole(command: Command): Promise<void> {
+  const session = createSession(command);
   if (!process.stdin.isTTY || !process.stdout.isTTY) {
-    // Ink needs raw mode on a terminal; on a pipe print the help so scripts see what to run instead.
-    process.stderr.write(command.parent ? command.parent.helpInformation() : command.helpInformation());
-    process.stderr.write('\nerror: the console needs a terminal (stdin and stdout); use a subcommand in scripts.\n');
+    // Ink needs raw mode on a terminal; print the help so whoever reads stderr sees what to run instead (a log
+    // collector gets one JSON record).
+    const help = command.parent ? command.parent.helpInformation() : command.helpInformation();
+    const msg = 'the console needs a terminal (stdin and stdout); use a subcommand in scripts';
+    writeDiagnostic(
+      session,
+      { level: 'error', msg, code: 'USAGE', hint: '`opsctl --help` lists the commands' },
+      `${help}\nerror: ${msg}.\n`,
+    );
     consoleExit = EXIT.usage;
     return;
   }
-  const session = createSession(command);
   try {
     const loaded = loadForSession(session, 'normal');
     const { startConsole } = await import('../views/main.js');
@@ -86,6 +95,7 @@ async function openConsole(command: Command): Promise<void> {
       stdout: session.stdout,
       stderr: session.stderr,
       colors: session.errColors,
+      structured: session.structured,
       debug: false,
     });
   }

@@ -2,9 +2,10 @@
  * Typed errors. Every error an operator can see carries a hint (what to do about it) and an exit code, so the one
  * place that maps errors to exit codes (src/cli/exit.ts) never has to guess.
  *
- * Exit codes: 0 ok, 1 the operation failed or a threshold was breached, 2 bad usage or bad config, 130 cancelled.
+ * Exit codes: 0 ok, 1 the operation failed or a threshold was breached, 2 bad usage or bad config, 130 cancelled
+ * (Ctrl-C), 143 stopped by SIGTERM before it finished.
  */
-export const EXIT = { ok: 0, failed: 1, usage: 2, cancelled: 130 } as const;
+export const EXIT = { ok: 0, failed: 1, usage: 2, cancelled: 130, terminated: 143 } as const;
 export type ExitCode = (typeof EXIT)[keyof typeof EXIT];
 
 export interface OpsErrorOptions {

@@ -5,7 +5,7 @@ import { existsSync, mkdirSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { runCli } from './helpers/cli.js';
+import { runCli, stderrText } from './helpers/cli.js';
 import { tempDir } from './helpers/tmp.js';
 
 /** An empty working directory and a private HOME and XDG tree, to see that nothing is created in any of them. */
@@ -33,11 +33,11 @@ test('with no config found, commands say where they looked and how to start, exi
   for (const args of [['status'], ['etl', 'history'], ['validate'], ['config', 'check'], ['migrate', 'status']]) {
     const r = await runCli(args, { cwd: place.cwd, env: place.env });
     assert.is(r.code, 2, `${args.join(' ')}: ${r.stderr}`);
-    assert.match(r.stderr, /^error: no opsctl config found; looked for \(in order\):\n/);
-    for (const path of searched(place))
-      assert.ok(r.stderr.includes(`\n  ${path}\n`), `${args.join(' ')} names ${path}`);
-    assert.match(r.stderr, /hint: Run `\S+ demo` to build a demo workspace in \.\/\.opsctl/);
-    assert.match(r.stderr, /--config FILE or set OPSCTL_CONFIG/);
+    const stderr = stderrText(r.stderr);
+    assert.match(stderr, /^error: no opsctl config found; looked for \(in order\):\n/);
+    for (const path of searched(place)) assert.ok(stderr.includes(`\n  ${path}\n`), `${args.join(' ')} names ${path}`);
+    assert.match(stderr, /hint: Run `\S+ demo` to build a demo workspace in \.\/\.opsctl/);
+    assert.match(stderr, /--config FILE or set OPSCTL_CONFIG/);
     assert.is(r.stdout, '');
   }
   const json = await runCli(['status', '--json'], { cwd: place.cwd, env: place.env });

@@ -5,7 +5,7 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { openStateStore } from '../src/state/open.js';
 import { spawn } from 'node:child_process';
-import { ROOT, runCli } from './helpers/cli.js';
+import { ROOT, runCli, stderrRecords } from './helpers/cli.js';
 import { tempDir } from './helpers/tmp.js';
 
 function workspace(pipelines: Record<string, unknown> = { spotify: { kind: 'spotify', source: 'api' } }): {
@@ -30,12 +30,10 @@ test('a failed pipeline exits 1 with one line on stderr naming it; history and s
   const ws = workspace();
   const r = await runCli(['etl', 'run', '-q'], ws);
   assert.is(r.code, 1, r.stderr);
-  const lines = r.stderr
-    .trim()
-    .split('\n')
-    .filter((l) => l.startsWith('pipeline '));
+  // On a pipe: one JSON record (tests/cli.logs.test.ts).
+  const lines = stderrRecords(r.stderr).filter((l) => l.msg.startsWith('pipeline spotify '));
   assert.is(lines.length, 1);
-  assert.match(lines[0]!, /^pipeline spotify failed \(run 1\): \S.*$/);
+  assert.match(lines[0]!.msg, /^pipeline spotify failed \(run 1\): \S.*$/);
   const history = await runCli(['etl', 'history', '--json'], ws);
   assert.is(history.code, 0, history.stderr);
   const doc = JSON.parse(history.stdout) as {

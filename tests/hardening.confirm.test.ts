@@ -4,7 +4,7 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { isConfirmed, requireConfirmation } from '../commands/operation.js';
 import { ConfirmationRequired, UsageError } from '../src/errors.js';
-import { runCli } from './helpers/cli.js';
+import { runCli, stderrText } from './helpers/cli.js';
 import { createPgDatabase, pgQuery, type TempDatabase } from './helpers/databases.js';
 import { tempDir } from './helpers/tmp.js';
 
@@ -59,7 +59,7 @@ test('backup restore --yes on a production target is refused in scripts; --confi
   assert.match(yes.stderr, /--confirm-target app/);
   const wrong = await cli(['backup', 'restore', 'app', '--confirm-target', 'ap']);
   assert.is(wrong.code, 2);
-  assert.match(wrong.stderr, /--confirm-target "ap" does not name the target/);
+  assert.match(stderrText(wrong.stderr), /--confirm-target "ap" does not name the target/);
   assert.equal(await pgQuery(db.url, 'SELECT id FROM t ORDER BY id'), [{ id: 1 }, { id: 2 }], 'nothing restored');
 
   const down = await cli(['migrate', 'down', 'app', '--yes']);

@@ -4,7 +4,7 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { ConfigError, OperationFailed } from '../src/errors.js';
 import { fromOsError, type OsError } from '../src/util/os-errors.js';
-import { BIN, cliHome, runCli, runProcess, type CliResult } from './helpers/cli.js';
+import { BIN, cliHome, type CliResult, runCli, runProcess, stderrText } from './helpers/cli.js';
 import { createPgDatabase, type TempDatabase } from './helpers/databases.js';
 import { tempDir } from './helpers/tmp.js';
 
@@ -73,7 +73,7 @@ test("--env-file /missing: opsctl's own error and exit 2, not Node's exit 9", as
   mkdirSync(join(dir, 'home'));
   const r = await runBin(['--env-file', join(dir, 'missing.env'), 'config', 'check'], dir);
   assert.is(r.code, 2, r.stderr);
-  assert.match(r.stderr, /^error: env file not found: /m);
+  assert.match(stderrText(r.stderr), /^error: env file not found: /m);
   assert.match(r.stderr, '--env-file');
   assert.not.match(r.stderr, /^node:/m);
 });
@@ -85,7 +85,7 @@ test('a bad option value names the flag as typed and echoes the value', async ()
     env: cliHome(join(dir, 'home')),
   });
   assert.is(r.code, 2, r.stderr);
-  assert.match(r.stderr, '--older-than "garbage"');
+  assert.match(stderrText(r.stderr), '--older-than "garbage"');
   assert.not.match(r.stderr, 'olderThan');
 });
 

@@ -13,7 +13,7 @@ import { evaluateThresholds, parseThreshold, withErrorRateGate } from '../src/lo
 import { startSampleServer } from '../src/loadtest/sample-server.js';
 import type { LoadTestRun } from '../src/loadtest/store.js';
 import { configSchema } from '../src/config/schema.js';
-import { runCli } from './helpers/cli.js';
+import { runCli, stderrText } from './helpers/cli.js';
 import { tempDir } from './helpers/tmp.js';
 
 const base = { method: 'GET', headers: {}, timeoutMs: 10_000 };
@@ -418,10 +418,10 @@ test('CLI: an unreachable URL is one clear error, exit 1; bad usage exits 2', as
   assert.match(none.stderr, /give a URL or --profile/);
   const missing = await runCli(['loadtest', 'run', '--profile', 'nope'], { cwd: dir });
   assert.is(missing.code, 2);
-  assert.match(missing.stderr, /profile "nope" is not in the config/);
+  assert.match(stderrText(missing.stderr), /profile "nope" is not in the config/);
   const threshold = await runCli(['loadtest', 'run', 'http://127.0.0.1:9/', '--threshold', 'p95 fast'], { cwd: dir });
   assert.is(threshold.code, 2);
-  assert.match(threshold.stderr, /threshold "p95 fast" is not understood/);
+  assert.match(stderrText(threshold.stderr), /threshold "p95 fast" is not understood/);
   const cmp = await runCli(['loadtest', 'compare'], { cwd: dir });
   assert.is(cmp.code, 2);
   assert.match(cmp.stderr, /no load-test run is stored yet/);

@@ -4,7 +4,7 @@ import * as assert from 'uvu/assert';
 import mysql from 'mysql2/promise';
 import { openTarget } from '../src/db/target.js';
 import { openSession } from '../src/migrations/session.js';
-import { runCli } from './helpers/cli.js';
+import { runCli, stderrText } from './helpers/cli.js';
 import { createMysqlDatabase, createPgDatabase, pgQuery } from './helpers/databases.js';
 import { migrationWorkspace, pool } from './helpers/migrations.js';
 
@@ -71,10 +71,10 @@ for (const engine of ['postgres', 'mysql'] as const) {
       const r = await cli(ws.dir, ['migrate', 'up', 'app', '--lock-timeout', '300ms']);
       assert.is(r.code, 1, r.stderr);
       assert.match(
-        r.stderr,
+        stderrText(r.stderr),
         new RegExp(`migrations on target "app" are locked by \\S+ pid ${process.pid}.*; waited 300 ms`),
       );
-      assert.match(r.stderr, /hint: Another `opsctl migrate` is running/);
+      assert.match(stderrText(r.stderr), /hint: Another `opsctl migrate` is running/);
       await session.unlock();
       const ok = await cli(ws.dir, ['migrate', 'up', 'app', '--lock-timeout', '300ms']);
       assert.is(ok.code, 0, ok.stderr);
@@ -123,19 +123,19 @@ test('CLI: status --json, validate exits 1 on drift, down needs --yes, bad targe
     const unreachable = await cli(ws.dir, ['migrate', 'up', 'down']);
     assert.is(unreachable.code, 1);
     assert.match(
-      unreachable.stderr,
+      stderrText(unreachable.stderr),
       /target "down" \(postgres:\/\/u:\*\*\*@127\.0\.0\.1:1\/x\) is unreachable: connection refused/,
     );
 
     const bad = await cli(ws.dir, ['migrate', 'up', 'nope']);
     assert.is(bad.code, 2);
-    assert.match(bad.stderr, /target "nope" is not configured\nhint: Known targets: app, down/);
+    assert.match(stderrText(bad.stderr), /target "nope" is not configured\nhint: Known targets: app, down/);
     const badInput = await cli(ws.dir, ['migrate', 'down', 'app', '--steps', 'x']);
     assert.is(badInput.code, 2);
 
     const down = await cli(ws.dir, ['migrate', 'down', 'app']);
     assert.is(down.code, 2);
-    assert.match(down.stderr, /roll back 001_invoices on target "app": confirmation required/);
+    assert.match(stderrText(down.stderr), /roll back 001_invoices on target "app": confirmation required/);
 
     appendFileSync(file, '\n-- changed\n');
     const validate = await cli(ws.dir, ['migrate', 'validate', 'app']);

@@ -9,6 +9,7 @@ import { execa } from 'execa';
 import type { Config } from '../config/load.js';
 import { CancelledError, OperationFailed } from '../errors.js';
 import { CREDENTIAL_PARAM, redactor } from '../log/redact.js';
+import { traceExec } from '../log/trace.js';
 
 /**
  * How a dump/restore program reaches a server: arguments without any credential (argv is visible to every user in
@@ -170,6 +171,7 @@ export interface StreamToFileOptions {
 export async function streamToolToFile(options: StreamToFileOptions): Promise<{ sha256: string; sizeBytes: number }> {
   const partial = `${options.path}.partial`;
   const tap = new HashTap();
+  traceExec(options.tool, options.args);
   const sub = execa(options.tool, options.args, {
     env: options.env,
     stdin: 'ignore',
@@ -225,6 +227,7 @@ export async function streamFileToTool(options: {
   what: string;
   hint: string;
 }): Promise<void> {
+  traceExec(options.tool, options.args);
   const sub = execa(options.tool, options.args, {
     env: options.env,
     stdin: 'pipe',
@@ -263,6 +266,7 @@ export interface ToolRun {
 }
 
 async function execTool(options: ToolRun, keepStdout: boolean): Promise<string> {
+  traceExec(options.tool, options.args);
   const r = await execa(options.tool, options.args, {
     env: options.env,
     stdin: 'ignore',

@@ -1,13 +1,21 @@
 import type { Command } from 'commander';
 import type { InputFor, OperationName, ResultFor } from '../../commands/catalog.js';
 import type { LoadedConfig } from '../config/load.js';
-import { ConfigError, ConfirmationRequired, UsageError } from '../errors.js';
+import { ConfigError, ConfirmationRequired, EXIT, UsageError } from '../errors.js';
 import { plural } from '../format.js';
-import { reportError } from './exit.js';
+import { reportError, writeDiagnostic, type StderrIo } from './exit.js';
 import { createTextOut, writeJson, type TextOut } from './output.js';
 import { createProgressReporter } from './progress.js';
 import { canPrompt, confirmOnTerminal } from './prompt.js';
-import { createSession, earlyLogLevel, loadForSession, loggerFor, triggerFromEnv, type CliSession } from './session.js';
+import {
+  createSession,
+  earlyLogLevel,
+  loadForSession,
+  loggerFor,
+  traceConfig,
+  triggerFromEnv,
+  type CliSession,
+} from './session.js';
 
 /** A command's parsed options, its own and its parents' (commander's `optsWithGlobals`). */
 export type Options = Record<string, unknown>;
@@ -40,8 +48,13 @@ export interface CommandSpec<N extends OperationName> {
   config?: 'normal' | 'isolated' | 'tolerant' | 'optional';
   /** Prints a streamed piece of the result (`progress.item`) as soon as it arrives; text mode only. */
   renderItem?: (item: unknown, out: TextOut) => void;
+  /**
+   * A service that runs until it is told to stop (`bot start`): SIGTERM is its normal end, so a clean stop keeps the
+   * operation's own exit code. Any other command stopped by SIGTERM exits 143, whatever it returns.
+   */
+  runsUntilSignal?: boolean;
   /** Runs after a successful operation in text and JSON mode alike (writes report files such as --junit). */
-  after?: (result: ResultFor<N>, options: Options) => void | Promise<void>;
+  after?: (result: ResultFor<N>, options: Options, io: StderrIo) => void | Promise<void>;
 }
 
 /** The session of the command being run, so src/cli.ts can return its exit code. */
@@ -60,20 +73,38 @@ export function action<N extends OperationName>(spec: CommandSpec<N>) {
     lastSession = session;
     const controller = new AbortController();
     let interrupts = 0;
+    let terminated = false;
     const onSigint = () => {
       interrupts += 1;
-      if (interrupts > 1) process.exit(130);
-      session.stderr('\ninterrupting… (press Ctrl-C again to quit at once)\n');
+      if (interrupts > 1) process.exit(EXIT.cancelled);
+      writeDiagnostic(
+        session,
+        { level: 'warn', msg: 'interrupting', signal: 'SIGINT', hint: 'press Ctrl-C again to quit at once' },
+        '\ninterrupting… (press Ctrl-C again to quit at once)\n',
+      );
+      controller.abort();
+    };
+    // systemd and `kill` stop with SIGTERM: nobody is at a keyboard, so no Ctrl-C advice; a second one quits at once.
+    const onSigterm = () => {
+      if (terminated) process.exit(EXIT.terminated);
+      terminated = true;
+      writeDiagnostic(session, { level: 'warn', msg: 'terminating', signal: 'SIGTERM' }, 'terminating (SIGTERM)…\n');
       controller.abort();
     };
     process.on('SIGINT', onSigint);
-    process.on('SIGTERM', onSigint);
+    process.on('SIGTERM', onSigterm);
     let runtime: { close(): Promise<void> } | undefined;
     let progress: ReturnType<typeof createProgressReporter> | undefined;
     try {
       const { loaded, configError } = loadTolerantly(session, spec.config ?? 'normal');
       const log = loggerFor(session, loaded.config.logLevel);
-      progress = createProgressReporter({ stream: process.stderr, quiet: session.quiet || session.json, log });
+      traceConfig(log, loaded);
+      progress = createProgressReporter({
+        stream: process.stderr,
+        quiet: session.quiet || session.json,
+        log,
+        line: session.line,
+      });
       const { createRuntime } = await import('../../commands/runtime.js');
       const { run } = await import('../../commands/catalog.js');
       const text = createTextOut(session.stdout, session.colors);
@@ -115,7 +146,7 @@ export function action<N extends OperationName>(spec: CommandSpec<N>) {
         });
       }
       progress.clear();
-      await spec.after?.(result, options);
+      await spec.after?.(result, options, session);
       if (session.json) writeJson(session.stdout, result);
       else if (spec.render) spec.render(result, text, options);
       session.exitCode = spec.exitCode?.(result) ?? 0;
@@ -126,11 +157,15 @@ export function action<N extends OperationName>(spec: CommandSpec<N>) {
         stdout: session.stdout,
         stderr: session.stderr,
         colors: session.errColors,
+        structured: session.structured,
         debug: earlyLogLevel(session.globals) === 'debug',
       });
     } finally {
+      // Stopped by SIGTERM: 128 + 15, as a shell reports a process the signal killed, so cron and CI never read a
+      // cut-short run as done. A service (runsUntilSignal) that stopped cleanly keeps its own code.
+      if (terminated && (!spec.runsUntilSignal || session.exitCode !== 0)) session.exitCode = EXIT.terminated;
       process.off('SIGINT', onSigint);
-      process.off('SIGTERM', onSigint);
+      process.off('SIGTERM', onSigterm);
       await runtime?.close().catch(() => undefined);
     }
   };

@@ -6,6 +6,8 @@ import { colorWanted, createColors, type Colors } from './colors.js';
 import { tightenTree } from '../util/private-files.js';
 import { ConfigNotFound } from '../errors.js';
 import { invokedAs } from './invoked.js';
+import { createLiveLine, type LiveLine } from './progress.js';
+import { setTraceLog } from '../log/trace.js';
 
 /** The global options every subcommand accepts. */
 export interface GlobalOptions {
@@ -26,17 +28,24 @@ export interface CliSession {
   stderr: (s: string) => void;
   colors: Colors;
   errColors: Colors;
+  /** stderr is not a terminal (cron, systemd, CI): every line on it is one JSON record. */
+  structured: boolean;
+  /** The terminal's live progress line; `stderr` writes above it (see progress.ts). */
+  line: LiveLine;
   exitCode: number;
 }
 
 export function createSession(command: Command): CliSession {
   const globals = command.optsWithGlobals<GlobalOptions>();
+  const line = createLiveLine(process.stderr);
   return {
     globals,
     json: Boolean(globals.json),
     quiet: Boolean(globals.quiet),
     stdout: (s) => process.stdout.write(s),
-    stderr: (s) => process.stderr.write(s),
+    stderr: (s) => line.write(s),
+    structured: !process.stderr.isTTY,
+    line,
     colors: createColors(!globals.json && colorWanted(globals.color, process.stdout)),
     errColors: createColors(colorWanted(globals.color, process.stderr)),
     exitCode: 0,
@@ -85,10 +94,34 @@ export function requireConfig(loaded: LoadedConfig): void {
 
 export function loggerFor(session: CliSession, level: LogLevel): Logger {
   const effective: LogLevel = session.quiet ? 'error' : level;
-  return createLogger({
+  const log = createLogger({
     level: effective,
-    format: process.stderr.isTTY ? 'pretty' : 'json',
+    format: session.structured ? 'json' : 'pretty',
     color: session.errColors.enabled,
+    // Through the live line: on a terminal a record never lands on the progress line.
+    stream: { write: (s: string) => session.line.write(s) },
+  });
+  // --log-level debug traces SQL, HTTP and external tools process-wide (src/log/trace.ts).
+  setTraceLog(log);
+  return log;
+}
+
+/** How the config was found and resolved, for --log-level debug (sources of every value: `opsctl config show`). */
+export function traceConfig(log: Logger, loaded: LoadedConfig): void {
+  log.debug('config resolved', {
+    file: loaded.configFile ?? null,
+    foundBy: loaded.configFoundBy ?? (loaded.configFile ? null : 'none'),
+    searched: loaded.configSearched,
+    envFiles: loaded.envFiles,
+    environment: loaded.config.environment,
+    home: loaded.config.home,
+    homeFrom: loaded.sources.home ?? 'default',
+    state: loaded.config.state.url,
+    warehouse: loaded.config.warehouse.kind,
+    targets: Object.keys(loaded.config.targets),
+    fromEnvironment: Object.entries(loaded.sources)
+      .filter(([, source]) => /^\.?env:/.test(source))
+      .map(([path, source]) => `${path}=${source}`),
   });
 }
 

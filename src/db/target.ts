@@ -1,4 +1,5 @@
 import type { TargetConfig } from '../config/schema.js';
+import { withSqlTrace } from '../log/trace.js';
 
 export type Engine = TargetConfig['engine'];
 export type Row = Record<string, unknown>;
@@ -32,6 +33,16 @@ export async function openTarget(
   config: TargetConfig,
   options: OpenTargetOptions = {},
 ): Promise<SqlTarget> {
+  const target = await openEngine(name, config, options);
+  // --log-level debug: each statement with its duration (src/log/trace.ts).
+  return withSqlTrace(
+    target,
+    { engine: target.engine, db: name, dialect: target.engine === 'mysql' ? 'mysql' : 'postgres' },
+    ['query', 'exec'],
+  );
+}
+
+async function openEngine(name: string, config: TargetConfig, options: OpenTargetOptions): Promise<SqlTarget> {
   switch (config.engine) {
     case 'postgres':
       return (await import('./postgres.js')).openPostgresTarget(name, config, options);

@@ -37,7 +37,8 @@ export interface LoggerOptions {
   sink?: (record: LogRecord) => void;
   /** JSON lines (cron, systemd) or a short human line (a terminal). */
   format?: 'json' | 'pretty';
-  stream?: NodeJS.WritableStream;
+  /** Where formatted records are written (stderr by default; the CLI passes its live line, see progress.ts). */
+  stream?: { write(text: string): unknown };
   color?: boolean;
   redactor?: Redactor;
   fields?: LogFields;

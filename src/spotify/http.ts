@@ -1,6 +1,7 @@
 import type { BuiltRequest } from 'spotify-web-api-node/src/base-request.js';
 import { CancelledError, ConnectionError, type OpsErrorOptions } from '../errors.js';
 import { sleep } from '../util/sleep.js';
+import { tracedFetch } from '../log/trace.js';
 
 /**
  * The HTTP side of the Spotify client: executes a request built by spotify-web-api-node's builders with `fetch`, so
@@ -88,7 +89,7 @@ async function attempt(request: BuiltRequest, options: SendOptions): Promise<Htt
     headers['Content-Type'] ??= 'application/x-www-form-urlencoded';
   }
   const signal = AbortSignal.any([options.signal, AbortSignal.timeout(options.policy.timeoutMs)]);
-  const response = await fetch(urlOf(request), {
+  const response = await tracedFetch(urlOf(request), {
     method: options.method,
     headers: { Accept: 'application/json', ...headers },
     body,

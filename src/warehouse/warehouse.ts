@@ -1,5 +1,6 @@
 import type { Config } from '../config/load.js';
 import type { TableDef, UpsertResult, WarehouseJobOptions } from './tables.js';
+import { withSqlTrace } from '../log/trace.js';
 
 export type Row = Record<string, unknown>;
 
@@ -56,7 +57,10 @@ export function describeWarehouse(config: Config): string {
 }
 
 export async function openWarehouse(config: Config): Promise<Warehouse> {
-  if (config.warehouse.kind === 'duckdb')
-    return (await import('./duckdb.js')).openDuckdbWarehouse(config.warehouse.duckdb.path);
-  return (await import('./bigquery.js')).openBigqueryWarehouse(config.warehouse.bigquery);
+  const warehouse =
+    config.warehouse.kind === 'duckdb'
+      ? await (await import('./duckdb.js')).openDuckdbWarehouse(config.warehouse.duckdb.path)
+      : await (await import('./bigquery.js')).openBigqueryWarehouse(config.warehouse.bigquery);
+  // --log-level debug: each query with its duration (src/log/trace.ts).
+  return withSqlTrace(warehouse, { engine: warehouse.kind, db: 'warehouse', dialect: 'postgres' }, ['query']);
 }

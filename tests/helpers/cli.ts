@@ -92,3 +92,28 @@ export function cliHome(home: string, config: Record<string, unknown> = {}): { O
   writeFileSync(join(home, 'opsctl.config.json'), `${JSON.stringify(config, null, 2)}\n`);
   return { OPSCTL_HOME: home };
 }
+
+/**
+ * The records on a piped stderr, where every line must be one JSON record (logs, errors, notices): fails on the first
+ * line that is not.
+ */
+export function stderrRecords(stderr: string): Array<Record<string, unknown> & { level: string; msg: string }> {
+  return stderr
+    .split('\n')
+    .filter((line) => line.trim() !== '')
+    .map((line) => {
+      try {
+        return JSON.parse(line) as Record<string, unknown> & { level: string; msg: string };
+      } catch {
+        throw new Error(`a stderr line that is not a JSON record: ${line}`);
+      }
+    });
+}
+
+/** A piped stderr's error records as a terminal would show them (`error: msg`, `hint: …`), for matching text. */
+export function stderrText(stderr: string): string {
+  return stderrRecords(stderr)
+    .filter((r) => r.level === 'error')
+    .map((r) => `error: ${r.msg}${typeof r.hint === 'string' ? `\nhint: ${r.hint}` : ''}\n`)
+    .join('');
+}

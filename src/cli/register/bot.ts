@@ -35,6 +35,7 @@ Examples:
     .action(
       action({
         operation: 'bot.start',
+        runsUntilSignal: true,
         input: (_args, o) => ({
           telegram: o.telegram !== false,
           ...(o.alerts === false ? { alerts: false } : {}),

@@ -1,8 +1,8 @@
 import type { Command } from 'commander';
 import type { ResultFor } from '../../../commands/catalog.js';
-import { redactor } from '../../log/redact.js';
 import { RUN_STATES } from '../../state/runs.js';
 import { action } from '../action.js';
+import { writeDiagnostic } from '../exit.js';
 import { CONFIRM_TARGET_FLAG, CONFIRM_TARGET_HELP, confirmation, oneOf, required, text, wholeNumber } from '../args.js';
 import { ago, count, duration, plural, watermark } from '../../format.js';
 import type { TextOut } from '../output.js';
@@ -42,8 +42,21 @@ Examples:
         operation: 'etl.run',
         input: (args, o) => ({ ...(args.length ? { pipelines: args } : {}), ...(o.dryRun ? { dryRun: true } : {}) }),
         render: renderRun,
-        after: (r) => {
-          for (const f of r.failures) process.stderr.write(`${redactor.redact(f)}\n`);
+        // The failures go to stderr (stdout keeps the result): a text line each on a terminal, a JSON record on a pipe.
+        after: (r, _o, io) => {
+          for (const [i, f] of r.failures.entries()) {
+            const e = r.executions.filter((x) => x.status === 'failed' || x.status === 'locked')[i];
+            writeDiagnostic(
+              io,
+              {
+                level: 'error',
+                msg: f,
+                ...(e ? { pipeline: e.pipeline, status: e.status, ...(e.run ? { run: e.run.id } : {}) } : {}),
+                ...(e?.hint ? { hint: e.hint } : {}),
+              },
+              `${f}\n${e?.hint ? `hint: ${e.hint}\n` : ''}`,
+            );
+          }
         },
         exitCode: (r) => (r.ok ? 0 : 1),
       }),
@@ -145,9 +158,8 @@ function renderRun(r: EtlRunResult, out: TextOut): void {
       ]);
       for (const note of e.outcome.notes) out.line(out.c.dim(`note: ${note}`));
     }
-    if (e.error && e.status !== 'succeeded')
-      out.line(`${e.status === 'skipped' ? out.c.dim('skipped') : out.c.red('error')}: ${e.error}`);
-    if (e.hint && e.status !== 'succeeded') out.line(out.c.dim(`hint: ${e.hint}`));
+    // A failure's error and hint go to stderr (see `after`); a skipped pipeline's reason is part of the result.
+    if (e.error && e.status === 'skipped') out.line(`${out.c.dim('skipped')}: ${e.error}`);
     out.line();
   }
   if (r.orphansClosed)

@@ -3,6 +3,7 @@ import { errorMessage } from '../../errors.js';
 import { listBotInstances, type BotInstance } from '../../state/bot.js';
 import type { SqlRunner } from '../../state/store.js';
 import type { ComponentHealth, HealthProvider, ProbeFinding } from '../types.js';
+import { tracedFetch } from '../../log/trace.js';
 
 /**
  * Is a bot running, and is it healthy? Running bots record themselves (and where their health endpoint answers) in
@@ -65,7 +66,7 @@ export interface ProbeResult {
 export async function fetchBotHealth(url: string, timeoutMs: number, token?: string): Promise<ProbeResult> {
   const started = performance.now();
   try {
-    const res = await fetch(new URL('/health', url), {
+    const res = await tracedFetch(new URL('/health', url), {
       signal: AbortSignal.timeout(timeoutMs),
       headers: { accept: 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
     });

@@ -6,6 +6,7 @@ import { redactUrlPasswords } from '../../log/redact.js';
 import { sleep } from '../../util/sleep.js';
 import { parseExposition, type Scrape } from './prometheus.js';
 import { deriveVitals, watchedText, type ServiceVitals } from './vitals.js';
+import { tracedFetch } from '../../log/trace.js';
 
 /** What one health endpoint answered. */
 export interface EndpointResult {
@@ -83,7 +84,7 @@ const ms = (text: string) => parseDuration(text) ?? 0;
 async function get(url: string, timeoutMs: number, signal?: AbortSignal): Promise<{ status: number; body: string }> {
   const bound = AbortSignal.timeout(timeoutMs);
   try {
-    const response = await fetch(url, {
+    const response = await tracedFetch(url, {
       signal: signal ? AbortSignal.any([signal, bound]) : bound,
       headers: { accept: 'text/plain, application/json;q=0.9, */*;q=0.5' },
       redirect: 'follow',
