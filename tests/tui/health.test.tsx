@@ -2,7 +2,8 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import type { ResultFor } from '../../commands/catalog.js';
 import type { ComponentHealth } from '../../src/health/types.js';
-import { fakeServices, renderConsole, waitFor } from '../helpers/console.js';
+import { ConfirmationRequired } from '../../src/errors.js';
+import { fakeServices, renderConsole, tick, waitFor } from '../helpers/console.js';
 
 type Round = ResultFor<'health'>;
 
@@ -81,6 +82,46 @@ test('the Health pane: live values per service and target, a crossed threshold, 
     frame = await waitFor(app.lastFrame, (f) => /connections\s/.test(f));
     assert.match(frame, /connections\s+0–22 ┤▇█\s+22/);
     assert.ok(services.calls.every((c) => c.name === 'health'));
+  } finally {
+    app.unmount();
+  }
+});
+
+test('the Health pane cancels the oldest query of the selected target as a job, after a confirmation', async () => {
+  const services = fakeServices({
+    health: () => round(),
+    'db.top': (input) => ({
+      target: input.target,
+      engine: 'postgres',
+      server: 'PostgreSQL 16',
+      connections: { inUse: 21, max: 100, percent: 21, byUser: [] },
+      queries: [
+        { id: 4242, user: 'app', application: 'api', state: 'active', ageMs: 31_000, query: 'SELECT pg_sleep(?)' },
+      ],
+      locks: [],
+      replicationLagMs: null,
+      notes: [],
+      nearLimit: false,
+      longRunning: 1,
+    }),
+    'db.cancel': (input) => {
+      if (!input.confirm) throw new ConfirmationRequired('cancel session 4242 on target "app"');
+      return { target: 'app', id: 4242, how: 'cancel', done: true };
+    },
+  });
+  const app = renderConsole(services, { initialPane: 'health' });
+  try {
+    await waitFor(app.lastFrame, (f) => f.includes('db app'));
+    app.stdin.write('j');
+    await waitFor(app.lastFrame, (f) => f.includes('#4242 31s app SELECT pg_sleep(?)'));
+    app.stdin.write('c');
+    await waitFor(app.lastFrame, (f) => f.includes('cancel session 4242 on target "app"'));
+    app.stdin.write('\t');
+    await tick(50);
+    app.stdin.write('\r');
+    await waitFor(app.lastFrame, (f) => f.includes('session 4242: statement cancelled'));
+    const cancels = services.calls.filter((c) => c.name === 'db.cancel');
+    assert.equal(cancels.at(-1)!.input, { target: 'app', id: 4242, confirm: true });
   } finally {
     app.unmount();
   }

@@ -5,6 +5,8 @@ import { targetConnections } from '../../src/health/checks/targets.js';
 import type { ComponentHealth } from '../../src/health/types.js';
 import { useKeymap } from '../hooks/keymap.js';
 import { HEALTH_REFRESH_MS, useHealth, type Series } from '../hooks/useHealth.js';
+import { useHealthActions } from '../hooks/useHealthActions.js';
+import { Confirm } from '../widgets/Confirm.js';
 import { useTableNavigation } from '../hooks/useTableNavigation.js';
 import { sparkline } from '../widgets/Sparkline.js';
 import { Spinner } from '../widgets/Spinner.js';
@@ -99,9 +101,25 @@ export function HealthPane({ width, height }: PaneProps) {
     rows.map((c) => c.id),
   );
   const selected = rows[nav.selected];
+  const actions = useHealthActions(selected);
+  const canStop = !!actions.oldest && !actions.running && !actions.pending;
   useKeymap('pane', [
     ...nav.bindings,
     { keys: ['r'], label: 'refresh', description: 'run a health round now', run: health.round.refresh },
+    {
+      keys: ['c'],
+      label: 'cancel query',
+      description: "cancel the selected target's oldest running statement (asks first)",
+      run: actions.cancelOldest,
+      enabled: canStop,
+    },
+    {
+      keys: ['x'],
+      label: 'terminate',
+      description: "end the session of the selected target's oldest running statement (asks first)",
+      run: actions.terminateOldest,
+      enabled: canStop,
+    },
   ]);
 
   if (!health.round.data) {
@@ -149,6 +167,31 @@ export function HealthPane({ width, height }: PaneProps) {
       {crossed.map((x) => (
         <Text key={x.key} color="red" wrap="truncate">{`crossed: ${x.text}`}</Text>
       ))}
+      {actions.queries.slice(0, 3).map((q) => (
+        <Text key={q.id} wrap="truncate">
+          <Text color={q.waiting ? 'yellow' : undefined}>{`#${q.id} ${span(q.ageMs)} ${q.user} `}</Text>
+          <Text dimColor>{q.query}</Text>
+        </Text>
+      ))}
+      {actions.pending ? (
+        <Confirm
+          action={actions.pending.confirmation.action}
+          typed={actions.pending.confirmation.typed}
+          onAnswer={actions.pending.answer}
+          width={Math.min(width, 80)}
+        />
+      ) : null}
+      {actions.last?.status === 'done' && actions.last.result ? (
+        <Text
+          color="green"
+          wrap="truncate"
+        >{`session ${actions.last.result.id}: ${actions.last.result.how === 'cancel' ? 'statement cancelled' : 'terminated'}`}</Text>
+      ) : null}
+      {actions.last?.status === 'failed' ? (
+        <Text color="red" wrap="truncate">
+          {actions.last.error?.message}
+        </Text>
+      ) : null}
       {series.length ? (
         <SeriesChart series={series.slice(0, Math.max(1, height - tableHeight - 5))} width={width} />
       ) : null}
