@@ -206,7 +206,7 @@ test('webhook mode: sets the webhook with its secret, answers updates posted wit
         message_id: 1,
         date: 0,
         chat: { id: TEAM_CHAT, type: 'private' },
-        from: { id: 1, first_name: 'T' },
+        from: { id: TEAM_CHAT, first_name: 'T' }, // the harness gives this user a role in bot.users
         text: '/help',
       },
     };

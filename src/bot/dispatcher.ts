@@ -1,8 +1,9 @@
 import { randomBytes } from 'node:crypto';
 import type { InputFor, OperationName, ResultFor } from '../../commands/catalog.js';
 import type { OperationContext, Progress } from '../../commands/operation.js';
-import { ConfirmationRequired, errorMessage, isOpsError } from '../errors.js';
+import { ConfirmationRequired, errorMessage, isOpsError, OpsError } from '../errors.js';
 import type { Logger } from '../log/logger.js';
+import { Access, permits, type BotRole } from './access.js';
 import { BOT_COMMANDS } from './commands/index.js';
 import type { BotCommand, CommandRequest, ConfirmableAction } from './commands/types.js';
 import { code, esc, italic, lines } from './format.js';
@@ -21,6 +22,8 @@ import { within } from './within.js';
 export type Outcome = 'answered' | 'failed' | 'refused' | 'unknown' | 'ignored' | 'confirmed' | 'cancelled' | 'expired';
 
 export const REFUSAL = "⛔ This bot only answers its team's chats.";
+/** To someone in an allowed chat who is not in bot.users. */
+export const USER_REFUSAL = '⛔ This bot only answers its team: your user id is not in its list.';
 const PROGRESS_EDIT_MS = 3_000;
 
 export interface DispatcherOptions {
@@ -29,6 +32,10 @@ export interface DispatcherOptions {
   runtime: OperationContext;
   run: OperationRunner;
   allowedChats: readonly number[];
+  /** bot.users: roles per Telegram user id; undefined: every member of an allowed chat has `read`. */
+  users?: Readonly<Record<string, BotRole>> | undefined;
+  /** The clock of the once-an-hour refusal (tests). */
+  now?: () => number;
   log: Logger;
   commands?: readonly BotCommand[];
   confirmTtlMs?: number;
@@ -40,6 +47,8 @@ export interface DispatcherOptions {
 interface Pending {
   chatId: number;
   messageId?: number;
+  /** The role the person pressing the button needs (not necessarily the one who asked). */
+  role: BotRole;
   action: PendingAction;
   expiresAt: number;
 }
@@ -49,7 +58,7 @@ type PendingAction = Pick<
   ConfirmableAction<OperationName>,
   'operation' | 'question' | 'button' | 'started' | 'finished'
 > & {
-  execute(progress?: (p: Progress) => void): Promise<string>;
+  execute(role: BotRole, progress?: (p: Progress) => void): Promise<string>;
 };
 
 /**
@@ -63,11 +72,15 @@ export class Dispatcher {
   private readonly inFlight = new Set<Promise<void>>();
   private readonly pending = new Map<string, Pending>();
   private readonly commands: readonly BotCommand[];
-  private readonly allowed: Set<number>;
+  private readonly access: Access;
 
   constructor(private readonly options: DispatcherOptions) {
     this.commands = options.commands ?? BOT_COMMANDS;
-    this.allowed = new Set(options.allowedChats.map(Number));
+    this.access = new Access({
+      allowedChats: options.allowedChats,
+      users: options.users,
+      ...(options.now ? { now: options.now } : {}),
+    });
   }
 
   /** Number of updates being handled right now. */
@@ -116,24 +129,34 @@ export class Dispatcher {
     if (update.callback_query) return this.onCallback(update.callback_query);
   }
 
-  private isAllowed(chatId: number | undefined): boolean {
-    return chatId !== undefined && this.allowed.has(Number(chatId));
-  }
-
-  private refuse(
-    kind: string,
+  /**
+   * Someone with no role here (a chat not on the allowlist, or a user not in bot.users): refused once per chat per
+   * hour through `reply`, ignored after that; logged every time with the ids to allow.
+   */
+  private async outsider(
+    kind: 'message' | 'button',
     chatId: number | undefined,
     from: TelegramUser | undefined,
     what: string | undefined,
-  ): void {
-    this.options.log.warn('bot: refused a chat that is not in the allowlist', {
+    reply: (chatAllowed: boolean) => Promise<unknown>,
+  ): Promise<void> {
+    const allowedChat = this.access.chatAllowed(chatId);
+    const answer = this.access.mayRefuse(chatId);
+    const fields = {
       chatId,
       userId: from?.id,
       username: from?.username,
       kind,
       text: what?.slice(0, 64),
-      hint: 'add the chat id to bot.allowedChats (OPSCTL_BOT_ALLOWED_CHATS) if it should get answers',
-    });
+      hint: allowedChat
+        ? `add the user id to bot.users (OPSCTL_BOT_USERS) with a role if they should get answers`
+        : 'add the chat id to bot.allowedChats (OPSCTL_BOT_ALLOWED_CHATS) if it should get answers',
+    };
+    const who = allowedChat ? 'a user who is not in bot.users' : 'a chat that is not in the allowlist';
+    if (answer) this.options.log.warn(`bot: refused ${who}`, fields);
+    else this.options.log.info(`bot: ignored ${who} (refused once already this hour)`, fields);
+    this.options.onHandled?.(kind === 'button' ? 'button' : 'none', answer ? 'refused' : 'ignored');
+    if (answer) await reply(allowedChat);
   }
 
   private count(
@@ -155,11 +178,11 @@ export class Dispatcher {
     const started = performance.now();
     const chatId = message.chat.id;
     const text = message.text?.trim() ?? '';
-    if (!this.isAllowed(chatId)) {
-      this.refuse('message', chatId, message.from, text);
-      this.options.onHandled?.('none', 'refused');
-      await this.options.telegram.sendMessage(chatId, { text: esc(REFUSAL) });
-      return;
+    const role = this.access.roleOf(chatId, message.from?.id);
+    if (!role) {
+      return this.outsider('message', chatId, message.from, text, (allowedChat) =>
+        this.options.telegram.sendMessage(chatId, { text: esc(allowedChat ? USER_REFUSAL : REFUSAL) }),
+      );
     }
     const parsed = parseCommand(text);
     if (!parsed) {
@@ -179,6 +202,17 @@ export class Dispatcher {
       return;
     }
     const user = displayName(message.from);
+    const needed = command.role ?? 'read';
+    if (!permits(role, needed)) {
+      this.count(command.name, 'refused', started, chatId, { user, userId: message.from?.id, role, needed });
+      await this.options.telegram.sendMessage(chatId, {
+        text: lines(
+          `⛔ ${code(`/${command.name}`)} ${esc(`needs the ${needed} role; ${user} has ${role}.`)}`,
+          italic(roleHint(this.access.perUser, message.from?.id, needed)),
+        ),
+      });
+      return;
+    }
     let reply: OutgoingMessage;
     let outcome: Outcome = 'answered';
     let confirmationId: string | undefined;
@@ -220,13 +254,14 @@ export class Dispatcher {
         const { operation, question, button, started, finished } = action;
         this.pending.set(id, {
           chatId,
+          role: action.role ?? 'run',
           action: {
             operation,
             question,
             button,
             started,
             finished,
-            execute: async (progress) => action.done(await this.invokeConfirmed(action, progress)),
+            execute: async (role, progress) => action.done(await this.invokeConfirmed(action, role, progress)),
           },
           expiresAt: Date.now() + (this.options.confirmTtlMs ?? 300_000),
         });
@@ -269,11 +304,10 @@ export class Dispatcher {
     const started = performance.now();
     const tg = this.options.telegram;
     const chatId = query.message?.chat.id;
-    if (!this.isAllowed(chatId)) {
-      this.refuse('button', chatId, query.from, query.data);
-      this.options.onHandled?.('button', 'refused');
-      await tg.answerCallback(query.id, 'Not allowed.');
-      return;
+    // The person who pressed, whoever the button was offered to.
+    const role = this.access.roleOf(chatId, query.from?.id);
+    if (!role) {
+      return this.outsider('button', chatId, query.from, query.data, () => tg.answerCallback(query.id, 'Not allowed.'));
     }
     const match = /^(ok|no):([A-Za-z0-9_-]+)$/.exec(query.data ?? '');
     const pending = match ? this.pending.get(match[2]!) : undefined;
@@ -294,8 +328,20 @@ export class Dispatcher {
           .catch(() => undefined);
       return;
     }
-    this.pending.delete(match[2]!); // one press, one run
     const user = displayName(query.from);
+    if (!permits(role, pending.role)) {
+      // Not for this person: the button stays for someone who may press it.
+      this.count('button', 'refused', started, chatId, {
+        operation: pending.action.operation,
+        user,
+        userId: query.from?.id,
+        role,
+        needed: pending.role,
+      });
+      await tg.answerCallback(query.id, `⛔ Needs the ${pending.role} role; you have ${role}.`);
+      return;
+    }
+    this.pending.delete(match[2]!); // one press, one run
     const messageId = query.message?.message_id ?? pending.messageId;
     if (match[1] === 'no') {
       await tg.answerCallback(query.id, 'Cancelled.');
@@ -309,12 +355,13 @@ export class Dispatcher {
       return;
     }
     await tg.answerCallback(query.id, 'Starting…');
-    if (messageId) await tg.editMessage(chatId, messageId, { text: pending.action.started }).catch(() => undefined);
-    const edits = messageId ? progressEditor(tg, chatId, messageId, pending.action.started) : undefined;
+    const running = pending.action.started(user);
+    if (messageId) await tg.editMessage(chatId, messageId, { text: running }).catch(() => undefined);
+    const edits = messageId ? progressEditor(tg, chatId, messageId, running) : undefined;
     let text: string;
     let outcome: Outcome = 'confirmed';
     try {
-      text = await pending.action.execute(edits?.report);
+      text = await pending.action.execute(role, edits?.report);
     } catch (error) {
       outcome = 'failed';
       text = failureText(pending.action.button.replace(/^▶\s*/, ''), error);
@@ -326,23 +373,40 @@ export class Dispatcher {
     } finally {
       await edits?.stop();
     }
-    if (messageId) await tg.editMessage(chatId, messageId, { text: pending.action.finished }).catch(() => undefined);
+    const ended = pending.action.finished(user);
+    if (messageId) await tg.editMessage(chatId, messageId, { text: ended }).catch(() => undefined);
     await tg.sendMessage(chatId, { text });
     this.count('button', outcome, started, chatId, { operation: pending.action.operation, user });
   }
 
-  /** The person pressed the button: that is the confirmation a destructive operation asks for (unless it needs a typed word). */
+  /**
+   * The person pressed the button: that is the confirmation a destructive operation asks for, when they are an admin
+   * (and unless it needs a typed word).
+   */
   private async invokeConfirmed<N extends OperationName>(
     action: ConfirmableAction<N>,
+    role: BotRole,
     progress?: (p: Progress) => void,
   ): Promise<ResultFor<N>> {
     try {
       return await this.invoke(action.operation, action.input, 'button', progress);
     } catch (error) {
       if (!(error instanceof ConfirmationRequired) || error.typed) throw error;
+      if (!permits(role, 'admin')) {
+        throw new OpsError(`${error.action}: confirming it needs the admin role (the one who pressed has ${role})`, {
+          hint: 'An admin presses the button; nothing was changed.',
+        });
+      }
       return this.invoke(action.operation, { ...action.input, confirm: true }, 'button', progress);
     }
   }
+}
+
+/** What to do about a missing role, for the refusal. */
+function roleHint(perUser: boolean, userId: number | undefined, needed: BotRole): string {
+  return perUser
+    ? `An admin of opsctl can give user id ${userId ?? '?'} the ${needed} role in bot.users (OPSCTL_BOT_USERS).`
+    : `bot.users is not set, so members of this chat may only read: set bot.users (OPSCTL_BOT_USERS) to give roles.`;
 }
 
 /** `/status@opsctl_bot args` → { name: 'status', bot: 'opsctl_bot', args }. */

@@ -199,11 +199,17 @@ function createDispatcher(w: Wiring, telegram: TelegramClient): Dispatcher {
       hint: 'set OPSCTL_BOT_ALLOWED_CHATS or bot.allowedChats',
     });
   }
+  if (w.bot.users === undefined && w.bot.allowedChats.length > 0) {
+    w.log.warn('bot: bot.users is not set: every member of the allowed chats may only read (no /run)', {
+      hint: 'set bot.users (OPSCTL_BOT_USERS=id:role,…) to give Telegram users the run or admin role',
+    });
+  }
   return new Dispatcher({
     telegram,
     runtime: w.runtime,
     run: w.run,
     allowedChats: w.bot.allowedChats,
+    users: w.bot.users,
     log: w.log,
     confirmTtlMs: w.bot.confirmTtlSec * 1000,
     signal: w.signal,

@@ -158,6 +158,20 @@ export const ENV_BINDINGS: EnvBinding[] = [
     example: '123456789,-1001234567890',
   },
   {
+    name: 'OPSCTL_BOT_USERS',
+    path: ['bot', 'users'],
+    doc: 'Telegram user ids and their roles (read, run, admin), comma-separated id:role pairs; unset: members of the allowed chats may only read.',
+    parse: (raw) =>
+      Object.fromEntries(
+        csv(raw).map((pair) => {
+          const m = /^(\S+?)\s*:\s*(\S+)$/.exec(pair);
+          if (!m) throw new Error(`"${pair}" is not id:role (e.g. 123456789:run)`);
+          return [m[1]!, m[2]!];
+        }),
+      ),
+    example: '123456789:admin,987654321:run',
+  },
+  {
     name: 'OPSCTL_BOT_HEALTH_TOKEN',
     path: ['bot', 'health', 'token'],
     doc: "Bearer token (16+ characters) that unlocks the details of the bot's /health; without it strangers get statuses only.",

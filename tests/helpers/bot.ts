@@ -82,6 +82,8 @@ export async function startHarness(
         port: 0,
         host: '127.0.0.1',
         allowedChats: [TEAM_CHAT],
+        // The fake's user in TEAM_CHAT (fake.user(TEAM_CHAT)) may do everything; bot.auth tests set their own users.
+        users: { [String(TEAM_CHAT)]: 'admin' },
         ...options.bot,
       },
     },

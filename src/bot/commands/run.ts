@@ -11,6 +11,7 @@ export const runCommand: BotCommand = {
   name: 'run',
   description: 'Run a pipeline now (asks for confirmation)',
   usage: '/run <pipeline>',
+  role: 'run',
   async run(request) {
     const pipeline = request.args.split(/\s+/)[0] ?? '';
     const configured = Object.keys(request.config.pipelines ?? {});
@@ -20,8 +21,8 @@ export const runCommand: BotCommand = {
       input: { pipelines: [pipeline] },
       question: `Run pipeline ${bold(pipeline)} now?\n${italic(`asked by ${request.user}`)}`,
       button: `▶ Run ${pipeline}`,
-      started: `⏳ Running ${bold(pipeline)}… ${italic(`(confirmed by ${request.user})`)}`,
-      finished: `▶ Ran ${bold(pipeline)} ${italic(`(confirmed by ${request.user})`)}`,
+      started: (by) => `⏳ Running ${bold(pipeline)}… ${italic(`(confirmed by ${by})`)}`,
+      finished: (by) => `▶ Ran ${bold(pipeline)} ${italic(`(confirmed by ${by})`)}`,
       done: (result) => formatRunResult(pipeline, result),
     });
   },

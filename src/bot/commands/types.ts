@@ -1,5 +1,6 @@
 import type { InputFor, OperationName, ResultFor } from '../../../commands/catalog.js';
 import type { Config } from '../../config/load.js';
+import type { BotRole } from '../../config/sections/bot.js';
 import type { OutgoingMessage } from '../telegram.js';
 
 /**
@@ -15,12 +16,14 @@ export interface ConfirmableAction<N extends OperationName> {
   question: string;
   /** Label of the confirming button, e.g. "▶ Run spotify". */
   button: string;
-  /** What the question becomes once confirmed (HTML). */
-  started: string;
+  /** What the question becomes once confirmed (HTML), naming who pressed the button ("@bob"). */
+  started(confirmedBy: string): string;
   /** What it becomes when the action has ended (HTML); the result itself comes as a new message. */
-  finished: string;
+  finished(confirmedBy: string): string;
   /** The result, formatted for the chat. */
   done(result: ResultFor<N>): string;
+  /** The role the person pressing the button needs (default `run`); confirming a destructive operation needs `admin`. */
+  role?: BotRole;
 }
 
 /** What a command handler gets: the chat, the arguments, and operations by name. */
@@ -47,5 +50,7 @@ export interface BotCommand {
   description: string;
   /** Shown in /help when the command takes arguments: `/run <pipeline>`. */
   usage?: string;
+  /** Who may send it (default `read`): see BOT_ROLES. */
+  role?: BotRole;
   run(request: CommandRequest): Promise<OutgoingMessage | string>;
 }

@@ -4,6 +4,14 @@ import { z } from 'zod';
 export const ALERT_SOURCES = ['run-failed', 'cost-level', 'backup-age', 'watermark-lag', 'health'] as const;
 export type AlertSourceName = (typeof ALERT_SOURCES)[number];
 
+/**
+ * What a Telegram user may do in an allowed chat, each role including the one before: `read` the status commands
+ * (/status, /runs, /costs, /watermarks, /backups, /migrations, /help), `run` also start pipelines (/run and its
+ * button), `admin` also confirm an operation that asks for confirmation (a destructive one).
+ */
+export const BOT_ROLES = ['read', 'run', 'admin'] as const;
+export type BotRole = (typeof BOT_ROLES)[number];
+
 const chatId = z.union([z.number().int(), z.string().regex(/^-?\d+$/)]).transform(Number);
 
 export const botSchema = z
@@ -12,6 +20,17 @@ export const botSchema = z
     token: z.string().min(1).optional(),
     /** Telegram chat ids that get answers and alerts; everyone else is refused with no data (OPSCTL_BOT_ALLOWED_CHATS). */
     allowedChats: z.array(chatId).default([]),
+    /**
+     * Telegram user ids and their roles (OPSCTL_BOT_USERS as `id:role,id:role`): checked on every command and every
+     * button press, against the user who sends or presses it, on top of the chat allowlist. A user not listed is an
+     * outsider. Absent: every member of an allowed chat has `read` (and the start-up log warns).
+     */
+    users: z
+      .record(
+        z.string().regex(/^\d+$/, { message: 'must be a Telegram user id (digits), e.g. "123456789"' }),
+        z.enum(BOT_ROLES, { message: 'must be read, run or admin' }),
+      )
+      .optional(),
     /** Port of the health and metrics server (OPSCTL_BOT_PORT); 0 picks a free one. */
     port: z.number().int().min(0).max(65535).default(8000),
     /**
