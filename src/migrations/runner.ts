@@ -480,7 +480,7 @@ export async function repairTarget(
     }
     if (noFileAtAll(status)) {
       throw new UsageError(
-        `no migration file at all in ${status.dir}, yet ${status.missing.length} migrations are applied: repair would forget the whole history`,
+        `no migration file at all in ${status.dir}, yet ${status.missing.length} migrations are applied: the directory looks wrong, and repair would forget the whole history`,
         {
           hint: 'Point migrations.dir at the folder that holds the files (it is relative to the config file), then run `opsctl migrate status` again.',
         },
