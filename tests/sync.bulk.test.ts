@@ -8,7 +8,7 @@ import * as assert from 'uvu/assert';
 import type { SyncRunResult } from '../commands/sync/run.js';
 import { badValueSql, bulkPlan, exportThroughFifo } from '../src/pipelines/sync/bulk.js';
 import { resolveTable, type SyncPipelineConfig } from '../src/pipelines/sync/tables.js';
-import { createPgDatabase, type TempDatabase } from './helpers/databases.js';
+import { createPgDatabase, pgQuery, type TempDatabase } from './helpers/databases.js';
 import { json, pgRows, syncWorkspace, type SyncWorkspace } from './helpers/sync.js';
 import { tempDir } from './helpers/tmp.js';
 
@@ -58,6 +58,7 @@ interface Side {
 let db: TempDatabase;
 let pgSide: Side;
 let pgliteSide: Side;
+let pglitePath: string;
 
 async function quarantinedOf(ws: SyncWorkspace): Promise<string[]> {
   const { openStateStore } = await import('../src/state/open.js');
@@ -75,7 +76,7 @@ async function quarantinedOf(ws: SyncWorkspace): Promise<string[]> {
 test.before(async () => {
   db = await createPgDatabase('opsctl_sync_bulk');
   const pgWs = syncWorkspace({ engine: 'postgres', url: db.url }, { facts: FACTS });
-  const pglitePath = join(tempDir('opsctl-bulk-pglite-'), 'dash');
+  pglitePath = join(tempDir('opsctl-bulk-pglite-'), 'dash');
   const pgliteWs = syncWorkspace({ engine: 'pglite', path: pglitePath }, { facts: FACTS });
   pgSide = { ws: pgWs, rows: () => pgRows(db.url, 'facts'), quarantined: () => quarantinedOf(pgWs) };
   pgliteSide = {
@@ -173,6 +174,37 @@ test('--force reloads the whole source through the bulk path; the rows match aga
     (await pgSide.rows()).some((r) => r.includes('too old')),
     'the old correction is loaded by --force',
   );
+});
+
+/** Empties the target table on both sides (the state store keeps its watermarks: the runs use --force). */
+async function truncateBoth() {
+  await pgQuery(db.url, 'TRUNCATE facts');
+  const p = await PGlite.create(pglitePath);
+  try {
+    await p.exec('TRUNCATE facts');
+  } finally {
+    await p.close();
+  }
+}
+
+test('into an empty table the rows are COPYed straight in, with the same outcome as staging and merging', async () => {
+  await truncateBoth();
+  const t = await both('SELECT 1', '--force');
+  assert.is(t.details!.inserted, t.loaded);
+  assert.is(t.details!.updated, 0);
+  assert.ok(t.loaded > 60);
+});
+
+test('into an empty table, a key repeated in the source: the direct COPY is undone and the merge keeps one row per key', async () => {
+  await truncateBoth();
+  const t = await both(
+    `INSERT INTO src.facts VALUES (DATE '2026-11-13', 'good', 9, 9, 9, false, NULL, 'good, later in the scan')`,
+    '--force',
+  );
+  assert.is(t.details!.duplicates, 1);
+  assert.is(t.details!.inserted, t.loaded);
+  const good = (await pgSide.rows()).filter((r) => r.startsWith('(2026-11-13,good,'));
+  assert.equal(good, ['(2026-11-13,good,9,9.00,9,f,,"good, later in the scan")'], 'the greater row wins, as per row');
 });
 
 test('bulk plan: native types take the bulk path; a source type it does not handle keeps the table row by row', () => {

@@ -1,6 +1,7 @@
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
-import { DuckDBInstance, type DuckDBConnection, type DuckDBValue } from '@duckdb/node-api';
+import type { DuckDBConnection, DuckDBInstance as DuckDBInstanceType, DuckDBValue } from '@duckdb/node-api';
+import { DuckDBInstance } from './duckdb/api.js';
 import { BusyError, ConnectionError } from '../errors.js';
 import { ensureDuckdbTables } from './duckdb/ddl.js';
 import { deleteOlderThanDuckdb } from './duckdb/retention.js';
@@ -17,7 +18,7 @@ export interface DuckdbWarehouse extends Warehouse {
 
 /** DuckDB allows one writing process per file; a second opener gets a lock error that names the holder's pid. */
 export async function openDuckdbWarehouse(path: string): Promise<DuckdbWarehouse> {
-  let instance: DuckDBInstance;
+  let instance: DuckDBInstanceType;
   let connection: DuckDBConnection;
   try {
     mkdirSync(dirname(path), { recursive: true });

@@ -35,8 +35,11 @@ export interface BulkPlan {
   goodSql: string;
   /** The rows that fail one, for the per-row path. */
   badSql: string;
-  /** The largest incremental value among the good rows, as text (normalised by the caller like any other). */
-  maxSql: string;
+  /**
+   * One scan for what the export does not say: the largest incremental value among the good rows (as text, normalised
+   * by the caller like any other) and how many rows failed a check (the per-row path reads them only when there are).
+   */
+  summarySql: string;
   /** Text columns: always quoted in the CSV, so '' stays an empty string and only an unquoted empty field is NULL. */
   quote: string[];
 }
@@ -106,7 +109,7 @@ export function bulkPlan(t: SyncTable, sourceSql: string, described: SourceColum
   return {
     goodSql: `SELECT * ${from} WHERE NOT (${bad})`,
     badSql: `SELECT * ${from} WHERE ${bad}`,
-    maxSql: `SELECT CAST(max(${quotePg(t.incremental)}) AS VARCHAR) AS max_loaded ${from} WHERE NOT (${bad})`,
+    summarySql: `SELECT CAST(max(${quotePg(t.incremental)}) FILTER (WHERE NOT (${bad})) AS VARCHAR) AS max_loaded, count(*) FILTER (WHERE ${bad}) AS bad_rows ${from}`,
     quote: t.columns.filter((c) => c.type === 'text').map((c) => c.name),
   };
 }
@@ -116,21 +119,28 @@ export interface BulkLoaded {
   rows: number;
   /** Their largest incremental value, normalised as the per-row path would (null when none). */
   maxLoaded: string | null;
-  /** The rows left for the per-row path. */
-  badSql: string;
+  /** The rows left for the per-row path; null when every row passed the checks. */
+  badSql: string | null;
+  /** The rows went straight into the (empty) target table, not into staging: there is nothing left to merge. */
+  direct: boolean;
 }
 
 /**
  * Runs the bulk path when both ends support it (a warehouse that exports CSV, a PostgreSQL load session) and every
  * column's source type is one it handles; null otherwise, and the caller streams the whole source row by row. The CSV
  * lives in a private temporary directory for the length of the COPY.
+ *
+ * `direct` (the caller saw the target table empty, in this transaction): the rows are COPYed into the table itself,
+ * as `psql \copy` would, instead of into staging and then `INSERT … SELECT` (each costs about what the COPY alone
+ * does). A repeated key in the source, or a row another writer added meanwhile, fails that COPY with 23505: the
+ * savepoint undoes it and the rows are exported again into staging, where the merge keeps one row per key.
  */
 export async function bulkLoad(
   session: LoadSession,
   warehouse: Warehouse,
   t: SyncTable,
   source: { sql: string; params: unknown[] },
-  options: { signal: AbortSignal; debug: (message: string) => void },
+  options: { signal: AbortSignal; debug: (message: string) => void; direct?: boolean },
 ): Promise<BulkLoaded | null> {
   if (!session.copyCsvFile || !warehouse.exportCsv || !warehouse.describe) return null;
   const plan = bulkPlan(t, source.sql, await warehouse.describe(source.sql));
@@ -143,30 +153,54 @@ export async function bulkLoad(
   writeFileSync(join(dir, OWNER_FILE), JSON.stringify(currentProcess()), { mode: 0o600 });
   try {
     const file = join(dir, 'rows.csv');
-    const exportRows = () =>
-      warehouse.exportCsv!(plan.goodSql, source.params, file, { quote: plan.quote, signal: options.signal });
-    let rows: number;
-    if (makeFifo(file)) {
+    const fifo = makeFifo(file);
+    const copyInto = async (into: 'stage' | 'target') => {
+      const exportRows = () =>
+        warehouse.exportCsv!(plan.goodSql, source.params, file, { quote: plan.quote, signal: options.signal });
+      const copy = () => session.copyCsvFile!(file, into === 'target' ? targetColumns(t) : undefined);
       // Through a named pipe, the warehouse writes while PostgreSQL reads: the export costs no wall time of its own.
-      rows = await exportThroughFifo(file, exportRows, () => session.copyCsvFile!(file));
-    } else {
-      rows = await exportRows();
-      if (rows > 0) await session.copyCsvFile(file);
+      if (fifo) return exportThroughFifo(file, exportRows, copy);
+      const n = await exportRows();
+      if (n > 0) await copy();
+      return n;
+    };
+    let rows: number | undefined;
+    let direct = false;
+    if (options.direct) {
+      await session.query('SAVEPOINT opsctl_direct');
+      try {
+        rows = await copyInto('target');
+        await session.query('RELEASE SAVEPOINT opsctl_direct');
+        direct = true;
+      } catch (error) {
+        if ((error as { code?: string }).code !== '23505') throw error;
+        await session.query('ROLLBACK TO SAVEPOINT opsctl_direct');
+        options.debug(`sync ${t.name}: a key repeats in the source; staging the rows for the merge instead`);
+      }
     }
-    const [max] = rows > 0 ? await warehouse.query<{ max_loaded: string | null }>(plan.maxSql, source.params) : [];
+    rows ??= await copyInto('stage');
+    const [summary] = await warehouse.query<{ max_loaded: string | null; bad_rows: number | bigint }>(
+      plan.summarySql,
+      source.params,
+    );
     let maxLoaded: string | null = null;
-    if (max?.max_loaded != null) {
-      const n = normalizeValue(max.max_loaded, t.incrementalType, true);
+    if (rows > 0 && summary?.max_loaded != null) {
+      const n = normalizeValue(summary.max_loaded, t.incrementalType, true);
       if (!n.ok)
         throw new Error(
-          `the largest ${t.incremental} exported (${max.max_loaded}) does not read back as ${t.incrementalType}: ${n.reason}`,
+          `the largest ${t.incremental} exported (${summary.max_loaded}) does not read back as ${t.incrementalType}: ${n.reason}`,
         );
       maxLoaded = n.text;
     }
-    return { rows, maxLoaded, badSql: plan.badSql };
+    return { rows, maxLoaded, badSql: Number(summary?.bad_rows ?? 1) > 0 ? plan.badSql : null, direct };
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
+}
+
+/** The target table and its column list in the CSV's order (the table's own order may differ). */
+function targetColumns(t: SyncTable): string {
+  return `${quotePg(t.name)} (${t.columns.map((c) => quotePg(c.name)).join(', ')})`;
 }
 
 function makeFifo(path: string): boolean {

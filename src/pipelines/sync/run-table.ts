@@ -42,7 +42,11 @@ export type SyncTableOutcome = TableOutcome & { details?: SyncTableDetails };
 
 const QUARANTINE_FLUSH = 500;
 
-/** The merge: one row per key from the staging table (deterministic choice), upserted, unchanged rows not rewritten. */
+/**
+ * The merge: one row per key from the staging table (deterministic choice), upserted, unchanged rows not rewritten.
+ * `dedupe` false (one row per key, the usual case): straight from staging, no sort and no materialized copy of it; the
+ * caller knows how many rows it staged.
+ */
 export function mergeSql(t: SyncTable, stage: string, dedupe = true): string {
   const cols = t.columns.map((c) => quotePg(c.name));
   const key = t.key.map(quotePg);
@@ -55,40 +59,51 @@ export function mergeSql(t: SyncTable, stage: string, dedupe = true): string {
   const onConflict = rest.length
     ? `DO UPDATE SET ${rest.map((c) => `${c} = EXCLUDED.${c}`).join(', ')} WHERE (${rest.map((c) => `${quotePg(t.name)}.${c}`).join(', ')}${rest.length === 1 ? ', NULL' : ''}) IS DISTINCT FROM (${rest.map((c) => `EXCLUDED.${c}`).join(', ')}${rest.length === 1 ? ', NULL' : ''})`
     : 'DO NOTHING';
-  const src = dedupe
-    ? `SELECT DISTINCT ON (${key.join(', ')}) ${cols.join(', ')} FROM ${stage} ORDER BY ${[...key, ...tiebreak].join(', ')}`
-    : `SELECT ${cols.join(', ')} FROM ${stage}`;
+  const upsert = (
+    from: string,
+  ) => `INSERT INTO ${quotePg(t.name)} (${cols.join(', ')}) SELECT ${cols.join(', ')} FROM ${from}
+  ON CONFLICT (${key.join(', ')}) ${onConflict}
+  RETURNING (xmax = 0) AS inserted`;
+  const counts = `SELECT (count(*) FILTER (WHERE inserted))::int AS inserted, (count(*) FILTER (WHERE NOT inserted))::int AS updated`;
+  if (!dedupe) return `WITH up AS (\n  ${upsert(stage)}\n)\n${counts}, NULL::int AS distinct_rows FROM up`;
+  const src = `SELECT DISTINCT ON (${key.join(', ')}) ${cols.join(', ')} FROM ${stage} ORDER BY ${[...key, ...tiebreak].join(', ')}`;
   return `WITH src AS MATERIALIZED (
   ${src}
 ), up AS (
-  INSERT INTO ${quotePg(t.name)} (${cols.join(', ')}) SELECT ${cols.join(', ')} FROM src
-  ON CONFLICT (${key.join(', ')}) ${onConflict}
-  RETURNING (xmax = 0) AS inserted
+  ${upsert('src')}
 )
-SELECT (SELECT count(*) FROM up WHERE inserted)::int AS inserted, (SELECT count(*) FROM up WHERE NOT inserted)::int AS updated,
-  (SELECT count(*) FROM src)::int AS distinct_rows`;
+${counts}, (SELECT count(*) FROM src)::int AS distinct_rows FROM up`;
 }
 
 type MergeCounts = { inserted: number; updated: number; distinct_rows: number };
+
+/** Whether the target table holds no row (seen from this transaction). */
+async function isEmpty(s: LoadSession, t: SyncTable): Promise<boolean> {
+  const [r] = await s.query<{ empty: boolean }>(`SELECT NOT EXISTS (SELECT 1 FROM ${quotePg(t.name)}) AS empty`);
+  return r?.empty === true;
+}
 
 /**
  * Most batches have one row per key: the upsert then runs straight from staging (no sort). When a key repeats,
  * PostgreSQL refuses ("cannot affect row a second time", 21000); the savepoint undoes that attempt and the
  * deduplicating merge runs instead. Either way the outcome is the same as the deduplicating merge's.
  */
-async function merge(s: LoadSession, t: SyncTable, stage: string): Promise<MergeCounts> {
+async function merge(
+  s: LoadSession,
+  t: SyncTable,
+  stage: string,
+  empty: boolean,
+  staged: number,
+): Promise<MergeCounts> {
   const target = quotePg(t.name);
-  // An empty target (first load, --force into a truncated table): nothing to compare against, so a plain INSERT …
-  // SELECT does it without the ON CONFLICT arbiter, the RETURNING and the materialized CTE. A repeated key in staging
-  // (or a row another writer added meanwhile) raises 23505: the savepoint undoes it and the general merge runs.
-  const [empty] = await s.query<{ empty: boolean }>(`SELECT NOT EXISTS (SELECT 1 FROM ${target}) AS empty`);
-  if (empty?.empty) {
+  // An empty target (the per-row path's first load, --force into a truncated table): nothing to compare against, so a
+  // plain INSERT … SELECT does it without the ON CONFLICT arbiter and the RETURNING. A repeated key in staging (or a
+  // row another writer added meanwhile) raises 23505: the savepoint undoes it and the general merge runs.
+  if (empty) {
     const cols = t.columns.map((c) => quotePg(c.name)).join(', ');
     await s.query('SAVEPOINT opsctl_merge');
     try {
-      const n = await s.exec(
-        `WITH src AS (SELECT ${cols} FROM ${stage}) INSERT INTO ${target} (${cols}) SELECT ${cols} FROM src`,
-      );
+      const n = await s.exec(`INSERT INTO ${target} (${cols}) SELECT ${cols} FROM ${stage}`);
       await s.query('RELEASE SAVEPOINT opsctl_merge');
       return { inserted: n, updated: 0, distinct_rows: n };
     } catch (error) {
@@ -100,7 +115,7 @@ async function merge(s: LoadSession, t: SyncTable, stage: string): Promise<Merge
   try {
     const [m] = await s.query<MergeCounts>(mergeSql(t, stage, false));
     await s.query('RELEASE SAVEPOINT opsctl_merge');
-    return m!;
+    return { ...m!, distinct_rows: staged };
   } catch (error) {
     if ((error as { code?: string }).code !== '21000') throw error;
     await s.query('ROLLBACK TO SAVEPOINT opsctl_merge');
@@ -208,12 +223,14 @@ export async function syncOneTable(t: SyncTable, deps: SyncTableDeps): Promise<S
             note: `${extracted} rows read${rejected ? `, ${rejected} quarantined` : ''}`,
           });
         };
+        // An empty target (first load, --force into a truncated table): the bulk path COPYs straight into it.
+        const empty = await isEmpty(s, t);
         const bulk = await bulkLoad(
           s,
           deps.warehouse,
           t,
           { sql, params },
-          { signal: ctx.signal, debug: (m) => ctx.log.debug(m) },
+          { signal: ctx.signal, debug: (m) => ctx.log.debug(m), direct: empty },
         );
         if (bulk) {
           extracted += bulk.rows;
@@ -221,20 +238,27 @@ export async function syncOneTable(t: SyncTable, deps: SyncTableDeps): Promise<S
           ctx.progress({ phase: t.name, done: extracted, note: `${extracted} rows read (bulk)` });
         }
         // Without the bulk path, the whole window; with it, only the rows that failed a check there (usually none).
-        for await (const batch of deps.warehouse.stream(bulk ? bulk.badSql : sql, params, {
-          batchSize: deps.batchSize,
-          signal: ctx.signal,
-          labels: { pipeline: t.pipeline, table: t.name },
-        })) {
-          if (ctx.signal.aborted)
-            throw new CancelledError(`cancelled while syncing ${t.name}`, {
-              hint: 'Nothing of this table was committed; re-run it.',
-            });
-          await loadBatch(batch);
-        }
+        const rest = bulk ? bulk.badSql : sql;
+        if (rest !== null)
+          for await (const batch of deps.warehouse.stream(rest, params, {
+            batchSize: deps.batchSize,
+            signal: ctx.signal,
+            labels: { pipeline: t.pipeline, table: t.name },
+          })) {
+            if (ctx.signal.aborted)
+              throw new CancelledError(`cancelled while syncing ${t.name}`, {
+                hint: 'Nothing of this table was committed; re-run it.',
+              });
+            await loadBatch(batch);
+          }
         await flush();
         const copiedAt = performance.now();
-        const m = await merge(s, t, stage);
+        const toMerge = extracted - rejected - (bulk?.direct ? bulk.rows : 0);
+        let m: MergeCounts = { inserted: 0, updated: 0, distinct_rows: 0 };
+        // Rows the per-row path staged after a direct COPY (those it found fine after all) still go through the merge.
+        // After a bulk load the INSERT … SELECT shortcut is no use: the target was not empty, or a key repeats.
+        if (!bulk?.direct || toMerge > 0) m = await merge(s, t, stage, empty && !bulk, toMerge);
+        if (bulk?.direct) m = { ...m, inserted: m.inserted + bulk.rows, distinct_rows: m.distinct_rows + bulk.rows };
         ctx.log.debug(
           `sync ${t.name}: read and copied ${extracted} rows in ${Math.round(copiedAt - started)} ms, merged in ${Math.round(performance.now() - copiedAt)} ms`,
         );

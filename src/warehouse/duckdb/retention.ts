@@ -1,4 +1,5 @@
-import { DuckDBTimestampValue, type DuckDBConnection } from '@duckdb/node-api';
+import type { DuckDBConnection } from '@duckdb/node-api';
+import { DuckDBTimestampValue } from './api.js';
 import { UsageError } from '../../errors.js';
 import type { TableDef, WarehouseJobOptions } from '../tables.js';
 import { ident, validateDef } from './sql.js';

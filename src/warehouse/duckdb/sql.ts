@@ -1,15 +1,5 @@
-import {
-  BIGINT,
-  BOOLEAN,
-  DATE,
-  DOUBLE,
-  DuckDBDateValue,
-  DuckDBTimestampValue,
-  TIMESTAMP,
-  VARCHAR,
-  type DuckDBType,
-  type DuckDBValue,
-} from '@duckdb/node-api';
+import type { DuckDBType, DuckDBValue } from '@duckdb/node-api';
+import { BIGINT, BOOLEAN, DATE, DOUBLE, DuckDBDateValue, DuckDBTimestampValue, TIMESTAMP, VARCHAR } from './api.js';
 import { quotePg } from '../../db/identifiers.js';
 import { UsageError } from '../../errors.js';
 import type { ColumnDef, ColumnType, TableDef } from '../tables.js';

@@ -1,4 +1,5 @@
-import { JsonDuckDBValueConverter, type DuckDBConnection, type DuckDBValue } from '@duckdb/node-api';
+import type { DuckDBConnection, DuckDBValue } from '@duckdb/node-api';
+import { JsonDuckDBValueConverter } from './api.js';
 import { CancelledError } from '../../errors.js';
 import type { Row } from '../warehouse.js';
 

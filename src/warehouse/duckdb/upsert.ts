@@ -1,4 +1,5 @@
-import { BIGINT, DuckDBDataChunk, type DuckDBConnection, type DuckDBValue } from '@duckdb/node-api';
+import type { DuckDBConnection, DuckDBValue } from '@duckdb/node-api';
+import { BIGINT, DuckDBDataChunk } from './api.js';
 import { CancelledError } from '../../errors.js';
 import type { TableDef, UpsertResult, WarehouseJobOptions } from '../tables.js';
 import type { Row } from '../warehouse.js';
