@@ -1,4 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
+import pg from 'pg';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import type { SyncCleanupResult } from '../commands/sync/cleanup.js';
@@ -63,56 +64,71 @@ for (const [label, nType] of [
     return Object.assign(child, { done });
   }
 
-  /** Waits until the target's server runs a statement of opsctl's matching `pattern` (what the child is doing now). */
-  async function waitForQuery(
-    url: string,
-    database: string,
-    pattern: RegExp,
-    child: { exitCode: number | null },
-    timeoutMs = 60_000,
-  ): Promise<boolean> {
-    const deadline = Date.now() + timeoutMs;
+  /** Polls `check` (every 5 ms, up to a minute) until it says yes; no when the child exits first or time runs out. */
+  async function waitFor(check: () => Promise<boolean>, child: { exitCode: number | null }): Promise<boolean> {
+    const deadline = Date.now() + 60_000;
     while (Date.now() < deadline && child.exitCode === null) {
+      if (await check()) return true;
+      await new Promise((r) => setTimeout(r, 5));
+    }
+    return false;
+  }
+
+  /** Waits until the target's server runs a statement of opsctl's matching `pattern` (what the child is doing now). */
+  const waitForQuery = (url: string, database: string, pattern: RegExp, child: { exitCode: number | null }) =>
+    waitFor(async () => {
       const rows = await pgQuery<{ query: string }>(
         url,
         "SELECT query FROM pg_stat_activity WHERE datname = $1 AND application_name = 'opsctl' AND state = 'active'",
         [database],
       );
-      if (rows.some((r) => pattern.test(r.query))) return true;
-      await new Promise((r) => setTimeout(r, 5));
-    }
-    return false;
-  }
+      return rows.some((r) => pattern.test(r.query));
+    }, child);
+
+  /** Waits until one of opsctl's statements on the target waits for a lock. */
+  const waitForLockWait = (url: string, database: string, child: { exitCode: number | null }) =>
+    waitFor(async () => {
+      const rows = await pgQuery(
+        url,
+        "SELECT 1 FROM pg_stat_activity WHERE datname = $1 AND application_name = 'opsctl' AND wait_event_type = 'Lock'",
+        [database],
+      );
+      return rows.length > 0;
+    }, child);
 
   /** Waits until a COPY into `table` has read more than `rows` rows (pg_stat_progress_copy). */
-  async function waitForCopyProgress(
-    url: string,
-    table: string,
-    rows: number,
-    child: { exitCode: number | null },
-    timeoutMs = 60_000,
-  ): Promise<boolean> {
-    const deadline = Date.now() + timeoutMs;
-    while (Date.now() < deadline && child.exitCode === null) {
+  const waitForCopyProgress = (url: string, table: string, rows: number, child: { exitCode: number | null }) =>
+    waitFor(async () => {
       const [p] = await pgQuery<{ n: number }>(
         url,
         'SELECT max(tuples_processed)::int AS n FROM pg_stat_progress_copy WHERE relid = $1::regclass',
         [table],
       );
-      if ((p?.n ?? 0) > rows) return true;
-      await new Promise((r) => setTimeout(r, 5));
-    }
-    return false;
-  }
+      return (p?.n ?? 0) > rows;
+    }, child);
 
   test('a second run while one is in progress exits at once naming the holder', async () => {
-    const first = start(wsClean);
-    assert.ok(await waitForQuery(clean.url, clean.name, /^COPY/, first), 'the first run is copying');
-    const t0 = Date.now();
-    const second = await wsClean.cli(['sync', 'run']);
-    assert.is(second.code, 1, second.stderr);
-    assert.match(second.stderr, new RegExp(`pipeline pulso is locked by pid ${first.pid} on `));
-    assert.ok(Date.now() - t0 < 15_000, 'it does not wait for the first run');
+    // The test locks the target table first, so the first run waits inside its transaction, holding the pipeline's
+    // lock, for as long as the test needs: however fast the load and however slow the second process's start.
+    const setup = await wsClean.cli(['sync', 'setup']);
+    assert.is(setup.code, 0, setup.stderr);
+    const blocker = new pg.Client({ connectionString: clean.url });
+    await blocker.connect();
+    let first: ReturnType<typeof start> | undefined;
+    try {
+      await blocker.query('BEGIN');
+      await blocker.query('LOCK TABLE events IN ACCESS EXCLUSIVE MODE');
+      first = start(wsClean);
+      assert.ok(await waitForLockWait(clean.url, clean.name, first), 'the first run waits on the locked table');
+      const t0 = Date.now();
+      const second = await wsClean.cli(['sync', 'run']);
+      assert.is(second.code, 1, second.stderr);
+      assert.match(second.stderr, new RegExp(`pipeline pulso is locked by pid ${first.pid} on `));
+      assert.ok(Date.now() - t0 < 15_000, 'it does not wait for the first run');
+    } finally {
+      await blocker.query('ROLLBACK');
+      await blocker.end();
+    }
     const r = await first.done;
     assert.is(r.code, 0, r.stderr);
     assert.is((await pgRows(clean.url)).length, ROWS);

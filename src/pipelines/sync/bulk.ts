@@ -36,8 +36,9 @@ export interface BulkPlan {
   /** The rows that fail one, for the per-row path. */
   badSql: string;
   /**
-   * One scan for what the export does not say: the largest incremental value among the good rows (as text, normalised
-   * by the caller like any other) and how many rows failed a check (the per-row path reads them only when there are).
+   * What the export does not say, in one statement: the largest incremental value among the good rows (as text,
+   * normalised by the caller like any other), how many rows failed a check (the per-row path reads them only when there
+   * are) and how many good rows repeat a key (none: the merge may leave unchanged rows out before its upsert).
    */
   summarySql: string;
   /** Text columns: always quoted in the CSV, so '' stays an empty string and only an unquoted empty field is NULL. */
@@ -109,7 +110,10 @@ export function bulkPlan(t: SyncTable, sourceSql: string, described: SourceColum
   return {
     goodSql: `SELECT * ${from} WHERE NOT (${bad})`,
     badSql: `SELECT * ${from} WHERE ${bad}`,
-    summarySql: `SELECT CAST(max(${quotePg(t.incremental)}) FILTER (WHERE NOT (${bad})) AS VARCHAR) AS max_loaded, count(*) FILTER (WHERE ${bad}) AS bad_rows ${from}`,
+    summarySql: `WITH opsctl_src AS (${sourceSql})
+SELECT CAST(max(g.m) AS VARCHAR) AS max_loaded, coalesce(sum(g.n) - count(*), 0) AS duplicate_keys,
+  (SELECT count(*) FROM opsctl_src WHERE ${bad}) AS bad_rows
+FROM (SELECT max(${quotePg(t.incremental)}) AS m, count(*) AS n FROM opsctl_src WHERE NOT (${bad}) GROUP BY ${t.key.map(quotePg).join(', ')}) AS g`,
     quote: t.columns.filter((c) => c.type === 'text').map((c) => c.name),
   };
 }
@@ -123,6 +127,8 @@ export interface BulkLoaded {
   badSql: string | null;
   /** The rows went straight into the (empty) target table, not into staging: there is nothing left to merge. */
   direct: boolean;
+  /** Exported rows beyond the first of their key (0: one row per key). */
+  duplicateKeys: number;
 }
 
 /**
@@ -179,10 +185,11 @@ export async function bulkLoad(
       }
     }
     rows ??= await copyInto('stage');
-    const [summary] = await warehouse.query<{ max_loaded: string | null; bad_rows: number | bigint }>(
-      plan.summarySql,
-      source.params,
-    );
+    const [summary] = await warehouse.query<{
+      max_loaded: string | null;
+      bad_rows: number | bigint;
+      duplicate_keys: number | bigint | null;
+    }>(plan.summarySql, source.params);
     let maxLoaded: string | null = null;
     if (rows > 0 && summary?.max_loaded != null) {
       const n = normalizeValue(summary.max_loaded, t.incrementalType, true);
@@ -192,7 +199,13 @@ export async function bulkLoad(
         );
       maxLoaded = n.text;
     }
-    return { rows, maxLoaded, badSql: Number(summary?.bad_rows ?? 1) > 0 ? plan.badSql : null, direct };
+    return {
+      rows,
+      maxLoaded,
+      badSql: Number(summary?.bad_rows ?? 1) > 0 ? plan.badSql : null,
+      direct,
+      duplicateKeys: Number(summary?.duplicate_keys ?? 1),
+    };
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
