@@ -36,8 +36,8 @@ test('a scripted service (slow, erroring, heavy, down) and a target near its con
   const fake = await new FakeService().start();
   const db = await createPgDatabase('opsctl_alerth');
   const holders: pg.Client[] = [];
-  // Connections are counted server-wide and other suites use the server too: the limit sits 10 above what is in use
-  // now, and the test holds 20 more.
+  // Connections are counted server-wide and other suites (or other people's tests) use the server too: the limit sits
+  // 25 above what is in use now, and the test holds 35 more (the mid-session run saw 8 strangers' connections appear).
   let h: BotHarness | undefined;
   try {
     const baseline = await inUse(db.url);
@@ -47,7 +47,7 @@ test('a scripted service (slow, erroring, heavy, down) and a target near its con
       sources: [healthSource],
       config: {
         targets: { app: { engine: 'postgres', url: db.url } },
-        health: { connections: { max: baseline + 10, percent: 100 } },
+        health: { connections: { max: baseline + 25, percent: 100 } },
         services: {
           shop: {
             health: [`${fake.url}/health`],
@@ -117,17 +117,17 @@ test('a scripted service (slow, erroring, heavy, down) and a target near its con
     assert.match(metrics, /opsctl_service_up\{service="shop"\} 1\n/);
 
     // A target near its connection limit.
-    for (let i = 0; i < 20; i++) {
+    for (let i = 0; i < 35; i++) {
       const c = new pg.Client({ connectionString: db.url, application_name: 'opsctl-alert-holder' });
       await c.connect();
       holders.push(c);
     }
     const near = await round(h);
     assert.equal(titles(near), ['🚨 Target near its connection limit: app']);
-    assert.match(near[0]!, new RegExp(`connections \\d+ of \\d+ in use > ${baseline + 10} \\(health\\.connections`));
+    assert.match(near[0]!, new RegExp(`connections \\d+ of \\d+ in use > ${baseline + 25} \\(health\\.connections`));
     metrics = await (await fetch(`${h.service.url}/metrics`)).text();
     const counted = Number(/opsctl_target_connections\{target="app"\} (\d+)\n/.exec(metrics)?.[1]);
-    assert.ok(counted >= 20, `counted ${counted}`);
+    assert.ok(counted >= 35, `counted ${counted}`);
     assert.equal(await round(h), [], 'not sent twice');
     await Promise.all(holders.splice(0).map((c) => c.end()));
     assert.equal(titles(await round(h)), ['✅ Resolved: Target near its connection limit: app']);
