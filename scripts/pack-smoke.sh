@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
-# Packaging check (`npm run pack:smoke`; not in .ci/run yet: where better-sqlite3's prebuilt binary cannot be
-# downloaded, the install compiles it and takes many minutes): pack the tarball, install it into a temporary prefix without dev dependencies, and run the
-# installed binary from another directory: `opsctl version`, `opsctl demo`, `opsctl status`. Also checks that the
-# tarball ships LICENSE, .env.example, npm-shrinkwrap.json and deploy/. Exit 0 when all of that works.
+# Packaging check (`npm run pack:smoke`; .ci/run runs it after the tests and counts it as one test): pack the tarball,
+# install it into a temporary prefix without dev dependencies, and run the installed binary from another directory:
+# `opsctl version`, `opsctl demo`, `opsctl status`. Also checks that the tarball ships LICENSE, .env.example,
+# npm-shrinkwrap.json and deploy/. Exit 0 when all of that works (3.5 min here with better-sqlite3's prebuilt binary).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 work=$(mktemp -d)
@@ -27,5 +27,6 @@ env -i PATH="$work/prefix/bin:$PATH" HOME="$work" "$bin" version
 env -i PATH="$work/prefix/bin:$PATH" HOME="$work" OPSCTL_HOME="$work/home" "$bin" demo --quiet >"$work/demo.txt" \
   || { cat "$work/demo.txt" >&2; say "demo failed"; exit 1; }
 grep -q 'next: opsctl opens the console' "$work/demo.txt" || { cat "$work/demo.txt" >&2; say "the demo's hint does not say opsctl"; exit 1; }
-env -i PATH="$work/prefix/bin:$PATH" HOME="$work" OPSCTL_HOME="$work/home" "$bin" -c "$work/home/opsctl.config.json" status
+env -i PATH="$work/prefix/bin:$PATH" HOME="$work" OPSCTL_HOME="$work/home" "$bin" -c "$work/home/opsctl.config.json" status \
+  || { rc=$?; [ "$rc" -eq 1 ] || { say "status exited $rc"; exit 1; }; say "status ran (exit 1: the board holds a critical item)"; }
 say "ok"
