@@ -71,16 +71,18 @@ test('an unreachable target fails the gate with exit 1 and a hint; text output s
 });
 
 test('production checklist: each rule fails on its own with a reason that names it', async () => {
-  const ws = workspace({ environment: 'production', logLevel: 'DEBUG' });
+  const ws = workspace({ environment: 'production', logLevel: 'DEBUG', validate: { application: {} } });
   const { code, result } = await ws.json(['--only', 'environment', '--env', 'production'], {
     SECRET_KEY: 'short-key',
     CORS_ORIGINS: 'https://a.example.org, *',
+    DEBUG: 'true',
     DATABASE_URL: 'postgres://app:tiny@127.0.0.1:5432/app',
   });
   assert.is(code, 1);
   assert.is(find(result, 'environment', 'SECRET_KEY').status, 'fail');
   assert.match(find(result, 'environment', 'SECRET_KEY').reason, /9 characters; at least 32/);
   assert.is(find(result, 'environment', 'CORS_ORIGINS').status, 'fail');
+  assert.is(find(result, 'environment', 'DEBUG').status, 'fail');
   assert.is(find(result, 'environment', 'LOG_LEVEL').status, 'fail');
   assert.match(find(result, 'environment', 'database passwords').reason, /shorter than 16 characters: DATABASE_URL$/);
   assert.is(find(result, 'environment', 'required variables').status, 'pass');
@@ -88,7 +90,11 @@ test('production checklist: each rule fails on its own with a reason that names 
 });
 
 test('production checklist: good values pass, and a missing variable is named', async () => {
-  const ws = workspace({ environment: 'production', logLevel: 'WARNING' });
+  const ws = workspace({
+    environment: 'production',
+    logLevel: 'WARNING',
+    validate: { application: { requiredVariables: { production: ['SECRET_KEY', 'DATABASE_URL'] } } },
+  });
   const good = await ws.json(['--only', 'environment', '--env', 'production'], {
     SECRET_KEY: 'k'.repeat(40),
     CORS_ORIGINS: 'https://a.example.org',
@@ -107,6 +113,58 @@ test('production checklist: good values pass, and a missing variable is named', 
     'ENVIRONMENT=production while validating staging is a warning',
   );
   assert.is(find(staging.result, 'environment', 'SECRET_KEY').status, 'pass');
+});
+
+test('production with no validate.application block runs none of the application checks', async () => {
+  // PostgreSQL state and target, so the only embedded default left is the DuckDB warehouse
+  const ws = workspace({
+    environment: 'production',
+    logLevel: 'WARNING',
+    state: { url: pgDb.url },
+    targets: { app: { engine: 'postgres', url: pgDb.url } },
+  });
+  const { code, result } = await ws.json(['--only', 'config', 'environment', '--env', 'production']);
+  assert.is(code, 0, JSON.stringify(result.checks.filter((c) => c.status === 'fail')));
+  assert.is(find(result, 'environment', 'required variables').status, 'pass');
+  for (const name of ['SECRET_KEY', 'CORS_ORIGINS', 'DEBUG'])
+    assert.not.ok(
+      result.checks.some((c) => c.name === name),
+      `${name} checked without an application block`,
+    );
+  // the embedded DuckDB warehouse is a warning in production, not a failed 'defaults'
+  assert.is(find(result, 'config', 'warehouse').status, 'warn');
+  assert.match(find(result, 'config', 'warehouse').reason, /DuckDB/);
+  assert.not.match(find(result, 'config', 'defaults').reason, /DuckDB/);
+});
+
+test('validate.application: its own names, minSecretLength 0 turns the secret check off, null turns CORS off', async () => {
+  const ws = workspace({
+    environment: 'production',
+    logLevel: 'WARNING',
+    validate: {
+      application: {
+        requiredVariables: { production: ['APP_API_URL'] },
+        secretVariable: 'APP_SIGNING_KEY',
+        minSecretLength: 0,
+        corsVariable: null,
+        debugVariable: 'APP_DEBUG',
+      },
+    },
+  });
+  const { code, result } = await ws.json(['--only', 'environment', '--env', 'production'], {
+    CORS_ORIGINS: '*',
+    APP_DEBUG: '0',
+  });
+  assert.is(code, 1);
+  assert.match(find(result, 'environment', 'required variables').reason, /^not set: APP_API_URL$/);
+  assert.is(find(result, 'environment', 'APP_DEBUG').status, 'pass');
+  for (const name of ['APP_SIGNING_KEY', 'SECRET_KEY', 'CORS_ORIGINS'])
+    assert.not.ok(
+      result.checks.some((c) => c.name === name),
+      name,
+    );
+  const set = await ws.json(['--only', 'environment', '--env', 'production'], { APP_API_URL: 'https://api.internal' });
+  assert.is(set.code, 0, JSON.stringify(set.result.checks.filter((c) => c.status === 'fail')));
 });
 
 test('a .env file tracked by git fails; an untracked one passes', async () => {
@@ -185,6 +243,7 @@ test('a secret in every field is shown nowhere: text, JSON or JUnit', async () =
   const secret = 'S3cr3tValue-9f8e7d6c5b4a';
   const ws = workspace({
     environment: 'production',
+    validate: { application: {} },
     state: { url: `postgres://opsctl:${secret}@127.0.0.1:1/state` },
     targets: {
       app: { engine: 'postgres', url: `postgres://app:${secret}@127.0.0.1:1/app` },

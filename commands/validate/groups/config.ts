@@ -56,7 +56,6 @@ export const configChecks: CheckGroup = {
     const defaults: string[] = [];
     if (!loaded.configFile) defaults.push('no opsctl.config.json (embedded defaults)');
     if (config.state.url.startsWith('sqlite:')) defaults.push('state store is the embedded SQLite file');
-    if (config.warehouse.kind === 'duckdb') defaults.push('warehouse is the embedded DuckDB file');
     const embeddedTargets = Object.entries(config.targets)
       .filter(([, t]) => t.engine === 'pglite')
       .map(([n]) => n);
@@ -73,6 +72,15 @@ export const configChecks: CheckGroup = {
         ),
       );
     } else emit(pass('defaults', `${env}: ${defaults.join('; ')}`));
+    // A DuckDB warehouse is a real choice for a small team (no BigQuery bill), not a leftover default: a warning.
+    if (config.warehouse.kind === 'duckdb' && env === 'production')
+      emit(
+        warn(
+          'warehouse',
+          'warehouse is the embedded DuckDB file in production',
+          'Fine for one host; set OPSCTL_WAREHOUSE=bigquery (BIGQUERY_PROJECT_ID) to share it across hosts.',
+        ),
+      );
   },
 };
 

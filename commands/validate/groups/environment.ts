@@ -8,8 +8,10 @@ import { fail, pass, warn, type CheckEnv, type CheckGroup, type CheckOutcome } f
 const run = promisify(execFile);
 
 /**
- * The seeds' production checklist, for the environment being validated: required variables, SECRET_KEY length,
- * database password length, CORS not open to all, a quiet log level, no .env in git. Values are never echoed.
+ * The production checklist, for the environment being validated: required variables, database password length, a
+ * quiet log level, no .env in git. The deployed application's own rules (its secret's length, CORS not open to all,
+ * DEBUG off) run only when `validate.application` names them: opsctl itself reads none of those variables. Values are
+ * never echoed.
  */
 export const environmentChecks: CheckGroup = {
   id: 'environment',
@@ -18,9 +20,8 @@ export const environmentChecks: CheckGroup = {
     const { emit } = e;
     emit(environmentMatches(e));
     emit(requiredVariables(e));
-    emit(secretKey(e));
+    for (const outcome of applicationChecks(e)) emit(outcome);
     for (const outcome of passwords(e)) emit(outcome);
-    emit(cors(e));
     emit(logLevel(e));
     emit(await envFileNotTracked(e));
   },
@@ -42,8 +43,10 @@ export function requiredVariableNames({ config, env }: Pick<CheckEnv, 'config' |
   name: string;
   satisfied?: (env: Record<string, string | undefined>) => boolean;
 }> {
-  const names: Array<{ name: string; satisfied?: (v: Record<string, string | undefined>) => boolean }> =
-    config.validate.requiredVariables[env].map((name) => ({ name }));
+  const names: Array<{ name: string; satisfied?: (v: Record<string, string | undefined>) => boolean }> = [
+    ...config.validate.requiredVariables[env],
+    ...(config.validate.application?.requiredVariables[env] ?? []),
+  ].map((name) => ({ name }));
   const fromConfig = (name: string, present: boolean) =>
     names.push({ name, satisfied: (v) => present || Boolean(v[name]) });
   const spotifyApi = Object.values(config.pipelines).some(
@@ -81,22 +84,36 @@ function requiredVariables(e: CheckEnv): CheckOutcome {
   );
 }
 
-function secretKey(e: CheckEnv): CheckOutcome {
-  const min = e.config.validate.minSecretKeyLength;
-  const value = e.loaded.env.SECRET_KEY;
+type Application = NonNullable<CheckEnv['config']['validate']['application']>;
+
+/** The application's secret, CORS and DEBUG rules; nothing without a `validate.application` block. */
+function applicationChecks(e: CheckEnv): CheckOutcome[] {
+  const app = e.config.validate.application;
+  if (!app) return [];
+  const out: CheckOutcome[] = [];
+  if (app.minSecretLength > 0) out.push(secret(e, app));
+  if (app.corsVariable) out.push(cors(e, app.corsVariable));
+  if (app.debugVariable) out.push(debug(e, app.debugVariable));
+  return out;
+}
+
+function secret(e: CheckEnv, app: Application): CheckOutcome {
+  const min = app.minSecretLength;
+  const name = app.secretVariable;
+  const value = e.loaded.env[name];
   if (value === undefined || value === '') {
     return e.env === 'production'
-      ? fail('SECRET_KEY', 'SECRET_KEY is not set', `Generate one: openssl rand -hex ${min}`)
-      : pass('SECRET_KEY', `not set (required in production only)`);
+      ? fail(name, `${name} is not set`, `Generate one: openssl rand -hex ${min}`)
+      : pass(name, `not set (required in production only)`);
   }
   if (value.length < min) {
     return strictness(e)(
-      'SECRET_KEY',
-      `SECRET_KEY has ${value.length} characters; at least ${min} are required`,
-      `Generate a longer one: openssl rand -hex ${min}`,
+      name,
+      `${name} has ${value.length} characters; at least ${min} are required`,
+      `Generate a longer one: openssl rand -hex ${min} (or lower validate.application.minSecretLength).`,
     );
   }
-  return pass('SECRET_KEY', `SECRET_KEY has at least ${min} characters`);
+  return pass(name, `${name} has at least ${min} characters`);
 }
 
 /** Every database password opsctl can see: DATABASE_URL, the state store, each target. */
@@ -148,18 +165,27 @@ function passwords(e: CheckEnv): CheckOutcome[] {
   return out;
 }
 
-function cors(e: CheckEnv): CheckOutcome {
-  const value = e.loaded.env.CORS_ORIGINS;
-  if (value === undefined) return pass('CORS_ORIGINS', 'not set');
+function cors(e: CheckEnv, name: string): CheckOutcome {
+  const value = e.loaded.env[name];
+  if (value === undefined) return pass(name, 'not set');
   const origins = value.split(',').map((s) => s.trim());
   if (origins.includes('*')) {
     return strictness(e)(
-      'CORS_ORIGINS',
-      'CORS_ORIGINS allows every origin (*)',
+      name,
+      `${name} allows every origin (*)`,
       'List the allowed origins, comma-separated: https://app.example.org,https://admin.example.org',
     );
   }
-  return pass('CORS_ORIGINS', `${origins.length} origin${origins.length === 1 ? '' : 's'} allowed`);
+  return pass(name, `${origins.length} origin${origins.length === 1 ? '' : 's'} allowed`);
+}
+
+/** A debug switch left on in production leaks stack traces and settings to callers. */
+function debug(e: CheckEnv, name: string): CheckOutcome {
+  const value = e.loaded.env[name]?.trim();
+  if (!value) return pass(name, 'not set');
+  if (!/^(1|true|yes|on)$/i.test(value)) return pass(name, `${name} is off`);
+  if (e.env !== 'production') return pass(name, `${name} is on (${e.env})`);
+  return fail(name, `${name} is on in production`, `Unset ${name} (or set it to 0) in the production environment.`);
 }
 
 function logLevel(e: CheckEnv): CheckOutcome {
