@@ -68,7 +68,7 @@ export const configChecks: CheckGroup = {
         fail(
           'defaults',
           defaults.join('; '),
-          'Production needs opsctl.config.json with OPSCTL_STATE_URL (PostgreSQL), BigQuery and real database targets.',
+          'Production needs opsctl.config.json with OPSCTL_STATE_URL (PostgreSQL) and real database targets.',
         ),
       );
     } else emit(pass('defaults', `${env}: ${defaults.join('; ')}`));
