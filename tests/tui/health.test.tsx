@@ -87,41 +87,103 @@ test('the Health pane: live values per service and target, a crossed threshold, 
   }
 });
 
-test('the Health pane cancels the oldest query of the selected target as a job, after a confirmation', async () => {
+/** Waits for the confirmation asking `question`, confirms it (tab to the confirm button, enter), waits for `result`. */
+async function confirmThenSee(app: ReturnType<typeof renderConsole>, question: string, result: string) {
+  await waitFor(app.lastFrame, (f) => f.includes(question));
+  app.stdin.write('\t');
+  await tick(50);
+  app.stdin.write('\r');
+  await waitFor(app.lastFrame, (f) => f.includes(result));
+}
+
+function top(input: Record<string, unknown>): ResultFor<'db.top'> {
+  return {
+    target: String(input.target),
+    engine: 'postgres',
+    server: 'PostgreSQL 16',
+    connections: { inUse: 21, max: 100, percent: 21, byUser: [] },
+    queries: [
+      { id: 4242, user: 'app', application: 'api', state: 'active', ageMs: 31_000, query: 'SELECT pg_sleep(?)' },
+      { id: 4343, user: 'etl', application: 'load', state: 'active', ageMs: 12_000, query: 'UPDATE orders SET x = ?' },
+    ],
+    locks: [],
+    replicationLagMs: null,
+    notes: [],
+    nearLimit: false,
+    longRunning: 1,
+  };
+}
+
+test('the Health pane cancels the query the operator selects, as a job, after a confirmation naming it', async () => {
   const services = fakeServices({
     health: () => round(),
-    'db.top': (input) => ({
-      target: input.target,
-      engine: 'postgres',
-      server: 'PostgreSQL 16',
-      connections: { inUse: 21, max: 100, percent: 21, byUser: [] },
-      queries: [
-        { id: 4242, user: 'app', application: 'api', state: 'active', ageMs: 31_000, query: 'SELECT pg_sleep(?)' },
-      ],
-      locks: [],
-      replicationLagMs: null,
-      notes: [],
-      nearLimit: false,
-      longRunning: 1,
-    }),
+    'db.top': top,
     'db.cancel': (input) => {
-      if (!input.confirm) throw new ConfirmationRequired('cancel session 4242 on target "app"');
-      return { target: 'app', id: 4242, how: 'cancel', done: true };
+      if (!input.confirm) throw new ConfirmationRequired(`cancel session ${input.id} on target "app"`);
+      return { target: 'app', id: input.id, how: 'cancel', done: true };
     },
   });
   const app = renderConsole(services, { initialPane: 'health' });
   try {
     await waitFor(app.lastFrame, (f) => f.includes('db app'));
     app.stdin.write('j');
-    await waitFor(app.lastFrame, (f) => f.includes('#4242 31s app SELECT pg_sleep(?)'));
-    app.stdin.write('c');
-    await waitFor(app.lastFrame, (f) => f.includes('cancel session 4242 on target "app"'));
-    app.stdin.write('\t');
-    await tick(50);
+    let frame = await waitFor(app.lastFrame, (f) => f.includes('#4343 12s etl UPDATE orders'));
+    assert.match(frame, /› #4242 31s app SELECT pg_sleep\(\?\)/, 'the oldest is marked first');
+    // The key bar follows a render later: wait for it to offer the list.
+    await waitFor(app.lastFrame, (f) => /⏎\/l queries {2}c cancel #4242 {2}x terminate {2}m maintain/.test(f));
     app.stdin.write('\r');
-    await waitFor(app.lastFrame, (f) => f.includes('session 4242: statement cancelled'));
+    frame = await waitFor(app.lastFrame, (f) => /esc\/h back/.test(f));
+    app.stdin.write('j');
+    frame = await waitFor(app.lastFrame, (f) => f.includes('› #4343') && f.includes('c cancel #4343'));
+    assert.not.match(frame, /m maintain|r refresh/, 'only the keys of the query list work now');
+    app.stdin.write('c');
+    await confirmThenSee(app, 'cancel session 4343 on target "app"', 'session 4343: statement cancelled');
     const cancels = services.calls.filter((c) => c.name === 'db.cancel');
-    assert.equal(cancels.at(-1)!.input, { target: 'app', id: 4242, confirm: true });
+    assert.equal(cancels.at(-1)!.input, { target: 'app', id: 4343, confirm: true });
+  } finally {
+    app.unmount();
+  }
+});
+
+test('m on a target: pick a table and an action, confirm, db.maintain runs as a job with its result shown', async () => {
+  const services = fakeServices({
+    health: () => round(),
+    'db.top': top,
+    'db.indexes': (input) => ({
+      target: input.target,
+      engine: 'postgres',
+      server: 'PostgreSQL 16',
+      unused: [],
+      tables: [
+        { table: 'public.orders', rows: 1000, sizeBytes: 8_000_000 },
+        { table: 'public.users', rows: 10, sizeBytes: 64_000 },
+      ],
+      notes: [],
+    }),
+    'db.maintain': (input) => {
+      if (!input.confirm) throw new ConfirmationRequired(`${input.action} table ${input.table} on target "app"`);
+      return { target: 'app', table: input.table, action: input.action, sql: `ANALYZE ${input.table}`, durationMs: 7 };
+    },
+  });
+  const app = renderConsole(services, { initialPane: 'health' });
+  try {
+    await waitFor(app.lastFrame, (f) => f.includes('db app'));
+    app.stdin.write('j');
+    await waitFor(app.lastFrame, (f) => f.includes('#4242') && f.includes('m maintain'));
+    app.stdin.write('m');
+    let frame = await waitFor(app.lastFrame, (f) => f.includes('public.users'));
+    assert.match(frame, /maintain a table of app/);
+    app.stdin.write('j');
+    await waitFor(app.lastFrame, (f) => f.includes('› public.users'));
+    app.stdin.write('\r');
+    frame = await waitFor(app.lastFrame, (f) => f.includes('REINDEX TABLE public.users'));
+    assert.match(frame, /› VACUUM ANALYZE public\.users/);
+    app.stdin.write('j');
+    await waitFor(app.lastFrame, (f) => f.includes('› ANALYZE public.users'));
+    app.stdin.write('\r');
+    await confirmThenSee(app, 'analyze table public.users on target "app"', 'done: ANALYZE public.users in 7 ms');
+    const runs = services.calls.filter((c) => c.name === 'db.maintain');
+    assert.equal(runs.at(-1)!.input, { target: 'app', table: 'public.users', action: 'analyze', confirm: true });
   } finally {
     app.unmount();
   }

@@ -87,6 +87,80 @@ function SeriesChart({ series, width }: { series: Series[]; width: number }) {
   );
 }
 
+const LAST_COLOR = { running: 'yellow', done: 'green', failed: 'red' } as const;
+
+type Actions = ReturnType<typeof useHealthActions>;
+
+/** The rows of a list that fit, scrolled so the selected one shows. */
+function windowOf<T>(list: T[], selected: number, rows: number): Array<{ item: T; index: number }> {
+  const start = Math.max(0, Math.min(selected - rows + 1, list.length - rows));
+  return list.slice(Math.max(0, start), Math.max(0, start) + rows).map((item, k) => ({ item, index: start + k }));
+}
+
+/** The selected target's running queries; the marked one is what c/x act on. */
+function QueryList({ actions }: { actions: Actions }) {
+  const focused = actions.focus === 'queries';
+  return (
+    <>
+      {windowOf(actions.queries, actions.query.index, focused ? 5 : 3).map(({ item: q, index }) => {
+        const mark = index === actions.query.index;
+        return (
+          <Text key={q.id} wrap="truncate" inverse={focused && mark}>
+            {mark ? '› ' : '  '}
+            <Text color={q.waiting ? 'yellow' : undefined}>{`#${q.id} ${span(q.ageMs)} ${q.user} `}</Text>
+            <Text dimColor>{q.query}</Text>
+          </Text>
+        );
+      })}
+    </>
+  );
+}
+
+/** How many lines the query list and the picker take (the sparklines get the rest). */
+function listRows(actions: Actions): number {
+  const queries = Math.min(actions.focus === 'queries' ? 5 : 3, actions.queries.length);
+  if (actions.focus === 'tables') return queries + 1 + Math.min(5, Math.max(1, actions.tables.list.length));
+  if (actions.focus === 'actions') return queries + 1 + actions.choices.list.length;
+  return queries;
+}
+
+/** m: pick a table of the target (largest first), then the action the engine runs on it. */
+function MaintenancePicker({ actions }: { actions: Actions }) {
+  const { focus, tables, choices, target } = actions;
+  if (focus === 'tables') {
+    if (tables.error)
+      return (
+        <Text color="red" wrap="truncate">
+          {tables.error.message}
+        </Text>
+      );
+    if (!tables.list.length)
+      return tables.loading ? <Spinner label={`reading the tables of ${target}…`} /> : <Text>no tables</Text>;
+    return (
+      <Box flexDirection="column">
+        <Text bold>{`maintain a table of ${target}:`}</Text>
+        {windowOf(tables.list, tables.index, 5).map(({ item: t, index }) => (
+          <Text key={t.table} wrap="truncate" inverse={index === tables.index}>
+            {`${index === tables.index ? '› ' : '  '}${t.table.padEnd(30)} ${bytes(t.sizeBytes).padStart(9)}`}
+          </Text>
+        ))}
+      </Box>
+    );
+  }
+  if (focus === 'actions')
+    return (
+      <Box flexDirection="column">
+        <Text bold>{`${tables.selected?.table} on ${target}:`}</Text>
+        {choices.list.map((c, index) => (
+          <Text key={c.action} wrap="truncate" inverse={index === choices.index}>
+            {`${index === choices.index ? '› ' : '  '}${c.sql} ${tables.selected?.table}`}
+          </Text>
+        ))}
+      </Box>
+    );
+  return null;
+}
+
 /**
  * Every service (health endpoints, req/s, error rate, p95/p99, CPU, memory, watched metrics) and every database target
  * (connections against max_connections), live; the selected one's figures as sparklines with axes over the session.
@@ -102,25 +176,17 @@ export function HealthPane({ width, height }: PaneProps) {
   );
   const selected = rows[nav.selected];
   const actions = useHealthActions(selected);
-  const canStop = !!actions.oldest && !actions.running && !actions.pending;
-  useKeymap('pane', [
-    ...nav.bindings,
-    { keys: ['r'], label: 'refresh', description: 'run a health round now', run: health.round.refresh },
-    {
-      keys: ['c'],
-      label: 'cancel query',
-      description: "cancel the selected target's oldest running statement (asks first)",
-      run: actions.cancelOldest,
-      enabled: canStop,
-    },
-    {
-      keys: ['x'],
-      label: 'terminate',
-      description: "end the session of the selected target's oldest running statement (asks first)",
-      run: actions.terminateOldest,
-      enabled: canStop,
-    },
-  ]);
+  // With focus on the queries or the maintenance picker the hook's keys alone work (j/k move in that list).
+  useKeymap(
+    'pane',
+    actions.focus === 'components'
+      ? [
+          ...nav.bindings,
+          { keys: ['r'], label: 'refresh', description: 'run a health round now', run: health.round.refresh },
+          ...actions.bindings,
+        ]
+      : actions.bindings,
+  );
 
   if (!health.round.data) {
     return (
@@ -167,12 +233,8 @@ export function HealthPane({ width, height }: PaneProps) {
       {crossed.map((x) => (
         <Text key={x.key} color="red" wrap="truncate">{`crossed: ${x.text}`}</Text>
       ))}
-      {actions.queries.slice(0, 3).map((q) => (
-        <Text key={q.id} wrap="truncate">
-          <Text color={q.waiting ? 'yellow' : undefined}>{`#${q.id} ${span(q.ageMs)} ${q.user} `}</Text>
-          <Text dimColor>{q.query}</Text>
-        </Text>
-      ))}
+      <QueryList actions={actions} />
+      <MaintenancePicker actions={actions} />
       {actions.pending ? (
         <Confirm
           action={actions.pending.confirmation.action}
@@ -181,19 +243,16 @@ export function HealthPane({ width, height }: PaneProps) {
           width={Math.min(width, 80)}
         />
       ) : null}
-      {actions.last?.status === 'done' && actions.last.result ? (
-        <Text
-          color="green"
-          wrap="truncate"
-        >{`session ${actions.last.result.id}: ${actions.last.result.how === 'cancel' ? 'statement cancelled' : 'terminated'}`}</Text>
-      ) : null}
-      {actions.last?.status === 'failed' ? (
-        <Text color="red" wrap="truncate">
-          {actions.last.error?.message}
+      {actions.last ? (
+        <Text color={LAST_COLOR[actions.last.status]} wrap="truncate">
+          {actions.last.text}
         </Text>
       ) : null}
       {series.length ? (
-        <SeriesChart series={series.slice(0, Math.max(1, height - tableHeight - 5))} width={width} />
+        <SeriesChart
+          series={series.slice(0, Math.max(1, height - tableHeight - 5 - listRows(actions)))}
+          width={width}
+        />
       ) : null}
       <Box flexGrow={1} />
       <Text dimColor wrap="truncate">
