@@ -135,7 +135,9 @@ test('PostgreSQL: 20 held connections counted, a pg_sleep seen then cancelled, a
       confirm: true,
     });
     assert.is(maintained.sql, 'REINDEX TABLE "items"');
-    await run('db.maintain', rt, { target: 'app', table: 'items', confirm: true });
+    // The name db.indexes lists (schema.table) is what the Health pane hands to db.maintain.
+    const listed = await run('db.maintain', rt, { target: 'app', table: 'public.items', confirm: true });
+    assert.is(listed.sql, 'VACUUM (ANALYZE) "public"."items"');
 
     const slow = await run('db.slow', rt, { target: 'app' });
     if (slow.source === null) assert.match(slow.howToEnable ?? '', /shared_preload_libraries/);

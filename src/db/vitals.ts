@@ -1,4 +1,4 @@
-import { quoteMysql, quotePg } from './identifiers.js';
+import { qualifiedName, quoteMysql, quotePg } from './identifiers.js';
 import { redactSqlLiterals } from './redact-literals.js';
 import type { SqlTarget } from './target.js';
 
@@ -334,16 +334,19 @@ export async function stopSession(db: SqlTarget, id: number, how: 'cancel' | 'te
 export const MAINTENANCE = ['vacuum-analyze', 'analyze', 'reindex'] as const;
 export type Maintenance = (typeof MAINTENANCE)[number];
 
-/** VACUUM ANALYZE / ANALYZE / REINDEX a table (MySQL: ANALYZE TABLE, and OPTIMIZE TABLE for the other two). */
+/**
+ * VACUUM ANALYZE / ANALYZE / REINDEX a table (MySQL: ANALYZE TABLE, and OPTIMIZE TABLE for the other two). `table` may
+ * be qualified (`schema.table`, as readIndexes lists PostgreSQL tables): quoted as one identifier it named no table.
+ */
 export async function maintainTable(db: SqlTarget, table: string, action: Maintenance): Promise<string> {
   if (db.engine === 'mysql') {
-    const sql = `${action === 'analyze' ? 'ANALYZE' : 'OPTIMIZE'} TABLE ${quoteMysql(table)}`;
+    const sql = `${action === 'analyze' ? 'ANALYZE' : 'OPTIMIZE'} TABLE ${quoteMysql(qualifiedName(table))}`;
     const rows = await db.query<Record<string, unknown>>(sql);
     const failed = rows.find((r) => str(r.Msg_type).toLowerCase() === 'error');
     if (failed) throw new Error(`${sql}: ${str(failed.Msg_text)}`);
     return sql;
   }
-  const name = quotePg(table);
+  const name = quotePg(qualifiedName(table));
   const sql =
     action === 'vacuum-analyze'
       ? `VACUUM (ANALYZE) ${name}`
