@@ -2,7 +2,9 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { loadConfig } from '../src/config/load.js';
 import { configSchema } from '../src/config/schema.js';
+import { createLogger, type LogRecord } from '../src/log/logger.js';
 import { Redactor } from '../src/log/redact.js';
+import { setTraceLog } from '../src/log/trace.js';
 import { SPOTIFY_TABLES } from '../src/spotify/tables.js';
 import { openBigqueryWarehouse } from '../src/warehouse/bigquery.js';
 import type { Row } from '../src/warehouse/warehouse.js';
@@ -606,6 +608,39 @@ test('metering: upserts and streams are measured in BigQuery bytes, also when th
     assert.is(jobs.length, 2, 'retention is not a read of rows');
   } finally {
     await wh.close();
+    await fake.close();
+  }
+});
+
+test('--log-level debug traces the BigQuery client’s HTTP calls (a library on node:http): method, host, path, status; no query string', async () => {
+  const records: LogRecord[] = [];
+  const { fake, wh } = await setup();
+  setTraceLog(createLogger({ level: 'debug', sink: (r) => records.push(r) }));
+  try {
+    await wh.version();
+    const http = records.filter((r) => r.msg === 'http');
+    assert.ok(http.length > 0, `no http record: ${JSON.stringify(records)}`);
+    const host = new URL(fake.url).host;
+    for (const r of http) {
+      assert.is(r.host, host);
+      assert.match(String(r.path), /^\/bigquery\/v2\/projects\/acme-data\//);
+      assert.not.match(String(r.path), /\?/);
+      assert.type(r.status, 'number');
+      assert.type(r.ms, 'number');
+    }
+    // Telegram's Bot API carries the token in the path: the trace masks it.
+    const { request } = await import('node:http');
+    await new Promise<void>((resolve) => {
+      request(`${fake.url}/bot123456:SECRET-token/getMe?offset=1`, (res) => res.resume().on('end', resolve)).end();
+    });
+    const telegram = records.filter((r) => r.msg === 'http' && String(r.path).startsWith('/bot'));
+    assert.equal(
+      telegram.map((r) => r.path),
+      ['/bot***/getMe'],
+    );
+    assert.not.match(JSON.stringify(records), /SECRET-token/);
+  } finally {
+    setTraceLog(undefined);
     await fake.close();
   }
 });

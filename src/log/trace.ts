@@ -1,11 +1,13 @@
+import diagnostics from 'node:diagnostics_channel';
+import type { ClientRequest, IncomingMessage } from 'node:http';
 import { redactSqlLiterals } from '../db/redact-literals.js';
 import type { Logger } from './logger.js';
 import { redactUrl } from './redact.js';
 
 /**
  * What `--log-level debug` traces, for an operator debugging a run: each SQL statement (literals masked, parameters
- * counted, never printed) with its duration, each HTTP call opsctl makes itself (method, host, path, status,
- * duration; no query string, headers or body), each external tool's argv (credentials never go on a command line:
+ * counted, never printed) with its duration, each HTTP call (method, host, path, status, duration; no query string,
+ * headers or body: opsctl's own through tracedFetch, libraries' through Node's channels, below), each external tool's argv (credentials never go on a command line:
  * see src/backups/tools.ts) and how the config was resolved (src/cli/session.ts).
  *
  * One process-wide switch, as the redactor is: the CLI turns it on when its logger is at debug, and the wrappers below
@@ -15,6 +17,7 @@ let traceLog: Logger | undefined;
 
 export function setTraceLog(log: Logger | undefined): void {
   traceLog = log && log.level === 'debug' ? log : undefined;
+  traceLibraryHttp(traceLog !== undefined);
 }
 
 export function tracing(): boolean {
@@ -112,4 +115,61 @@ export function withSqlTrace<T extends object>(target: T, where: SqlWhere, metho
       return typeof value === 'function' ? (value as AnyFn).bind(obj) : value;
     },
   });
+}
+
+/**
+ * HTTP calls made by libraries on node:http (the BigQuery client through gaxios, the Telegram client through request)
+ * never pass through tracedFetch: Node publishes them on its `http.client.*` diagnostics channels, so listening there
+ * traces every one of them with the same fields. opsctl's own fetch calls (undici) are not on these channels, so
+ * nothing is logged twice, and load tests (autocannon, undici pools) stay out of the trace.
+ */
+const httpStarted = new WeakMap<object, number>();
+type RequestMessage = { request: ClientRequest };
+
+function requestFields(req: ClientRequest) {
+  const pathOnly = (req.path ?? '/').split('?')[0]!;
+  return {
+    method: req.method,
+    // The Host header carries the port as tracedFetch's URL.host does; req.host is the name alone.
+    host: String(req.getHeader('host') ?? req.host),
+    // Telegram's Bot API carries the token in the path (/bot<token>/getUpdates).
+    path: pathOnly.replace(/^\/bot[^/]+/, '/bot***'),
+  };
+}
+
+const onHttpStart = (message: unknown) => {
+  httpStarted.set((message as RequestMessage).request, performance.now());
+};
+const onHttpResponse = (message: unknown) => {
+  const { request, response } = message as RequestMessage & { response: IncomingMessage };
+  const started = httpStarted.get(request);
+  traceLog?.debug('http', {
+    ...requestFields(request),
+    status: response.statusCode,
+    ...(started === undefined ? {} : { ms: ms(started) }),
+  });
+};
+const onHttpError = (message: unknown) => {
+  const { request, error } = message as RequestMessage & { error: Error };
+  const started = httpStarted.get(request);
+  traceLog?.debug('http failed', {
+    ...requestFields(request),
+    ...(started === undefined ? {} : { ms: ms(started) }),
+    error: error.message,
+  });
+};
+const HTTP_CHANNELS: Array<[string, (message: unknown) => void]> = [
+  ['http.client.request.start', onHttpStart],
+  ['http.client.response.finish', onHttpResponse],
+  ['http.client.request.error', onHttpError],
+];
+let httpTraced = false;
+
+function traceLibraryHttp(on: boolean): void {
+  if (on === httpTraced) return;
+  httpTraced = on;
+  for (const [channel, listener] of HTTP_CHANNELS) {
+    if (on) diagnostics.subscribe(channel, listener);
+    else diagnostics.unsubscribe(channel, listener);
+  }
 }
