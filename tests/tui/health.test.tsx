@@ -69,7 +69,7 @@ test('the Health pane: live values per service and target, a crossed threshold, 
   const app = renderConsole(services, { initialPane: 'health' });
   try {
     let frame = await waitFor(app.lastFrame, (f) => f.includes('svc shop'));
-    assert.match(frame, /1 services, 1 targets · all up/);
+    assert.match(frame, /1 service, 1 target · all up/);
     assert.match(frame, /svc shop\s+up\s+10\.0\/s\s+0\.5%/);
     assert.match(frame, /db app\s+up .*21\/100/);
     assert.match(frame, /req\/s .*┤/, 'a series line with its axis');
@@ -81,7 +81,13 @@ test('the Health pane: live values per service and target, a crossed threshold, 
     app.stdin.write('j');
     frame = await waitFor(app.lastFrame, (f) => /connections\s/.test(f));
     assert.match(frame, /connections\s+0–22 ┤▇█\s+22/);
-    assert.ok(services.calls.every((c) => c.name === 'health'));
+    // Only reads: the health rounds, and db.top for the running queries of the selected PostgreSQL target (whether it
+    // was called by now depends on timing, so it is allowed, not required).
+    const names = services.calls.map((c) => c.name);
+    assert.ok(
+      names.every((n) => n === 'health' || n === 'db.top'),
+      JSON.stringify(names),
+    );
   } finally {
     app.unmount();
   }

@@ -1,5 +1,5 @@
 import { Box, Text } from 'ink';
-import { ago, bytes, count, latency, percent, rate, span } from '../../src/format.js';
+import { ago, bytes, count, latency, percent, plural, rate, span } from '../../src/format.js';
 import { serviceReport } from '../../src/health/checks/services.js';
 import { targetConnections } from '../../src/health/checks/targets.js';
 import type { ComponentHealth } from '../../src/health/types.js';
@@ -209,7 +209,7 @@ export function HealthPane({ width, height }: PaneProps) {
       <Text wrap="truncate">
         <Text
           bold
-        >{`${rows.filter((c) => c.group === 'service').length} services, ${rows.filter((c) => c.group === 'target').length} targets`}</Text>
+        >{`${plural(rows.filter((c) => c.group === 'service').length, 'service')}, ${plural(rows.filter((c) => c.group === 'target').length, 'target')}`}</Text>
         {data.ok ? (
           <Text color="green">{' · all up, no threshold crossed'}</Text>
         ) : (
