@@ -51,6 +51,7 @@ async function workspace(extra: Record<string, unknown>, backup?: { hoursAgo: nu
   }
   return async () => {
     const r = await runCli(['validate', '--json', '--only', 'backups'], { cwd: dir });
+    if (!r.stdout.trim()) throw new Error(`validate printed nothing (exit ${r.code}): ${r.stderr}`);
     return { code: r.code, stderr: r.stderr, result: JSON.parse(r.stdout) as ValidateResult };
   };
 }
