@@ -9,6 +9,7 @@ import { Sparkline } from '../widgets/Sparkline.js';
 import { Spinner } from '../widgets/Spinner.js';
 import { Table, type TableColumn } from '../widgets/Table.js';
 import type { PaneProps } from './types.js';
+import { FirstLoad } from '../widgets/FirstLoad.js';
 
 type CostReport = ResultFor<'costs.report'>;
 
@@ -65,17 +66,7 @@ export function CostsPane({ width, height }: PaneProps) {
   ]);
 
   if (!r) {
-    return (
-      <Box flexDirection="column" width={width} height={height}>
-        {report.error ? (
-          <Text color="red" wrap="wrap">
-            {report.error.message}
-          </Text>
-        ) : (
-          <Spinner label="reading usage…" />
-        )}
-      </Box>
-    );
+    return <FirstLoad error={report.error} label="reading usage…" width={width} height={height} />;
   }
   const columns: TableColumn<QueryJob>[] = [
     { header: 'BILLED', width: 10, align: 'right', value: (q) => bytes(q.bytesBilled) },

@@ -12,6 +12,7 @@ import { sparkline } from '../widgets/Sparkline.js';
 import { Spinner } from '../widgets/Spinner.js';
 import { Table, type TableColumn } from '../widgets/Table.js';
 import type { PaneProps } from './types.js';
+import { FirstLoad } from '../widgets/FirstLoad.js';
 
 const STATUS_COLOR: Partial<Record<ComponentHealth['status'], string>> = { up: 'green', down: 'red', busy: 'yellow' };
 
@@ -189,17 +190,7 @@ export function HealthPane({ width, height }: PaneProps) {
   );
 
   if (!health.round.data) {
-    return (
-      <Box flexDirection="column" width={width} height={height}>
-        {health.round.error ? (
-          <Text color="red" wrap="wrap">
-            {health.round.error.message}
-          </Text>
-        ) : (
-          <Spinner label="probing services and targets…" />
-        )}
-      </Box>
-    );
+    return <FirstLoad error={health.round.error} label="probing services and targets…" width={width} height={height} />;
   }
   const data = health.round.data;
   const series = selected ? health.seriesOf(selected.id) : [];

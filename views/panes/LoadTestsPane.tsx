@@ -15,6 +15,7 @@ import { Sparkline } from '../widgets/Sparkline.js';
 import { Spinner } from '../widgets/Spinner.js';
 import { Table, type TableColumn } from '../widgets/Table.js';
 import type { PaneProps } from './types.js';
+import { FirstLoad } from '../widgets/FirstLoad.js';
 
 type Profile = ResultFor<'loadtest.history'>['profiles'][number];
 
@@ -100,17 +101,7 @@ export function LoadTestsPane({ width, height }: PaneProps) {
   ]);
 
   if (!data) {
-    return (
-      <Box flexDirection="column" width={width} height={height}>
-        {lt.history.error ? (
-          <Text color="red" wrap="wrap">
-            {lt.history.error.message}
-          </Text>
-        ) : (
-          <Spinner label="reading load-test runs…" />
-        )}
-      </Box>
-    );
+    return <FirstLoad error={lt.history.error} label="reading load-test runs…" width={width} height={height} />;
   }
 
   const profileColumns: TableColumn<Profile>[] = [

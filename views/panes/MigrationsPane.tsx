@@ -12,6 +12,7 @@ import { Spinner } from '../widgets/Spinner.js';
 import { Table, type TableColumn } from '../widgets/Table.js';
 import type { Binding } from '../keys.js';
 import type { PaneProps } from './types.js';
+import { FirstLoad } from '../widgets/FirstLoad.js';
 
 const STATE_COLOR: Record<MigrationEntry['state'], string> = {
   applied: 'green',
@@ -120,17 +121,7 @@ export function MigrationsPane({ width, height }: PaneProps) {
   useMigrationKeys(m, [...nav.bindings, ...filter.bindings]);
 
   if (!m.status.data) {
-    return (
-      <Box flexDirection="column" width={width} height={height}>
-        {m.status.error ? (
-          <Text color="red" wrap="wrap">
-            {m.status.error.message}
-          </Text>
-        ) : (
-          <Spinner label="reading migration history…" />
-        )}
-      </Box>
-    );
+    return <FirstLoad error={m.status.error} label="reading migration history…" width={width} height={height} />;
   }
   const confirmation = m.down.state.pendingConfirmation;
 

@@ -10,6 +10,7 @@ import { FilterPrompt } from '../widgets/FilterPrompt.js';
 import { Spinner } from '../widgets/Spinner.js';
 import { Table, type TableColumn } from '../widgets/Table.js';
 import type { PaneProps } from './types.js';
+import { FirstLoad } from '../widgets/FirstLoad.js';
 
 /** Lag and its limit as the CLI prints them (`sync status`, `watermarks list`). */
 const lag = (seconds: number | null) => (seconds === null ? '-' : span(seconds * 1000));
@@ -99,17 +100,7 @@ export function WatermarksPane({ width, height }: PaneProps) {
   ]);
 
   if (!wm.list.data) {
-    return (
-      <Box flexDirection="column" width={width} height={height}>
-        {wm.list.error ? (
-          <Text color="red" wrap="wrap">
-            {wm.list.error.message}
-          </Text>
-        ) : (
-          <Spinner label="reading watermarks…" />
-        )}
-      </Box>
-    );
+    return <FirstLoad error={wm.list.error} label="reading watermarks…" width={width} height={height} />;
   }
   const all = wm.list.data.watermarks;
   const lagging = all.filter((w) => w.lagging).length;
