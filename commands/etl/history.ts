@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { countRuns, listRuns, RUN_STATES } from '../../src/state/runs.js';
 import { defineOperation } from '../operation.js';
+import { keysetPage } from '../paging.js';
 import { toRunListItem, type RunListItem } from './summary.js';
 
 export const etlHistoryInput = z.strictObject({
@@ -38,11 +39,7 @@ export const etlHistory = defineOperation({
       limit: limit + 1,
       ...(input.beforeId ? { beforeId: input.beforeId } : {}),
     });
-    const page = runs.slice(0, limit).map(toRunListItem);
-    return {
-      runs: page,
-      total: await countRuns(store, filter),
-      nextBeforeId: runs.length > limit ? page.at(-1)!.id : null,
-    };
+    const { page, nextBeforeId } = keysetPage(runs, limit);
+    return { runs: page.map(toRunListItem), total: await countRuns(store, filter), nextBeforeId };
   },
 });

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { countQuarantine, listQuarantine, type QuarantinedRecord } from '../../src/state/quarantine.js';
 import { defineOperation } from '../operation.js';
+import { keysetPage } from '../paging.js';
 
 export const quarantineListInput = z.strictObject({
   pipeline: z.string().min(1).optional(),
@@ -32,8 +33,8 @@ export const quarantineList = defineOperation({
     const limit = input.limit ?? 50;
     const filter = { pipeline: input.pipeline, table: input.table, reason: input.reason, runId: input.run };
     const records = await listQuarantine(store, { ...filter, beforeId: input.beforeId, limit: limit + 1 });
-    const page = records.slice(0, limit);
+    const { page, nextBeforeId } = keysetPage(records, limit);
     const total = (await countQuarantine(store, filter)).reduce((n, g) => n + g.count, 0);
-    return { records: page, total, nextBeforeId: records.length > limit ? page.at(-1)!.id : null };
+    return { records: page, total, nextBeforeId };
   },
 });
