@@ -3,7 +3,8 @@ import { insertBackup, type BackupEntry } from '../../src/backups/catalog.js';
 import { dumpTarget } from '../../src/backups/dump.js';
 import { bytes } from '../../src/format.js';
 import { defineOperation } from '../operation.js';
-import { asRun, targetConfig } from './shared.js';
+import { asRun } from '../as-run.js';
+import { targetConfig } from './shared.js';
 
 export interface BackupCreateResult {
   backup: BackupEntry;

@@ -6,7 +6,8 @@ import { compareCounts, type CountMismatch } from '../../src/backups/tables.js';
 import { sha256File } from '../../src/backups/tools.js';
 import { OperationFailed, UsageError } from '../../src/errors.js';
 import { confirmFields, defineOperation, requireConfirmation } from '../operation.js';
-import { asRun, resolveBackup, targetConfig } from './shared.js';
+import { asRun } from '../as-run.js';
+import { resolveBackup, targetConfig } from './shared.js';
 
 export interface ReplacedTable {
   table: string;

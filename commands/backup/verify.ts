@@ -7,7 +7,8 @@ import { compareCounts, type CountMismatch } from '../../src/backups/tables.js';
 import { sha256File } from '../../src/backups/tools.js';
 import { CancelledError, errorMessage } from '../../src/errors.js';
 import { defineOperation } from '../operation.js';
-import { asRun, resolveBackup, targetConfig } from './shared.js';
+import { asRun } from '../as-run.js';
+import { resolveBackup, targetConfig } from './shared.js';
 
 export interface VerifyStep {
   step: 'checksum' | 'restore' | 'row counts' | 'content';

@@ -10,7 +10,7 @@ import { probeReachable } from '../../src/loadtest/probe.js';
 import { runLoadIsolated } from '../../src/loadtest/threaded.js';
 import { saveRun, type LoadTestRun } from '../../src/loadtest/store.js';
 import { evaluateThresholds } from '../../src/loadtest/thresholds.js';
-import { asRun } from '../backup/shared.js';
+import { asRun } from '../as-run.js';
 import { defineOperation, type OperationContext } from '../operation.js';
 
 export const loadtestRunInput = z.object({
