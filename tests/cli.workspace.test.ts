@@ -5,6 +5,8 @@ import { existsSync, mkdirSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
+import { buildWorkspace } from '../commands/demo/index.js';
+import { loadConfig } from '../src/config/load.js';
 import { runCli, stderrText } from './helpers/cli.js';
 import { tempDir } from './helpers/tmp.js';
 
@@ -95,6 +97,23 @@ test('a setup made of environment variables alone (OPSCTL_STATE_URL) runs withou
   });
   assert.is(r.code, 0, r.stderr);
   assert.match(r.stdout, /configuration is valid \(no config file: the environment only/);
+});
+
+test("the demo's config keeps its data beside it however it is found (-c from another directory, OPSCTL_CONFIG)", () => {
+  const root = tempDir('opsctl-demo-home-');
+  const workspace = join(root, 'ws', '.opsctl');
+  mkdirSync(workspace, { recursive: true });
+  const file = join(workspace, 'opsctl.config.json');
+  writeFileSync(file, JSON.stringify(buildWorkspace()));
+  const elsewhere = join(root, 'elsewhere');
+  mkdirSync(elsewhere);
+  const env = { HOME: join(root, 'home'), XDG_STATE_HOME: join(root, 'state') };
+  assert.is(loadConfig({ cwd: elsewhere, env, configPath: file }).config.home, workspace, '-c');
+  assert.is(
+    loadConfig({ cwd: elsewhere, env: { ...env, OPSCTL_CONFIG: file } }).config.home,
+    workspace,
+    'OPSCTL_CONFIG',
+  );
 });
 
 test.run();

@@ -97,6 +97,9 @@ async function runStep(name: string, fn: () => Promise<string>): Promise<DemoSte
 export function buildWorkspace(): Record<string, unknown> {
   const workspace: Record<string, unknown> = {
     $comment: DEMO_MARKER,
+    // Relative to this file: however the config is found later (`-c .opsctl/opsctl.config.json` from elsewhere, a
+    // copy in $OPSCTL_CONFIG), the workspace's data stays beside it instead of the XDG state directory's.
+    home: '.',
     environment: 'development',
     migrations: { dir: 'migrations' },
   };
