@@ -212,7 +212,7 @@ export function BackupsPane({ width, height }: PaneProps) {
       ) : null}
       <Text dimColor wrap="truncate">
         {b.data.loading ? <Spinner label="refreshing" /> : `read ${ago(b.data.refreshedAt)}`}
-        {` · every ${BACKUPS_REFRESH_MS / 1000}s · ${b.rows.length} backup(s)`}
+        {` · every ${BACKUPS_REFRESH_MS / 1000}s · ${plural(b.rows.length, 'backup')}`}
       </Text>
     </Box>
   );
